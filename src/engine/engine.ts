@@ -1,0 +1,327 @@
+/**
+ * The engine: evaluates a workflow in dependency order, reusing cached outputs by content.
+ *
+ * Each node's cache key is hash(type + version + params + content hashes of its inputs), so a
+ * second run with nothing changed runs nothing, and a change re-runs only what it reaches. A node
+ * that fails fails only what depends on it; cancelling aborts running nodes through their signal
+ * and never writes a partial cache entry. Identical work requested twice at once runs once.
+ */
+import type { CacheStore } from './cache';
+import { MemoryCache } from './cache';
+import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
+import { topologicalOrder, upstream } from './graph';
+import { hashString, stableStringify } from './hash';
+import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
+import { migrateParams, NodeError, type AnyNodeDefinition, type AssetResolver } from './node-definition';
+import { resolveParams } from './params';
+import { isListType } from './ports';
+import type { NodeRegistry } from './registry';
+import { coerce, matchesPortType, valueHash, type PortValue, type ScalarValue } from './values';
+import { formatPath, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from './workflow';
+
+export interface EngineOptions {
+  registry: NodeRegistry;
+  cache?: CacheStore;
+  assets?: AssetResolver;
+  limits?: ConcurrencyLimits;
+}
+
+export interface RunRequest {
+  document: WorkflowDocument;
+  /** Run only these nodes and what they need; every node when absent. */
+  targets?: readonly string[];
+  signal?: AbortSignal;
+  onEvent?: (event: RunEvent) => void;
+  runId?: string;
+}
+
+export interface NodeResult {
+  state: Exclude<NodeState, 'queued' | 'running'>;
+  outputs?: Readonly<Record<string, PortValue>>;
+  cacheKey?: string;
+  /** How long the node's own work took; 0 when its outputs came from the cache. */
+  ms?: number;
+  error?: string;
+  cause?: FailureCause;
+}
+
+export interface RunSummary {
+  runId: string;
+  status: RunStatus;
+  counts: RunCounts;
+  nodes: Record<string, NodeResult>;
+  /** Nodes whose run function was called, in the order they started. */
+  executed: string[];
+  error?: string;
+}
+
+type Outputs = Readonly<Record<string, PortValue>>;
+
+/** How often a running node may report progress; finer updates are dropped. */
+const PROGRESS_INTERVAL_MS = 50;
+
+const NO_ASSETS: AssetResolver = { get: async () => undefined };
+
+export class Engine {
+  readonly registry: NodeRegistry;
+  readonly cache: CacheStore;
+  readonly assets: AssetResolver;
+  readonly limiter: Limiter;
+  /** Work in flight by cache key, shared by every run of this engine. */
+  readonly inflight = new Map<string, Promise<Outputs>>();
+
+  constructor(options: EngineOptions) {
+    this.registry = options.registry;
+    this.cache = options.cache ?? new MemoryCache();
+    this.assets = options.assets ?? NO_ASSETS;
+    this.limiter = new Limiter(options.limits ?? DEFAULT_LIMITS);
+  }
+
+  run(request: RunRequest): Promise<RunSummary> {
+    return new Run(this, request).execute();
+  }
+}
+
+class Run {
+  readonly #engine: Engine;
+  readonly #id: string;
+  readonly #signal: AbortSignal;
+  readonly #emit: (event: RunEvent) => void;
+  readonly #nodes = new Map<string, WorkflowNode>();
+  readonly #incoming = new Map<string, WorkflowEdge[]>();
+  readonly #outgoing = new Map<string, WorkflowEdge[]>();
+  readonly #waitingOn = new Map<string, number>();
+  readonly #results = new Map<string, NodeResult>();
+  readonly #executed: string[] = [];
+  readonly #document: WorkflowDocument;
+  readonly #targets: readonly string[] | undefined;
+  #finish!: () => void;
+
+  constructor(engine: Engine, request: RunRequest) {
+    this.#engine = engine;
+    this.#id = request.runId ?? crypto.randomUUID();
+    this.#signal = request.signal ?? new AbortController().signal;
+    this.#emit = request.onEvent ?? (() => {});
+    this.#document = request.document;
+    this.#targets = request.targets;
+  }
+
+  async execute(): Promise<RunSummary> {
+    const scope = this.#scope();
+    const edges = this.#document.edges.filter((e) => scope.has(e.source) && scope.has(e.target));
+    const order = topologicalOrder([...scope], edges);
+    if (!order.ok) return this.#refuse(`the graph has a cycle: ${order.cycles.map((c) => this.#describeCycle(c)).join('; ')}. Remove one of these wires.`);
+
+    for (const node of this.#document.nodes) if (scope.has(node.id)) this.#nodes.set(node.id, node);
+    for (const id of scope) {
+      this.#incoming.set(id, []);
+      this.#outgoing.set(id, []);
+    }
+    for (const edge of edges) {
+      this.#incoming.get(edge.target)!.push(edge);
+      this.#outgoing.get(edge.source)!.push(edge);
+    }
+
+    const done = new Promise<void>((resolve) => (this.#finish = resolve));
+    this.#emit({ type: 'run-started', runId: this.#id, nodeIds: order.order });
+    for (const id of order.order) this.#update(id, { state: 'queued' });
+    if (order.order.length === 0) this.#finish();
+    for (const id of order.order) {
+      const waiting = this.#incoming.get(id)!.length;
+      this.#waitingOn.set(id, waiting);
+      if (waiting === 0) void this.#evaluate(id);
+    }
+    await done;
+    return this.#summary();
+  }
+
+  #scope(): Set<string> {
+    const all = this.#document.nodes.map((n) => n.id);
+    if (!this.#targets) return new Set(all);
+    const known = new Set(all);
+    return upstream(this.#targets.filter((t) => known.has(t)), this.#document.edges);
+  }
+
+  #refuse(error: string): RunSummary {
+    const counts = { total: 0, executed: 0, cached: 0, failed: 0, cancelled: 0 };
+    this.#emit({ type: 'run-finished', runId: this.#id, status: 'failed', counts, error });
+    return { runId: this.#id, status: 'failed', counts, nodes: {}, executed: [], error };
+  }
+
+  #describeCycle(ids: string[]): string {
+    const names = ids.map((id) => this.#label(id));
+    return [...names, names[0]].join(' -> ');
+  }
+
+  #label(id: string): string {
+    const node = this.#document.nodes.find((n) => n.id === id) ?? this.#nodes.get(id);
+    const title = node?.title ?? (node && this.#engine.registry.get(node.type)?.title) ?? node?.type ?? 'node';
+    return `${title} (${id})`;
+  }
+
+  async #evaluate(id: string): Promise<void> {
+    const node = this.#nodes.get(id)!;
+    try {
+      this.#settle(id, await this.#resolve(node));
+    } catch (error) {
+      this.#settle(id, this.#failure(error));
+    }
+  }
+
+  /** Everything that decides one node's fate, in order: type, upstream, inputs, params, cache, run. */
+  async #resolve(node: WorkflowNode): Promise<NodeResult> {
+    const definition = this.#engine.registry.get(node.type);
+    if (!definition) {
+      return { state: 'failed', cause: 'missing-type', error: `"${node.type}" is not a node type this version of Stillmotion has; the node is kept but cannot run` };
+    }
+    const blocked = this.#blockedByUpstream(node.id);
+    if (blocked) return blocked;
+    if (this.#signal.aborted) return { state: 'cancelled' };
+
+    const inputs = this.#gatherInputs(node, definition);
+    if ('error' in inputs) return { state: 'failed', cause: 'input', error: inputs.error };
+    const { values: params, issues } = resolveParams(definition.params, migrateParams(definition, node.params, node.version));
+    if (issues.length > 0) {
+      return { state: 'failed', cause: 'own', error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
+    }
+
+    const cacheKey = cacheKeyOf(definition, params, inputs.values);
+    const hit = await this.#engine.cache.get(cacheKey);
+    if (hit) return { state: 'cached', outputs: hit.outputs, cacheKey, ms: 0 };
+    const shared = this.#engine.inflight.get(cacheKey);
+    if (shared) {
+      const outputs = await shared.catch(() => undefined); // the other run failed or was cancelled: do it here
+      if (outputs) return { state: 'cached', outputs, cacheKey, ms: 0 };
+    }
+    const started = performance.now();
+    const work = this.#execute(node, definition, inputs.values, params);
+    this.#engine.inflight.set(cacheKey, work);
+    try {
+      const outputs = await work;
+      await this.#engine.cache
+        .put({ key: cacheKey, nodeType: node.type, outputs, createdAt: Date.now() })
+        .catch((error: unknown) => this.#emit({ type: 'warning', runId: this.#id, nodeId: node.id, message: `result kept for this session only: ${messageOf(error)}` }));
+      return { state: 'done', outputs, cacheKey, ms: performance.now() - started };
+    } finally {
+      this.#engine.inflight.delete(cacheKey);
+    }
+  }
+
+  #blockedByUpstream(id: string): NodeResult | undefined {
+    for (const edge of this.#incoming.get(id)!) {
+      const source = this.#results.get(edge.source)!;
+      if (source.state === 'cancelled') return { state: 'cancelled' };
+      if (source.state === 'failed') return { state: 'failed', cause: 'upstream', error: `needs ${this.#label(edge.source)}, which failed` };
+    }
+    return undefined;
+  }
+
+  #gatherInputs(node: WorkflowNode, definition: AnyNodeDefinition): { values: Record<string, PortValue | undefined> } | { error: string } {
+    const values: Record<string, PortValue | undefined> = {};
+    const edges = this.#incoming.get(node.id)!;
+    for (const [port, spec] of Object.entries(definition.inputs)) {
+      const feeding = edges.filter((e) => e.targetPort === port);
+      if (feeding.length === 0) {
+        if (!spec.optional) return { error: `input "${spec.label}" (${port}, ${spec.type}) is not connected` };
+        values[port] = isListType(spec.type) ? [] : undefined;
+        continue;
+      }
+      const fed = feeding.map((e) => coerce(this.#results.get(e.source)!.outputs![e.sourcePort]!, spec.type));
+      values[port] = isListType(spec.type) ? fed.flatMap((v) => v as readonly ScalarValue[]) : fed[0];
+    }
+    return { values };
+  }
+
+  async #execute(node: WorkflowNode, definition: AnyNodeDefinition, inputs: Record<string, PortValue | undefined>, params: Record<string, unknown>): Promise<Outputs> {
+    const release = await this.#engine.limiter.acquire(definition.resource?.(params), this.#signal);
+    try {
+      this.#executed.push(node.id);
+      this.#update(node.id, { state: 'running', fraction: 0 });
+      const outputs = await definition.run({
+        nodeId: node.id,
+        inputs: inputs as never,
+        params: params as never,
+        signal: this.#signal,
+        progress: this.#progressReporter(node.id),
+        assets: this.#engine.assets,
+      });
+      for (const [port, spec] of Object.entries(definition.outputs)) {
+        if (!matchesPortType(outputs?.[port], spec.type)) throw new Error(`${definition.title} returned no valid "${port}" output (${spec.type})`);
+      }
+      return outputs;
+    } finally {
+      release();
+    }
+  }
+
+  /** Drops reports closer than PROGRESS_INTERVAL_MS apart, except the first to reach 1. */
+  #progressReporter(id: string) {
+    let lastAt = -Infinity;
+    let lastFraction = 0;
+    return (fraction: number, message?: string) => {
+      const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+      const now = performance.now();
+      const reachedEnd = clamped === 1 && lastFraction < 1;
+      if (this.#results.has(id) || (now - lastAt < PROGRESS_INTERVAL_MS && !reachedEnd)) return;
+      lastAt = now;
+      lastFraction = clamped;
+      this.#update(id, message === undefined ? { state: 'running', fraction: clamped } : { state: 'running', fraction: clamped, message });
+    };
+  }
+
+  #failure(error: unknown): NodeResult {
+    if (this.#signal.aborted) return { state: 'cancelled' };
+    if (error instanceof NodeError) return { state: 'failed', cause: 'own', error: error.message };
+    return { state: 'failed', cause: 'own', error: `internal error: ${messageOf(error)}` };
+  }
+
+  #settle(id: string, result: NodeResult): void {
+    this.#results.set(id, result);
+    this.#update(id, toUpdate(result));
+    for (const edge of this.#outgoing.get(id)!) {
+      const left = this.#waitingOn.get(edge.target)! - 1;
+      this.#waitingOn.set(edge.target, left);
+      if (left === 0) void this.#evaluate(edge.target);
+    }
+    if (this.#results.size === this.#nodes.size) this.#finish();
+  }
+
+  #update(nodeId: string, update: NodeUpdate): void {
+    this.#emit({ type: 'node', runId: this.#id, nodeId, ...update });
+  }
+
+  #summary(): RunSummary {
+    const counts: RunCounts = { total: this.#results.size, executed: this.#executed.length, cached: 0, failed: 0, cancelled: 0 };
+    for (const r of this.#results.values()) {
+      if (r.state === 'cached') counts.cached++;
+      else if (r.state === 'failed') counts.failed++;
+      else if (r.state === 'cancelled') counts.cancelled++;
+    }
+    const status: RunStatus = this.#signal.aborted && counts.cancelled > 0 ? 'cancelled' : counts.failed > 0 ? 'failed' : 'done';
+    this.#emit({ type: 'run-finished', runId: this.#id, status, counts });
+    return { runId: this.#id, status, counts, nodes: Object.fromEntries(this.#results), executed: this.#executed };
+  }
+}
+
+function toUpdate(result: NodeResult): NodeUpdate {
+  switch (result.state) {
+    case 'cached':
+    case 'done':
+      return { state: result.state, outputs: result.outputs!, cacheKey: result.cacheKey!, ms: result.ms ?? 0 };
+    case 'failed':
+      return { state: 'failed', error: result.error!, cause: result.cause! };
+    case 'cancelled':
+      return { state: 'cancelled' };
+  }
+}
+
+/** hash(type + version + params + content hashes of inputs): equal work, equal key. */
+export function cacheKeyOf(definition: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, PortValue | undefined>): string {
+  const inputHashes: Record<string, string | null> = {};
+  for (const [port, value] of Object.entries(inputs)) inputHashes[port] = value === undefined ? null : valueHash(value);
+  return hashString(stableStringify({ type: definition.type, version: definition.version, params, inputs: inputHashes }));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,14 @@
+/** The engine's public surface: workflow model, loading, evaluation. No DOM, no React. */
+export * from './cache';
+export * from './engine';
+export * from './events';
+export * from './graph';
+export * from './hash';
+export * from './limiter';
+export * from './node-definition';
+export * from './params';
+export * from './ports';
+export * from './registry';
+export * from './values';
+export * from './workflow';
+export * from './workflow-load';

@@ -1,0 +1,112 @@
+/**
+ * A node type, defined once: ports, typed parameters, how it runs, how its saved params migrate.
+ * The editor renders nodes from these definitions, the loader validates against them, and the
+ * engine runs them; adding a node type is adding one file under src/nodes.
+ */
+import type { ParamSpecs, ParamValues } from './params';
+import type { PortType } from './ports';
+import type { PortValue, ValueOf } from './values';
+
+export const CATEGORIES = ['Input', 'Generate', 'Transform', 'Audio', 'Analyse', 'Output', 'Utility'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface InputSpec {
+  type: PortType;
+  label: string;
+  /** An optional input may be left unconnected; its value is then `undefined` (or `[]` for lists). */
+  optional?: boolean;
+  description?: string;
+}
+
+export interface OutputSpec {
+  type: PortType;
+  label: string;
+  description?: string;
+}
+
+export type InputSpecs = Readonly<Record<string, InputSpec>>;
+export type OutputSpecs = Readonly<Record<string, OutputSpec>>;
+
+export type InputValues<I extends InputSpecs> = {
+  [K in keyof I]: I[K]['optional'] extends true
+    ? I[K]['type'] extends `list<${string}>`
+      ? ValueOf<I[K]['type']>
+      : ValueOf<I[K]['type']> | undefined
+    : ValueOf<I[K]['type']>;
+};
+export type OutputValues<O extends OutputSpecs> = { [K in keyof O]: ValueOf<O[K]['type']> };
+
+/** Reports how far a node has got: a fraction 0..1 and an optional short message. */
+export type ProgressReporter = (fraction: number, message?: string) => void;
+
+/** Files the user added, looked up by content hash (the asset store, or memory in tests). */
+export interface AssetResolver {
+  get(hash: string): Promise<Blob | undefined>;
+}
+
+export interface RunContext<I extends InputSpecs, P extends ParamSpecs> {
+  readonly nodeId: string;
+  readonly inputs: InputValues<I>;
+  readonly params: ParamValues<P>;
+  /** Aborted when the user cancels: stop work, release resources, and throw. */
+  readonly signal: AbortSignal;
+  readonly progress: ProgressReporter;
+  readonly assets: AssetResolver;
+}
+
+export interface NodeDefinition<
+  I extends InputSpecs = InputSpecs,
+  O extends OutputSpecs = OutputSpecs,
+  P extends ParamSpecs = ParamSpecs,
+> {
+  /** Stable id saved in workflow files, e.g. `image.sample`. Never renamed. */
+  type: string;
+  /** Bumped when params change shape; `migrations` lifts older saved params. */
+  version: number;
+  title: string;
+  category: Category;
+  description: string;
+  inputs: I;
+  outputs: O;
+  params: P;
+  /**
+   * The shared resource this node occupies while running (a provider, a ComfyUI server, the GPU),
+   * so the engine can cap how many such nodes run at once. Undefined: only the global limit applies.
+   */
+  resource?: (params: ParamValues<P>) => string | undefined;
+  /** `migrations[n]` turns params saved at version n into version n + 1. */
+  migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
+  run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
+}
+
+/** A definition with its types erased, as held by the registry and the engine. */
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource'> {
+  resource?: (params: Record<string, unknown>) => string | undefined;
+  run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
+}
+
+/** Declares a node type with full inference of its ports and params. */
+export function defineNode<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs>(
+  definition: NodeDefinition<I, O, P>,
+): AnyNodeDefinition {
+  return definition as unknown as AnyNodeDefinition;
+}
+
+/** The node's error for the user: says what is wrong in their terms. Other errors are bugs. */
+export class NodeError extends Error {
+  override name = 'NodeError';
+}
+
+/** Lifts params saved at `fromVersion` to the definition's current version. */
+export function migrateParams(
+  definition: AnyNodeDefinition,
+  params: Record<string, unknown>,
+  fromVersion: number,
+): Record<string, unknown> {
+  let current = params;
+  for (let v = fromVersion; v < definition.version; v++) {
+    const step = definition.migrations?.[v];
+    if (step) current = step(current);
+  }
+  return current;
+}

@@ -1,0 +1,140 @@
+/**
+ * Typed node parameters. A spec says what a parameter holds, its default and bounds; the editor
+ * picks a widget from `kind`, the loader validates saved values against it, and the node's run
+ * function receives values already checked and typed.
+ */
+import { z } from 'zod';
+
+interface Base<T> {
+  label: string;
+  default: T;
+  description?: string;
+}
+
+export interface NumberParam extends Base<number> {
+  kind: 'number';
+  min: number;
+  max: number;
+  step?: number;
+  integer?: boolean;
+  unit?: string;
+}
+
+export interface SelectParam<V extends string = string> extends Base<V> {
+  kind: 'select';
+  options: readonly { value: V; label: string }[];
+}
+
+export interface TextParam extends Base<string> {
+  kind: 'text';
+  /** A prompt-sized area rather than a single line. */
+  multiline?: boolean;
+  maxLength?: number;
+  placeholder?: string;
+}
+
+export interface SeedParam extends Base<number> {
+  kind: 'seed';
+}
+
+export interface BooleanParam extends Base<boolean> {
+  kind: 'boolean';
+}
+
+/** A file the user picked, held in the asset store and referenced by content hash. */
+export interface AssetRef {
+  hash: string;
+  name: string;
+  mime: string;
+  size: number;
+}
+
+export interface AssetParam extends Base<AssetRef | null> {
+  kind: 'asset';
+  /** MIME patterns the picker offers, e.g. `image/*`. */
+  accept: readonly string[];
+}
+
+export type ParamSpec = NumberParam | SelectParam | TextParam | SeedParam | BooleanParam | AssetParam;
+export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
+
+export type ParamValue<S extends ParamSpec> = S['default'];
+export type ParamValues<P extends ParamSpecs> = { -readonly [K in keyof P]: ParamValue<P[K]> };
+
+export const SEED_MAX = 2 ** 32 - 1;
+
+/** Spec builders: they keep literal types (a select's values) and fill the kind. */
+export const param = {
+  number: (spec: Omit<NumberParam, 'kind'>): NumberParam => ({ kind: 'number', ...spec }),
+  select: <V extends string>(spec: Omit<SelectParam<V>, 'kind'>): SelectParam<V> => ({ kind: 'select', ...spec }),
+  text: (spec: Omit<TextParam, 'kind'>): TextParam => ({ kind: 'text', ...spec }),
+  seed: (spec: Omit<SeedParam, 'kind'>): SeedParam => ({ kind: 'seed', ...spec }),
+  boolean: (spec: Omit<BooleanParam, 'kind'>): BooleanParam => ({ kind: 'boolean', ...spec }),
+  asset: (spec: Omit<AssetParam, 'kind' | 'default'>): AssetParam => ({ kind: 'asset', default: null, ...spec }),
+};
+
+const assetRefSchema = z.object({
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 hex digest'),
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int().nonnegative(),
+});
+
+/** The schema one parameter's saved value must satisfy; messages name the bound that failed. */
+export function paramSchema(spec: ParamSpec): z.ZodType {
+  switch (spec.kind) {
+    case 'number': {
+      const range = `expected ${spec.min}..${spec.max}`;
+      let n = z.number({ error: `expected a number ${spec.min}..${spec.max}` }).min(spec.min, range).max(spec.max, range);
+      if (spec.integer) n = n.int(`expected a whole number ${spec.min}..${spec.max}`);
+      return n;
+    }
+    case 'select': {
+      const values = spec.options.map((o) => o.value);
+      return z.string().refine((v) => values.includes(v), { error: `expected one of ${values.join(', ')}` });
+    }
+    case 'text':
+      return spec.maxLength === undefined
+        ? z.string({ error: 'expected text' })
+        : z.string({ error: 'expected text' }).max(spec.maxLength, `expected at most ${spec.maxLength} characters`);
+    case 'seed':
+      return z.number().int(`expected a whole number 0..${SEED_MAX}`).min(0).max(SEED_MAX, `expected 0..${SEED_MAX}`);
+    case 'boolean':
+      return z.boolean({ error: 'expected true or false' });
+    case 'asset':
+      return assetRefSchema.nullable();
+  }
+}
+
+export interface ParamIssue {
+  /** Parameter name, then any path inside its value. */
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * Checks saved parameter values against their specs and fills defaults for absent ones.
+ * Parameters the spec does not know are dropped and named in `unknown`, so the caller can say so.
+ */
+export function resolveParams(
+  specs: ParamSpecs,
+  saved: Readonly<Record<string, unknown>>,
+): { values: Record<string, unknown>; issues: ParamIssue[]; unknown: string[] } {
+  const values: Record<string, unknown> = {};
+  const issues: ParamIssue[] = [];
+  for (const [name, spec] of Object.entries(specs)) {
+    if (!(name in saved) || saved[name] === undefined) {
+      values[name] = spec.default;
+      continue;
+    }
+    const result = paramSchema(spec).safeParse(saved[name]);
+    if (result.success) values[name] = result.data;
+    else for (const issue of result.error.issues) issues.push({ path: [name, ...issue.path.map(pathKey)], message: issue.message });
+  }
+  const unknown = Object.keys(saved).filter((name) => !(name in specs));
+  return { values, issues, unknown };
+}
+
+function pathKey(key: PropertyKey): string | number {
+  return typeof key === 'symbol' ? String(key) : key;
+}

@@ -1,0 +1,111 @@
+/**
+ * Values that flow along edges at run time, one shape per port kind.
+ *
+ * Media is an immutable Blob plus its SHA-256: Blobs cross the worker boundary and go into
+ * IndexedDB by reference, without copying the bytes, and the hash is what cache keys are built on.
+ */
+import { hashBytes, hashString } from './hash';
+import type { PortType, ScalarKind } from './ports';
+import { elementKind, isListType } from './ports';
+
+interface MediaBase {
+  /** SHA-256 of the bytes in `blob`, lowercase hex. */
+  readonly hash: string;
+  readonly blob: Blob;
+  /** MIME type of `blob`, e.g. `image/png`, `video/mp4`. */
+  readonly mime: string;
+}
+
+export interface ImageValue extends MediaBase {
+  readonly kind: 'image';
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface VideoValue extends MediaBase {
+  readonly kind: 'video';
+  readonly width: number;
+  readonly height: number;
+  /** Seconds. */
+  readonly duration: number;
+  readonly fps: number;
+  readonly hasAudio: boolean;
+}
+
+export interface AudioValue extends MediaBase {
+  readonly kind: 'audio';
+  /** Seconds. */
+  readonly duration: number;
+  readonly sampleRate: number;
+  readonly channels: number;
+}
+
+export type MediaValue = ImageValue | VideoValue | AudioValue;
+
+interface ScalarValues {
+  image: ImageValue;
+  video: VideoValue;
+  audio: AudioValue;
+  text: string;
+  number: number;
+}
+
+/** The run-time value carried by a port of type `T`. */
+export type ValueOf<T extends PortType> = T extends `list<${infer K extends ScalarKind}>`
+  ? readonly ScalarValues[K][]
+  : T extends ScalarKind
+    ? ScalarValues[T]
+    : never;
+
+export type ScalarValue = ScalarValues[ScalarKind];
+export type PortValue = ScalarValue | readonly ScalarValue[];
+
+type MediaMeta<V extends MediaValue> = Omit<V, 'hash' | 'blob' | 'kind'>;
+
+/** Builds a media value, hashing its bytes. The only way media values should be made. */
+export async function createMedia<K extends MediaValue['kind']>(
+  kind: K,
+  blob: Blob,
+  meta: MediaMeta<Extract<MediaValue, { kind: K }>>,
+): Promise<Extract<MediaValue, { kind: K }>> {
+  return { kind, blob, hash: await hashBytes(blob), ...meta } as Extract<MediaValue, { kind: K }>;
+}
+
+export function isMedia(value: unknown): value is MediaValue {
+  return typeof value === 'object' && value !== null && 'hash' in value && 'blob' in value;
+}
+
+/** A content hash of any port value: equal content, equal hash, whatever produced it. */
+export function valueHash(value: PortValue): string {
+  if (typeof value === 'number') return `n:${Object.is(value, -0) ? 0 : value}`;
+  if (typeof value === 'string') return `t:${value.length < 64 ? value : hashString(value)}`;
+  if (Array.isArray(value)) return `l:${hashString(value.map((v: ScalarValue) => valueHash(v)).join('|'))}`;
+  return `m:${(value as MediaValue).hash}`;
+}
+
+/** Whether `value` has the run-time shape of port type `type` (checked on node outputs). */
+export function matchesPortType(value: unknown, type: PortType): boolean {
+  if (isListType(type)) {
+    const kind = elementKind(type);
+    return Array.isArray(value) && value.every((v) => matchesKind(v, kind));
+  }
+  return matchesKind(value, type as ScalarKind);
+}
+
+function matchesKind(value: unknown, kind: ScalarKind): boolean {
+  switch (kind) {
+    case 'number':
+      return typeof value === 'number' && !Number.isNaN(value);
+    case 'text':
+      return typeof value === 'string';
+    default:
+      return isMedia(value) && value.kind === kind;
+  }
+}
+
+/** Converts a value for an input whose type differs but is legal per `canConnect`. */
+export function coerce(value: PortValue, to: PortType): PortValue {
+  if (to === 'text' && typeof value === 'number') return String(value);
+  if (isListType(to) && !Array.isArray(value)) return [value as ScalarValue];
+  return value;
+}
