@@ -20,9 +20,12 @@ export interface NumberParam extends Base<number> {
   unit?: string;
 }
 
-export interface SelectParam<V extends string = string> extends Base<V> {
-  kind: 'select';
+export interface SelectOptions<V extends string> extends Base<V> {
   options: readonly { value: V; label: string }[];
+}
+
+export interface SelectParam<V extends string = string> extends SelectOptions<V> {
+  kind: 'select';
 }
 
 export interface TextParam extends Base<string> {
@@ -66,7 +69,7 @@ export const SEED_MAX = 2 ** 32 - 1;
 /** Spec builders: they keep literal types (a select's values) and fill the kind. */
 export const param = {
   number: (spec: Omit<NumberParam, 'kind'>): NumberParam => ({ kind: 'number', ...spec }),
-  select: <V extends string>(spec: Omit<SelectParam<V>, 'kind'>): SelectParam<V> => ({ kind: 'select', ...spec }),
+  select: <const V extends string>(spec: SelectOptions<V>): SelectParam<V> => ({ kind: 'select', ...spec }),
   text: (spec: Omit<TextParam, 'kind'>): TextParam => ({ kind: 'text', ...spec }),
   seed: (spec: Omit<SeedParam, 'kind'>): SeedParam => ({ kind: 'seed', ...spec }),
   boolean: (spec: Omit<BooleanParam, 'kind'>): BooleanParam => ({ kind: 'boolean', ...spec }),

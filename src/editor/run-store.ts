@@ -1,0 +1,123 @@
+/**
+ * What the last runs said about each node, fed by engine events. Listeners subscribe per node,
+ * so a progress tick on one node wakes only that node's view.
+ */
+import type { FailureCause, NodeState, PortValue, RunEvent, RunStatus } from '../engine';
+
+export interface NodeRunState {
+  state: NodeState;
+  fraction: number;
+  message?: string;
+  error?: string;
+  cause?: FailureCause;
+  outputs?: Readonly<Record<string, PortValue>>;
+  ms?: number;
+}
+
+export interface RunOverview {
+  active: boolean;
+  status?: RunStatus;
+  total: number;
+  settled: number;
+  error?: string;
+}
+
+export interface LogLine {
+  at: number;
+  level: 'info' | 'warning' | 'error';
+  nodeId?: string;
+  text: string;
+}
+
+const SETTLED: ReadonlySet<NodeState> = new Set(['cached', 'done', 'failed', 'cancelled']);
+
+export class RunStore {
+  readonly #nodes = new Map<string, NodeRunState>();
+  readonly #nodeListeners = new Map<string, Set<() => void>>();
+  readonly #listeners = new Set<() => void>();
+  #overview: RunOverview = { active: false, total: 0, settled: 0 };
+  #settled = new Set<string>();
+  #log: LogLine[] = [];
+
+  node(id: string): NodeRunState | undefined {
+    return this.#nodes.get(id);
+  }
+
+  get overview(): RunOverview {
+    return this.#overview;
+  }
+
+  get log(): readonly LogLine[] {
+    return this.#log;
+  }
+
+  subscribeNode(id: string, listener: () => void): () => void {
+    let set = this.#nodeListeners.get(id);
+    if (!set) this.#nodeListeners.set(id, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Run-level changes: overview and log. */
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  apply(events: readonly RunEvent[], label: (nodeId: string) => string): void {
+    const touched = new Set<string>();
+    let runChanged = false;
+    const log = (level: LogLine['level'], text: string, nodeId?: string) => {
+      this.#log = [...this.#log.slice(-499), nodeId === undefined ? { at: Date.now(), level, text } : { at: Date.now(), level, text, nodeId }];
+      runChanged = true;
+    };
+    for (const event of events) {
+      if (event.type === 'run-started') {
+        this.#overview = { active: true, total: event.nodeIds.length, settled: 0 };
+        this.#settled = new Set();
+        log('info', `Run started: ${event.nodeIds.length} node${event.nodeIds.length === 1 ? '' : 's'}`);
+      } else if (event.type === 'run-finished') {
+        this.#overview = { ...this.#overview, active: false, status: event.status, ...(event.error ? { error: event.error } : {}) };
+        const { executed, cached, failed, cancelled } = event.counts;
+        log(event.status === 'done' ? 'info' : 'error', event.error ?? `Run ${event.status}: ${executed} ran, ${cached} from cache, ${failed} failed, ${cancelled} cancelled`);
+      } else if (event.type === 'warning') {
+        log('warning', event.nodeId ? `${label(event.nodeId)}: ${event.message}` : event.message, event.nodeId);
+      } else {
+        const previous = this.#nodes.get(event.nodeId);
+        const next = nodeState(event, previous);
+        this.#nodes.set(event.nodeId, next);
+        touched.add(event.nodeId);
+        if (SETTLED.has(event.state)) {
+          this.#settled.add(event.nodeId);
+          this.#overview = { ...this.#overview, settled: this.#settled.size };
+          runChanged = true;
+        }
+        if (event.state === 'failed' && event.cause !== 'upstream') log('error', `${label(event.nodeId)}: ${event.error}`, event.nodeId);
+        if (event.state === 'done') log('info', `${label(event.nodeId)} done in ${formatMs(event.ms)}`, event.nodeId);
+      }
+    }
+    for (const id of touched) for (const listener of this.#nodeListeners.get(id) ?? []) listener();
+    if (runChanged) for (const listener of this.#listeners) listener();
+  }
+}
+
+function nodeState(event: Extract<RunEvent, { type: 'node' }>, previous: NodeRunState | undefined): NodeRunState {
+  switch (event.state) {
+    case 'queued':
+      // Keep the last outputs visible while the node waits to run again.
+      return previous?.outputs ? { state: 'queued', fraction: 0, outputs: previous.outputs } : { state: 'queued', fraction: 0 };
+    case 'running':
+      return { ...(previous?.outputs ? { outputs: previous.outputs } : {}), state: 'running', fraction: event.fraction, ...(event.message ? { message: event.message } : {}) };
+    case 'cached':
+    case 'done':
+      return { state: event.state, fraction: 1, outputs: event.outputs, ms: event.ms };
+    case 'failed':
+      return { state: 'failed', fraction: 0, error: event.error, cause: event.cause };
+    case 'cancelled':
+      return { state: 'cancelled', fraction: 0 };
+  }
+}
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,118 @@
+/**
+ * The one component that draws every node type, from its definition: typed ports, parameter
+ * widgets, run state and output previews. It subscribes to its own node and run state only.
+ */
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { memo } from 'react';
+import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import type { NodeRunState } from '../editor/run-store';
+import { OutputPreview } from './OutputPreview';
+import { ParamField } from './ParamField';
+import { useDefinition, useDocument, useNodeRun, useServices } from './services';
+
+export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
+  const { documents } = useServices();
+  const node = useDocument(() => documents.node(id));
+  const definition = useDefinition(node?.type ?? '');
+  const run = useNodeRun(id);
+  if (!node) return null;
+  if (!definition) return <MissingNode node={node} />;
+  const state = run?.state ?? 'idle';
+  return (
+    <div className={`node state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
+      <header className={`node-header category-${definition.category.toLowerCase()}`}>
+        <span className="node-title">{node.title ?? definition.title}</span>
+        <StateBadge run={run} />
+      </header>
+      <ProgressBar run={run} />
+      <div className="node-ports">
+        <div className="node-inputs">
+          {Object.entries(definition.inputs).map(([port, spec]) => (
+            <Port key={port} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
+          ))}
+        </div>
+        <div className="node-outputs">
+          {Object.entries(definition.outputs).map(([port, spec]) => (
+            <Port key={port} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
+          ))}
+        </div>
+      </div>
+      <Params node={node} definition={definition} />
+      {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : null}
+      {run?.outputs ? (
+        <div className="node-preview">
+          {Object.entries(run.outputs).map(([port, value]) => (
+            <OutputPreview key={port} value={value} />
+          ))}
+        </div>
+      ) : null}
+    </div>
+  );
+});
+
+function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
+  return (
+    <div className={`port port-${kind}`} title={`${label}: ${type}${optional ? ' (optional)' : ''}`}>
+      <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: PORT_COLOURS[elementKind(type)] }} />
+      <span className="port-label">
+        {label}
+        {optional ? <span className="port-optional"> (optional)</span> : null}
+      </span>
+    </div>
+  );
+}
+
+function Params({ node, definition }: { node: WorkflowNode; definition: AnyNodeDefinition }) {
+  const { documents } = useServices();
+  const entries = Object.entries(definition.params);
+  if (entries.length === 0) return null;
+  const set = (name: string, value: unknown) =>
+    documents.change((draft) => {
+      const target = draft.nodes.find((n) => n.id === node.id);
+      if (target) target.params[name] = value;
+    });
+  return (
+    <div className="node-params">
+      {entries.map(([name, spec]) => (
+        <ParamField key={name} name={name} spec={spec} value={node.params[name] ?? spec.default} onChange={(v) => set(name, v)} />
+      ))}
+    </div>
+  );
+}
+
+const STATE_LABELS: Record<NodeRunState['state'], string> = {
+  queued: 'queued',
+  running: 'running',
+  cached: 'cached',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+};
+
+function StateBadge({ run }: { run: NodeRunState | undefined }) {
+  if (!run) return null;
+  const text = run.state === 'running' ? `${Math.round(run.fraction * 100)}%` : STATE_LABELS[run.state];
+  return <span className={`badge badge-${run.state}`}>{text}</span>;
+}
+
+function ProgressBar({ run }: { run: NodeRunState | undefined }) {
+  const fraction = run?.state === 'running' ? run.fraction : run && (run.state === 'done' || run.state === 'cached') ? 1 : 0;
+  return (
+    <div className="node-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
+      <div style={{ width: `${fraction * 100}%` }} />
+    </div>
+  );
+}
+
+/** A node whose type this build does not have: kept, shown, never dropped. */
+function MissingNode({ node }: { node: WorkflowNode }) {
+  return (
+    <div className="node missing" data-node-id={node.id} data-state="missing">
+      <header className="node-header">
+        <span className="node-title">{node.title ?? node.type}</span>
+        <span className="badge badge-failed">missing</span>
+      </header>
+      <p className="node-error">Node type “{node.type}” is not in this version of Stillmotion. It is kept as saved.</p>
+    </div>
+  );
+}

@@ -1,0 +1,100 @@
+/** One widget per parameter kind; the node definition decides which, never the node's code. */
+import { useEffect, useId, useState } from 'react';
+import { SEED_MAX, type ParamSpec } from '../engine';
+
+interface Props {
+  name: string;
+  spec: ParamSpec;
+  value: unknown;
+  onChange: (value: unknown) => void;
+}
+
+export function ParamField({ name, spec, value, onChange }: Props) {
+  const id = useId();
+  return (
+    <div className={`param param-${spec.kind}`} title={spec.description}>
+      <label htmlFor={id}>{spec.label}</label>
+      <Widget id={id} name={name} spec={spec} value={value} onChange={onChange} />
+    </div>
+  );
+}
+
+function Widget({ id, spec, value, onChange }: Props & { id: string }) {
+  switch (spec.kind) {
+    case 'number':
+      return (
+        <span className="number-field">
+          <input className="nodrag" type="range" min={spec.min} max={spec.max} step={spec.step ?? (spec.integer ? 1 : 'any')} value={Number(value)} onChange={(e) => onChange(Number(e.target.value))} aria-label={`${spec.label} slider`} />
+          <NumberInput id={id} value={Number(value)} min={spec.min} max={spec.max} integer={spec.integer ?? false} onChange={onChange} />
+          {spec.unit ? <span className="unit">{spec.unit}</span> : null}
+        </span>
+      );
+    case 'seed':
+      return (
+        <span className="number-field">
+          <NumberInput id={id} value={Number(value)} min={0} max={SEED_MAX} integer onChange={onChange} />
+          <button type="button" className="nodrag dice" title="New random seed" aria-label="New random seed" onClick={() => onChange(crypto.getRandomValues(new Uint32Array(1))[0]!)}>
+            <DiceIcon />
+          </button>
+        </span>
+      );
+    case 'select':
+      return (
+        <select id={id} className="nodrag" value={String(value)} onChange={(e) => onChange(e.target.value)}>
+          {spec.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      );
+    case 'text':
+      return spec.multiline ? (
+        <textarea id={id} className="nodrag nowheel" rows={3} maxLength={spec.maxLength} placeholder={spec.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input id={id} className="nodrag" type="text" maxLength={spec.maxLength} placeholder={spec.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} />
+      );
+    case 'boolean':
+      return <input id={id} className="nodrag" type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
+    case 'asset':
+      return <span className="param-unavailable">file parameters need the asset store, which is not built yet</span>;
+  }
+}
+
+/** A number box that lets the user type freely and commits a clamped value on blur or Enter. */
+function NumberInput({ id, value, min, max, integer, onChange }: { id: string; value: number; min: number; max: number; integer: boolean; onChange: (v: number) => void }) {
+  const [text, setText] = useState(String(value));
+  useEffect(() => {
+    setText(String(value));
+  }, [value]);
+  const commit = () => {
+    const parsed = Number(text);
+    if (!Number.isFinite(parsed) || text.trim() === '') return setText(String(value));
+    const clamped = Math.min(max, Math.max(min, integer ? Math.round(parsed) : parsed));
+    setText(String(clamped));
+    if (clamped !== value) onChange(clamped);
+  };
+  return (
+    <input
+      id={id}
+      className="nodrag"
+      type="text"
+      inputMode="decimal"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onBlur={commit}
+      onKeyDown={(e) => e.key === 'Enter' && commit()}
+    />
+  );
+}
+
+function DiceIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 16 16" aria-hidden="true">
+      <rect x="1.5" y="1.5" width="13" height="13" rx="3" fill="none" stroke="currentColor" strokeWidth="1.4" />
+      {[[5, 5], [11, 5], [8, 8], [5, 11], [11, 11]].map(([cx, cy]) => (
+        <circle key={`${cx}-${cy}`} cx={cx} cy={cy} r="1.3" fill="currentColor" />
+      ))}
+    </svg>
+  );
+}

@@ -1,0 +1,62 @@
+/** The app's long-lived objects, made once and handed to components through context. */
+import { createContext, useCallback, useContext, useRef, useSyncExternalStore } from 'react';
+import type { AnyNodeDefinition, NodeRegistry, WorkflowDocument } from '../engine';
+import { DocumentStore } from '../editor/document-store';
+import { RunStore, type NodeRunState, type RunOverview } from '../editor/run-store';
+import type { EngineClient, RunHandle } from '../worker/engine-client';
+
+export interface Services {
+  registry: NodeRegistry;
+  documents: DocumentStore;
+  runs: RunStore;
+  engine: EngineClient;
+}
+
+const ServicesContext = createContext<Services | null>(null);
+export const ServicesProvider = ServicesContext.Provider;
+
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices outside <ServicesProvider>');
+  return services;
+}
+
+/** A slice of the document; re-renders only when the selected value changes (by ===). */
+export function useDocument<T>(select: (document: WorkflowDocument) => T): T {
+  const { documents } = useServices();
+  const selectRef = useRef(select);
+  selectRef.current = select;
+  const subscribe = useCallback((notify: () => void) => documents.subscribe(notify), [documents]);
+  return useSyncExternalStore(subscribe, () => selectRef.current(documents.document));
+}
+
+export function useNodeRun(nodeId: string): NodeRunState | undefined {
+  const { runs } = useServices();
+  const subscribe = useCallback((notify: () => void) => runs.subscribeNode(nodeId, notify), [runs, nodeId]);
+  return useSyncExternalStore(subscribe, () => runs.node(nodeId));
+}
+
+export function useRunOverview(): RunOverview {
+  const { runs } = useServices();
+  return useSyncExternalStore(useCallback((notify: () => void) => runs.subscribe(notify), [runs]), () => runs.overview);
+}
+
+export function useRunLog() {
+  const { runs } = useServices();
+  return useSyncExternalStore(useCallback((notify: () => void) => runs.subscribe(notify), [runs]), () => runs.log);
+}
+
+export function useDefinition(type: string): AnyNodeDefinition | undefined {
+  return useServices().registry.get(type);
+}
+
+/** Starts a run of the whole graph (or of `targets` and what they need) and feeds the run store. */
+export function startRun(services: Services, targets?: string[]): RunHandle {
+  const { documents, registry, runs, engine } = services;
+  const document = documents.document;
+  const label = (id: string) => {
+    const node = document.nodes.find((n) => n.id === id);
+    return node?.title ?? registry.get(node?.type ?? '')?.title ?? id;
+  };
+  return engine.run(document, { ...(targets ? { targets } : {}), onEvents: (events) => runs.apply(events, label) });
+}

@@ -1,0 +1,34 @@
+/** The page's handle on the engine worker: start a run, hear its events, cancel it. */
+import * as Comlink from 'comlink';
+import type { RunEvent, RunSummary, WorkflowDocument } from '../engine';
+import type { EngineWorkerApi } from './engine.worker';
+
+export interface RunHandle {
+  runId: string;
+  done: Promise<RunSummary>;
+  cancel(): void;
+}
+
+export interface EngineClient {
+  run(document: WorkflowDocument, options: { targets?: string[]; onEvents: (events: RunEvent[]) => void }): RunHandle;
+  /** Name of the global scope the engine runs in (`DedicatedWorkerGlobalScope`). */
+  scope(): Promise<string>;
+  dispose(): void;
+}
+
+export function createEngineClient(): EngineClient {
+  const worker = new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module', name: 'stillmotion-engine' });
+  const remote = Comlink.wrap<EngineWorkerApi>(worker);
+  return {
+    run(document, { targets, onEvents }) {
+      const runId = crypto.randomUUID();
+      const done = remote.run(document, targets ? { runId, targets } : { runId }, Comlink.proxy(onEvents));
+      return { runId, done, cancel: () => void remote.cancel(runId) };
+    },
+    scope: () => remote.scope(),
+    dispose() {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    },
+  };
+}
