@@ -17,7 +17,9 @@ export const DEFAULT_LIMITS: ConcurrencyLimits = { global: 4, defaultPerResource
 
 interface Waiter {
   resource: string | undefined;
+  signal: AbortSignal | undefined;
   grant: (release: () => void) => void;
+  reject: (reason: unknown) => void;
 }
 
 export class Limiter {
@@ -25,6 +27,8 @@ export class Limiter {
   #running = 0;
   readonly #byResource = new Map<string, number>();
   readonly #waiters: Waiter[] = [];
+  /** One abort listener per signal, however many nodes of that run are waiting. */
+  readonly #bySignal = new Map<AbortSignal, { waiters: Set<Waiter>; onAbort: () => void }>();
 
   constructor(limits: ConcurrencyLimits = DEFAULT_LIMITS) {
     if (!(limits.global >= 1)) throw new RangeError('the global concurrency limit must be at least 1');
@@ -33,22 +37,41 @@ export class Limiter {
 
   /** Resolves with a release function once a slot is free; rejects if `signal` aborts first. */
   acquire(resource: string | undefined, signal?: AbortSignal): Promise<() => void> {
-    return new Promise((resolve, reject) => {
+    return new Promise((grant, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const waiter: Waiter = { resource, grant: resolve };
-      const onAbort = () => {
-        const at = this.#waiters.indexOf(waiter);
-        if (at >= 0) this.#waiters.splice(at, 1);
-        reject(signal!.reason);
-      };
-      waiter.grant = (release) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(release);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const waiter: Waiter = { resource, signal, grant, reject };
       this.#waiters.push(waiter);
+      if (signal) this.#watch(signal).add(waiter);
       this.#pump();
     });
+  }
+
+  #watch(signal: AbortSignal): Set<Waiter> {
+    let entry = this.#bySignal.get(signal);
+    if (!entry) {
+      const waiters = new Set<Waiter>();
+      const onAbort = () => {
+        this.#bySignal.delete(signal);
+        for (const waiter of waiters) {
+          this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+          waiter.reject(signal.reason);
+        }
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#bySignal.set(signal, (entry = { waiters, onAbort }));
+    }
+    return entry.waiters;
+  }
+
+  #unwatch(waiter: Waiter): void {
+    if (!waiter.signal) return;
+    const entry = this.#bySignal.get(waiter.signal);
+    if (!entry) return;
+    entry.waiters.delete(waiter);
+    if (entry.waiters.size === 0) {
+      waiter.signal.removeEventListener('abort', entry.onAbort);
+      this.#bySignal.delete(waiter.signal);
+    }
   }
 
   get running(): number {
@@ -68,6 +91,7 @@ export class Limiter {
         continue;
       }
       this.#waiters.splice(i, 1);
+      this.#unwatch(waiter);
       this.#running++;
       if (resource !== undefined) this.#byResource.set(resource, (this.#byResource.get(resource) ?? 0) + 1);
       waiter.grant(this.#releaser(resource));
