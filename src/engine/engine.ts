@@ -317,9 +317,12 @@ function toUpdate(result: NodeResult): NodeUpdate {
 
 /** hash(type + version + params + content hashes of inputs): equal work, equal key. */
 export function cacheKeyOf(definition: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, PortValue | undefined>): string {
-  const inputHashes: Record<string, string | null> = {};
-  for (const [port, value] of Object.entries(inputs)) inputHashes[port] = value === undefined ? null : valueHash(value);
-  return hashString(stableStringify({ type: definition.type, version: definition.version, params, inputs: inputHashes }));
+  let text = `${JSON.stringify(definition.type)}@${definition.version}${stableStringify(params)}`;
+  for (const port of Object.keys(inputs).sort()) {
+    const value = inputs[port];
+    text += `|${JSON.stringify(port)}=${value === undefined ? '-' : valueHash(value)}`;
+  }
+  return hashString(text);
 }
 
 function messageOf(error: unknown): string {

@@ -39,6 +39,7 @@ export class Limiter {
   acquire(resource: string | undefined, signal?: AbortSignal): Promise<() => void> {
     return new Promise((grant, reject) => {
       if (signal?.aborted) return reject(signal.reason);
+      if (this.#waiters.length === 0 && this.#hasRoom(resource)) return grant(this.#take(resource));
       const waiter: Waiter = { resource, signal, grant, reject };
       this.#waiters.push(waiter);
       if (signal) this.#watch(signal).add(waiter);
@@ -85,20 +86,25 @@ export class Limiter {
   #pump(): void {
     for (let i = 0; i < this.#waiters.length && this.#running < this.#limits.global; ) {
       const waiter = this.#waiters[i]!;
-      const { resource } = waiter;
-      if (resource !== undefined && (this.#byResource.get(resource) ?? 0) >= this.#capacity(resource)) {
+      if (!this.#hasRoom(waiter.resource)) {
         i++;
         continue;
       }
       this.#waiters.splice(i, 1);
       this.#unwatch(waiter);
-      this.#running++;
-      if (resource !== undefined) this.#byResource.set(resource, (this.#byResource.get(resource) ?? 0) + 1);
-      waiter.grant(this.#releaser(resource));
+      waiter.grant(this.#take(waiter.resource));
     }
   }
 
-  #releaser(resource: string | undefined): () => void {
+  #hasRoom(resource: string | undefined): boolean {
+    if (this.#running >= this.#limits.global) return false;
+    return resource === undefined || (this.#byResource.get(resource) ?? 0) < this.#capacity(resource);
+  }
+
+  /** Occupies a slot and returns the function that frees it (idempotent). */
+  #take(resource: string | undefined): () => void {
+    this.#running++;
+    if (resource !== undefined) this.#byResource.set(resource, (this.#byResource.get(resource) ?? 0) + 1);
     let released = false;
     return () => {
       if (released) return;

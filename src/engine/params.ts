@@ -83,8 +83,16 @@ const assetRefSchema = z.object({
   size: z.number().int().nonnegative(),
 });
 
+const schemas = new WeakMap<ParamSpec, z.ZodType>();
+
 /** The schema one parameter's saved value must satisfy; messages name the bound that failed. */
 export function paramSchema(spec: ParamSpec): z.ZodType {
+  let schema = schemas.get(spec);
+  if (!schema) schemas.set(spec, (schema = buildSchema(spec)));
+  return schema;
+}
+
+function buildSchema(spec: ParamSpec): z.ZodType {
   switch (spec.kind) {
     case 'number': {
       const range = `expected ${spec.min}..${spec.max}`;

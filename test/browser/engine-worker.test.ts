@@ -58,6 +58,29 @@ describe('the engine in the browser', () => {
     expect(await page.locator('[data-node-id="prompt"]').getAttribute('data-state')).toBe('done');
   });
 
+  it('renders a prompt that looks like HTML as text', async () => {
+    const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
+    await page.locator('[data-node-id="prompt"] textarea').fill(hostile);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => page.locator('.run-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    expect(await page.locator('[data-node-id="prompt"] .preview-text').textContent()).toBe(hostile);
+    expect(await page.locator('[data-node-id="prompt"] .preview-text img, [data-node-id="prompt"] .preview-text b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
+  });
+
+  it('ships a Content-Security-Policy that allows only our own scripts', async () => {
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toMatch(/script-src[^;]*unsafe-inline/);
+    const blocked = await page.evaluate(() => {
+      const script = document.createElement('script');
+      script.textContent = 'window.__inline = 1';
+      document.head.append(script);
+      return (window as any).__inline;
+    });
+    expect(blocked).toBeUndefined();
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });

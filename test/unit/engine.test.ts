@@ -198,3 +198,16 @@ describe('Engine', () => {
     expect(p.peak).toBe(4);
   });
 });
+
+describe('cache keys', () => {
+  it('depend on content, not on the order keys were written in', async () => {
+    const registry = testNodes();
+    const def = registry.get('test.mix')!;
+    const { cacheKeyOf } = await import('../../src/engine');
+    const a = cacheKeyOf(def, { k: 1, fail: false, resource: '' }, { in: ['x'] });
+    const b = cacheKeyOf(def, { resource: '', fail: false, k: 1 }, { in: ['x'] });
+    expect(a).toBe(b);
+    expect(cacheKeyOf(def, { k: 2, fail: false, resource: '' }, { in: ['x'] })).not.toBe(a);
+    expect(cacheKeyOf(def, { k: 1, fail: false, resource: '' }, { in: ['y'] })).not.toBe(a);
+  });
+});
