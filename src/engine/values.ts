@@ -75,11 +75,20 @@ export function isMedia(value: unknown): value is MediaValue {
   return typeof value === 'object' && value !== null && 'hash' in value && 'blob' in value;
 }
 
-/** A content hash of any port value: equal content, equal hash, whatever produced it. */
+/** Values whose identity text is at most this long are used as is; longer ones are hashed. */
+const INLINE_LIMIT = 256;
+
+/**
+ * A content identity of any port value: equal content, equal identity, whatever produced it.
+ * Short values are spelled out (cache keys hash them anyway), long ones are SHA-256 hashed.
+ */
 export function valueHash(value: PortValue): string {
   if (typeof value === 'number') return `n:${Object.is(value, -0) ? 0 : value}`;
-  if (typeof value === 'string') return `t:${value.length < 64 ? value : hashString(value)}`;
-  if (Array.isArray(value)) return `l:${hashString(value.map((v: ScalarValue) => valueHash(v)).join('|'))}`;
+  if (typeof value === 'string') return value.length <= INLINE_LIMIT ? `t:${JSON.stringify(value)}` : `t#${hashString(value)}`;
+  if (Array.isArray(value)) {
+    const joined = value.map((v: ScalarValue) => valueHash(v)).join(',');
+    return joined.length <= INLINE_LIMIT ? `l:[${joined}]` : `l#${hashString(joined)}`;
+  }
   return `m:${(value as MediaValue).hash}`;
 }
 
