@@ -55,7 +55,18 @@ const RIDGES: readonly { colour: Rgb; base: number; height: number; scale: numbe
 const SEA_NEAR: Rgb = [24, 28, 58];
 const ROCK: Rgb = [14, 12, 22];
 
+/** Renders the whole scene at once. */
 export function renderSampleScene(width: number, height: number, seed: number): Uint8ClampedArray {
+  const scene = sampleScene(width, height, seed);
+  scene.render(0, height);
+  return scene.pixels;
+}
+
+/**
+ * The scene prepared for rendering in bands of rows, so a caller can report progress and stop
+ * between bands; `render(y0, y1)` fills rows y0..y1-1 of `pixels`.
+ */
+export function sampleScene(width: number, height: number, seed: number): { pixels: Uint8ClampedArray; render: (y0: number, y1: number) => void } {
   const random = mulberry32(seed);
   const ridgeNoise = RIDGES.map(() => fbm1d(random, 5));
   const cloudNoise = fbm1d(random, 4);
@@ -74,42 +85,44 @@ export function renderSampleScene(width: number, height: number, seed: number): 
     return 0.82 + 0.2 * (u - 0.35) * (u - 0.35) * 4 - 0.08 * rockNoise(u * 1.6) + (u > 0.45 ? 1 : 0) * (u - 0.45) * 0.6;
   });
 
-  for (let y = 0; y < height; y++) {
-    const v = y / height;
-    for (let x = 0; x < width; x++) {
-      const u = x / width;
-      const dx = (u - sunX) * aspect;
-      let colour: Rgb;
-      if (v < horizon) {
-        const t = v / horizon;
-        colour = t < 0.55 ? mix(SKY_TOP, SKY_MID, t / 0.55) : mix(SKY_MID, SKY_HORIZON, (t - 0.55) / 0.45);
-        const cloud = clamp01((cloudNoise(u * 0.9 + v * 2.2) - 0.52) * 4) * clamp01(1 - Math.abs(v - 0.28) * 5);
-        colour = mix(colour, [236, 150, 140], cloud * 0.55);
-      } else {
-        const t = (v - horizon) / (1 - horizon);
-        colour = mix(SKY_HORIZON, SEA_NEAR, Math.sqrt(t));
-        const streak = Math.exp(-(dx * dx) / (0.002 + t * 0.02)) * (0.5 + shimmer(v * 40 + u * 3));
-        colour = mix(colour, SUN, clamp01(streak * 0.7 * (1 - t)));
-      }
-      const dy = v - sunY;
-      const sunDistance = Math.sqrt(dx * dx + dy * dy);
-      if (v < horizon) {
-        colour = mix(colour, SUN, clamp01(Math.exp(-sunDistance * 9) * 0.8));
-        colour = mix(colour, SUN, clamp01((0.055 - sunDistance) / px / 1.5));
-      }
-      for (let i = 0; i < RIDGES.length; i++) {
-        const cover = clamp01((v - ridgeTops[i]![x]!) / px) * clamp01((horizon - v) / px);
-        if (cover > 0) colour = mix(colour, mix(RIDGES[i]!.colour, SKY_HORIZON, 0.15 * (2 - i) * (1 - clamp01((v - ridgeTops[i]![x]!) * 20))), cover);
-      }
-      const rock = clamp01((v - rockTop[x]!) / px);
-      if (rock > 0) colour = mix(colour, mix(ROCK, [60, 40, 50], clamp01(1 - (v - rockTop[x]!) * 12) * 0.6), rock);
+  const render = (y0: number, y1: number) => {
+    for (let y = y0; y < y1; y++) {
+      const v = y / height;
+      for (let x = 0; x < width; x++) {
+        const u = x / width;
+        const dx = (u - sunX) * aspect;
+        let colour: Rgb;
+        if (v < horizon) {
+          const t = v / horizon;
+          colour = t < 0.55 ? mix(SKY_TOP, SKY_MID, t / 0.55) : mix(SKY_MID, SKY_HORIZON, (t - 0.55) / 0.45);
+          const cloud = clamp01((cloudNoise(u * 0.9 + v * 2.2) - 0.52) * 4) * clamp01(1 - Math.abs(v - 0.28) * 5);
+          colour = mix(colour, [236, 150, 140], cloud * 0.55);
+        } else {
+          const t = (v - horizon) / (1 - horizon);
+          colour = mix(SKY_HORIZON, SEA_NEAR, Math.sqrt(t));
+          const streak = Math.exp(-(dx * dx) / (0.002 + t * 0.02)) * (0.5 + shimmer(v * 40 + u * 3));
+          colour = mix(colour, SUN, clamp01(streak * 0.7 * (1 - t)));
+        }
+        const dy = v - sunY;
+        const sunDistance = Math.sqrt(dx * dx + dy * dy);
+        if (v < horizon) {
+          colour = mix(colour, SUN, clamp01(Math.exp(-sunDistance * 9) * 0.8));
+          colour = mix(colour, SUN, clamp01((0.055 - sunDistance) / px / 1.5));
+        }
+        for (let i = 0; i < RIDGES.length; i++) {
+          const cover = clamp01((v - ridgeTops[i]![x]!) / px) * clamp01((horizon - v) / px);
+          if (cover > 0) colour = mix(colour, mix(RIDGES[i]!.colour, SKY_HORIZON, 0.15 * (2 - i) * (1 - clamp01((v - ridgeTops[i]![x]!) * 20))), cover);
+        }
+        const rock = clamp01((v - rockTop[x]!) / px);
+        if (rock > 0) colour = mix(colour, mix(ROCK, [60, 40, 50], clamp01(1 - (v - rockTop[x]!) * 12) * 0.6), rock);
 
-      const o = (y * width + x) * 4;
-      pixels[o] = colour[0];
-      pixels[o + 1] = colour[1];
-      pixels[o + 2] = colour[2];
-      pixels[o + 3] = 255;
+        const o = (y * width + x) * 4;
+        pixels[o] = colour[0];
+        pixels[o + 1] = colour[1];
+        pixels[o + 2] = colour[2];
+        pixels[o + 3] = 255;
+      }
     }
-  }
-  return pixels;
+  };
+  return { pixels, render };
 }

@@ -1,7 +1,10 @@
 /** Sample image: a procedural landscape made on the spot, so the default graph needs no file. */
 import { createMedia, defineNode, param } from '../engine';
 import { encodePng } from '../media/png';
-import { renderSampleScene } from '../media/sample-scene';
+import { sampleScene } from '../media/sample-scene';
+import { yieldToEventLoop } from '../media/yield';
+
+const BAND_ROWS = 48;
 
 const ASPECTS = {
   '16:9': [16, 9],
@@ -27,11 +30,19 @@ export default defineNode({
     height: param.number({ label: 'Height', default: 720, min: 64, max: 2160, step: 8, integer: true, unit: 'px' }),
     seed: param.seed({ label: 'Seed', default: 7 }),
   },
-  async run({ params, progress }) {
+  async run({ params, progress, signal }) {
     const [w, h] = ASPECTS[params.aspect];
     const height = params.height;
     const width = Math.round((height * w) / h / 2) * 2;
-    const pixels = renderSampleScene(width, height, params.seed);
+    const scene = sampleScene(width, height, params.seed);
+    // Render in bands, yielding between them, so progress shows and a cancel lands promptly.
+    for (let y = 0; y < height; y += BAND_ROWS) {
+      scene.render(y, Math.min(height, y + BAND_ROWS));
+      progress((0.8 * Math.min(height, y + BAND_ROWS)) / height, 'rendering');
+      await yieldToEventLoop();
+      signal.throwIfAborted();
+    }
+    const pixels = scene.pixels;
     progress(0.8, 'encoding PNG');
     const blob = await encodePng(pixels, width, height);
     return { image: await createMedia('image', blob, { mime: 'image/png', width, height }) };

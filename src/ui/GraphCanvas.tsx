@@ -1,6 +1,7 @@
 /**
  * The canvas: React Flow drawing the workflow document. React Flow keeps its own node objects
- * (measured sizes, selection); the document stays the source of truth for what is saved.
+ * (measured sizes, selection, positions mid-drag); the document is the source of truth for what
+ * is saved, and every edit reaches it through GraphCommands, once per gesture.
  */
 import {
   applyNodeChanges,
@@ -9,23 +10,50 @@ import {
   Controls,
   MiniMap,
   ReactFlow,
+  useReactFlow,
   type Connection,
   type Edge,
+  type FinalConnectionState,
   type Node,
   type NodeChange,
+  type OnSelectionChangeParams,
 } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useState } from 'react';
-import { canConnect, elementKind, PORT_COLOURS, wouldCycle, type NodeRegistry, type WorkflowDocument, type WorkflowNode } from '../engine';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
+import type { WireEnd } from '../editor/commands';
+import { showHint } from './hints';
 import { NodeView } from './NodeView';
+import { Palette, type PaletteRequest } from './Palette';
 import { useDocument, useServices } from './services';
+import { isTyping, shortcutFor, type ShortcutAction } from './shortcuts';
 
 const nodeTypes = { stillmotion: NodeView };
 
-export function GraphCanvas({ onSelect }: { onSelect: (nodeId: string | undefined) => void }) {
-  const { documents, registry } = useServices();
+interface OpenPalette extends PaletteRequest {
+  at: Position;
+  from?: WireEnd;
+}
+
+interface Props {
+  onSelect: (nodeIds: string[]) => void;
+  onHelp: () => void;
+  /** While a dialog is open, the canvas leaves the keyboard alone. */
+  dialogOpen: boolean;
+}
+
+export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
+  const { documents, commands, registry, runner } = useServices();
+  const flow = useReactFlow();
   const docNodes = useDocument((d) => d.nodes);
   const docEdges = useDocument((d) => d.edges);
   const [nodes, setNodes] = useState<Node[]>(() => docNodes.map(toFlowNode));
+  const nodesRef = useRef(nodes);
+  nodesRef.current = nodes;
+  const selection = useRef<string[]>([]);
+  const selectedWires = useRef<string[]>([]);
+  const pointer = useRef<Position | undefined>(undefined);
+  const wrapper = useRef<HTMLDivElement>(null);
+  const [palette, setPalette] = useState<OpenPalette>();
 
   useEffect(() => {
     setNodes((previous) => reconcile(previous, docNodes));
@@ -44,74 +72,185 @@ export function GraphCanvas({ onSelect }: { onSelect: (nodeId: string | undefine
     [docEdges, registry, documents],
   );
 
+  // Positions mid-drag stay in React Flow; the document hears the drop, as one undo step.
   const onNodesChange = useCallback(
     (changes: NodeChange[]) => {
-      setNodes((current) => applyNodeChanges(changes, current));
-      const moved = changes.flatMap((c) => (c.type === 'position' && c.position ? [{ id: c.id, position: c.position }] : []));
-      const removed = new Set(changes.flatMap((c) => (c.type === 'remove' ? [c.id] : [])));
-      if (moved.length > 0 || removed.size > 0) {
-        documents.change((draft) => {
-          for (const { id, position } of moved) {
-            const node = draft.nodes.find((n) => n.id === id);
-            if (node) node.position = { x: position.x, y: position.y };
-          }
-          if (removed.size > 0) {
-            draft.nodes = draft.nodes.filter((n) => !removed.has(n.id));
-            draft.edges = draft.edges.filter((e) => !removed.has(e.source) && !removed.has(e.target));
-          }
-        });
+      const local = changes.filter((c) => c.type !== 'remove');
+      const next = applyNodeChanges(local, nodesRef.current);
+      nodesRef.current = next;
+      setNodes(next);
+      const dropped = local.flatMap((c) => (c.type === 'position' && !c.dragging ? [c.id] : []));
+      if (dropped.length > 0) {
+        const byId = new Map(next.map((n) => [n.id, n.position]));
+        commands.move(dropped.flatMap((id) => (byId.has(id) ? [{ id, position: byId.get(id)! }] : [])));
       }
-      const selected = changes.filter((c) => c.type === 'select');
-      if (selected.length > 0) onSelect(selected.findLast((c) => c.type === 'select' && c.selected)?.id);
     },
-    [documents, onSelect],
+    [commands],
   );
 
-  const isValidConnection = useCallback((c: Connection | Edge) => connectionCheck(documents.document, registry, c).ok, [documents, registry]);
+  const onSelectionChange = useCallback(
+    ({ nodes: selected, edges: selectedEdges }: OnSelectionChangeParams) => {
+      selection.current = selected.map((n) => n.id);
+      selectedWires.current = selectedEdges.map((e) => e.id);
+      onSelect(selection.current);
+    },
+    [onSelect],
+  );
 
   const onConnect = useCallback(
     (c: Connection) => {
-      if (!connectionCheck(documents.document, registry, c).ok) return;
-      documents.change((draft) => {
-        const input = registry.get(draft.nodes.find((n) => n.id === c.target)!.type)!.inputs[c.targetHandle!]!;
-        // A single-value input holds one wire: a new wire replaces the old one.
-        if (!input.type.startsWith('list<')) draft.edges = draft.edges.filter((e) => !(e.target === c.target && e.targetPort === c.targetHandle));
-        draft.edges.push({ id: crypto.randomUUID(), source: c.source, sourcePort: c.sourceHandle!, target: c.target, targetPort: c.targetHandle! });
-      });
+      const verdict = commands.connect(toWire(c));
+      if (!verdict.ok) showHint(`Not connected: ${verdict.reason}`, 'error');
     },
-    [documents, registry],
+    [commands],
   );
 
-  const onEdgesDelete = useCallback(
-    (deleted: Edge[]) => {
-      const ids = new Set(deleted.map((e) => e.id));
-      documents.change((draft) => void (draft.edges = draft.edges.filter((e) => !ids.has(e.id))));
+  const isValidConnection = useCallback((c: Connection | Edge) => commands.check(toWire(c)).ok, [commands]);
+
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      if (state.isValid || !state.fromHandle?.id) return;
+      const from: WireEnd = { nodeId: state.fromHandle.nodeId, port: state.fromHandle.id, side: state.fromHandle.type === 'source' ? 'output' : 'input' };
+      if (state.toHandle?.id) {
+        const wire = from.side === 'output' ? { source: from.nodeId, sourcePort: from.port, target: state.toHandle.nodeId, targetPort: state.toHandle.id } : { source: state.toHandle.nodeId, sourcePort: state.toHandle.id, target: from.nodeId, targetPort: from.port };
+        const verdict = commands.check(wire);
+        if (!verdict.ok) showHint(`Not connected: ${verdict.reason}`, 'error');
+        return;
+      }
+      if (state.toNode) return;
+      const type = commands.portType(from.nodeId, from.port, from.side);
+      const client = 'changedTouches' in event ? event.changedTouches[0]! : event;
+      if (type) openPaletteAt(client.clientX, client.clientY, { type, side: from.side }, from);
     },
-    [documents],
+    [commands],
   );
+
+  const openPaletteAt = (clientX: number, clientY: number, accepts?: PaletteRequest['accepts'], from?: WireEnd) => {
+    const box = wrapper.current!.getBoundingClientRect();
+    const screen = { x: Math.min(clientX - box.left, box.width - 320), y: Math.min(clientY - box.top, box.height - 360) };
+    setPalette({ screen: { x: Math.max(8, screen.x), y: Math.max(8, screen.y) }, at: flow.screenToFlowPosition({ x: clientX, y: clientY }), ...(accepts ? { accepts } : {}), ...(from ? { from } : {}) });
+  };
+
+  const pick = (definition: AnyNodeDefinition) => {
+    if (!palette) return;
+    const id = palette.from ? commands.addConnected(definition.type, palette.at, palette.from) : commands.addNode(definition.type, palette.at);
+    setPalette(undefined);
+    selectOnly([id]);
+  };
+
+  const selectOnly = (ids: string[]) => {
+    const chosen = new Set(ids);
+    // The new nodes reach React Flow on the next render; select them once they are there.
+    requestAnimationFrame(() => setNodes((current) => current.map((n) => (n.selected === chosen.has(n.id) ? n : { ...n, selected: chosen.has(n.id) }))));
+  };
+
+  const perform = (action: ShortcutAction) => {
+    switch (action) {
+      case 'run':
+        return void runner.run();
+      case 'runSelected':
+        return void (selection.current.length > 0 ? runner.run(selection.current) : runner.run());
+      case 'cancel':
+        return runner.cancel();
+      case 'undo':
+        return void documents.undo();
+      case 'redo':
+        return void documents.redo();
+      case 'duplicate':
+        return selectOnly(commands.duplicate(selection.current));
+      case 'delete':
+        return commands.remove(selection.current, selectedWires.current);
+      case 'selectAll':
+        return selectOnly(documents.document.nodes.map((n) => n.id));
+      case 'palette': {
+        const box = wrapper.current!.getBoundingClientRect();
+        const at = pointer.current ? flow.flowToScreenPosition(pointer.current) : { x: box.left + box.width / 2, y: box.top + box.height / 3 };
+        return openPaletteAt(at.x, at.y);
+      }
+      case 'fitView':
+        return void flow.fitView({ padding: 0.2, duration: 200 });
+      case 'help':
+        return onHelp();
+    }
+  };
+  const performRef = useRef(perform);
+  performRef.current = perform;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = shortcutFor(e);
+      if (!action || palette || dialogOpen) return;
+      if (isTyping(e.target) && action !== 'run' && action !== 'runSelected') return;
+      e.preventDefault();
+      performRef.current(action);
+    };
+    const onCopy = (e: ClipboardEvent) => {
+      if (isTyping(e.target) || selection.current.length === 0) return;
+      const text = commands.copy(selection.current);
+      if (!text) return;
+      e.clipboardData?.setData('text/plain', text);
+      e.preventDefault();
+      if (e.type === 'cut') commands.remove(selection.current);
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (isTyping(e.target)) return;
+      const text = e.clipboardData?.getData('text/plain') ?? '';
+      e.preventDefault();
+      const result = commands.paste(text, pointer.current);
+      if (result.ok) selectOnly(result.ids);
+      else showHint(`Nothing pasted: ${result.reason}`, 'error');
+    };
+    window.addEventListener('keydown', onKey);
+    window.addEventListener('copy', onCopy);
+    window.addEventListener('cut', onCopy);
+    window.addEventListener('paste', onPaste);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      window.removeEventListener('copy', onCopy);
+      window.removeEventListener('cut', onCopy);
+      window.removeEventListener('paste', onPaste);
+    };
+  }, [commands, palette, dialogOpen]);
 
   return (
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={nodeTypes}
-      onNodesChange={onNodesChange}
-      onConnect={onConnect}
-      onEdgesDelete={onEdgesDelete}
-      isValidConnection={isValidConnection}
-      defaultViewport={documents.document.viewport ?? { x: 0, y: 0, zoom: 1 }}
-      colorMode="dark"
-      fitView
-      fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-      minZoom={0.1}
-      deleteKeyCode={['Delete', 'Backspace']}
-      proOptions={{ hideAttribution: true }}
+    <div
+      ref={wrapper}
+      className="canvas-wrapper"
+      onDoubleClick={(e) => (e.target as Element).classList.contains('react-flow__pane') && openPaletteAt(e.clientX, e.clientY)}
+      onPointerMove={(e) => (pointer.current = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
     >
-      <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-      <Controls />
-      <MiniMap pannable zoomable nodeColor="#3a3d4d" maskColor="rgba(10, 10, 14, 0.6)" />
-    </ReactFlow>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onSelectionChange={onSelectionChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        onMoveEnd={(_, viewport) => documents.change((d) => void (d.viewport = viewport), { transient: true })}
+        isValidConnection={isValidConnection}
+        defaultViewport={documents.document.viewport ?? { x: 0, y: 0, zoom: 1 }}
+        colorMode="dark"
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        minZoom={0.05}
+        zoomOnDoubleClick={false}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={['Control', 'Meta']}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
+        <Controls />
+        <MiniMap pannable zoomable nodeColor="#3a3d4d" maskColor="rgba(10, 10, 14, 0.6)" />
+      </ReactFlow>
+      {palette ? <Palette request={palette} onPick={pick} onClose={() => setPalette(undefined)} /> : null}
+    </div>
   );
+}
+
+function toWire(c: Connection | Edge) {
+  return { source: c.source, sourcePort: c.sourceHandle ?? '', target: c.target, targetPort: c.targetHandle ?? '' };
 }
 
 function toFlowNode(node: WorkflowNode): Node {
@@ -124,18 +263,9 @@ function reconcile(previous: Node[], docNodes: readonly WorkflowNode[]): Node[] 
   return docNodes.map((d) => {
     const existing = byId.get(d.id);
     if (!existing) return toFlowNode(d);
-    return existing.position === d.position || (existing.position.x === d.position.x && existing.position.y === d.position.y) ? existing : { ...existing, position: d.position };
+    const same = existing.position.x === d.position.x && existing.position.y === d.position.y;
+    return same ? existing : { ...existing, position: d.position };
   });
-}
-
-function connectionCheck(document: WorkflowDocument, registry: NodeRegistry, c: Connection | Edge) {
-  const source = document.nodes.find((n) => n.id === c.source);
-  const target = document.nodes.find((n) => n.id === c.target);
-  const output = source && c.sourceHandle ? registry.get(source.type)?.outputs[c.sourceHandle] : undefined;
-  const input = target && c.targetHandle ? registry.get(target.type)?.inputs[c.targetHandle] : undefined;
-  if (!output || !input) return { ok: false as const, reason: 'unknown port' };
-  if (wouldCycle({ source: c.source, target: c.target }, document.edges)) return { ok: false as const, reason: 'this wire would make a loop' };
-  return canConnect(output.type, input.type);
 }
 
 function edgeColour(registry: NodeRegistry, node: WorkflowNode | undefined, port: string): string {

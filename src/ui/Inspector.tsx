@@ -3,7 +3,8 @@ import { formatMs } from '../editor/run-store';
 import { describeMedia, OutputPreview } from './OutputPreview';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
-export function Inspector({ nodeId }: { nodeId: string | undefined }) {
+export function Inspector({ nodeId, count }: { nodeId: string | undefined; count: number }) {
+  if (count > 1) return <section className="inspector empty">{count} nodes selected.</section>;
   if (!nodeId) return <section className="inspector empty">Select a node to see its outputs here.</section>;
   return <SelectedNode nodeId={nodeId} />;
 }

@@ -3,7 +3,7 @@
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
 import { Handle, Position, type NodeProps } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import type { NodeRunState } from '../editor/run-store';
 import { OutputPreview } from './OutputPreview';
@@ -21,8 +21,9 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
   return (
     <div className={`node state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
-        <span className="node-title">{node.title ?? definition.title}</span>
+        <Title nodeId={id} title={node.title ?? definition.title} />
         <StateBadge run={run} />
+        <RunHereButton nodeId={id} />
       </header>
       <ProgressBar run={run} />
       <div className="node-ports">
@@ -62,15 +63,52 @@ function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'
   );
 }
 
+/** The node's name; double-click to rename it (an empty name goes back to the type's title). */
+function Title({ nodeId, title }: { nodeId: string; title: string }) {
+  const { commands } = useServices();
+  const [editing, setEditing] = useState(false);
+  if (!editing) {
+    return (
+      <span className="node-title" title="Double-click to rename" onDoubleClick={() => setEditing(true)}>
+        {title}
+      </span>
+    );
+  }
+  const finish = (value: string | undefined) => {
+    if (value !== undefined && value !== title) commands.rename(nodeId, value);
+    setEditing(false);
+  };
+  return (
+    <input
+      className="node-title-input nodrag"
+      autoFocus
+      defaultValue={title}
+      aria-label="Node name"
+      onBlur={(e) => finish(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') finish(e.currentTarget.value);
+        if (e.key === 'Escape') finish(undefined);
+      }}
+    />
+  );
+}
+
+function RunHereButton({ nodeId }: { nodeId: string }) {
+  const { runner } = useServices();
+  return (
+    <button type="button" className="node-run nodrag" title="Run this node and what it needs" aria-label="Run this node" onClick={() => runner.run([nodeId])}>
+      <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true">
+        <path d="M2 1 L9 5 L2 9 Z" fill="currentColor" />
+      </svg>
+    </button>
+  );
+}
+
 function Params({ node, definition }: { node: WorkflowNode; definition: AnyNodeDefinition }) {
-  const { documents } = useServices();
+  const { commands } = useServices();
   const entries = Object.entries(definition.params);
   if (entries.length === 0) return null;
-  const set = (name: string, value: unknown) =>
-    documents.change((draft) => {
-      const target = draft.nodes.find((n) => n.id === node.id);
-      if (target) target.params[name] = value;
-    });
+  const set = (name: string, value: unknown) => commands.setParam(node.id, name, value);
   return (
     <div className="node-params">
       {entries.map(([name, spec]) => (

@@ -1,14 +1,18 @@
 /** The app's long-lived objects, made once and handed to components through context. */
 import { createContext, useCallback, useContext, useRef, useSyncExternalStore } from 'react';
 import type { AnyNodeDefinition, NodeRegistry, WorkflowDocument } from '../engine';
-import { DocumentStore } from '../editor/document-store';
-import { RunStore, type NodeRunState, type RunOverview } from '../editor/run-store';
-import type { EngineClient, RunHandle } from '../worker/engine-client';
+import type { GraphCommands } from '../editor/commands';
+import type { DocumentStore } from '../editor/document-store';
+import type { NodeRunState, RunOverview, RunStore } from '../editor/run-store';
+import type { Runner } from '../editor/runner';
+import type { EngineClient } from '../worker/engine-client';
 
 export interface Services {
   registry: NodeRegistry;
   documents: DocumentStore;
+  commands: GraphCommands;
   runs: RunStore;
+  runner: Runner;
   engine: EngineClient;
 }
 
@@ -48,15 +52,4 @@ export function useRunLog() {
 
 export function useDefinition(type: string): AnyNodeDefinition | undefined {
   return useServices().registry.get(type);
-}
-
-/** Starts a run of the whole graph (or of `targets` and what they need) and feeds the run store. */
-export function startRun(services: Services, targets?: string[]): RunHandle {
-  const { documents, registry, runs, engine } = services;
-  const document = documents.document;
-  const label = (id: string) => {
-    const node = document.nodes.find((n) => n.id === id);
-    return node?.title ?? registry.get(node?.type ?? '')?.title ?? id;
-  };
-  return engine.run(document, { ...(targets ? { targets } : {}), onEvents: (events) => runs.apply(events, label) });
 }

@@ -1,0 +1,221 @@
+/**
+ * Every edit a person can make to a graph, written once. The canvas, keyboard shortcuts, the
+ * palette and paste all come through here, so rules such as "one wire per single input",
+ * "no loops" and "deleting a node deletes its wires" hold whatever the gesture.
+ */
+import {
+  canConnect,
+  isListType,
+  loadWorkflow,
+  wouldCycle,
+  WORKFLOW_FORMAT,
+  WORKFLOW_VERSION,
+  type AnyNodeDefinition,
+  type Connectability,
+  type NodeRegistry,
+  type PortType,
+  type Position,
+  type WorkflowDocument,
+  type WorkflowEdge,
+  type WorkflowNode,
+} from '../engine';
+import type { DocumentStore } from './document-store';
+
+export interface Wire {
+  source: string;
+  sourcePort: string;
+  target: string;
+  targetPort: string;
+}
+
+/** Where a new wire starts when a person drags out of a port. */
+export interface WireEnd {
+  nodeId: string;
+  port: string;
+  side: 'output' | 'input';
+}
+
+/** How far a pasted or duplicated copy sits from its original. */
+const COPY_OFFSET = 40;
+
+export class GraphCommands {
+  constructor(
+    readonly documents: DocumentStore,
+    readonly registry: NodeRegistry,
+  ) {}
+
+  addNode(type: string, position: Position): string {
+    const definition = this.#definition(type);
+    const id = freshId(this.documents.document, type);
+    const params = Object.fromEntries(Object.entries(definition.params).map(([name, spec]) => [name, spec.default]));
+    this.documents.change((d) => void d.nodes.push({ id, type, version: definition.version, position: { ...position }, params }));
+    return id;
+  }
+
+  /** Whether `wire` may be added, and if not, why in words. */
+  check(wire: Wire): Connectability {
+    const output = this.portType(wire.source, wire.sourcePort, 'output');
+    const input = this.portType(wire.target, wire.targetPort, 'input');
+    if (!output || !input) return { ok: false, reason: 'that port does not exist' };
+    if (wouldCycle(wire, this.documents.document.edges)) return { ok: false, reason: 'this wire would make a loop' };
+    return canConnect(output, input);
+  }
+
+  /** Adds a wire; into a single-value input it replaces the wire already there. */
+  connect(wire: Wire): Connectability {
+    const verdict = this.check(wire);
+    if (!verdict.ok) return verdict;
+    const replaces = !isListType(this.portType(wire.target, wire.targetPort, 'input')!);
+    this.documents.change((d) => {
+      if (replaces) d.edges = d.edges.filter((e) => !(e.target === wire.target && e.targetPort === wire.targetPort));
+      if (!d.edges.some((e) => sameWire(e, wire))) d.edges.push({ id: freshEdgeId(d as WorkflowDocument), ...wire });
+    });
+    return verdict;
+  }
+
+  /** Adds a node of `type` at `position` and wires it to `from`, on its first compatible port. */
+  addConnected(type: string, position: Position, from: WireEnd): string {
+    return this.documents.group(() => {
+      const id = this.addNode(type, position);
+      const port = compatiblePort(this.#definition(type), this.portType(from.nodeId, from.port, from.side)!, from.side);
+      if (port) {
+        this.connect(from.side === 'output' ? { source: from.nodeId, sourcePort: from.port, target: id, targetPort: port } : { source: id, sourcePort: port, target: from.nodeId, targetPort: from.port });
+      }
+      return id;
+    });
+  }
+
+  /** Deletes nodes with every wire touching them, and the given wires, as one undo step. */
+  remove(nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): void {
+    const nodes = new Set(nodeIds);
+    const edges = new Set(edgeIds);
+    this.documents.change((d) => {
+      d.nodes = d.nodes.filter((n) => !nodes.has(n.id));
+      d.edges = d.edges.filter((e) => !edges.has(e.id) && !nodes.has(e.source) && !nodes.has(e.target));
+    });
+  }
+
+  /** Moves nodes; the moves of one drag gesture become one undo step. */
+  move(positions: readonly { id: string; position: Position }[]): void {
+    const byId = new Map(positions.map((p) => [p.id, p.position]));
+    this.documents.change((d) => {
+      for (const node of d.nodes) {
+        const p = byId.get(node.id);
+        if (p && (p.x !== node.position.x || p.y !== node.position.y)) node.position = { x: p.x, y: p.y };
+      }
+    });
+  }
+
+  setParam(nodeId: string, name: string, value: unknown): void {
+    this.documents.change(
+      (d) => {
+        const node = d.nodes.find((n) => n.id === nodeId);
+        if (node) node.params[name] = value;
+      },
+      { merge: `param:${nodeId}:${name}` },
+    );
+  }
+
+  rename(nodeId: string, title: string): void {
+    this.documents.change((d) => {
+      const node = d.nodes.find((n) => n.id === nodeId);
+      if (!node) return;
+      if (title.trim() === '') delete node.title;
+      else node.title = title.trim();
+    });
+  }
+
+  /** The selected nodes and the wires between them, as workflow JSON for the clipboard. */
+  copy(ids: Iterable<string>): string | undefined {
+    const chosen = new Set(ids);
+    const { document } = this.documents;
+    const nodes = document.nodes.filter((n) => chosen.has(n.id));
+    if (nodes.length === 0) return undefined;
+    const edges = document.edges.filter((e) => chosen.has(e.source) && chosen.has(e.target));
+    const fragment: WorkflowDocument = { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, id: 'clipboard', name: document.name, nodes, edges };
+    return JSON.stringify(fragment);
+  }
+
+  /**
+   * Adds a copy of the workflow JSON in `text` (from our own copy, another tab, or a file),
+   * with fresh ids, placed at `at` or beside the originals. Validated like any file.
+   */
+  paste(text: string, at?: Position): { ok: true; ids: string[] } | { ok: false; reason: string } {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { ok: false, reason: 'the clipboard does not hold a Stillmotion workflow' };
+    }
+    const loaded = loadWorkflow(parsed, this.registry);
+    if (!loaded.ok) return { ok: false, reason: loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
+    return { ok: true, ids: this.#insertCopy(loaded.document.nodes, loaded.document.edges, at) };
+  }
+
+  duplicate(ids: Iterable<string>): string[] {
+    const chosen = new Set(ids);
+    const { document } = this.documents;
+    const nodes = document.nodes.filter((n) => chosen.has(n.id));
+    return this.#insertCopy(nodes, document.edges.filter((e) => chosen.has(e.source) && chosen.has(e.target)));
+  }
+
+  portType(nodeId: string, port: string, side: 'input' | 'output'): PortType | undefined {
+    const node = this.documents.node(nodeId);
+    const definition = node && this.registry.get(node.type);
+    return (side === 'input' ? definition?.inputs[port] : definition?.outputs[port])?.type;
+  }
+
+  #insertCopy(nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[], at?: Position): string[] {
+    if (nodes.length === 0) return [];
+    const left = Math.min(...nodes.map((n) => n.position.x));
+    const top = Math.min(...nodes.map((n) => n.position.y));
+    const shift = at ? { x: at.x - left, y: at.y - top } : { x: COPY_OFFSET, y: COPY_OFFSET };
+    const ids = new Map<string, string>();
+    const working = { ...this.documents.document, nodes: [...this.documents.document.nodes], edges: [...this.documents.document.edges] };
+    const copies = nodes.map((n) => {
+      const id = freshId(working, n.type);
+      ids.set(n.id, id);
+      const copy = { ...structuredClone(n), id, position: { x: n.position.x + shift.x, y: n.position.y + shift.y } };
+      working.nodes.push(copy);
+      return copy;
+    });
+    const wires = edges.map((e) => {
+      const wire = { ...e, id: freshEdgeId(working), source: ids.get(e.source)!, target: ids.get(e.target)! };
+      working.edges.push(wire);
+      return wire;
+    });
+    this.documents.change((d) => {
+      d.nodes.push(...copies);
+      d.edges.push(...wires);
+    });
+    return copies.map((c) => c.id);
+  }
+
+  #definition(type: string): AnyNodeDefinition {
+    const definition = this.registry.get(type);
+    if (!definition) throw new Error(`unknown node type ${type}`);
+    return definition;
+  }
+}
+
+/** The first port on `definition` that can take a wire from (or to) a port of type `type`. */
+export function compatiblePort(definition: AnyNodeDefinition, type: PortType, fromSide: 'output' | 'input'): string | undefined {
+  const ports = fromSide === 'output' ? definition.inputs : definition.outputs;
+  return Object.entries(ports).find(([, spec]) => (fromSide === 'output' ? canConnect(type, spec.type) : canConnect(spec.type, type)).ok)?.[0];
+}
+
+function sameWire(a: Wire, b: Wire): boolean {
+  return a.source === b.source && a.sourcePort === b.sourcePort && a.target === b.target && a.targetPort === b.targetPort;
+}
+
+/** A readable id not used in `document`: `sample-image-3`, say. */
+function freshId(document: WorkflowDocument, type: string): string {
+  const base = type.split('.').pop()!.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+  const taken = new Set(document.nodes.map((n) => n.id));
+  for (let i = 1; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+function freshEdgeId(document: WorkflowDocument): string {
+  const taken = new Set(document.edges.map((e) => e.id));
+  for (let i = document.edges.length + 1; ; i++) if (!taken.has(`e${i}`)) return `e${i}`;
+}

@@ -1,0 +1,44 @@
+/** Starts and cancels runs of the document being edited, feeding the run store. One run at a time. */
+import type { NodeRegistry } from '../engine';
+import type { EngineClient, RunHandle } from '../worker/engine-client';
+import type { DocumentStore } from './document-store';
+import type { RunStore } from './run-store';
+
+export class Runner {
+  #current: RunHandle | undefined;
+
+  constructor(
+    readonly documents: DocumentStore,
+    readonly registry: NodeRegistry,
+    readonly runs: RunStore,
+    readonly engine: EngineClient,
+  ) {}
+
+  get active(): boolean {
+    return this.#current !== undefined;
+  }
+
+  /** Runs the whole graph, or `targets` and what they need. Ignored while a run is going. */
+  run(targets?: string[]): RunHandle | undefined {
+    if (this.#current) return undefined;
+    const document = this.documents.document;
+    const label = (id: string) => {
+      const node = document.nodes.find((n) => n.id === id);
+      return node?.title ?? this.registry.get(node?.type ?? '')?.title ?? id;
+    };
+    const handle = this.engine.run(document, { ...(targets ? { targets } : {}), onEvents: (events) => this.runs.apply(events, label) });
+    this.#current = handle;
+    const clear = () => {
+      if (this.#current === handle) this.#current = undefined;
+    };
+    handle.done.then(clear, (error: unknown) => {
+      clear();
+      this.runs.apply([{ type: 'run-finished', runId: handle.runId, status: 'failed', counts: { total: 0, executed: 0, cached: 0, failed: 0, cancelled: 0 }, error: `the engine stopped: ${error instanceof Error ? error.message : String(error)}` }], label);
+    });
+    return handle;
+  }
+
+  cancel(): void {
+    this.#current?.cancel();
+  }
+}

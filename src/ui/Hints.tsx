@@ -1,0 +1,14 @@
+import { useHints } from './hints';
+
+export function Hints() {
+  const hints = useHints();
+  return (
+    <div className="hints" role="status" aria-live="polite">
+      {hints.map((h) => (
+        <p key={h.id} className={`hint hint-${h.level}`}>
+          {h.text}
+        </p>
+      ))}
+    </div>
+  );
+}

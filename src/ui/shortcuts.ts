@@ -1,0 +1,58 @@
+/** Keyboard shortcuts: one table, read by the key handler and by the help panel alike. */
+
+export type ShortcutAction =
+  | 'run'
+  | 'runSelected'
+  | 'cancel'
+  | 'undo'
+  | 'redo'
+  | 'duplicate'
+  | 'delete'
+  | 'selectAll'
+  | 'palette'
+  | 'fitView'
+  | 'help';
+
+export interface Shortcut {
+  action: ShortcutAction;
+  /** As shown to people. */
+  keys: string[];
+  label: string;
+  matches: (e: KeyboardEvent) => boolean;
+}
+
+const mod = (e: KeyboardEvent) => e.ctrlKey || e.metaKey;
+const key = (e: KeyboardEvent, k: string) => e.key.toLowerCase() === k;
+
+export const SHORTCUTS: readonly Shortcut[] = [
+  { action: 'run', keys: ['Ctrl+Enter'], label: 'Run the whole graph', matches: (e) => mod(e) && !e.shiftKey && e.key === 'Enter' },
+  { action: 'runSelected', keys: ['Ctrl+Shift+Enter'], label: 'Run the selected nodes and what they need', matches: (e) => mod(e) && e.shiftKey && e.key === 'Enter' },
+  { action: 'cancel', keys: ['Escape'], label: 'Cancel the run (when nothing else is open)', matches: (e) => e.key === 'Escape' },
+  { action: 'undo', keys: ['Ctrl+Z'], label: 'Undo', matches: (e) => mod(e) && !e.shiftKey && key(e, 'z') },
+  { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], label: 'Redo', matches: (e) => mod(e) && ((e.shiftKey && key(e, 'z')) || key(e, 'y')) },
+  { action: 'duplicate', keys: ['Ctrl+D'], label: 'Duplicate the selection', matches: (e) => mod(e) && key(e, 'd') },
+  { action: 'delete', keys: ['Delete', 'Backspace'], label: 'Delete the selection', matches: (e) => (e.key === 'Delete' || e.key === 'Backspace') && !mod(e) },
+  { action: 'selectAll', keys: ['Ctrl+A'], label: 'Select every node', matches: (e) => mod(e) && key(e, 'a') },
+  { action: 'palette', keys: ['Double-click', 'Tab', 'Shift+A'], label: 'Add a node (search the palette)', matches: (e) => (e.key === 'Tab' && !mod(e)) || (e.shiftKey && key(e, 'a') && !mod(e)) },
+  { action: 'fitView', keys: ['F'], label: 'Fit the graph in view', matches: (e) => key(e, 'f') && !mod(e) && !e.shiftKey },
+  { action: 'help', keys: ['?'], label: 'Show these shortcuts', matches: (e) => e.key === '?' },
+];
+
+/** Keys that React Flow or the browser handle themselves, listed for the help panel only. */
+export const GESTURES: readonly { keys: string[]; label: string }[] = [
+  { keys: ['Ctrl+C', 'Ctrl+X', 'Ctrl+V'], label: 'Copy, cut, paste nodes (also between tabs)' },
+  { keys: ['Shift+drag'], label: 'Box select' },
+  { keys: ['Ctrl+click'], label: 'Add to the selection' },
+  { keys: ['Drag a port into empty space'], label: 'Add a node already wired to it' },
+  { keys: ['Scroll', 'Drag the background'], label: 'Zoom, pan' },
+];
+
+export function shortcutFor(e: KeyboardEvent): ShortcutAction | undefined {
+  return SHORTCUTS.find((s) => s.matches(e))?.action;
+}
+
+/** Whether a key press belongs to a text field rather than to the canvas. */
+export function isTyping(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}

@@ -1,0 +1,166 @@
+/**
+ * The editor, used as a person uses it: mouse and keyboard in headless Chromium against the
+ * built app. Screenshots of the main states go to test-results/screenshots.
+ */
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launch, screenshot, watchErrors } from './chromium';
+
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+const handle = (nodeId: string, port: string) => page.locator(`.react-flow__handle[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
+const edges = () => page.locator('.react-flow__edge');
+const palette = () => page.getByRole('dialog', { name: 'Add a node' });
+const runStatus = () => page.locator('.run-status').getAttribute('data-status');
+
+async function centre(locator: Locator) {
+  const box = (await locator.boundingBox())!;
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+}
+
+/** Presses the mouse on `from`, moves in steps (as a hand does) to `to`, and releases. */
+async function drag(from: { x: number; y: number }, to: { x: number; y: number }) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
+  await page.mouse.move(to.x, to.y, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** A point on the empty canvas, right of the default graph. */
+async function emptySpot(dx = 0, dy = 0) {
+  const box = (await page.locator('.react-flow__pane').boundingBox())!;
+  return { x: box.x + box.width * 0.72 + dx, y: box.y + box.height * 0.2 + dy };
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  page = await context.newPage();
+  errors = watchErrors(page);
+  await page.goto(inject('baseUrl'));
+  await node('image').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the editor', () => {
+  it('opens the palette on a double-click, searches it, and adds the chosen node there', async () => {
+    const spot = await emptySpot();
+    await page.mouse.dblclick(spot.x, spot.y);
+    await expect.poll(() => palette().isVisible()).toBe(true);
+    await page.keyboard.type('join');
+    await screenshot(page, 'palette');
+    await page.keyboard.press('Enter');
+    await node('join-1').waitFor();
+    const box = (await node('join-1').boundingBox())!;
+    expect(Math.abs(box.x - spot.x)).toBeLessThan(40);
+    expect(await palette().count()).toBe(0);
+  });
+
+  it('connects compatible ports by dragging a wire', async () => {
+    await drag(await centre(handle('prompt', 'text')), await centre(handle('join-1', 'parts')));
+    await expect.poll(() => edges().count()).toBe(1);
+  });
+
+  it('refuses an illegal connection and says why', async () => {
+    await drag(await centre(handle('image', 'image')), await centre(handle('join-1', 'parts')));
+    await expect.poll(() => page.locator('.hint-error').textContent()).toBe('Not connected: an image cannot feed a list of texts input');
+    await screenshot(page, 'refused-connection');
+    expect(await edges().count()).toBe(1);
+  });
+
+  it('drops a wire in empty space to add a compatible node already wired', async () => {
+    await drag(await centre(handle('prompt', 'text')), await emptySpot(0, 260));
+    await expect.poll(() => palette().isVisible()).toBe(true);
+    const options = await palette().getByRole('option').allTextContents();
+    expect(options.length).toBeGreaterThan(0);
+    expect(options.every((o) => o.startsWith('Join text'))).toBe(true);
+    await page.keyboard.press('Enter');
+    await node('join-2').waitFor();
+    await expect.poll(() => edges().count()).toBe(2);
+  });
+
+  it('undoes and redoes that as one step', async () => {
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => node('join-2').count()).toBe(0);
+    await expect.poll(() => edges().count()).toBe(1);
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => node('join-2').count()).toBe(1);
+    await expect.poll(() => edges().count()).toBe(2);
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => node('join-2').count()).toBe(0);
+  });
+
+  it('copies and pastes a node through the clipboard', async () => {
+    await node('join-1').locator('.node-title').click();
+    await page.keyboard.press('Control+c');
+    const spot = await emptySpot(0, 200);
+    await page.mouse.move(spot.x, spot.y);
+    await page.keyboard.press('Control+v');
+    await node('join-2').waitFor();
+  });
+
+  it('deletes the selection with the Delete key', async () => {
+    await node('join-2').locator('.node-title').click();
+    await page.keyboard.press('Delete');
+    await expect.poll(() => node('join-2').count()).toBe(0);
+  });
+
+  it('runs the graph, shows each node done and previews the outputs', async () => {
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
+    for (const id of ['image', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
+    expect(await node('join-1').locator('.preview-text').textContent()).toBe('Slow push in over the water, warm evening light, gentle waves');
+    await screenshot(page, 'run-done');
+  });
+
+  it('shows progress while a node runs, and cancels it', async () => {
+    const height = node('image').locator('.param-number input[type="text"]');
+    await height.fill('2160');
+    await height.press('Enter');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await expect.poll(() => node('image').locator('.node').getAttribute('data-state')).toBe('running');
+    await expect.poll(() => node('image').locator('[role="progressbar"]').getAttribute('aria-valuenow').then(Number)).toBeGreaterThan(0);
+    await screenshot(page, 'running');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(runStatus, { timeout: 30_000 }).toBe('cancelled');
+    expect(await node('image').locator('.node').getAttribute('data-state')).toBe('cancelled');
+  });
+
+  it('runs one node with only what it needs', async () => {
+    await node('prompt').locator('textarea').fill('Dolly out slowly');
+    await node('join-1').getByRole('button', { name: 'Run this node' }).click();
+    await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
+    expect(await node('join-1').locator('.preview-text').textContent()).toBe('Dolly out slowly');
+    expect(await node('image').locator('.node').getAttribute('data-state')).toBe('cancelled');
+  });
+
+  it('box-selects with Shift+drag', async () => {
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    await page.keyboard.down('Shift');
+    await drag({ x: pane.x + 5, y: pane.y + 5 }, { x: pane.x + pane.width - 5, y: pane.y + pane.height - 5 });
+    await page.keyboard.up('Shift');
+    await expect.poll(() => page.locator('.inspector').textContent()).toBe('3 nodes selected.');
+  });
+
+  it('lists the keyboard shortcuts in a help panel', async () => {
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect.poll(() => help.isVisible()).toBe(true);
+    expect(await help.textContent()).toContain('Undo');
+    await screenshot(page, 'help');
+    await help.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('raised no page errors', () => {
+    expect(errors).toEqual([]);
+  });
+});
