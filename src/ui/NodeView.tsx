@@ -2,7 +2,7 @@
  * The one component that draws every node type, from its definition: typed ports, parameter
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo, useState } from 'react';
 import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import type { NodeRunState } from '../editor/run-store';
@@ -10,14 +10,19 @@ import { OutputPreview } from './OutputPreview';
 import { ParamField } from './ParamField';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
+/** Below this zoom, text and widgets are too small to use: nodes draw as a compact card. */
+const DETAIL_ZOOM = 0.45;
+
 export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
   const { documents } = useServices();
   const node = useDocument(() => documents.node(id));
   const definition = useDefinition(node?.type ?? '');
   const run = useNodeRun(id);
+  const detailed = useStore((s) => s.transform[2] >= DETAIL_ZOOM);
   if (!node) return null;
   if (!definition) return <MissingNode node={node} />;
   const state = run?.state ?? 'idle';
+  if (!detailed) return <CompactNode id={id} title={node.title ?? definition.title} definition={definition} state={state} selected={selected} />;
   return (
     <div className={`node state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
@@ -138,6 +143,32 @@ function ProgressBar({ run }: { run: NodeRunState | undefined }) {
   return (
     <div className="node-progress" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(fraction * 100)}>
       <div style={{ width: `${fraction * 100}%` }} />
+    </div>
+  );
+}
+
+/**
+ * The far-away view of a node: its name, state and ports (so wires still attach), none of the
+ * widgets, and about the same size, so zooming in and out never reflows the graph.
+ */
+function CompactNode({ id, title, definition, state, selected }: { id: string; title: string; definition: AnyNodeDefinition; state: string; selected: boolean }) {
+  return (
+    <div className={`node compact state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
+      <header className={`node-header category-${definition.category.toLowerCase()}`}>
+        <span className="node-title">{title}</span>
+      </header>
+      <div className="node-ports">
+        <div className="node-inputs">
+          {Object.entries(definition.inputs).map(([port, spec]) => (
+            <Port key={port} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
+          ))}
+        </div>
+        <div className="node-outputs">
+          {Object.entries(definition.outputs).map(([port, spec]) => (
+            <Port key={port} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
+          ))}
+        </div>
+      </div>
     </div>
   );
 }
