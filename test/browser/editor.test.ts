@@ -30,10 +30,28 @@ async function drag(from: { x: number; y: number }, to: { x: number; y: number }
   await page.mouse.up();
 }
 
-/** A point on the empty canvas, right of the default graph. */
-async function emptySpot(dx = 0, dy = 0) {
-  const box = (await page.locator('.react-flow__pane').boundingBox())!;
-  return { x: box.x + box.width * 0.72 + dx, y: box.y + box.height * 0.2 + dy };
+/**
+ * The top-left corner of a free stretch of canvas, `width` x `height` px, found by asking the
+ * page what lies under a grid of points, so tests do not depend on where the default graph sits.
+ */
+async function emptySpot(width = 270, height = 150): Promise<{ x: number; y: number }> {
+  const spot = await page.evaluate(
+    ({ width, height }) => {
+      const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+      const bare = (x: number, y: number) => document.elementFromPoint(x, y)?.classList.contains('react-flow__pane') ?? false;
+      for (let y = pane.top + 10; y + height < pane.bottom; y += 20) {
+        for (let x = pane.left + 10; x + width < pane.right; x += 20) {
+          let free = true;
+          for (let dy = 0; dy <= height && free; dy += 20) for (let dx = 0; dx <= width && free; dx += 20) free = bare(x + dx, y + dy);
+          if (free) return { x: x + 10, y: y + 10 };
+        }
+      }
+      return null;
+    },
+    { width, height },
+  );
+  if (!spot) throw new Error('no free space on the canvas');
+  return spot;
 }
 
 beforeAll(async () => {
@@ -43,6 +61,9 @@ beforeAll(async () => {
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));
   await node('image').waitFor();
+  // One step out, as a person makes room to add nodes; still close enough for full detail.
+  await page.locator('.react-flow__controls-zoomout').click();
+  await page.waitForTimeout(300);
 });
 
 afterAll(async () => {
@@ -64,36 +85,37 @@ describe('the editor', () => {
   });
 
   it('connects compatible ports by dragging a wire', async () => {
+    expect(await edges().count()).toBe(1);
     await drag(await centre(handle('prompt', 'text')), await centre(handle('join-1', 'parts')));
-    await expect.poll(() => edges().count()).toBe(1);
+    await expect.poll(() => edges().count()).toBe(2);
   });
 
   it('refuses an illegal connection and says why', async () => {
     await drag(await centre(handle('image', 'image')), await centre(handle('join-1', 'parts')));
     await expect.poll(() => page.locator('.hint-error').textContent()).toBe('Not connected: an image cannot feed a list of texts input');
     await screenshot(page, 'refused-connection');
-    expect(await edges().count()).toBe(1);
+    expect(await edges().count()).toBe(2);
   });
 
   it('drops a wire in empty space to add a compatible node already wired', async () => {
-    await drag(await centre(handle('prompt', 'text')), await emptySpot(0, 260));
+    await drag(await centre(handle('prompt', 'text')), await emptySpot());
     await expect.poll(() => palette().isVisible()).toBe(true);
     const options = await palette().getByRole('option').allTextContents();
     expect(options.length).toBeGreaterThan(0);
     expect(options.every((o) => o.startsWith('Join text'))).toBe(true);
     await page.keyboard.press('Enter');
     await node('join-2').waitFor();
-    await expect.poll(() => edges().count()).toBe(2);
+    await expect.poll(() => edges().count()).toBe(3);
   });
 
   it('undoes and redoes that as one step', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');
     await expect.poll(() => node('join-2').count()).toBe(0);
-    await expect.poll(() => edges().count()).toBe(1);
+    await expect.poll(() => edges().count()).toBe(2);
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => node('join-2').count()).toBe(1);
-    await expect.poll(() => edges().count()).toBe(2);
+    await expect.poll(() => edges().count()).toBe(3);
     await page.keyboard.press('Control+z');
     await expect.poll(() => node('join-2').count()).toBe(0);
   });
@@ -101,7 +123,7 @@ describe('the editor', () => {
   it('copies and pastes a node through the clipboard', async () => {
     await node('join-1').locator('.node-title').click();
     await page.keyboard.press('Control+c');
-    const spot = await emptySpot(0, 200);
+    const spot = await emptySpot();
     await page.mouse.move(spot.x, spot.y);
     await page.keyboard.press('Control+v');
     await node('join-2').waitFor();
@@ -116,7 +138,7 @@ describe('the editor', () => {
   it('runs the graph, shows each node done and previews the outputs', async () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
-    for (const id of ['image', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
+    for (const id of ['image', 'upscale', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Slow push in over the water, warm evening light, gentle waves');
     await screenshot(page, 'run-done');
   });
@@ -147,7 +169,7 @@ describe('the editor', () => {
     await page.keyboard.down('Shift');
     await drag({ x: pane.x + 5, y: pane.y + 5 }, { x: pane.x + pane.width - 5, y: pane.y + pane.height - 5 });
     await page.keyboard.up('Shift');
-    await expect.poll(() => page.locator('.inspector').textContent()).toBe('3 nodes selected.');
+    await expect.poll(() => page.locator('.inspector').textContent()).toBe('4 nodes selected.');
   });
 
   it('lists the keyboard shortcuts in a help panel', async () => {

@@ -1,6 +1,7 @@
 /** The engine runs in a Web Worker in real Chromium, and the page shows what it produced. */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runAndWait } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -52,8 +53,8 @@ describe('the engine in the browser', () => {
 
   it('re-runs only what a parameter change reaches', async () => {
     await page.locator('[data-node-id="prompt"] textarea').fill('A different prompt');
-    await page.keyboard.press('Control+Enter');
-    await expect.poll(() => page.locator('.run-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+    await runAndWait(page, () => page.keyboard.press('Control+Enter'));
+    expect(await page.locator('.run-status').getAttribute('data-status')).toBe('done');
     expect(await page.locator('[data-node-id="image"]').getAttribute('data-state')).toBe('cached');
     expect(await page.locator('[data-node-id="prompt"]').getAttribute('data-state')).toBe('done');
   });
@@ -62,8 +63,7 @@ describe('the engine in the browser', () => {
     const hostile = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
     await page.locator('[data-node-id="prompt"] textarea').fill(hostile);
     await page.keyboard.press('Control+Enter');
-    await expect.poll(() => page.locator('.run-status').getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
-    expect(await page.locator('[data-node-id="prompt"] .preview-text').textContent()).toBe(hostile);
+    await expect.poll(() => page.locator('[data-node-id="prompt"] .preview-text').textContent(), { timeout: 30_000 }).toBe(hostile);
     expect(await page.locator('[data-node-id="prompt"] .preview-text img, [data-node-id="prompt"] .preview-text b').count()).toBe(0);
     expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
   });

@@ -1,0 +1,13 @@
+/** Helpers that read the app's own state off the page. */
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+/** How many runs the run log has seen finish. */
+const finishedRuns = (page: Page) => page.locator('.run-log li').filter({ hasText: /Run (done|failed|cancelled)/ }).count();
+
+/** Starts a run with `trigger` and waits until that run (not an earlier one) has finished. */
+export async function runAndWait(page: Page, trigger: () => Promise<void>): Promise<void> {
+  const before = await finishedRuns(page);
+  await trigger();
+  await expect.poll(() => finishedRuns(page), { timeout: 60_000 }).toBeGreaterThan(before);
+}
