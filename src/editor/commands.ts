@@ -44,11 +44,13 @@ export class GraphCommands {
     readonly registry: NodeRegistry,
   ) {}
 
-  addNode(type: string, position: Position): string {
+  /** Adds a node with its definition's defaults, overridden by `params`. */
+  addNode(type: string, position: Position, params: Record<string, unknown> = {}): string {
     const definition = this.#definition(type);
     const id = freshId(this.documents.document, type);
-    const params = Object.fromEntries(Object.entries(definition.params).map(([name, spec]) => [name, spec.default]));
-    this.documents.change((d) => void d.nodes.push({ id, type, version: definition.version, position: { ...position }, params }));
+    const defaults = Object.fromEntries(Object.entries(definition.params).map(([name, spec]) => [name, spec.default]));
+    Object.assign(defaults, params);
+    this.documents.change((d) => void d.nodes.push({ id, type, version: definition.version, position: { ...position }, params: defaults }));
     return id;
   }
 

@@ -1,4 +1,5 @@
 /** The engine's public surface: workflow model, loading, evaluation. No DOM, no React. */
+export * from './assets';
 export * from './cache';
 export * from './engine';
 export * from './events';

@@ -1,11 +1,12 @@
 /** Every built-in node type. Adding a node type is adding its file and one line here. */
 import { NodeRegistry } from '../engine';
+import imageInput from './image-input';
 import joinText from './join-text';
 import prompt from './prompt';
 import sampleImage from './sample-image';
 import upscale from './upscale';
 
-export const builtinNodes = [sampleImage, prompt, joinText, upscale];
+export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);

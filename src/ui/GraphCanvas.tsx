@@ -42,7 +42,7 @@ interface Props {
 }
 
 export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
-  const { documents, commands, registry, runner } = useServices();
+  const { documents, commands, registry, runner, engine } = useServices();
   const flow = useReactFlow();
   const docNodes = useDocument((d) => d.nodes);
   const docEdges = useDocument((d) => d.edges);
@@ -131,6 +131,20 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
     setPalette({ screen: { x: Math.max(8, screen.x), y: Math.max(8, screen.y) }, at: flow.screenToFlowPosition({ x: clientX, y: clientY }), ...(accepts ? { accepts } : {}), ...(from ? { from } : {}) });
   };
 
+  /** Each dropped image becomes an Image input node holding it, stacked from the drop point. */
+  const dropFiles = async (files: File[], at: Position) => {
+    const added: string[] = [];
+    for (const file of files) {
+      if (!file.type.startsWith('image/')) {
+        showHint(`"${file.name}" is not an image (${file.type || 'unknown type'}); drop JPEG, PNG, WebP, AVIF or GIF files`, 'error');
+        continue;
+      }
+      const ref = await engine.putAsset(file, file.name);
+      added.push(commands.addNode('image.input', { x: at.x, y: at.y + added.length * 40 }, { file: ref }));
+    }
+    if (added.length > 0) selectOnly(added);
+  };
+
   const pick = (definition: AnyNodeDefinition) => {
     if (!palette) return;
     const id = palette.from ? commands.addConnected(definition.type, palette.at, palette.from) : commands.addNode(definition.type, palette.at);
@@ -217,6 +231,12 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
       ref={wrapper}
       className="canvas-wrapper"
       onDoubleClick={(e) => (e.target as Element).classList.contains('react-flow__pane') && openPaletteAt(e.clientX, e.clientY)}
+      onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
+      onDrop={(e) => {
+        if (e.dataTransfer.files.length === 0) return;
+        e.preventDefault();
+        void dropFiles([...e.dataTransfer.files], flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+      }}
       onPointerMove={(e) => (pointer.current = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
     >
       <ReactFlow

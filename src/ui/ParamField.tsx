@@ -1,6 +1,8 @@
 /** One widget per parameter kind; the node definition decides which, never the node's code. */
 import { useEffect, useId, useState } from 'react';
-import { SEED_MAX, type ParamSpec } from '../engine';
+import { SEED_MAX, type AssetRef, type ParamSpec } from '../engine';
+import { showHint } from './hints';
+import { useServices } from './services';
 
 interface Props {
   name: string;
@@ -57,7 +59,7 @@ function Widget({ id, spec, value, onChange }: Props & { id: string }) {
     case 'boolean':
       return <input id={id} className="nodrag" type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
     case 'asset':
-      return <span className="param-unavailable">file parameters need the asset store, which is not built yet</span>;
+      return <AssetField id={id} accept={spec.accept} value={value as AssetRef | null} onChange={onChange} />;
   }
 }
 
@@ -97,4 +99,36 @@ function DiceIcon() {
       ))}
     </svg>
   );
+}
+
+/** A file picker: the file goes into the asset store, the parameter keeps its reference. */
+function AssetField({ id, accept, value, onChange }: { id: string; accept: readonly string[]; value: AssetRef | null; onChange: (v: AssetRef) => void }) {
+  const { engine } = useServices();
+  const [busy, setBusy] = useState(false);
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    setBusy(true);
+    try {
+      onChange(await engine.putAsset(file, file.name));
+    } catch (error) {
+      showHint(`"${file.name}" could not be added: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="asset-field">
+      <span className="asset-name" title={value?.name}>
+        {busy ? 'adding…' : value ? `${value.name} · ${formatBytes(value.size)}` : 'no file'}
+      </span>
+      <label className="button nodrag" htmlFor={id}>
+        {value ? 'Replace' : 'Choose'}
+      </label>
+      <input id={id} className="visually-hidden" type="file" accept={accept.join(',')} onChange={(e) => void pick(e.target.files?.[0])} />
+    </span>
+  );
+}
+
+function formatBytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -1,6 +1,6 @@
 /** The page's handle on the engine worker: start a run, hear its events, cancel it. */
 import * as Comlink from 'comlink';
-import type { RunEvent, RunSummary, WorkflowDocument } from '../engine';
+import type { AssetRef, RunEvent, RunSummary, WorkflowDocument } from '../engine';
 import type { EngineWorkerApi } from './engine.worker';
 
 export interface RunHandle {
@@ -11,6 +11,8 @@ export interface RunHandle {
 
 export interface EngineClient {
   run(document: WorkflowDocument, options: { targets?: string[]; onEvents: (events: RunEvent[]) => void }): RunHandle;
+  /** Adds a file to the engine's asset store. */
+  putAsset(file: Blob, name: string): Promise<AssetRef>;
   /** Name of the global scope the engine runs in (`DedicatedWorkerGlobalScope`). */
   scope(): Promise<string>;
   dispose(): void;
@@ -25,6 +27,7 @@ export function createEngineClient(): EngineClient {
       const done = remote.run(document, targets ? { runId, targets } : { runId }, Comlink.proxy(onEvents));
       return { runId, done, cancel: () => void remote.cancel(runId) };
     },
+    putAsset: (file, name) => remote.putAsset(file, name),
     scope: () => remote.scope(),
     dispose() {
       remote[Comlink.releaseProxy]();

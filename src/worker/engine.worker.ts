@@ -3,13 +3,14 @@
  * Events are batched per frame so a run of a thousand nodes does not flood the page.
  */
 import * as Comlink from 'comlink';
-import { Engine, MemoryCache, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
+import { Engine, MemoryAssets, MemoryCache, type AssetRef, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
 import { createRegistry } from '../nodes';
 import { transferablesOf } from './transfer';
 
 const FLUSH_MS = 16;
 
-const engine = new Engine({ registry: createRegistry(), cache: new MemoryCache() });
+const assets = new MemoryAssets();
+const engine = new Engine({ registry: createRegistry(), cache: new MemoryCache(), assets });
 const runs = new Map<string, AbortController>();
 
 export interface RunOptions {
@@ -47,6 +48,11 @@ const api = {
     } finally {
       runs.delete(options.runId);
     }
+  },
+
+  /** Keeps a file the user picked or dropped; the Blob crosses by reference, not by copy. */
+  putAsset(blob: Blob, name: string): Promise<AssetRef> {
+    return assets.put(blob, name);
   },
 
   cancel(runId: string): void {

@@ -1,0 +1,128 @@
+/**
+ * Image input with real files in headless Chromium: formats the browser decodes, EXIF rotation,
+ * framing to an aspect, a broken file named in its error, and files dropped onto the canvas.
+ * Test images are made by native ffmpeg (an oracle tool, not an app dependency).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runAndWait } from './app';
+import { launch, screenshot } from './chromium';
+
+let browser: Browser;
+let page: Page;
+const dir = mkdtempSync(join(tmpdir(), 'stillmotion-images-'));
+
+/** A 640x480 test picture in `format`, written by ffmpeg. */
+function picture(name: string, args: string[] = []): string {
+  const path = join(dir, name);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x480', '-frames:v', '1', ...args, path]);
+  return path;
+}
+
+/** The JPEG with an EXIF APP1 segment saying "rotate 90° clockwise to view" (orientation 6). */
+function withExifOrientation6(jpegPath: string): string {
+  const jpeg = readFileSync(jpegPath);
+  const tiff = Buffer.from([0x4d, 0x4d, 0x00, 0x2a, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+  const body = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
+  const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (body.length + 2) >> 8, (body.length + 2) & 0xff]), body]);
+  const path = jpegPath.replace('.jpg', '-rotated.jpg');
+  writeFileSync(path, Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]));
+  return path;
+}
+
+const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+/** Adds an Image input through the palette and returns its id. */
+async function addImageInput(): Promise<string> {
+  const before = await page.locator('.react-flow__node').count();
+  await page.locator('.react-flow__pane').dblclick({ position: { x: 20, y: 20 } });
+  await page.keyboard.type('image input');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('.react-flow__node').count()).toBe(before + 1);
+  return (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
+}
+
+/** Runs node `id` alone and returns its output size, or its error. */
+async function runNode(id: string): Promise<{ size?: [number, number]; error?: string }> {
+  await runAndWait(page, () => node(id).getByRole('button', { name: 'Run this node' }).click());
+  const state = await node(id).locator('.node').getAttribute('data-state');
+  if (state === 'failed') return { error: (await node(id).locator('.node-error').textContent())! };
+  const img = node(id).locator('.node-preview img');
+  const size = await img.evaluate((el: HTMLImageElement) => el.decode().then((): [number, number] => [el.naturalWidth, el.naturalHeight]));
+  return { size };
+}
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(inject('baseUrl'));
+  await node('image').waitFor();
+  // Make room for new nodes: only the new one matters here.
+  await page.evaluate(() => (globalThis as any).stillmotion.commands.remove(['image', 'upscale', 'prompt']));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('Image input', () => {
+  it.each([
+    ['PNG', 'photo.png', []],
+    ['JPEG', 'photo.jpg', ['-q:v', '3']],
+    ['WebP', 'photo.webp', []],
+    ['GIF (first frame)', 'photo.gif', []],
+  ] as const)('reads %s files at their own size', async (_, name, args) => {
+    const id = await addImageInput();
+    await node(id).locator('input[type="file"]').setInputFiles(picture(name, [...args]));
+    await expect.poll(() => node(id).locator('.asset-name').textContent()).toMatch(new RegExp(`^${name.replace('.', '\\.')} · `));
+    expect(await runNode(id)).toEqual({ size: [640, 480] });
+    await page.evaluate((nodeId) => (globalThis as any).stillmotion.commands.remove([nodeId]), id);
+  });
+
+  it('honours the EXIF orientation of a photo shot sideways', async () => {
+    const id = await addImageInput();
+    await node(id).locator('input[type="file"]').setInputFiles(withExifOrientation6(picture('sideways.jpg')));
+    expect(await runNode(id)).toEqual({ size: [480, 640] });
+  });
+
+  it('crops to 16:9 around the focus point, or fits with bars', async () => {
+    const id = (await page.locator('.react-flow__node').first().getAttribute('data-id'))!;
+    await node(id).locator('.param-select', { hasText: 'Aspect' }).locator('select').selectOption('16:9');
+    expect(await runNode(id)).toEqual({ size: [480, 270] });
+    await node(id).locator('.param-select', { hasText: 'Framing' }).locator('select').selectOption('fit');
+    expect(await runNode(id)).toEqual({ size: [1136, 640] });
+    await screenshot(page, 'image-input');
+  });
+
+  it('names a broken file and says why it cannot be read, and keeps the graph', async () => {
+    const broken = join(dir, 'holiday.jpg');
+    writeFileSync(broken, Buffer.from('this is not a JPEG at all'));
+    const id = (await page.locator('.react-flow__node').first().getAttribute('data-id'))!;
+    await node(id).locator('input[type="file"]').setInputFiles(broken);
+    await expect.poll(() => node(id).locator('.asset-name').textContent()).toMatch(/^holiday\.jpg/);
+    const { error } = await runNode(id);
+    expect(error).toMatch(/^"holiday\.jpg" \(image\/jpeg, 25 bytes\) is not a readable JPEG, PNG, WebP, AVIF or GIF image: the browser could not decode it/);
+    expect(await page.locator('.react-flow__node').count()).toBe(1);
+  });
+
+  it('turns image files dropped onto the canvas into Image input nodes, and refuses other files by name', async () => {
+    const before = await page.locator('.react-flow__node').count();
+    const png = readFileSync(picture('dropped.png')).toString('base64');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
+      transfer.items.add(new File(['just words'], 'notes.txt', { type: 'text/plain' }));
+      return transfer;
+    }, png);
+    await page.dispatchEvent('.react-flow__pane', 'drop', { dataTransfer, clientX: 300, clientY: 300 });
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(before + 1);
+    await expect.poll(() => page.locator('.hint-error').textContent()).toBe('"notes.txt" is not an image (text/plain); drop JPEG, PNG, WebP, AVIF or GIF files');
+    const id = (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
+    expect(await runNode(id)).toEqual({ size: [640, 480] });
+  });
+});
