@@ -33,6 +33,11 @@ export interface RunRequest {
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   runId?: string;
+  /**
+   * Only look results up, never run a node: what a reopened workflow shows from earlier runs.
+   * A node without a cached result settles as cancelled, and so does what depends on it.
+   */
+  cachedOnly?: boolean;
 }
 
 export interface NodeResult {
@@ -95,6 +100,7 @@ class Run {
   readonly #executed: string[] = [];
   readonly #document: WorkflowDocument;
   readonly #targets: readonly string[] | undefined;
+  readonly #cachedOnly: boolean;
   #finish!: () => void;
 
   constructor(engine: Engine, request: RunRequest) {
@@ -104,6 +110,7 @@ class Run {
     this.#emit = request.onEvent ?? (() => {});
     this.#document = request.document;
     this.#targets = request.targets;
+    this.#cachedOnly = request.cachedOnly ?? false;
   }
 
   async execute(): Promise<RunSummary> {
@@ -188,6 +195,7 @@ class Run {
     const cacheKey = cacheKeyOf(definition, params, inputs.values);
     const hit = await this.#engine.cache.get(cacheKey);
     if (hit) return { state: 'cached', outputs: hit.outputs, cacheKey, ms: 0 };
+    if (this.#cachedOnly) return { state: 'cancelled' };
     const shared = this.#engine.inflight.get(cacheKey);
     if (shared) {
       const outputs = await shared.catch(() => undefined); // the other run failed or was cancelled: do it here

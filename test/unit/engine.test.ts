@@ -160,6 +160,16 @@ describe('Engine', () => {
     expect([...cache.entries.values()].map((e) => e.outputs.out)).toEqual([summary.nodes.fast!.outputs!.out]);
   });
 
+  it('in cached-only mode shows earlier results and runs nothing', async () => {
+    const engine = new Engine({ registry: testNodes() });
+    const doc = mixGraph([{ id: 'a' }, { id: 'b' }, { id: 'c', k: 5 }], [['a', 'b']]);
+    const first = await engine.run({ document: doc, targets: ['b'] });
+    const restored = await engine.run({ document: doc, cachedOnly: true });
+    expect(restored.executed).toEqual([]);
+    expect(restored.nodes.b).toMatchObject({ state: 'cached', outputs: first.nodes.b!.outputs });
+    expect(restored.nodes.c!.state).toBe('cancelled');
+  });
+
   it('runs identical work requested by two runs at once only once', async () => {
     let calls = 0;
     const engine = new Engine({
