@@ -1,0 +1,148 @@
+/**
+ * The engine's output cache, kept in IndexedDB under a byte budget. Least recently used entries
+ * go first; pinned ones never do. Only cache entries are ever evicted: workflows and assets are
+ * the user's work, outputs can be made again.
+ */
+import type { CacheEntry, CacheStore, PortValue } from '../engine';
+import type { OutputRecord, StillmotionDb } from './database';
+
+/** Writes one complete record in one transaction: a crash leaves the old entry or the new one. */
+export type WriteOutput = (db: StillmotionDb, record: OutputRecord) => Promise<void>;
+
+export interface OutputCacheOptions {
+  budgetBytes: number;
+  /** Milliseconds since the epoch; tests pass their own. */
+  clock?: () => number;
+  /** The write a put makes; tests wrap it to fail as a full disk would. */
+  write?: WriteOutput;
+}
+
+export interface CacheUsage {
+  entries: number;
+  bytes: number;
+  pinnedBytes: number;
+}
+
+export const STORAGE_FULL_MESSAGE =
+  "The output cache could not store this result because the browser's storage is full. " +
+  'Free some space (delete workflows or outputs you no longer need, or clear other sites’ data), ' +
+  'raise the cache budget, or pin fewer outputs.';
+
+export class IdbOutputCache implements CacheStore {
+  /** Read on every put, so raising it takes effect at once. */
+  budgetBytes: number;
+  readonly #db: StillmotionDb;
+  readonly #clock: () => number;
+  readonly #write: WriteOutput;
+
+  constructor(db: StillmotionDb, options: OutputCacheOptions) {
+    this.#db = db;
+    this.budgetBytes = options.budgetBytes;
+    this.#clock = options.clock ?? Date.now;
+    this.#write = options.write ?? writeOutput;
+  }
+
+  /** The entry under `key`, which becomes the most recently used. */
+  async get(key: string): Promise<CacheEntry | undefined> {
+    const tx = this.#db.transaction('outputs', 'readwrite');
+    const record = await tx.store.get(key);
+    if (record) await tx.store.put({ ...record, lastUsedAt: this.#clock() });
+    await tx.done;
+    return record && toEntry(record);
+  }
+
+  /** Stores `entry`, then evicts down to the budget; the entry just stored is kept even if alone it is over. */
+  async put(entry: CacheEntry): Promise<void> {
+    const record: OutputRecord = { ...toEntry(entry), lastUsedAt: this.#clock(), size: outputSize(entry.outputs), pinned: false };
+    await this.#store(record);
+    await this.#evictUntil((bytes) => bytes <= this.budgetBytes, record.key);
+  }
+
+  /** Whether there was an entry to pin. */
+  pin(key: string): Promise<boolean> {
+    return this.#setPinned(key, true);
+  }
+
+  unpin(key: string): Promise<boolean> {
+    return this.#setPinned(key, false);
+  }
+
+  async usage(): Promise<CacheUsage> {
+    const records = await this.#db.getAll('outputs');
+    return {
+      entries: records.length,
+      bytes: sum(records),
+      pinnedBytes: sum(records.filter((r) => r.pinned)),
+    };
+  }
+
+  /** A full disk gets one retry, after evicting at least as many bytes as the entry needs. */
+  async #store(record: OutputRecord): Promise<void> {
+    try {
+      return await this.#write(this.#db, record);
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+    }
+    await this.#evictUntil((_, freed) => freed >= record.size, record.key);
+    try {
+      await this.#write(this.#db, record);
+    } catch (error) {
+      throw isQuotaError(error) ? new Error(STORAGE_FULL_MESSAGE, { cause: error }) : error;
+    }
+  }
+
+  /** Deletes unpinned entries other than `keep`, least recently used first, until `done`. */
+  async #evictUntil(done: (bytes: number, freed: number) => boolean, keep: string): Promise<void> {
+    const tx = this.#db.transaction('outputs', 'readwrite');
+    const records = await tx.store.index('lastUsedAt').getAll();
+    let bytes = sum(records);
+    let freed = 0;
+    for (const record of records) {
+      if (done(bytes, freed)) break;
+      if (record.pinned || record.key === keep) continue;
+      await tx.store.delete(record.key);
+      bytes -= record.size;
+      freed += record.size;
+    }
+    await tx.done;
+  }
+
+  async #setPinned(key: string, pinned: boolean): Promise<boolean> {
+    const tx = this.#db.transaction('outputs', 'readwrite');
+    const record = await tx.store.get(key);
+    if (record) await tx.store.put({ ...record, pinned });
+    await tx.done;
+    return record !== undefined;
+  }
+}
+
+/** The default write: keeps the pin of an entry it replaces. */
+export async function writeOutput(db: StillmotionDb, record: OutputRecord): Promise<void> {
+  const tx = db.transaction('outputs', 'readwrite');
+  const existing = await tx.store.get(record.key);
+  // Awaiting both, so a commit that fails (as a full disk does) rejects here, not unhandled.
+  await Promise.all([tx.store.put({ ...record, pinned: existing?.pinned ?? false }), tx.done]);
+}
+
+/** Bytes an entry costs: its media blobs, plus everything else as JSON text. */
+export function outputSize(outputs: Readonly<Record<string, PortValue>>): number {
+  let blobs = 0;
+  const json = JSON.stringify(outputs, (_, value: unknown) => {
+    if (!(value instanceof Blob)) return value;
+    blobs += value.size;
+    return undefined;
+  });
+  return blobs + json.length;
+}
+
+function toEntry({ key, nodeType, outputs, createdAt }: CacheEntry): CacheEntry {
+  return { key, nodeType, outputs, createdAt };
+}
+
+function sum(records: readonly OutputRecord[]): number {
+  return records.reduce((total, r) => total + r.size, 0);
+}
+
+function isQuotaError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
+}

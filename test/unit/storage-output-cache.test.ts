@@ -1,0 +1,137 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { CacheEntry, ImageValue } from '../../src/engine';
+import {
+  IdbOutputCache,
+  openStillmotionDb,
+  outputSize,
+  STORAGE_FULL_MESSAGE,
+  writeOutput,
+  type OutputCacheOptions,
+  type StillmotionDb,
+  type WriteOutput,
+} from '../../src/storage';
+
+let n = 0;
+let db: StillmotionDb;
+let time: number;
+
+beforeEach(async () => {
+  db = await openStillmotionDb(`storage-output-cache-${n++}`);
+  time = 0;
+  return () => db.close();
+});
+
+/** Each tick of the clock is one step later, so recency is unambiguous. */
+function cache(options: Partial<OutputCacheOptions> = {}): IdbOutputCache {
+  return new IdbOutputCache(db, { budgetBytes: 1e9, clock: () => ++time, ...options });
+}
+
+function image(key: string, bytes = 1000): ImageValue {
+  const blob = new Blob([new Uint8Array(bytes).fill(key.charCodeAt(0))], { type: 'image/png' });
+  return { kind: 'image', hash: `h-${key}`, blob, mime: 'image/png', width: 10, height: 10 };
+}
+
+function entry(key: string, bytes = 1000): CacheEntry {
+  return { key, nodeType: 'test.image', outputs: { image: image(key, bytes), label: key }, createdAt: 7 };
+}
+
+const SIZE = outputSize(entry('a').outputs);
+const keys = async () => (await db.getAllKeys('outputs')).sort();
+const quotaError = () => new DOMException('quota', 'QuotaExceededError');
+
+describe('the IndexedDB output cache', () => {
+  it('round-trips an entry with a Blob output', async () => {
+    const c = cache();
+    await c.put(entry('a'));
+    const got = await c.get('a');
+    expect(got).toMatchObject({ key: 'a', nodeType: 'test.image', createdAt: 7, outputs: { label: 'a', image: { kind: 'image', hash: 'h-a', width: 10 } } });
+    const blob = (got!.outputs.image as ImageValue).blob;
+    expect(blob).toBeInstanceOf(Blob);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(new Uint8Array(1000).fill(97));
+    expect(await c.get('missing')).toBeUndefined();
+  });
+
+  it('counts blob bytes plus the rest as JSON', () => {
+    const rest = JSON.stringify({ image: { kind: 'image', hash: 'h-a', mime: 'image/png', width: 10, height: 10 }, label: 'a' });
+    expect(SIZE).toBe(1000 + rest.length);
+  });
+
+  it('evicts least recently used first, down to the budget', async () => {
+    const c = cache({ budgetBytes: 3 * SIZE });
+    for (const key of ['a', 'b', 'c']) await c.put(entry(key));
+    await c.put(entry('d'));
+    expect(await keys()).toEqual(['b', 'c', 'd']);
+    await c.put(entry('e'));
+    expect(await keys()).toEqual(['c', 'd', 'e']);
+  });
+
+  it('counts a get as a use', async () => {
+    const c = cache({ budgetBytes: 3 * SIZE });
+    for (const key of ['a', 'b', 'c']) await c.put(entry(key));
+    await c.get('a');
+    await c.put(entry('d'));
+    expect(await keys()).toEqual(['a', 'c', 'd']);
+  });
+
+  it('never evicts pinned entries, and reports usage', async () => {
+    const c = cache({ budgetBytes: 2 * SIZE });
+    await c.put(entry('a'));
+    expect(await c.pin('a')).toBe(true);
+    expect(await c.pin('missing')).toBe(false);
+    for (const key of ['b', 'c', 'd']) await c.put(entry(key));
+    expect(await keys()).toEqual(['a', 'd']);
+    expect(await c.usage()).toEqual({ entries: 2, bytes: 2 * SIZE, pinnedBytes: SIZE });
+    await c.unpin('a');
+    await c.put(entry('e'));
+    expect(await keys()).toEqual(['d', 'e']);
+    expect(await c.usage()).toEqual({ entries: 2, bytes: 2 * SIZE, pinnedBytes: 0 });
+  });
+
+  it('keeps the entry just stored even when it alone is over the budget', async () => {
+    const c = cache({ budgetBytes: 2 * SIZE });
+    await c.put(entry('a'));
+    await c.put(entry('big', 5000));
+    expect(await keys()).toEqual(['big']);
+  });
+
+  it('keeps the pin of an entry it replaces', async () => {
+    const c = cache();
+    await c.put(entry('a'));
+    await c.pin('a');
+    await c.put(entry('a', 10));
+    expect(await c.usage()).toMatchObject({ entries: 1, pinnedBytes: outputSize(entry('a', 10).outputs) });
+  });
+
+  it('on a full disk, evicts the oldest unpinned entries and retries once', async () => {
+    let failures = 1;
+    const write: WriteOutput = async (d, record) => {
+      if (failures-- > 0) throw quotaError();
+      return writeOutput(d, record);
+    };
+    const c = cache({ write });
+    failures = 0;
+    for (const key of ['a', 'b', 'c']) await c.put(entry(key));
+    await c.pin('a');
+    failures = 1;
+    await c.put(entry('d', 1500));
+    // 'a' is pinned; 'b' alone frees less than 'd' needs, so 'c' goes too.
+    expect(await keys()).toEqual(['a', 'd']);
+  });
+
+  it('on a disk still full after eviction, says what the user can do', async () => {
+    const c = cache({ write: async () => Promise.reject(quotaError()) });
+    const error = await c.put(entry('a')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(STORAGE_FULL_MESSAGE);
+    expect((error as Error).cause).toMatchObject({ name: 'QuotaExceededError' });
+  });
+
+  it('passes other write errors on without evicting', async () => {
+    const c = cache();
+    await c.put(entry('a'));
+    const failing = cache({ write: async () => Promise.reject(new Error('disk on fire')) });
+    await expect(failing.put(entry('b'))).rejects.toThrow('disk on fire');
+    expect(await keys()).toEqual(['a']);
+  });
+});
