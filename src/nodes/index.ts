@@ -2,11 +2,12 @@
 import { NodeRegistry } from '../engine';
 import imageInput from './image-input';
 import joinText from './join-text';
+import localMotion from './local-motion';
 import prompt from './prompt';
 import sampleImage from './sample-image';
 import upscale from './upscale';
 
-export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale];
+export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);

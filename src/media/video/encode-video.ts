@@ -1,0 +1,90 @@
+/**
+ * Frames drawn on a canvas to a video file: H.264 in MP4 or VP9 in WebM, encoded by the
+ * browser's WebCodecs and muxed by mediabunny. Works in the page and in workers.
+ */
+import {
+  BufferTarget,
+  canEncodeVideo,
+  Mp4OutputFormat,
+  Output,
+  QUALITY_HIGH,
+  QUALITY_LOW,
+  QUALITY_MEDIUM,
+  QUALITY_VERY_HIGH,
+  VideoSample,
+  VideoSampleSource,
+  WebMOutputFormat,
+  type Quality,
+  type VideoCodec,
+} from 'mediabunny';
+import { NodeError } from '../../engine';
+
+export type Container = 'mp4' | 'webm';
+export type VideoQuality = 'low' | 'medium' | 'high' | 'very-high';
+
+const QUALITIES: Record<VideoQuality, Quality> = { low: QUALITY_LOW, medium: QUALITY_MEDIUM, high: QUALITY_HIGH, 'very-high': QUALITY_VERY_HIGH };
+
+const CONTAINERS: Record<Container, { codec: VideoCodec; name: string; mime: string }> = {
+  mp4: { codec: 'avc', name: 'H.264', mime: 'video/mp4' },
+  webm: { codec: 'vp9', name: 'VP9', mime: 'video/webm' },
+};
+
+export interface EncodeVideoOptions {
+  /** Even numbers: H.264 and VP9 in 4:2:0 need them. */
+  width: number;
+  height: number;
+  fps: number;
+  frameCount: number;
+  /** Draws frame `index` onto `context`, which is `width` x `height` and keeps what was drawn before. */
+  drawFrame(index: number, context: OffscreenCanvasRenderingContext2D): void | Promise<void>;
+  container?: Container;
+  /** A quality preset (scaled to size and frame rate by mediabunny) or a bitrate in bits per second. */
+  quality?: VideoQuality | number;
+  signal?: AbortSignal;
+  /** Called after each frame is handed to the encoder with the share done, 0..1. */
+  onProgress?(fraction: number): void;
+}
+
+/** Encodes `frameCount` frames to a video Blob; each frame lasts 1 / fps seconds. */
+export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
+  const { width, height, fps, frameCount, signal } = options;
+  const { codec, name, mime } = CONTAINERS[options.container ?? 'mp4'];
+  const quality = options.quality ?? 'high';
+  const bitrate = typeof quality === 'number' ? quality : QUALITIES[quality];
+  if (!(await canEncodeVideo(codec, { width, height, bitrate, frameRate: fps }))) {
+    throw new NodeError(`this browser cannot encode ${name} video at ${width}x${height} px, ${fps} fps; try a smaller resolution or another format`);
+  }
+  signal?.throwIfAborted();
+  const context = new OffscreenCanvas(width, height).getContext('2d', { alpha: false, colorSpace: 'srgb' });
+  if (!context) throw new NodeError('this browser gives no 2D canvas to draw video frames on');
+
+  const target = new BufferTarget();
+  const format = options.container === 'webm' ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' });
+  const output = new Output({ format, target });
+  const source = new VideoSampleSource({ codec, bitrate, sizeChangeBehavior: 'deny' });
+  output.addVideoTrack(source, { frameRate: fps });
+  try {
+    await output.start();
+    for (let index = 0; index < frameCount; index++) {
+      signal?.throwIfAborted();
+      await options.drawFrame(index, context);
+      await addFrame(source, context.canvas, index, fps);
+      options.onProgress?.((index + 1) / frameCount);
+    }
+    await output.finalize();
+  } catch (error) {
+    await output.cancel();
+    throw error;
+  }
+  return new Blob([target.buffer!], { type: mime });
+}
+
+/** Hands one canvas snapshot to the encoder; waiting on add() is the backpressure. */
+async function addFrame(source: VideoSampleSource, canvas: OffscreenCanvas, index: number, fps: number): Promise<void> {
+  const sample = new VideoSample(canvas, { timestamp: index / fps, duration: 1 / fps });
+  try {
+    await source.add(sample);
+  } finally {
+    sample.close(); // the VideoFrame holds native memory until closed
+  }
+}
