@@ -10,6 +10,8 @@ enablePatches();
 export interface Change {
   patches: Patch[];
   inverse: Patch[];
+  /** A change to how the graph is viewed (the viewport), not to the graph itself. */
+  transient?: boolean;
 }
 
 export interface ChangeOptions {
@@ -59,7 +61,7 @@ export class DocumentStore {
   /** Applies `recipe` to a draft and records it for undo; listeners hear the new document. */
   change(recipe: (draft: Draft<WorkflowDocument>) => void, options: ChangeOptions = {}): Change {
     const [next, patches, inverse] = produceWithPatches(this.#document, recipe);
-    const change = { patches, inverse };
+    const change: Change = options.transient ? { patches, inverse, transient: true } : { patches, inverse };
     if (patches.length === 0) return change;
     if (!options.transient) this.#record(change, options.merge);
     this.#commit(next, change);

@@ -39,6 +39,16 @@ export class RunStore {
   #settled = new Set<string>();
   #log: LogLine[] = [];
 
+  /** Forgets every node's state (another workflow was opened). */
+  reset(): void {
+    const ids = [...this.#nodes.keys()];
+    this.#nodes.clear();
+    this.#settled = new Set();
+    this.#overview = { active: false, total: 0, settled: 0 };
+    for (const id of ids) for (const listener of this.#nodeListeners.get(id) ?? []) listener();
+    for (const listener of this.#listeners) listener();
+  }
+
   node(id: string): NodeRunState | undefined {
     return this.#nodes.get(id);
   }

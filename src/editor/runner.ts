@@ -12,7 +12,19 @@ export class Runner {
     readonly registry: NodeRegistry,
     readonly runs: RunStore,
     readonly engine: EngineClient,
-  ) {}
+  ) {
+    // A different workflow opened: forget the old states and show what the new one has cached.
+    documents.subscribe((_, change) => {
+      if (change === undefined) void this.restore();
+    });
+  }
+
+  /** Shows the results earlier runs left in the cache for the open document, running nothing. */
+  async restore(): Promise<void> {
+    this.runs.reset();
+    const document = this.documents.document;
+    await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
+  }
 
   get active(): boolean {
     return this.#current !== undefined;

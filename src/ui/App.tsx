@@ -5,19 +5,23 @@ import { HelpPanel } from './HelpPanel';
 import { Hints } from './Hints';
 import { Inspector } from './Inspector';
 import { RunLog } from './RunLog';
-import { useDocument, useRunOverview, useServices } from './services';
+import { useDocument, useRunOverview, useServices, useSession } from './services';
+import { WorkflowsPanel } from './WorkflowsPanel';
 
 export function App() {
   const [selected, setSelected] = useState<string[]>([]);
   const [help, setHelp] = useState(false);
+  const [workflows, setWorkflows] = useState(false);
   const onHelp = useCallback(() => setHelp(true), []);
   return (
     <ReactFlowProvider>
       <div className="app">
-        <Toolbar onHelp={onHelp} />
+        <Toolbar onHelp={onHelp} onWorkflows={() => setWorkflows((open) => !open)} />
         <main className="workspace">
           <section className="canvas" aria-label="Workflow canvas">
-            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help} />
+            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || workflows} />
+            <Banners />
+            {workflows ? <WorkflowsPanel onClose={() => setWorkflows(false)} /> : null}
             <Hints />
           </section>
           <aside className="sidebar">
@@ -31,9 +35,67 @@ export function App() {
   );
 }
 
-function Toolbar({ onHelp }: { onHelp: () => void }) {
-  const { runner, documents } = useServices();
+/** What the user must know about their saved work: another tab's edits, a failed save. */
+function Banners() {
+  const { session, storageProblem } = useServices();
+  const { conflict, saveError } = useSession();
+  return (
+    <>
+      {conflict ? (
+        <div className="banner" role="alert">
+          <p>This workflow was changed in another tab. Saving here is paused so neither version is lost.</p>
+          <button type="button" onClick={() => void session?.takeTheirs()}>
+            Load the other tab’s version
+          </button>
+          <button type="button" onClick={() => void session?.keepMineAsCopy()}>
+            Keep mine as a copy
+          </button>
+        </div>
+      ) : null}
+      {saveError || storageProblem ? (
+        <div className="banner error" role="alert">
+          <p>{saveError ?? storageProblem}</p>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+/** The workflow's name; click to rename. */
+function WorkflowName() {
+  const { session, documents } = useServices();
   const name = useDocument((d) => d.name);
+  const [editing, setEditing] = useState(false);
+  const rename = (value: string) => {
+    setEditing(false);
+    if (value.trim() === name) return;
+    if (session) session.rename(value);
+    else documents.change((d) => void (d.name = value.trim() || 'Untitled'));
+  };
+  if (!editing) {
+    return (
+      <button type="button" className="workflow-name-button" title="Rename this workflow" onClick={() => setEditing(true)}>
+        {name}
+      </button>
+    );
+  }
+  return (
+    <input
+      className="workflow-name-input"
+      autoFocus
+      defaultValue={name}
+      aria-label="Workflow name"
+      onBlur={(e) => rename(e.target.value)}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') rename(e.currentTarget.value);
+        if (e.key === 'Escape') setEditing(false);
+      }}
+    />
+  );
+}
+
+function Toolbar({ onHelp, onWorkflows }: { onHelp: () => void; onWorkflows: () => void }) {
+  const { runner, documents, session } = useServices();
   const overview = useRunOverview();
   const history = useSyncExternalStore(
     useCallback((notify: () => void) => documents.subscribe(notify), [documents]),
@@ -43,7 +105,12 @@ function Toolbar({ onHelp }: { onHelp: () => void }) {
   return (
     <header className="toolbar">
       <span className="brand">Stillmotion</span>
-      <span className="workflow-name">{name}</span>
+      {session ? (
+        <button type="button" onClick={onWorkflows} title="Open, create, import and export workflows">
+          Workflows
+        </button>
+      ) : null}
+      <WorkflowName />
       <div className="history-controls">
         <button type="button" onClick={() => documents.undo()} disabled={!(history & 1)} title="Undo (Ctrl+Z)">
           Undo

@@ -21,6 +21,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
 import type { WireEnd } from '../editor/commands';
+import { readWorkflowFile } from '../editor/workflow-files';
 import { showHint } from './hints';
 import { NodeView } from './NodeView';
 import { Palette, type PaletteRequest } from './Palette';
@@ -42,7 +43,7 @@ interface Props {
 }
 
 export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
-  const { documents, commands, registry, runner, engine } = useServices();
+  const { documents, commands, registry, runner, engine, session } = useServices();
   const flow = useReactFlow();
   const docNodes = useDocument((d) => d.nodes);
   const docEdges = useDocument((d) => d.edges);
@@ -58,6 +59,16 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
   useEffect(() => {
     setNodes((previous) => reconcile(previous, docNodes));
   }, [docNodes]);
+
+  // Another workflow opened: show it where its user left it, or all of it.
+  useEffect(
+    () =>
+      documents.subscribe((document, change) => {
+        if (change !== undefined) return;
+        requestAnimationFrame(() => (document.viewport ? void flow.setViewport(document.viewport) : void flow.fitView({ padding: 0.2, maxZoom: 1 })));
+      }),
+    [documents, flow],
+  );
 
   const edges = useMemo<Edge[]>(
     () =>
@@ -135,6 +146,10 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
   const dropFiles = async (files: File[], at: Position) => {
     const added: string[] = [];
     for (const file of files) {
+      if (file.name.endsWith('.json') || file.type === 'application/json') {
+        await importWorkflow(file);
+        continue;
+      }
       if (!file.type.startsWith('image/')) {
         showHint(`"${file.name}" is not an image (${file.type || 'unknown type'}); drop JPEG, PNG, WebP, AVIF or GIF files`, 'error');
         continue;
@@ -143,6 +158,14 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
       added.push(commands.addNode('image.input', { x: at.x, y: at.y + added.length * 40 }, { file: ref }));
     }
     if (added.length > 0) selectOnly(added);
+  };
+
+  /** A workflow file dropped on the canvas opens as a new workflow; a bad one changes nothing. */
+  const importWorkflow = async (file: File) => {
+    const loaded = await readWorkflowFile(file, registry);
+    if (!loaded.ok) return showHint(`"${file.name}" was not opened: ${loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; ')}`, 'error');
+    if (session) await session.create(loaded.document);
+    else documents.replace(loaded.document);
   };
 
   const pick = (definition: AnyNodeDefinition) => {

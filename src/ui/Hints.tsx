@@ -1,4 +1,4 @@
-import { useHints } from './hints';
+import { dismissHint, useHints } from './hints';
 
 export function Hints() {
   const hints = useHints();
@@ -7,6 +7,17 @@ export function Hints() {
       {hints.map((h) => (
         <p key={h.id} className={`hint hint-${h.level}`}>
           {h.text}
+          {h.action ? (
+            <button
+              type="button"
+              onClick={() => {
+                h.action!.run();
+                dismissHint(h.id);
+              }}
+            >
+              {h.action.label}
+            </button>
+          ) : null}
         </p>
       ))}
     </div>

@@ -1,13 +1,21 @@
 /** Short messages to the user (a refused wire, a failed paste), shown briefly at the canvas edge. */
 import { useSyncExternalStore } from 'react';
 
+export interface HintAction {
+  label: string;
+  run: () => void;
+}
+
 export interface Hint {
   id: number;
   text: string;
   level: 'info' | 'error';
+  action?: HintAction;
 }
 
 const HINT_MS = 4000;
+/** Long enough to reach for an Undo. */
+const ACTION_HINT_MS = 8000;
 let hints: Hint[] = [];
 let next = 1;
 const listeners = new Set<() => void>();
@@ -17,10 +25,14 @@ function publish(list: Hint[]) {
   for (const listener of listeners) listener();
 }
 
-export function showHint(text: string, level: Hint['level'] = 'info'): void {
-  const hint = { id: next++, text, level };
+export function showHint(text: string, level: Hint['level'] = 'info', action?: HintAction): void {
+  const hint: Hint = action ? { id: next++, text, level, action } : { id: next++, text, level };
   publish([...hints.slice(-3), hint]);
-  setTimeout(() => publish(hints.filter((h) => h !== hint)), HINT_MS);
+  setTimeout(() => dismissHint(hint.id), action ? ACTION_HINT_MS : HINT_MS);
+}
+
+export function dismissHint(id: number): void {
+  publish(hints.filter((h) => h.id !== id));
 }
 
 export function useHints(): Hint[] {

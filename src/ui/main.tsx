@@ -6,25 +6,46 @@ import { GraphCommands } from '../editor/commands';
 import { DocumentStore } from '../editor/document-store';
 import { RunStore } from '../editor/run-store';
 import { Runner } from '../editor/runner';
+import { readShareLink } from '../editor/workflow-files';
+import { WorkflowSession } from '../editor/workflow-session';
 import { createRegistry } from '../nodes';
+import { openStillmotionDb, requestPersistence, WorkflowStore } from '../storage';
 import { createEngineClient } from '../worker/engine-client';
 import { defaultWorkflow } from '../workflows/default-workflow';
 import { App } from './App';
+import { showHint } from './hints';
 import { ServicesProvider, type Services } from './services';
 
-const registry = createRegistry();
-const documents = new DocumentStore(defaultWorkflow());
-const runs = new RunStore();
-const engine = createEngineClient();
-const services: Services = {
-  registry,
-  documents,
-  commands: new GraphCommands(documents, registry),
-  runs,
-  runner: new Runner(documents, registry, runs, engine),
-  engine,
-};
+async function start(): Promise<Services> {
+  const registry = createRegistry();
+  const documents = new DocumentStore(defaultWorkflow());
+  const runs = new RunStore();
+  const engine = createEngineClient();
+  const services: Services = { registry, documents, commands: new GraphCommands(documents, registry), runs, runner: new Runner(documents, registry, runs, engine), engine };
+  try {
+    const db = await openStillmotionDb();
+    services.session = new WorkflowSession(documents, new WorkflowStore(db, registry), db, registry);
+    const problem = await services.session.start();
+    if (problem) showHint(`The last workflow could not be reopened (${problem}); it is kept in the list. A new one is open.`, 'error');
+    void requestPersistence();
+  } catch (error) {
+    services.storageProblem = `Work is not being saved: the browser's storage (IndexedDB) could not be opened (${error instanceof Error ? error.message : String(error)}). Export your workflow to keep it.`;
+  }
+  await openSharedLink(services);
+  return services;
+}
 
+/** A share link opens a copy of the workflow it carries; the link is then cleared from the address. */
+async function openSharedLink(services: Services): Promise<void> {
+  const shared = await readShareLink(location.hash, services.registry);
+  if (!shared) return;
+  history.replaceState(null, '', location.pathname + location.search);
+  if (!shared.ok) return showHint(`The shared workflow could not be opened: ${shared.errors.map((e) => `${e.path || 'link'}: ${e.message}`).join('; ')}`, 'error');
+  if (services.session) await services.session.create(shared.document);
+  else services.documents.replace(shared.document);
+}
+
+const services = await start();
 // Exposed for end-to-end tests and for curious users in the console; read-only use only.
 (globalThis as { stillmotion?: Services }).stillmotion = services;
 

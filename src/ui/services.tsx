@@ -5,6 +5,7 @@ import type { GraphCommands } from '../editor/commands';
 import type { DocumentStore } from '../editor/document-store';
 import type { NodeRunState, RunOverview, RunStore } from '../editor/run-store';
 import type { Runner } from '../editor/runner';
+import type { SessionState, WorkflowSession } from '../editor/workflow-session';
 import type { EngineClient } from '../worker/engine-client';
 
 export interface Services {
@@ -14,6 +15,10 @@ export interface Services {
   runs: RunStore;
   runner: Runner;
   engine: EngineClient;
+  /** Saved workflows; absent when the browser's storage cannot be opened. */
+  session?: WorkflowSession;
+  /** Why work is not being kept, when it is not. */
+  storageProblem?: string;
 }
 
 const ServicesContext = createContext<Services | null>(null);
@@ -52,4 +57,12 @@ export function useRunLog() {
 
 export function useDefinition(type: string): AnyNodeDefinition | undefined {
   return useServices().registry.get(type);
+}
+
+const NO_SESSION: SessionState = { list: [], conflict: false };
+
+export function useSession(): SessionState {
+  const { session } = useServices();
+  const subscribe = useCallback((notify: () => void) => session?.subscribe(notify) ?? (() => {}), [session]);
+  return useSyncExternalStore(subscribe, () => session?.state ?? NO_SESSION);
 }

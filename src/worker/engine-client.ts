@@ -1,7 +1,7 @@
 /** The page's handle on the engine worker: start a run, hear its events, cancel it. */
 import * as Comlink from 'comlink';
 import type { AssetRef, RunEvent, RunSummary, WorkflowDocument } from '../engine';
-import type { EngineWorkerApi } from './engine.worker';
+import type { EngineWorkerApi, StorageStatus } from './engine.worker';
 
 export interface RunHandle {
   runId: string;
@@ -11,6 +11,10 @@ export interface RunHandle {
 
 export interface EngineClient {
   run(document: WorkflowDocument, options: { targets?: string[]; onEvents: (events: RunEvent[]) => void }): RunHandle;
+  /** Reports the cached results `document` already has, running nothing. */
+  restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<void>;
+  /** Whether results and files survive a reload here, and if not, why. */
+  storage(): Promise<StorageStatus>;
   /** Adds a file to the engine's asset store. */
   putAsset(file: Blob, name: string): Promise<AssetRef>;
   /** Name of the global scope the engine runs in (`DedicatedWorkerGlobalScope`). */
@@ -27,6 +31,8 @@ export function createEngineClient(): EngineClient {
       const done = remote.run(document, targets ? { runId, targets } : { runId }, Comlink.proxy(onEvents));
       return { runId, done, cancel: () => void remote.cancel(runId) };
     },
+    restore: (document, onEvents) => remote.restore(document, Comlink.proxy(onEvents)),
+    storage: () => remote.storage(),
     putAsset: (file, name) => remote.putAsset(file, name),
     scope: () => remote.scope(),
     dispose() {

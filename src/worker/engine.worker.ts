@@ -1,16 +1,42 @@
 /**
  * The engine's home in the browser: all node work runs here, never on the UI thread.
+ * Results and files live in IndexedDB, so they survive a reload; where IndexedDB cannot be
+ * opened (a private window, a blocked profile) they live in memory and the page is told why.
  * Events are batched per frame so a run of a thousand nodes does not flood the page.
  */
 import * as Comlink from 'comlink';
-import { Engine, MemoryAssets, MemoryCache, type AssetRef, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
+import { Engine, MemoryAssets, MemoryCache, type AssetRef, type AssetStore, type CacheStore, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
 import { createRegistry } from '../nodes';
+import { IdbAssetStore, IdbOutputCache, openStillmotionDb } from '../storage';
 import { transferablesOf } from './transfer';
 
 const FLUSH_MS = 16;
+/** Output cache budget; least recently used results beyond it are evicted, pinned ones never. */
+const CACHE_BUDGET_BYTES = 4 * 1024 ** 3;
 
-const assets = new MemoryAssets();
-const engine = new Engine({ registry: createRegistry(), cache: new MemoryCache(), assets });
+export interface StorageStatus {
+  persistent: boolean;
+  /** Why results and files are kept only for this session, when they are. */
+  problem?: string;
+}
+
+interface Backing {
+  cache: CacheStore;
+  assets: AssetStore;
+  status: StorageStatus;
+}
+
+async function openBacking(): Promise<Backing> {
+  try {
+    const db = await openStillmotionDb();
+    return { cache: new IdbOutputCache(db, { budgetBytes: CACHE_BUDGET_BYTES }), assets: new IdbAssetStore(db), status: { persistent: true } };
+  } catch (error) {
+    const problem = `results and files are kept for this session only: the browser's storage (IndexedDB) could not be opened (${error instanceof Error ? error.message : String(error)})`;
+    return { cache: new MemoryCache(), assets: new MemoryAssets(), status: { persistent: false, problem } };
+  }
+}
+
+const ready = openBacking().then((backing) => ({ ...backing, engine: new Engine({ registry: createRegistry(), cache: backing.cache, assets: backing.assets }) }));
 const runs = new Map<string, AbortController>();
 
 export interface RunOptions {
@@ -18,41 +44,61 @@ export interface RunOptions {
   targets?: string[];
 }
 
+/** Collects events and hands them over at most once per frame. */
+function batcher(onEvents: (events: RunEvent[]) => void) {
+  let pending: RunEvent[] = [];
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
+    onEvents(Comlink.transfer(batch, transferablesOf(batch)));
+  };
+  const push = (event: RunEvent) => {
+    pending.push(event);
+    timer ??= setTimeout(flush, FLUSH_MS);
+  };
+  return { push, flush };
+}
+
 const api = {
   async run(document: WorkflowDocument, options: RunOptions, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> {
+    const { engine } = await ready;
     const controller = new AbortController();
     runs.set(options.runId, controller);
-    let pending: RunEvent[] = [];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const flush = () => {
-      timer = undefined;
-      if (pending.length === 0) return;
-      const batch = pending;
-      pending = [];
-      onEvents(Comlink.transfer(batch, transferablesOf(batch)));
-    };
+    const events = batcher(onEvents);
     try {
       const summary = await engine.run({
         document,
         runId: options.runId,
         ...(options.targets ? { targets: options.targets } : {}),
         signal: controller.signal,
-        onEvent: (event) => {
-          pending.push(event);
-          timer ??= setTimeout(flush, FLUSH_MS);
-        },
+        onEvent: events.push,
       });
-      clearTimeout(timer);
-      flush();
+      events.flush();
       return Comlink.transfer(summary, transferablesOf(summary));
     } finally {
       runs.delete(options.runId);
     }
   },
 
+  /** Shows what earlier runs produced for `document`, running nothing: only cached nodes report. */
+  async restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<void> {
+    const { engine } = await ready;
+    const events = batcher(onEvents);
+    await engine.run({ document, cachedOnly: true, onEvent: (e) => e.type === 'node' && e.state === 'cached' && events.push(e) });
+    events.flush();
+  },
+
   /** Keeps a file the user picked or dropped; the Blob crosses by reference, not by copy. */
-  putAsset(blob: Blob, name: string): Promise<AssetRef> {
-    return assets.put(blob, name);
+  async putAsset(blob: Blob, name: string): Promise<AssetRef> {
+    return (await ready).assets.put(blob, name);
+  },
+
+  async storage(): Promise<StorageStatus> {
+    return (await ready).status;
   },
 
   cancel(runId: string): void {

@@ -13,11 +13,11 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
     nodes: [
       { id: 'image', type: 'image.sample', version: 1, position: { x: 40, y: 60 }, params: { aspect: '16:9', height: 720, seed: 7 } },
       {
-        id: 'upscale',
-        type: 'image.upscale',
+        id: 'motion',
+        type: 'generate.local',
         version: 1,
         position: { x: 380, y: 60 },
-        params: { mode: '2x', width: 3840, height: 2160, sharpen: 0.2, backend: 'auto' },
+        params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 5, fps: '30', resolution: '720p', seed: 7, handheld: 0 },
       },
       {
         id: 'prompt',
@@ -27,7 +27,7 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
         params: { text: 'Slow push in over the water, warm evening light, gentle waves' },
       },
     ],
-    edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'upscale', targetPort: 'image' }],
+    edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' }],
     viewport: { x: 0, y: 0, zoom: 1 },
   };
 }

@@ -138,7 +138,7 @@ describe('the editor', () => {
   it('runs the graph, shows each node done and previews the outputs', async () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
-    for (const id of ['image', 'upscale', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
+    for (const id of ['image', 'motion', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Slow push in over the water, warm evening light, gentle waves');
     await screenshot(page, 'run-done');
   });

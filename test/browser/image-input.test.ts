@@ -38,11 +38,11 @@ const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 
 /** Adds an Image input through the palette and returns its id. */
 async function addImageInput(): Promise<string> {
-  const before = await page.locator('.react-flow__node').count();
+  await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
   await page.locator('.react-flow__pane').dblclick({ position: { x: 20, y: 20 } });
   await page.keyboard.type('image input');
   await page.keyboard.press('Enter');
-  await expect.poll(() => page.locator('.react-flow__node').count()).toBe(before + 1);
+  await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(1);
   return (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
 }
 
@@ -62,7 +62,7 @@ beforeAll(async () => {
   await page.goto(inject('baseUrl'));
   await node('image').waitFor();
   // Make room for new nodes: only the new one matters here.
-  await page.evaluate(() => (globalThis as any).stillmotion.commands.remove(['image', 'upscale', 'prompt']));
+  await page.evaluate(() => (globalThis as any).stillmotion.commands.remove(['image', 'motion', 'prompt']));
 });
 
 afterAll(async () => {
@@ -110,7 +110,8 @@ describe('Image input', () => {
   });
 
   it('turns image files dropped onto the canvas into Image input nodes, and refuses other files by name', async () => {
-    const before = await page.locator('.react-flow__node').count();
+    const ids = () => page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')!));
+    const before = await ids();
     const png = readFileSync(picture('dropped.png')).toString('base64');
     const dataTransfer = await page.evaluateHandle((b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -120,9 +121,9 @@ describe('Image input', () => {
       return transfer;
     }, png);
     await page.dispatchEvent('.react-flow__pane', 'drop', { dataTransfer, clientX: 300, clientY: 300 });
-    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(before + 1);
+    await expect.poll(() => ids().then((now) => now.length)).toBe(before.length + 1);
     await expect.poll(() => page.locator('.hint-error').textContent()).toBe('"notes.txt" is not an image (text/plain); drop JPEG, PNG, WebP, AVIF or GIF files');
-    const id = (await page.locator('.react-flow__node.selected').getAttribute('data-id'))!;
+    const id = (await ids()).find((n) => !before.includes(n))!;
     expect(await runNode(id)).toEqual({ size: [640, 480] });
   });
 });

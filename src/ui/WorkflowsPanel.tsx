@@ -1,0 +1,106 @@
+/**
+ * The workflow list: open, create, duplicate, delete (with undo), and move workflows in and out
+ * as files and links. Names are shown as text, whatever they contain.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { readWorkflowFile, shareLink, workflowFile, WORKFLOW_FILE_SUFFIX } from '../editor/workflow-files';
+import { storageEstimate } from '../storage';
+import { defaultWorkflow } from '../workflows/default-workflow';
+import { showHint } from './hints';
+import { useServices, useSession } from './services';
+
+export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
+  const { session, documents, registry } = useServices();
+  const { list } = useSession();
+  const current = documents.document.id;
+  const fileInput = useRef<HTMLInputElement>(null);
+  if (!session) return null;
+
+  const importFile = async (file: File | undefined) => {
+    if (!file) return;
+    const loaded = await readWorkflowFile(file, registry);
+    if (!loaded.ok) return showHint(`"${file.name}" was not imported: ${loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; ')}`, 'error');
+    await session.create(loaded.document);
+    for (const w of loaded.warnings) showHint(`${file.name}: ${w.path}: ${w.message}`);
+    onClose();
+  };
+
+  const remove = async (id: string, name: string) => {
+    const record = await session.remove(id);
+    if (record) showHint(`Deleted “${name}”.`, 'info', { label: 'Undo', run: () => void session.restore(record) });
+  };
+
+  return (
+    <section className="workflows-panel" role="dialog" aria-label="Workflows">
+      <header>
+        <h2>Workflows</h2>
+        <button type="button" onClick={onClose} aria-label="Close workflows">
+          Close
+        </button>
+      </header>
+      <div className="workflow-actions">
+        <button type="button" onClick={() => void session.create({ ...defaultWorkflow(), name: 'Untitled' }).then(onClose)}>
+          New
+        </button>
+        <button type="button" onClick={() => fileInput.current?.click()}>
+          Import…
+        </button>
+        <button type="button" onClick={() => download(workflowFile(documents.document))}>
+          Export
+        </button>
+        <button type="button" onClick={() => void copyShareLink(documents.document)}>
+          Copy link
+        </button>
+        <input ref={fileInput} className="visually-hidden" type="file" accept={`${WORKFLOW_FILE_SUFFIX},application/json`} aria-label="Import a workflow file" onChange={(e) => void importFile(e.target.files?.[0])} />
+      </div>
+      <ul className="workflow-list">
+        {list.map((w) => (
+          <li key={w.id} className={w.id === current ? 'current' : ''}>
+            <button type="button" className="workflow-open" onClick={() => void session.open(w.id).then(onClose)} title={`Changed ${new Date(w.updatedAt).toLocaleString()}`}>
+              <span className="workflow-title">{w.name}</span>
+              <time>{new Date(w.updatedAt).toLocaleString()}</time>
+            </button>
+            <button type="button" onClick={() => void session.duplicate(w.id)} aria-label={`Duplicate ${w.name}`}>
+              Duplicate
+            </button>
+            <button type="button" onClick={() => void remove(w.id, w.name)} aria-label={`Delete ${w.name}`}>
+              Delete
+            </button>
+          </li>
+        ))}
+      </ul>
+      <StorageUsage />
+    </section>
+  );
+}
+
+function StorageUsage() {
+  const { engine } = useServices();
+  const [text, setText] = useState('');
+  useEffect(() => {
+    void Promise.all([storageEstimate(), engine.storage(), navigator.storage?.persisted?.() ?? Promise.resolve(false)]).then(([estimate, status, persisted]) => {
+      const used = estimate ? `${mib(estimate.usage)} used of ${mib(estimate.quota)}` : 'usage unknown';
+      setText(status.problem ?? `Storage: ${used}${persisted ? ', kept until you delete it' : ', may be cleared by the browser when space runs low'}.`);
+    });
+  }, [engine]);
+  return <p className="storage-usage">{text}</p>;
+}
+
+const mib = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`);
+
+function download(file: File): void {
+  const url = URL.createObjectURL(file);
+  const a = Object.assign(document.createElement('a'), { href: url, download: file.name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function copyShareLink(document: Parameters<typeof shareLink>[0]): Promise<void> {
+  const link = await shareLink(document, location.href);
+  try {
+    await navigator.clipboard.writeText(link);
+    showHint('Link copied: opening it imports a copy of this workflow.');
+  } catch {
+    showHint(`Copy this link: ${link}`);
+  }
+}
