@@ -1,6 +1,7 @@
 /** The selected node, larger: what it is, how its last run went, and its outputs at full size. */
 import { formatMs } from '../editor/run-store';
-import { describeMedia, OutputPreview } from './OutputPreview';
+import { isMedia } from '../engine';
+import { describeMedia, DownloadLink, OutputPreview } from './OutputPreview';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
 export function Inspector({ nodeId, count }: { nodeId: string | undefined; count: number }) {
@@ -33,6 +34,7 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
               <figcaption>
                 {definition?.outputs[port]?.label ?? port}
                 {describeMedia(value) ? ` · ${describeMedia(value)}` : ''}
+                {isMedia(value) ? <DownloadLink media={value} name={node.title ?? definition?.title ?? port} /> : null}
               </figcaption>
             </figure>
           ))

@@ -105,6 +105,20 @@ function drawWaveform(canvas: HTMLCanvasElement, buffer: AudioBuffer): void {
   }
 }
 
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'video/mp4': 'mp4', 'video/webm': 'webm', 'image/gif': 'gif', 'audio/ogg': 'ogg', 'audio/wav': 'wav' };
+
+/** Saves a media output as a file named after its node. */
+export function DownloadLink({ media, name }: { media: MediaValue; name: string }) {
+  const url = useObjectUrl(media.blob);
+  const extension = EXTENSIONS[media.mime] ?? media.mime.split('/')[1] ?? 'bin';
+  const file = `${name.replace(/[^\w\- ]+/g, '').trim() || 'output'}.${extension}`;
+  return url ? (
+    <a className="button download" href={url} download={file}>
+      Download
+    </a>
+  ) : null;
+}
+
 function useObjectUrl(blob: Blob): string | undefined {
   const [url, setUrl] = useState<string>();
   useEffect(() => {

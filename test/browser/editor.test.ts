@@ -143,6 +143,15 @@ describe('the editor', () => {
     await screenshot(page, 'run-done');
   });
 
+  it('shows the selected node larger, with its output ready to download', async () => {
+    await node('motion').locator('.node-title').click();
+    await expect.poll(() => page.locator('.inspector h2').textContent()).toBe('Local motion');
+    expect(await page.locator('.inspector figcaption').textContent()).toMatch(/^Video · 1280×720 · 5\.0 s · 30 fps · \d+ KiB/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.inspector').getByRole('link', { name: 'Download' }).click()]);
+    expect(download.suggestedFilename()).toBe('Local motion.mp4');
+    await screenshot(page, 'inspector');
+  });
+
   it('shows progress while a node runs, and cancels it', async () => {
     const height = node('image').locator('.param-number input[type="text"]');
     await height.fill('2160');
