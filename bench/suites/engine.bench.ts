@@ -23,7 +23,7 @@ import {
   type WorkflowEdge,
   type WorkflowNode,
 } from '../../src/engine';
-import { mulberry32, randomInt } from '../lib/prng';
+import { mulberry32, randomInt } from '../../src/media/random';
 import { report, type BenchResult } from '../lib/report';
 import { median, now, nsToMs, nsToUs, repeat, round } from '../lib/timing';
 

@@ -4,18 +4,7 @@
  * It has clear depth layers (sky, far ridges, near ridges, sea, foreground rock) and a light
  * source, which is what camera moves and depth-aware parallax need to show themselves.
  */
-
-/** Deterministic 32-bit PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './random';
 
 /** Smooth 1-D value noise summed over octaves (fractal Brownian motion), range about 0..1. */
 function fbm1d(random: () => number, octaves: number): (x: number) => number {

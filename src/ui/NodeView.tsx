@@ -31,18 +31,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
         <RunHereButton nodeId={id} />
       </header>
       <ProgressBar run={run} />
-      <div className="node-ports">
-        <div className="node-inputs">
-          {Object.entries(definition.inputs).map(([port, spec]) => (
-            <Port key={port} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
-          ))}
-        </div>
-        <div className="node-outputs">
-          {Object.entries(definition.outputs).map(([port, spec]) => (
-            <Port key={port} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
-          ))}
-        </div>
-      </div>
+      <Ports definition={definition} />
       <Params node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : null}
       {run?.outputs ? (
@@ -55,6 +44,24 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
     </div>
   );
 });
+
+/** Inputs down the left edge, outputs down the right, as the definition lists them. */
+function Ports({ definition }: { definition: AnyNodeDefinition }) {
+  return (
+    <div className="node-ports">
+      <div className="node-inputs">
+        {Object.entries(definition.inputs).map(([port, spec]) => (
+          <Port key={port} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
+        ))}
+      </div>
+      <div className="node-outputs">
+        {Object.entries(definition.outputs).map(([port, spec]) => (
+          <Port key={port} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
+        ))}
+      </div>
+    </div>
+  );
+}
 
 function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
   return (
@@ -157,18 +164,7 @@ function CompactNode({ id, title, definition, state, selected }: { id: string; t
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <span className="node-title">{title}</span>
       </header>
-      <div className="node-ports">
-        <div className="node-inputs">
-          {Object.entries(definition.inputs).map(([port, spec]) => (
-            <Port key={port} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
-          ))}
-        </div>
-        <div className="node-outputs">
-          {Object.entries(definition.outputs).map(([port, spec]) => (
-            <Port key={port} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
-          ))}
-        </div>
-      </div>
+      <Ports definition={definition} />
     </div>
   );
 }

@@ -12,12 +12,16 @@ interface Dag {
   links: [string, string][];
 }
 
-/** Nodes n0..n(size-1), each fed by a random subset of earlier nodes, listed in shuffled order. */
+/**
+ * Nodes n0..n(size-1), each fed by a random subset of earlier nodes, listed in shuffled order.
+ * Every node has its own k, so no two nodes do identical work (identical work is shared, which
+ * the properties below would otherwise have to allow for).
+ */
 const dagArb = fc
   .integer({ min: 1, max: 24 })
   .chain((size) =>
     fc.record({
-      ks: fc.array(fc.integer({ min: -1000, max: 1000 }), { minLength: size, maxLength: size }),
+      ks: fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: size, maxLength: size }),
       parents: fc.tuple(...Array.from({ length: size }, (_, i) => fc.subarray(Array.from({ length: i }, (_, j) => j), { maxLength: Math.min(3, i) }))),
       order: fc.shuffledSubarray(Array.from({ length: size }, (_, i) => i), { minLength: size, maxLength: size }),
     }),
@@ -38,18 +42,12 @@ describe('engine properties on random DAGs', () => {
       fc.asyncProperty(dagArb, fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 1, maxLength: 8 }), async (dag, delays) => {
         const wait = yieldRandomly(delays);
         const engine = new Engine({ registry: testNodes({ running: 0, peak: 0, onRun: wait }), limits: { global: 3 } });
-        // Identical nodes share one execution, so a node may finish as `cached` without running.
         const log: string[] = [];
-        const onEvent = (e: RunEvent) => {
-          if (e.type !== 'node') return;
-          if (e.state === 'running' && e.fraction === 0) log.push(`start:${e.nodeId}`);
-          if (e.state === 'done' || e.state === 'cached') log.push(`end:${e.nodeId}`);
-        };
+        const onEvent = (e: RunEvent) => e.type === 'node' && ((e.state === 'running' && e.fraction === 0) || e.state === 'done') && log.push(`${e.state}:${e.nodeId}`);
         const summary = await engine.run({ document: mixGraph(dag.specs, dag.links), onEvent });
         expect(summary.status).toBe('done');
         for (const [source, target] of dag.links) {
-          const started = log.indexOf(`start:${target}`);
-          expect(log.indexOf(`end:${source}`)).toBeLessThan(started >= 0 ? started : log.indexOf(`end:${target}`));
+          expect(log.indexOf(`done:${source}`)).toBeLessThan(log.indexOf(`running:${target}`));
         }
       }),
       { numRuns: 60 },
@@ -112,9 +110,7 @@ describe('engine properties on random DAGs', () => {
         const summary = await new Engine({ registry: testNodes() }).run({ document: doc });
         const doomed = downstream(failing, doc.edges);
         for (const node of doc.nodes) {
-          const { state } = summary.nodes[node.id]!;
-          if (doomed.has(node.id)) expect(state).toBe('failed');
-          else expect(['done', 'cached']).toContain(state);
+          expect(summary.nodes[node.id]!.state).toBe(doomed.has(node.id) ? 'failed' : 'done');
         }
       }),
       { numRuns: 100 },

@@ -4,7 +4,7 @@
  * image's width and height. It keeps the image's aspect and always lies inside the image, so a
  * frame never shows anything beyond the picture's edges.
  */
-import { mulberry32 } from '../sample-scene';
+import { mulberry32 } from '../random';
 
 export const MOVES = ['none', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down'] as const;
 export type Move = (typeof MOVES)[number];

@@ -1,4 +1,6 @@
-/** Seeded PRNG (mulberry32): the same seed gives the same "random" graph on every machine. */
+/** Seeded randomness: the same seed gives the same picture, motion or graph on every machine. */
+
+/** Deterministic 32-bit PRNG (mulberry32), values in [0, 1). */
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
