@@ -101,6 +101,7 @@ class Run {
   readonly #document: WorkflowDocument;
   readonly #targets: readonly string[] | undefined;
   readonly #cachedOnly: boolean;
+  #graph: string | undefined;
   #finish!: () => void;
 
   constructor(engine: Engine, request: RunRequest) {
@@ -192,7 +193,7 @@ class Run {
       return { state: 'failed', cause: 'own', error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
     }
 
-    const cacheKey = cacheKeyOf(definition, params, inputs.values);
+    const cacheKey = cacheKeyOf(definition, params, inputs.values, definition.readsWorkflow?.(params) ? this.#graphIdentity() : undefined);
     const hit = await this.#engine.cache.get(cacheKey);
     if (hit) return { state: 'cached', outputs: hit.outputs, cacheKey, ms: 0 };
     if (this.#cachedOnly) return { state: 'cancelled' };
@@ -213,6 +214,18 @@ class Run {
     } finally {
       this.#engine.inflight.delete(cacheKey);
     }
+  }
+
+  /** What the workflow is, apart from where its nodes sit: computed once per run, when asked. */
+  #graphIdentity(): string {
+    this.#graph ??= hashString(
+      stableStringify({
+        name: this.#document.name,
+        nodes: this.#document.nodes.map(({ id, type, version, title, params }) => ({ id, type, version, title, params })),
+        edges: this.#document.edges,
+      }),
+    );
+    return this.#graph;
   }
 
   #blockedByUpstream(id: string): NodeResult | undefined {
@@ -252,6 +265,7 @@ class Run {
         signal: this.#signal,
         progress: this.#progressReporter(node.id),
         assets: this.#engine.assets,
+        workflow: this.#document,
       });
       for (const [port, spec] of Object.entries(definition.outputs)) {
         if (!matchesPortType(outputs?.[port], spec.type)) throw new Error(`${definition.title} returned no valid "${port}" output (${spec.type})`);
@@ -323,9 +337,9 @@ function toUpdate(result: NodeResult): NodeUpdate {
   }
 }
 
-/** hash(type + version + params + content hashes of inputs): equal work, equal key. */
-export function cacheKeyOf(definition: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, PortValue | undefined>): string {
-  let text = `${JSON.stringify(definition.type)}@${definition.version}${stableStringify(params)}`;
+/** hash(type + version + params + content hashes of inputs [+ the graph]): equal work, equal key. */
+export function cacheKeyOf(definition: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, PortValue | undefined>, graph?: string): string {
+  let text = `${JSON.stringify(definition.type)}@${definition.version}${stableStringify(params)}${graph === undefined ? '' : `#${graph}`}`;
   for (const port of Object.keys(inputs).sort()) {
     const value = inputs[port];
     text += `|${JSON.stringify(port)}=${value === undefined ? '-' : valueHash(value)}`;

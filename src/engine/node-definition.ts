@@ -6,6 +6,7 @@
 import type { ParamSpecs, ParamValues } from './params';
 import type { PortType } from './ports';
 import type { PortValue, ValueOf } from './values';
+import type { WorkflowDocument } from './workflow';
 
 export const CATEGORIES = ['Input', 'Generate', 'Transform', 'Audio', 'Analyse', 'Output', 'Utility'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -52,6 +53,8 @@ export interface RunContext<I extends InputSpecs, P extends ParamSpecs> {
   readonly signal: AbortSignal;
   readonly progress: ProgressReporter;
   readonly assets: AssetResolver;
+  /** The document being run, as given to the engine (for nodes that embed it, like Export). */
+  readonly workflow: WorkflowDocument;
 }
 
 export interface NodeDefinition<
@@ -74,14 +77,21 @@ export interface NodeDefinition<
    * so the engine can cap how many such nodes run at once. Undefined: only the global limit applies.
    */
   resource?: (params: ParamValues<P>) => string | undefined;
+  /**
+   * The result depends on the workflow itself, not only on inputs and params (Export embeds it).
+   * Its cache key then includes the graph (nodes, params, wires, name) but not the layout, so
+   * moving a node does not redo the work.
+   */
+  readsWorkflow?: (params: ParamValues<P>) => boolean;
   /** `migrations[n]` turns params saved at version n into version n + 1. */
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
 }
 
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow'> {
   resource?: (params: Record<string, unknown>) => string | undefined;
+  readsWorkflow?: (params: Record<string, unknown>) => boolean;
   run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
 }
 

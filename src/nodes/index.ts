@@ -1,5 +1,6 @@
 /** Every built-in node type. Adding a node type is adding its file and one line here. */
 import { NodeRegistry } from '../engine';
+import exportVideo from './export-video';
 import imageInput from './image-input';
 import joinText from './join-text';
 import localMotion from './local-motion';
@@ -7,7 +8,7 @@ import prompt from './prompt';
 import sampleImage from './sample-image';
 import upscale from './upscale';
 
-export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion];
+export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, exportVideo];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);

@@ -19,8 +19,9 @@ import {
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
+import { elementKind, loadWorkflow, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
 import type { WireEnd } from '../editor/commands';
+import { readEmbeddedWorkflow } from '../editor/workflow-from-video';
 import { readWorkflowFile } from '../editor/workflow-files';
 import { showHint } from './hints';
 import { NodeView } from './NodeView';
@@ -150,6 +151,12 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
         await importWorkflow(file);
         continue;
       }
+      if (file.type.startsWith('video/')) {
+        const embedded = await readEmbeddedWorkflow(file);
+        if (embedded === undefined) showHint(`"${file.name}" carries no Stillmotion workflow; only videos exported by Stillmotion do`, 'error');
+        else await importWorkflow(file, embedded);
+        continue;
+      }
       if (!file.type.startsWith('image/')) {
         showHint(`"${file.name}" is not an image (${file.type || 'unknown type'}); drop JPEG, PNG, WebP, AVIF or GIF files`, 'error');
         continue;
@@ -160,9 +167,12 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
     if (added.length > 0) selectOnly(added);
   };
 
-  /** A workflow file dropped on the canvas opens as a new workflow; a bad one changes nothing. */
-  const importWorkflow = async (file: File) => {
-    const loaded = await readWorkflowFile(file, registry);
+  /**
+   * A workflow dropped on the canvas, as a file or inside a video Stillmotion exported, opens as
+   * a new workflow; a bad one changes nothing.
+   */
+  const importWorkflow = async (file: File, content?: unknown) => {
+    const loaded = content === undefined ? await readWorkflowFile(file, registry) : loadWorkflow(content, registry);
     if (!loaded.ok) return showHint(`"${file.name}" was not opened: ${loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; ')}`, 'error');
     if (session) await session.create(loaded.document);
     else documents.replace(loaded.document);

@@ -1,6 +1,6 @@
 /**
- * The graph a first start opens. It runs end to end offline; it grows as the node types that the
- * full pipeline needs (image input, local generator, upscale, audio mux, export) are added.
+ * The graph a first start opens: a still, moved by the local generator, exported as MP4. It runs
+ * end to end offline, and grows as the pipeline's remaining nodes (upscale, audio) arrive.
  */
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../engine';
 
@@ -20,6 +20,13 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
         params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 5, fps: '30', resolution: '720p', seed: 7, handheld: 0 },
       },
       {
+        id: 'export',
+        type: 'output.export',
+        version: 1,
+        position: { x: 720, y: 60 },
+        params: { format: 'mp4-h264', quality: 'high', bitrate: 0, embedWorkflow: true },
+      },
+      {
         id: 'prompt',
         type: 'text.prompt',
         version: 1,
@@ -27,7 +34,10 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
         params: { text: 'Slow push in over the water, warm evening light, gentle waves' },
       },
     ],
-    edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' }],
+    edges: [
+      { id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' },
+      { id: 'e2', source: 'motion', sourcePort: 'video', target: 'export', targetPort: 'video' },
+    ],
     viewport: { x: 0, y: 0, zoom: 1 },
   };
 }

@@ -85,16 +85,16 @@ describe('the editor', () => {
   });
 
   it('connects compatible ports by dragging a wire', async () => {
-    expect(await edges().count()).toBe(1);
+    expect(await edges().count()).toBe(2);
     await drag(await centre(handle('prompt', 'text')), await centre(handle('join-1', 'parts')));
-    await expect.poll(() => edges().count()).toBe(2);
+    await expect.poll(() => edges().count()).toBe(3);
   });
 
   it('refuses an illegal connection and says why', async () => {
     await drag(await centre(handle('image', 'image')), await centre(handle('join-1', 'parts')));
     await expect.poll(() => page.locator('.hint-error').textContent()).toBe('Not connected: an image cannot feed a list of texts input');
     await screenshot(page, 'refused-connection');
-    expect(await edges().count()).toBe(2);
+    expect(await edges().count()).toBe(3);
   });
 
   it('drops a wire in empty space to add a compatible node already wired', async () => {
@@ -105,17 +105,17 @@ describe('the editor', () => {
     expect(options.every((o) => o.startsWith('Join text'))).toBe(true);
     await page.keyboard.press('Enter');
     await node('join-2').waitFor();
-    await expect.poll(() => edges().count()).toBe(3);
+    await expect.poll(() => edges().count()).toBe(4);
   });
 
   it('undoes and redoes that as one step', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');
     await expect.poll(() => node('join-2').count()).toBe(0);
-    await expect.poll(() => edges().count()).toBe(2);
+    await expect.poll(() => edges().count()).toBe(3);
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => node('join-2').count()).toBe(1);
-    await expect.poll(() => edges().count()).toBe(3);
+    await expect.poll(() => edges().count()).toBe(4);
     await page.keyboard.press('Control+z');
     await expect.poll(() => node('join-2').count()).toBe(0);
   });
@@ -138,7 +138,7 @@ describe('the editor', () => {
   it('runs the graph, shows each node done and previews the outputs', async () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
-    for (const id of ['image', 'motion', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
+    for (const id of ['image', 'motion', 'export', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Slow push in over the water, warm evening light, gentle waves');
     await screenshot(page, 'run-done');
   });
@@ -178,7 +178,7 @@ describe('the editor', () => {
     await page.keyboard.down('Shift');
     await drag({ x: pane.x + 5, y: pane.y + 5 }, { x: pane.x + pane.width - 5, y: pane.y + pane.height - 5 });
     await page.keyboard.up('Shift');
-    await expect.poll(() => page.locator('.inspector').textContent()).toBe('4 nodes selected.');
+    await expect.poll(() => page.locator('.inspector').textContent()).toBe('5 nodes selected.');
   });
 
   it('lists the keyboard shortcuts in a help panel', async () => {

@@ -62,7 +62,10 @@ beforeAll(async () => {
   await page.goto(inject('baseUrl'));
   await node('image').waitFor();
   // Make room for new nodes: only the new one matters here.
-  await page.evaluate(() => (globalThis as any).stillmotion.commands.remove(['image', 'motion', 'prompt']));
+  await page.evaluate(() => {
+    const { commands, documents } = (globalThis as any).stillmotion;
+    commands.remove(documents.document.nodes.map((n: { id: string }) => n.id));
+  });
 });
 
 afterAll(async () => {

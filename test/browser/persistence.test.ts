@@ -149,3 +149,22 @@ describe('persistence', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('videos that carry their workflow', () => {
+  it('opens the workflow embedded in an exported video dropped onto the canvas', async () => {
+    const p = await openApp();
+    await runAndWait(p, () => p.getByRole('button', { name: 'Run', exact: true }).click());
+    await p.locator('.workflow-name-button').click();
+    await p.getByRole('textbox', { name: 'Workflow name' }).fill('Renamed after export');
+    await p.keyboard.press('Enter');
+    const dataTransfer = await p.evaluateHandle(() => {
+      const video = (globalThis as any).stillmotion.runs.node('export').outputs.video;
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([video.blob], 'Export.mp4', { type: 'video/mp4' }));
+      return transfer;
+    });
+    await p.dispatchEvent('.react-flow__pane', 'drop', { dataTransfer });
+    await expect.poll(() => p.locator('.workflow-name-button').textContent()).toBe('Shared with me');
+    await p.close();
+  });
+});

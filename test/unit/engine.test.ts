@@ -221,3 +221,17 @@ describe('cache keys', () => {
     expect(cacheKeyOf(def, { k: 1, fail: false, resource: '' }, { in: ['y'] })).not.toBe(a);
   });
 });
+
+describe('nodes whose result depends on the workflow itself', () => {
+  it('redo their work when the graph changes, but not when a node is only moved', async () => {
+    const registry = testNodes();
+    const mix = registry.get('test.mix')!;
+    mix.readsWorkflow = () => true;
+    const engine = new Engine({ registry });
+    const doc = mixGraph([{ id: 'a' }, { id: 'b', k: 1 }], []);
+    await engine.run({ document: doc });
+    const moved = { ...doc, nodes: doc.nodes.map((n) => ({ ...n, position: { x: n.position.x + 50, y: 9 } })) };
+    expect((await engine.run({ document: moved })).executed).toEqual([]);
+    expect((await engine.run({ document: { ...moved, name: 'renamed' } })).executed.sort()).toEqual(['a', 'b']);
+  });
+});

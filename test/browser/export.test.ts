@@ -1,0 +1,242 @@
+/**
+ * Export in real Chromium, run through the app's engine worker: Sample image -> Local motion ->
+ * Export to each format. Native ffprobe (an oracle, not an app dependency) checks codec, size,
+ * frames, duration and the embedded workflow tag; readEmbeddedWorkflow, bundled and run in a
+ * page, must read the same document back; MP4s must have `moov` before `mdat`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { WorkflowDocument } from '../../src/engine';
+import { launch, watchErrors } from './chromium';
+
+let browser: Browser;
+/** readEmbeddedWorkflow bundled as one ES module, imported in a blank page from a blob: URL. */
+let readerCode: string;
+const dir = mkdtempSync(join(tmpdir(), 'stillmotion-export-'));
+
+beforeAll(async () => {
+  browser = await launch();
+  readerCode = await bundleReader();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function bundleReader(): Promise<string> {
+  const entry = fileURLToPath(new URL('../../src/editor/workflow-from-video.ts', import.meta.url));
+  const result = await build({ configFile: false, logLevel: 'warn', build: { write: false, minify: false, lib: { entry, formats: ['es'], fileName: 'reader' } } });
+  const outputs = (Array.isArray(result) ? result : [result]) as { output: { type: string; code?: string }[] }[];
+  const chunks = outputs.flatMap((o) => o.output).filter((o) => o.type === 'chunk');
+  expect(chunks).toHaveLength(1);
+  return chunks[0]!.code!;
+}
+
+type Format = 'mp4-h264' | 'mp4-av1' | 'webm-vp9';
+
+/** Sample image (height 360) -> Local motion -> Export with `exportParams` over its defaults. */
+function graph(format: Format, motion: Record<string, unknown> = {}, exportParams: Record<string, unknown> = {}): WorkflowDocument {
+  return {
+    format: 'stillmotion.workflow',
+    version: 1,
+    id: `export-${format}`,
+    name: `Export test ${format}`,
+    nodes: [
+      { id: 'image', type: 'image.sample', version: 1, position: { x: 0, y: 0 }, params: { aspect: '16:9', height: 360, seed: 7 } },
+      {
+        id: 'motion',
+        type: 'generate.local',
+        version: 1,
+        position: { x: 400, y: 0 },
+        params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 1, fps: '30', resolution: 'source', handheld: 0, seed: 0, ...motion },
+      },
+      { id: 'export', type: 'output.export', version: 1, position: { x: 800, y: 40 }, params: { format, quality: 'high', bitrate: 0, embedWorkflow: true, ...exportParams } },
+    ],
+    edges: [
+      { id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' },
+      { id: 'e2', source: 'motion', sourcePort: 'video', target: 'export', targetPort: 'video' },
+    ],
+  };
+}
+
+interface Exported {
+  state: string;
+  error?: string;
+  meta: Record<string, unknown>;
+  file: string;
+  /** The export node's run time as the engine reports it. */
+  exportMs: number;
+  /** The node's last progress message. */
+  message?: string;
+}
+
+/** Runs `document` in a fresh browser context and writes the export's file here. */
+async function runExport(document: WorkflowDocument): Promise<Exported> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(inject('baseUrl'));
+    await page.locator('[data-node-id="image"]').waitFor();
+    const result = await page.evaluate(async (document) => {
+      const { engine } = (globalThis as any).stillmotion;
+      let exportMs = 0;
+      let message: string | undefined;
+      const summary = await engine.run(document, {
+        onEvents: (events: any[]) => {
+          for (const e of events.filter((e) => e.nodeId === 'export')) {
+            if (e.state === 'running') message = e.message ?? message;
+            if (e.state === 'done') exportMs = e.ms;
+          }
+        },
+      }).done;
+      const node = summary.nodes.export;
+      const media = node.outputs?.video;
+      if (!media) return { state: node.state, error: node.error, exportMs };
+      const { blob, ...meta } = media;
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return { state: node.state, meta, data: btoa(text), exportMs, message };
+    }, document);
+    expect(errors).toEqual([]);
+    expect(result, result.error).toHaveProperty('data');
+    const file = join(dir, `${document.id}-${Date.now()}.${result.meta!.mime === 'video/webm' ? 'webm' : 'mp4'}`);
+    writeFileSync(file, Buffer.from(result.data!, 'base64'));
+    return { state: result.state, meta: result.meta!, file, exportMs: result.exportMs, ...(result.message ? { message: result.message } : {}) };
+  } finally {
+    await context.close();
+  }
+}
+
+interface Probe {
+  streams: { codec_name: string; width: number; height: number; nb_read_frames: string }[];
+  format: { format_name: string; duration: string; tags?: Record<string, string> };
+}
+
+function probe(file: string): Probe {
+  const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-show_entries', 'format=format_name,duration:format_tags', '-of', 'json', file];
+  return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })) as Probe;
+}
+
+/** Top-level ISO BMFF box types in file order. */
+function topLevelBoxes(bytes: Buffer): string[] {
+  const types: string[] = [];
+  for (let at = 0; at + 8 <= bytes.length; ) {
+    let size = bytes.readUInt32BE(at);
+    types.push(bytes.toString('latin1', at + 4, at + 8));
+    if (size === 1) size = Number(bytes.readBigUInt64BE(at + 8));
+    if (size === 0) break; // runs to the end of the file
+    at += size;
+  }
+  return types;
+}
+
+/** Every object key anywhere in `value`. */
+function keysOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(keysOf);
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => [k, ...keysOf(v)]);
+  return [];
+}
+
+/** readEmbeddedWorkflow run in a blank page on the bytes of `file`. */
+async function readInPage(file: string): Promise<unknown> {
+  const page = await browser.newPage();
+  try {
+    const url = await page.evaluate((code) => URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), readerCode);
+    // A string, so Vitest does not rewrite this import() for Node.
+    await page.evaluate(`import(${JSON.stringify(url)}).then((module) => { globalThis.reader = module; })`);
+    return await page.evaluate(
+      async ({ data, mime }) => {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        return (globalThis as any).reader.readEmbeddedWorkflow(new Blob([bytes], { type: mime }));
+      },
+      { data: readFileSync(file).toString('base64'), mime: file.endsWith('.webm') ? 'video/webm' : 'video/mp4' },
+    );
+  } finally {
+    await page.close();
+  }
+}
+
+const CASES = [
+  ['mp4-h264', 'h264', 'mov,mp4,m4a,3gp,3g2,mj2', 'workflow'],
+  ['mp4-av1', 'av1', 'mov,mp4,m4a,3gp,3g2,mj2', 'workflow'],
+  ['webm-vp9', 'vp9', 'matroska,webm', 'WORKFLOW'],
+] as const;
+
+describe('Export', () => {
+  it.each(CASES)('writes %s as %s with the workflow embedded', async (format, codec, container, tag) => {
+    const document = graph(format);
+    const exported = await runExport(document);
+    expect(exported).toMatchObject({ state: 'done', meta: { kind: 'video', mime: container === 'matroska,webm' ? 'video/webm' : 'video/mp4', width: 640, height: 360, duration: 1, fps: 30 } });
+    const facts = probe(exported.file);
+    console.log(`ffprobe ${format}: ${JSON.stringify({ ...facts, format: { ...facts.format, tags: Object.keys(facts.format.tags ?? {}) } })}; ${exported.message}`);
+    expect(facts.format.format_name).toBe(container);
+    expect(facts.streams[0]).toMatchObject({ codec_name: codec, width: 640, height: 360, nb_read_frames: '30' });
+    expect(Math.abs(Number(facts.format.duration) - 1)).toBeLessThanOrEqual(1 / 30);
+
+    const embedded = JSON.parse(facts.format.tags?.[tag] ?? 'null') as unknown;
+    expect(embedded).toEqual(document);
+    expect(keysOf(embedded).filter((k) => /api.?key|secret|token|password/i.test(k))).toEqual([]);
+    expect(await readInPage(exported.file)).toEqual(document);
+    if (container !== 'matroska,webm') {
+      const boxes = topLevelBoxes(readFileSync(exported.file));
+      expect(boxes.indexOf('moov')).toBeGreaterThanOrEqual(0);
+      expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
+    }
+  });
+
+  it('copies H.264 without re-encoding unless a bitrate is set, and can leave the workflow out', async () => {
+    const copied = await runExport(graph('mp4-h264'));
+    expect(copied.message).toBe('copied without re-encoding');
+    const plain = await runExport(graph('mp4-h264', {}, { bitrate: 0.5, embedWorkflow: false }));
+    expect(plain.message).toBe('encoded');
+    expect(probe(plain.file).format.tags?.workflow).toBeUndefined();
+    expect(await readInPage(plain.file)).toBeUndefined();
+    // 0.5 Mb/s for 1 s is about 62 kB; the copied high-quality stream is larger.
+    expect(readFileSync(plain.file).length).toBeLessThan(readFileSync(copied.file).length);
+  });
+
+  it('stops re-encoding when the run is cancelled', async () => {
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(inject('baseUrl'));
+      await page.locator('[data-node-id="image"]').waitFor();
+      const outcome = await page.evaluate(async (document) => {
+        const { engine } = (globalThis as any).stillmotion;
+        let cancelledAt = 0;
+        const handle = engine.run(document, {
+          onEvents: (events: any[]) => {
+            if (!cancelledAt && events.some((e) => e.nodeId === 'export' && e.state === 'running' && e.fraction > 0.2)) {
+              cancelledAt = performance.now();
+              handle.cancel();
+            }
+          },
+        });
+        const summary = await handle.done;
+        return { status: summary.status, state: summary.nodes.export.state, stopMs: performance.now() - cancelledAt };
+      }, graph('webm-vp9', { resolution: '720p', duration: 10 }));
+      expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
+      expect(outcome.stopMs).toBeLessThan(1000);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each([
+    ['mp4-h264', { bitrate: 4 }],
+    ['mp4-av1', {}],
+    ['webm-vp9', {}],
+  ] as const)('reports the encode speed of %s at 720p', async (format, params) => {
+    const exported = await runExport(graph(format, { resolution: '720p', duration: 3 }, params));
+    expect(probe(exported.file).streams[0]).toMatchObject({ width: 1280, height: 720, nb_read_frames: '90' });
+    console.log(`${format} 720p: 90 frames decoded and re-encoded in ${(exported.exportMs / 1000).toFixed(2)} s (${((90 * 1000) / exported.exportMs).toFixed(1)} fps)`);
+  });
+});
