@@ -134,16 +134,22 @@ export function resolveParams(
   const values: Record<string, unknown> = {};
   const issues: ParamIssue[] = [];
   for (const [name, spec] of Object.entries(specs)) {
-    if (!(name in saved) || saved[name] === undefined) {
+    if (!Object.hasOwn(saved, name) || saved[name] === undefined) {
       values[name] = spec.default;
       continue;
     }
-    const result = paramSchema(spec).safeParse(saved[name]);
+    const result = paramSchema(spec).safeParse(saved[name], { error: missingField });
     if (result.success) values[name] = result.data;
     else for (const issue of result.error.issues) issues.push({ path: [name, ...issue.path.map(pathKey)], message: issue.message });
   }
-  const unknown = Object.keys(saved).filter((name) => !(name in specs));
+  // Own keys only: a saved "constructor" or "toString" is unknown, not Object.prototype's.
+  const unknown = Object.keys(saved).filter((name) => !Object.hasOwn(specs, name));
   return { values, issues, unknown };
+}
+
+/** A field that is absent reads "required, but missing" rather than zod's "received undefined". */
+export function missingField(issue: { code?: string; input?: unknown }): string | undefined {
+  return issue.code === 'invalid_type' && issue.input === undefined ? 'required, but missing' : undefined;
 }
 
 function pathKey(key: PropertyKey): string | number {

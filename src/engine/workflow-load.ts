@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { canConnect, isListType } from './ports';
 import { migrateParams } from './node-definition';
-import { resolveParams } from './params';
+import { missingField, resolveParams } from './params';
 import type { NodeRegistry } from './registry';
 import {
   formatPath,
@@ -69,7 +69,7 @@ export function loadWorkflow(input: unknown, registry: NodeRegistry): LoadResult
   }
   raw = { ...raw, version: WORKFLOW_VERSION };
 
-  const parsed = documentSchema.safeParse(raw);
+  const parsed = documentSchema.safeParse(raw, { error: missingField });
   if (!parsed.success) {
     return {
       ok: false,
@@ -147,8 +147,9 @@ function checkGraph(document: WorkflowDocument, registry: NodeRegistry): LoadRes
     if (!target) errors.push({ path: `${at}.target`, message: `no node "${edge.target}"` });
     if (!source?.definition || !target?.definition) return; // unknown types: nothing to check against
 
-    const output = source.definition.outputs[edge.sourcePort];
-    const input = target.definition.inputs[edge.targetPort];
+    // Own ports only: a port named "constructor" or "toString" must not find Object.prototype's.
+    const output = Object.hasOwn(source.definition.outputs, edge.sourcePort) ? source.definition.outputs[edge.sourcePort] : undefined;
+    const input = Object.hasOwn(target.definition.inputs, edge.targetPort) ? target.definition.inputs[edge.targetPort] : undefined;
     if (!output) errors.push({ path: `${at}.sourcePort`, message: `${source.definition.title} has no output "${edge.sourcePort}"` });
     if (!input) errors.push({ path: `${at}.targetPort`, message: `${target.definition.title} has no input "${edge.targetPort}"` });
     if (!output || !input) return;
