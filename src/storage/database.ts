@@ -4,7 +4,7 @@
  * `UPGRADES[n]` turns a version-n database into version n + 1, so a browser that skipped
  * versions runs every step it missed.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
 import type { CacheEntry, WorkflowDocument } from '../engine';
 
 export const DB_NAME = 'stillmotion';
@@ -32,13 +32,21 @@ export interface AssetRecord {
   addedAt: number;
 }
 
-export interface OutputRecord extends CacheEntry {
+/**
+ * How an output is used, kept apart from the output itself, so marking a hit or a pin rewrites a
+ * few numbers, never the (possibly huge) media Blobs.
+ */
+export interface OutputUse {
+  key: string;
   lastUsedAt: number;
   /** Bytes counted against the cache budget: media blob sizes plus the rest as JSON. */
   size: number;
   /** Pinned entries are never evicted. */
   pinned: boolean;
 }
+
+/** An output with its use, as written together. */
+export type OutputRecord = CacheEntry & OutputUse;
 
 export type TaskStatus = 'submitted' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -67,7 +75,8 @@ export interface SecretRecord {
 export interface StillmotionSchema extends DBSchema {
   workflows: { key: string; value: WorkflowRecord };
   assets: { key: string; value: AssetRecord };
-  outputs: { key: string; value: OutputRecord; indexes: { lastUsedAt: number } };
+  outputs: { key: string; value: CacheEntry };
+  outputUse: { key: string; value: OutputUse; indexes: { lastUsedAt: number } };
   tasks: { key: string; value: TaskRecord };
   settings: { key: string; value: JsonValue };
   /** Its own store, so nothing that exports or copies the other stores can read a key by accident. */
@@ -76,23 +85,38 @@ export interface StillmotionSchema extends DBSchema {
 
 export type StillmotionDb = IDBPDatabase<StillmotionSchema>;
 
-const UPGRADES: readonly ((db: StillmotionDb) => void)[] = [
-  (db) => {
+type Upgrade = (db: StillmotionDb, tx: IDBPTransaction<StillmotionSchema, ArrayLike<StoreNames<StillmotionSchema>>, 'versionchange'>) => Promise<void>;
+
+/** `UPGRADES[n]` takes a version-n database to version n + 1, data included. */
+const UPGRADES: readonly Upgrade[] = [
+  async (db) => {
     db.createObjectStore('workflows', { keyPath: 'id' });
     db.createObjectStore('assets', { keyPath: 'hash' });
-    db.createObjectStore('outputs', { keyPath: 'key' }).createIndex('lastUsedAt', 'lastUsedAt');
+    // Version 1 kept use (lastUsedAt, size, pinned) inside each output; version 2 moves it out.
+    (db as unknown as IDBPDatabase).createObjectStore('outputs', { keyPath: 'key' }).createIndex('lastUsedAt', 'lastUsedAt');
     db.createObjectStore('tasks', { keyPath: 'id' });
     db.createObjectStore('settings');
     db.createObjectStore('secrets', { keyPath: 'provider' });
+  },
+  async (db, tx) => {
+    db.createObjectStore('outputUse', { keyPath: 'key' }).createIndex('lastUsedAt', 'lastUsedAt');
+    const outputs = tx.objectStore('outputs');
+    for (let cursor = await outputs.openCursor(); cursor; cursor = await cursor.continue()) {
+      const { lastUsedAt, size, pinned, ...entry } = cursor.value as OutputRecord;
+      await tx.objectStore('outputUse').put({ key: entry.key, lastUsedAt, size, pinned });
+      await cursor.update(entry);
+    }
+    (outputs as unknown as IDBPObjectStore).deleteIndex('lastUsedAt');
   },
 ];
 
 export const DB_VERSION = UPGRADES.length;
 
-export function openStillmotionDb(name = DB_NAME): Promise<StillmotionDb> {
-  return openDB<StillmotionSchema>(name, DB_VERSION, {
-    upgrade(db, oldVersion) {
-      for (let v = oldVersion; v < DB_VERSION; v++) UPGRADES[v]!(db);
+/** Opens (creating or upgrading) the database; tests pass an older `version` to make old fixtures. */
+export function openStillmotionDb(name = DB_NAME, version = DB_VERSION): Promise<StillmotionDb> {
+  return openDB<StillmotionSchema>(name, version, {
+    async upgrade(db, oldVersion, _newVersion, tx) {
+      for (let v = oldVersion; v < version; v++) await UPGRADES[v]!(db, tx);
     },
   });
 }

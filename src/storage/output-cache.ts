@@ -4,7 +4,7 @@
  * the user's work, outputs can be made again.
  */
 import type { CacheEntry, CacheStore, PortValue } from '../engine';
-import type { OutputRecord, StillmotionDb } from './database';
+import type { OutputRecord, OutputUse, StillmotionDb } from './database';
 
 /** Writes one complete record in one transaction: a crash leaves the old entry or the new one. */
 export type WriteOutput = (db: StillmotionDb, record: OutputRecord) => Promise<void>;
@@ -44,11 +44,11 @@ export class IdbOutputCache implements CacheStore {
 
   /** The entry under `key`, which becomes the most recently used. */
   async get(key: string): Promise<CacheEntry | undefined> {
-    const tx = this.#db.transaction('outputs', 'readwrite');
-    const record = await tx.store.get(key);
-    if (record) await tx.store.put({ ...record, lastUsedAt: this.#clock() });
+    const tx = this.#db.transaction(['outputs', 'outputUse'], 'readwrite');
+    const [entry, use] = await Promise.all([tx.objectStore('outputs').get(key), tx.objectStore('outputUse').get(key)]);
+    if (use) await tx.objectStore('outputUse').put({ ...use, lastUsedAt: this.#clock() });
     await tx.done;
-    return record && toEntry(record);
+    return entry;
   }
 
   /** Stores `entry`, then evicts down to the budget; the entry just stored is kept even if alone it is over. */
@@ -68,7 +68,7 @@ export class IdbOutputCache implements CacheStore {
   }
 
   async usage(): Promise<CacheUsage> {
-    const records = await this.#db.getAll('outputs');
+    const records = await this.#db.getAll('outputUse');
     return {
       entries: records.length,
       bytes: sum(records),
@@ -93,35 +93,40 @@ export class IdbOutputCache implements CacheStore {
 
   /** Deletes unpinned entries other than `keep`, least recently used first, until `done`. */
   async #evictUntil(done: (bytes: number, freed: number) => boolean, keep: string): Promise<void> {
-    const tx = this.#db.transaction('outputs', 'readwrite');
-    const records = await tx.store.index('lastUsedAt').getAll();
-    let bytes = sum(records);
+    const tx = this.#db.transaction(['outputs', 'outputUse'], 'readwrite');
+    const uses = await tx.objectStore('outputUse').index('lastUsedAt').getAll();
+    let bytes = sum(uses);
     let freed = 0;
-    for (const record of records) {
+    for (const use of uses) {
       if (done(bytes, freed)) break;
-      if (record.pinned || record.key === keep) continue;
-      await tx.store.delete(record.key);
-      bytes -= record.size;
-      freed += record.size;
+      if (use.pinned || use.key === keep) continue;
+      await Promise.all([tx.objectStore('outputs').delete(use.key), tx.objectStore('outputUse').delete(use.key)]);
+      bytes -= use.size;
+      freed += use.size;
     }
     await tx.done;
   }
 
   async #setPinned(key: string, pinned: boolean): Promise<boolean> {
-    const tx = this.#db.transaction('outputs', 'readwrite');
-    const record = await tx.store.get(key);
-    if (record) await tx.store.put({ ...record, pinned });
+    const tx = this.#db.transaction('outputUse', 'readwrite');
+    const use = await tx.store.get(key);
+    if (use) await tx.store.put({ ...use, pinned });
     await tx.done;
-    return record !== undefined;
+    return use !== undefined;
   }
 }
 
-/** The default write: keeps the pin of an entry it replaces. */
+/** The default write: the entry and its use in one transaction, keeping the pin of an entry it replaces. */
 export async function writeOutput(db: StillmotionDb, record: OutputRecord): Promise<void> {
-  const tx = db.transaction('outputs', 'readwrite');
-  const existing = await tx.store.get(record.key);
-  // Awaiting both, so a commit that fails (as a full disk does) rejects here, not unhandled.
-  await Promise.all([tx.store.put({ ...record, pinned: existing?.pinned ?? false }), tx.done]);
+  const tx = db.transaction(['outputs', 'outputUse'], 'readwrite');
+  const existing = await tx.objectStore('outputUse').get(record.key);
+  const { lastUsedAt, size, pinned, ...entry } = record;
+  // Awaiting all, so a commit that fails (as a full disk does) rejects here, not unhandled.
+  await Promise.all([
+    tx.objectStore('outputs').put(entry),
+    tx.objectStore('outputUse').put({ key: record.key, lastUsedAt, size, pinned: existing?.pinned ?? pinned }),
+    tx.done,
+  ]);
 }
 
 /** Bytes an entry costs: its media blobs, plus everything else as JSON text. */
@@ -139,7 +144,7 @@ function toEntry({ key, nodeType, outputs, createdAt }: CacheEntry): CacheEntry 
   return { key, nodeType, outputs, createdAt };
 }
 
-function sum(records: readonly OutputRecord[]): number {
+function sum(records: readonly OutputUse[]): number {
   return records.reduce((total, r) => total + r.size, 0);
 }
 
