@@ -19,10 +19,9 @@ import {
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { elementKind, loadWorkflow, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
+import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
 import type { WireEnd } from '../editor/commands';
-import { readEmbeddedWorkflow } from '../editor/workflow-from-video';
-import { readWorkflowFile } from '../editor/workflow-files';
+import { carriesWorkflow, openWorkflowFile } from '../editor/open-file';
 import { showHint } from './hints';
 import { NodeView } from './NodeView';
 import { Palette, type PaletteRequest } from './Palette';
@@ -44,7 +43,7 @@ interface Props {
 }
 
 export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
-  const { documents, commands, registry, runner, engine, session } = useServices();
+  const { documents, commands, registry, runner, engine, session, assets } = useServices();
   const flow = useReactFlow();
   const docNodes = useDocument((d) => d.nodes);
   const docEdges = useDocument((d) => d.edges);
@@ -147,14 +146,9 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
   const dropFiles = async (files: File[], at: Position) => {
     const added: string[] = [];
     for (const file of files) {
-      if (file.name.endsWith('.json') || file.type === 'application/json') {
-        await importWorkflow(file);
-        continue;
-      }
-      if (file.type.startsWith('video/')) {
-        const embedded = await readEmbeddedWorkflow(file);
-        if (embedded === undefined) showHint(`"${file.name}" carries no Stillmotion workflow; only videos exported by Stillmotion do`, 'error');
-        else await importWorkflow(file, embedded);
+      if (carriesWorkflow(file)) {
+        const opened = await openWorkflowFile(file, { registry, assets, open: (doc) => (session ? session.create(doc) : Promise.resolve(documents.replace(doc))) });
+        if (!opened.ok) showHint(opened.reason, 'error');
         continue;
       }
       if (!file.type.startsWith('image/')) {
@@ -165,17 +159,6 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
       added.push(commands.addNode('image.input', { x: at.x, y: at.y + added.length * 40 }, { file: ref }));
     }
     if (added.length > 0) selectOnly(added);
-  };
-
-  /**
-   * A workflow dropped on the canvas, as a file or inside a video Stillmotion exported, opens as
-   * a new workflow; a bad one changes nothing.
-   */
-  const importWorkflow = async (file: File, content?: unknown) => {
-    const loaded = content === undefined ? await readWorkflowFile(file, registry) : loadWorkflow(content, registry);
-    if (!loaded.ok) return showHint(`"${file.name}" was not opened: ${loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; ')}`, 'error');
-    if (session) await session.create(loaded.document);
-    else documents.replace(loaded.document);
   };
 
   const pick = (definition: AnyNodeDefinition) => {

@@ -1,16 +1,18 @@
 /**
  * The workflow list: open, create, duplicate, delete (with undo), and move workflows in and out
- * as files and links. Names are shown as text, whatever they contain.
+ * as files, bundles (with their files) and links. Names are shown as text, whatever they contain.
  */
 import { useEffect, useRef, useState } from 'react';
-import { readWorkflowFile, shareLink, workflowFile, WORKFLOW_FILE_SUFFIX } from '../editor/workflow-files';
+import { BUNDLE_SUFFIX, makeBundle } from '../editor/bundle';
+import { openWorkflowFile } from '../editor/open-file';
+import { shareLink, workflowFile, WORKFLOW_FILE_SUFFIX } from '../editor/workflow-files';
 import { storageEstimate } from '../storage';
 import { defaultWorkflow } from '../workflows/default-workflow';
 import { showHint } from './hints';
 import { useServices, useSession } from './services';
 
 export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
-  const { session, documents, registry } = useServices();
+  const { session, documents, registry, assets } = useServices();
   const { list } = useSession();
   const current = documents.document.id;
   const fileInput = useRef<HTMLInputElement>(null);
@@ -18,11 +20,17 @@ export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    const loaded = await readWorkflowFile(file, registry);
-    if (!loaded.ok) return showHint(`"${file.name}" was not imported: ${loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; ')}`, 'error');
-    await session.create(loaded.document);
-    for (const w of loaded.warnings) showHint(`${file.name}: ${w.path}: ${w.message}`);
+    const opened = await openWorkflowFile(file, { registry, assets, open: (document) => session.create(document) });
+    if (!opened.ok) return showHint(opened.reason, 'error');
+    for (const w of opened.warnings) showHint(`${file.name}: ${w.path}: ${w.message}`);
     onClose();
+  };
+
+  const exportBundle = async () => {
+    if (!assets) return;
+    const { file, missing } = await makeBundle(documents.document, registry, assets);
+    download(file);
+    if (missing.length > 0) showHint(`Not in the bundle, as they are no longer stored: ${missing.map((m) => m.name).join(', ')}`, 'error');
   };
 
   const remove = async (id: string, name: string) => {
@@ -48,10 +56,20 @@ export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
         <button type="button" onClick={() => download(workflowFile(documents.document))}>
           Export
         </button>
+        <button type="button" onClick={() => void exportBundle()} title="The workflow and every file it uses, in one zip">
+          Export bundle
+        </button>
         <button type="button" onClick={() => void copyShareLink(documents.document)}>
           Copy link
         </button>
-        <input ref={fileInput} className="visually-hidden" type="file" accept={`${WORKFLOW_FILE_SUFFIX},application/json`} aria-label="Import a workflow file" onChange={(e) => void importFile(e.target.files?.[0])} />
+        <input
+          ref={fileInput}
+          className="visually-hidden"
+          type="file"
+          accept={`${WORKFLOW_FILE_SUFFIX},application/json,${BUNDLE_SUFFIX},application/zip,video/mp4,video/webm`}
+          aria-label="Import a workflow file"
+          onChange={(e) => void importFile(e.target.files?.[0])}
+        />
       </div>
       <ul className="workflow-list">
         {list.map((w) => (

@@ -9,7 +9,7 @@ import { Runner } from '../editor/runner';
 import { readShareLink } from '../editor/workflow-files';
 import { WorkflowSession } from '../editor/workflow-session';
 import { createRegistry } from '../nodes';
-import { openStillmotionDb, requestPersistence, WorkflowStore } from '../storage';
+import { IdbAssetStore, openStillmotionDb, requestPersistence, WorkflowStore } from '../storage';
 import { createEngineClient } from '../worker/engine-client';
 import { defaultWorkflow } from '../workflows/default-workflow';
 import { App } from './App';
@@ -25,6 +25,7 @@ async function start(): Promise<Services> {
   try {
     const db = await openStillmotionDb();
     services.session = new WorkflowSession(documents, new WorkflowStore(db, registry), db, registry);
+    services.assets = new IdbAssetStore(db);
     const problem = await services.session.start();
     if (problem) showHint(`The last workflow could not be reopened (${problem}); it is kept in the list. A new one is open.`, 'error');
     void requestPersistence();

@@ -1,6 +1,6 @@
 /** The app's long-lived objects, made once and handed to components through context. */
 import { createContext, useCallback, useContext, useRef, useSyncExternalStore } from 'react';
-import type { AnyNodeDefinition, NodeRegistry, WorkflowDocument } from '../engine';
+import type { AnyNodeDefinition, AssetStore, NodeRegistry, WorkflowDocument } from '../engine';
 import type { GraphCommands } from '../editor/commands';
 import type { DocumentStore } from '../editor/document-store';
 import type { NodeRunState, RunOverview, RunStore } from '../editor/run-store';
@@ -17,6 +17,8 @@ export interface Services {
   engine: EngineClient;
   /** Saved workflows; absent when the browser's storage cannot be opened. */
   session?: WorkflowSession;
+  /** The user's files, as the page sees them (bundles read and write here); absent likewise. */
+  assets?: AssetStore;
   /** Why work is not being kept, when it is not. */
   storageProblem?: string;
 }

@@ -71,7 +71,7 @@ describe('persistence', () => {
 
   it('exports the workflow as a file that imports back as a copy', async () => {
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export', exact: true }).click()]);
     expect(download.suggestedFilename()).toBe('Coast at dusk.stillmotion.json');
     const path = join(tmpdir(), `exported-${Date.now()}.stillmotion.json`);
     await download.saveAs(path);
@@ -89,7 +89,7 @@ describe('persistence', () => {
     writeFileSync(badPath, JSON.stringify(bad));
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.locator('input[aria-label="Import a workflow file"]').setInputFiles(badPath);
-    await expect.poll(() => page.locator('.hint-error').last().textContent()).toBe('"bad.stillmotion.json" was not imported: nodes[0].params.height: expected 64..2160');
+    await expect.poll(() => page.locator('.hint-error').last().textContent()).toBe('"bad.stillmotion.json" was not opened: nodes[0].params.height: expected 64..2160');
 
     const newerPath = join(tmpdir(), 'newer.stillmotion.json');
     writeFileSync(newerPath, JSON.stringify({ ...document, version: 99 }));
