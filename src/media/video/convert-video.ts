@@ -105,7 +105,7 @@ async function assertCanEncode(target: ConvertTarget, width: number, height: num
 }
 
 /** Runs the conversion, cancelling it when `signal` aborts; rethrows the abort reason then. */
-async function runCancellable(conversion: Conversion, signal: AbortSignal | undefined): Promise<void> {
+export async function runCancellable(conversion: Conversion, signal: AbortSignal | undefined): Promise<void> {
   const cancel = () => void conversion.cancel();
   signal?.addEventListener('abort', cancel, { once: true });
   try {

@@ -1,0 +1,170 @@
+/**
+ * Extract frame and Trim in real Chromium, run through the app's engine worker on a Local motion
+ * push in (2 s, 30 fps). Native ffmpeg/ffprobe (oracles, not app dependencies) check the frames
+ * against the source image and against ffmpeg's own extraction, and the trimmed file's length.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { WorkflowDocument } from '../../src/engine';
+import { launch, watchErrors } from './chromium';
+
+const dir = mkdtempSync(join(tmpdir(), 'stillmotion-video-edit-'));
+const FRAMES = { first: { which: 'first' }, last: { which: 'last' }, at1: { which: 'at', time: 1 }, at5: { which: 'at', time: 5 } };
+
+/** Sample image (640x360) -> Local motion -> one Extract frame per FRAMES entry, Trim 0.5..1.5 s and 0..1 s. */
+const graph: WorkflowDocument = {
+  format: 'stillmotion.workflow',
+  version: 1,
+  id: 'video-edit-test',
+  name: 'Video edit test',
+  nodes: [
+    { id: 'image', type: 'image.sample', version: 1, position: { x: 0, y: 0 }, params: { aspect: '16:9', height: 360, seed: 7 } },
+    {
+      id: 'motion',
+      type: 'generate.local',
+      version: 1,
+      position: { x: 400, y: 0 },
+      params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 2, fps: '30', resolution: 'source', handheld: 0, seed: 0 },
+    },
+    ...Object.entries(FRAMES).map(([id, params], i) => ({ id, type: 'video.frame', version: 1, position: { x: 800, y: 200 * i }, params: { time: 0, ...params } })),
+    { id: 'trim', type: 'video.trim', version: 1, position: { x: 800, y: 800 }, params: { start: 0.5, end: 1.5 } },
+    { id: 'head', type: 'video.trim', version: 1, position: { x: 800, y: 1000 }, params: { start: 0, end: 1 } },
+  ],
+  edges: [
+    { id: 'e-image', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' },
+    ...['trim', 'head', ...Object.keys(FRAMES)].map((id) => ({ id: `e-${id}`, source: 'motion', sourcePort: 'video', target: id, targetPort: 'video' })),
+  ],
+};
+
+interface Outcome {
+  state: string;
+  error?: string;
+  /** The output's metadata, without its blob. */
+  meta?: Record<string, unknown>;
+  /** Path of the output's bytes, written here. */
+  file?: string;
+  /** The node's last progress message. */
+  message?: string;
+}
+
+let browser: Browser;
+let nodes: Record<string, Outcome>;
+
+beforeAll(async () => {
+  browser = await launch();
+  nodes = await run(graph);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Runs `document` in a fresh browser context and writes every node's media output to a file. */
+async function run(document: WorkflowDocument): Promise<Record<string, Outcome>> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(inject('baseUrl'));
+    await page.locator('[data-node-id="image"]').waitFor();
+    const result = await page.evaluate(async (document) => {
+      const { engine } = (globalThis as any).stillmotion;
+      const base64 = async (blob: Blob) => {
+        const bytes = new Uint8Array(await blob.arrayBuffer());
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(text);
+      };
+      const messages: Record<string, string> = {};
+      const onEvents = (events: any[]) => {
+        for (const e of events) if (e.type === 'node' && e.message) messages[e.nodeId] = e.message;
+      };
+      const summary = await engine.run(document, { onEvents }).done;
+      const nodes: Record<string, { state: string; error?: string; meta?: Record<string, unknown>; data?: string; message?: string }> = {};
+      for (const [id, result] of Object.entries<any>(summary.nodes)) {
+        const media = result.outputs?.video ?? result.outputs?.image;
+        const { blob, ...meta } = media ?? {};
+        nodes[id] = { state: result.state, message: messages[id], ...(result.error ? { error: result.error } : {}), ...(media ? { meta, data: await base64(blob) } : {}) };
+      }
+      return nodes;
+    }, document);
+    expect(errors).toEqual([]);
+    const outcomes: Record<string, Outcome> = {};
+    for (const [id, { data, ...rest }] of Object.entries(result)) {
+      const file = data ? join(dir, `${id}.${rest.meta?.kind === 'video' ? 'mp4' : 'png'}`) : undefined;
+      if (file) writeFileSync(file, Buffer.from(data!, 'base64'));
+      outcomes[id] = { ...rest, ...(file ? { file } : {}) };
+    }
+    return outcomes;
+  } finally {
+    await context.close();
+  }
+}
+
+/** A metric printed by one of ffmpeg's comparison filters ('ssim' All, 'psnr' average) for two images. */
+function compare(a: string, b: string, metric: 'ssim' | 'psnr'): number {
+  // SSIM in 4:2:0 YUV, the space H.264 stores, so chroma subsampling does not count as a difference.
+  const filter = metric === 'ssim' ? '[0]format=yuv420p[a];[1]format=yuv420p[b];[a][b]ssim' : '[0][1]psnr';
+  const { stderr } = spawnSync('ffmpeg', ['-i', a, '-i', b, '-lavfi', filter, '-f', 'null', '-'], { encoding: 'utf8' });
+  const match = (metric === 'ssim' ? /All:([\d.]+)/ : /average:([\d.]+|inf)/).exec(stderr);
+  if (!match) throw new Error(`ffmpeg printed no ${metric}:\n${stderr}`);
+  return match[1] === 'inf' ? Infinity : Number(match[1]);
+}
+
+function probe(file: string): { streams: { codec_name: string; width: number; height: number; nb_read_frames: string }[]; format: { duration: string } } {
+  const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,codec_name,width,height', '-show_entries', 'format=duration', '-of', 'json', file];
+  return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' }));
+}
+
+describe('Extract frame', () => {
+  it('gives PNGs at the video size', () => {
+    for (const id of ['first', 'last', 'at1']) {
+      expect(nodes[id]).toMatchObject({ state: 'done', meta: { kind: 'image', mime: 'image/png', width: 640, height: 360 } });
+    }
+  });
+
+  it('takes the first frame, which a push in starts on the source image, and a zoomed-in last frame', () => {
+    const first = compare(nodes.first!.file!, nodes.image!.file!, 'ssim');
+    const last = compare(nodes.last!.file!, nodes.first!.file!, 'ssim');
+    console.log(`SSIM (YUV 4:2:0): first frame vs source image ${first}, last frame vs first frame ${last}`);
+    expect(first).toBeGreaterThanOrEqual(0.95);
+    expect(last).toBeLessThan(0.95);
+  });
+
+  it('takes the frame at 1.0 s that ffmpeg takes', () => {
+    const reference = join(dir, 'ffmpeg-at1.png');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-ss', '1.0', '-i', nodes.motion!.file!, '-frames:v', '1', reference]);
+    const db = compare(nodes.at1!.file!, reference, 'psnr');
+    console.log(`PSNR of the frame at 1.0 s against ffmpeg's extraction: ${db} dB`);
+    expect(db).toBeGreaterThanOrEqual(35);
+  });
+
+  it('refuses a time past the end of the clip, naming its duration', () => {
+    expect(nodes.at5).toMatchObject({ state: 'failed' });
+    console.log(`5.0 s on a 2 s clip: ${nodes.at5!.error}`);
+    expect(nodes.at5!.error).toMatch(/2\.0 s/);
+  });
+});
+
+describe('Trim', () => {
+  it('cuts 0.5..1.5 s to a 1 s H.264 MP4 of 30 frames', () => {
+    expect(nodes.trim).toMatchObject({ state: 'done', meta: { kind: 'video', mime: 'video/mp4', width: 640, height: 360, duration: 1, fps: 30 } });
+    const facts = probe(nodes.trim!.file!);
+    console.log(`Trim 0.5..1.5 s (${nodes.trim!.message}): ffprobe ${JSON.stringify(facts)}`);
+    expect(facts.streams[0]).toMatchObject({ codec_name: 'h264', width: 640, height: 360 });
+    expect(Math.abs(Number(facts.format.duration) - 1)).toBeLessThanOrEqual(1 / 30);
+    expect(Math.abs(Number(facts.streams[0]!.nb_read_frames) - 30)).toBeLessThanOrEqual(1);
+  });
+
+  it('copies a cut that starts on the first keyframe without re-encoding', () => {
+    expect(nodes.head).toMatchObject({ state: 'done', message: 'cut on a keyframe: copied without re-encoding', meta: { duration: 1 } });
+    const facts = probe(nodes.head!.file!);
+    console.log(`Trim 0..1 s (${nodes.head!.message}): ffprobe ${JSON.stringify(facts)}`);
+    expect(facts.streams[0]).toMatchObject({ codec_name: 'h264', nb_read_frames: '30' });
+    expect(Math.abs(Number(facts.format.duration) - 1)).toBeLessThanOrEqual(1 / 30);
+  });
+});
