@@ -4,8 +4,7 @@
  * frames, duration and the embedded workflow tag; readEmbeddedWorkflow, bundled and run in a
  * page, must read the same document back; MP4s must have `moov` before `mdat`.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +12,8 @@ import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch, watchErrors } from './chromium';
+import { launch } from './chromium';
+import { probe, runGraph } from './run-graph';
 
 let browser: Browser;
 /** readEmbeddedWorkflow bundled as one ES module, imported in a blank page from a blob: URL. */
@@ -67,7 +67,6 @@ function graph(format: Format, motion: Record<string, unknown> = {}, exportParam
 
 interface Exported {
   state: string;
-  error?: string;
   meta: Record<string, unknown>;
   file: string;
   /** The export node's run time as the engine reports it. */
@@ -76,53 +75,11 @@ interface Exported {
   message?: string;
 }
 
-/** Runs `document` in a fresh browser context and writes the export's file here. */
+/** Runs `document` in a fresh browser context and returns what its Export node wrote. */
 async function runExport(document: WorkflowDocument): Promise<Exported> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(inject('baseUrl'));
-    await page.locator('[data-node-id="image"]').waitFor();
-    const result = await page.evaluate(async (document) => {
-      const { engine } = (globalThis as any).stillmotion;
-      let exportMs = 0;
-      let message: string | undefined;
-      const summary = await engine.run(document, {
-        onEvents: (events: any[]) => {
-          for (const e of events.filter((e) => e.nodeId === 'export')) {
-            if (e.state === 'running') message = e.message ?? message;
-            if (e.state === 'done') exportMs = e.ms;
-          }
-        },
-      }).done;
-      const node = summary.nodes.export;
-      const media = node.outputs?.video;
-      if (!media) return { state: node.state, error: node.error, exportMs };
-      const { blob, ...meta } = media;
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let text = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      return { state: node.state, meta, data: btoa(text), exportMs, message };
-    }, document);
-    expect(errors).toEqual([]);
-    expect(result, result.error).toHaveProperty('data');
-    const file = join(dir, `${document.id}-${Date.now()}.${result.meta!.mime === 'video/webm' ? 'webm' : 'mp4'}`);
-    writeFileSync(file, Buffer.from(result.data!, 'base64'));
-    return { state: result.state, meta: result.meta!, file, exportMs: result.exportMs, ...(result.message ? { message: result.message } : {}) };
-  } finally {
-    await context.close();
-  }
-}
-
-interface Probe {
-  streams: { codec_name: string; width: number; height: number; nb_read_frames: string }[];
-  format: { format_name: string; duration: string; tags?: Record<string, string> };
-}
-
-function probe(file: string): Probe {
-  const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-show_entries', 'format=format_name,duration:format_tags', '-of', 'json', file];
-  return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })) as Probe;
+  const { export: node } = (await runGraph(browser, document, dir, `${document.id}-${Date.now()}`)).nodes;
+  expect(node?.file, node?.error).toBeDefined();
+  return { state: node!.state, meta: node!.meta!, file: node!.file!, exportMs: node!.ms!, ...(node!.message ? { message: node!.message } : {}) };
 }
 
 /** Top-level ISO BMFF box types in file order. */

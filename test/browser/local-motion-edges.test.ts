@@ -15,13 +15,14 @@
  * bound (JUMP_BOUND) and no step spikes above both of its neighbours (SPIKE_RATIO).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch, watchErrors } from './chromium';
+import { launch } from './chromium';
+import { runGraph } from './run-graph';
 
 const WIDTH = 640;
 const HEIGHT = 360;
@@ -87,39 +88,6 @@ function graph(move: (typeof MOVES)[number]): WorkflowDocument {
     ],
     edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' }],
   };
-}
-
-/** Runs `document` on a fresh context through the app's worker; writes the image and the video. */
-async function run(document: WorkflowDocument, tag: string): Promise<{ image: string; video: string }> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(inject('baseUrl'));
-    await page.locator('[data-node-id="image"]').waitFor();
-    const result = await page.evaluate(async (document) => {
-      const { engine } = (globalThis as any).stillmotion;
-      const base64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let text = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(text);
-      };
-      const summary = await engine.run(document, { onEvents: () => {} }).done;
-      const motion = summary.nodes.motion;
-      if (motion.state !== 'done') return { error: `${motion.state}: ${motion.error ?? ''}` };
-      return { image: await base64(summary.nodes.image.outputs.image.blob), video: await base64(motion.outputs.video.blob) };
-    }, document);
-    expect(errors).toEqual([]);
-    if ('error' in result) throw new Error(`Local motion did not finish: ${result.error}`);
-    const image = join(dir, `${tag}.png`);
-    const video = join(dir, `${tag}.mp4`);
-    writeFileSync(image, Buffer.from(result.image!, 'base64'));
-    writeFileSync(video, Buffer.from(result.video!, 'base64'));
-    return { image, video };
-  } finally {
-    await context.close();
-  }
 }
 
 /** Every frame of `file` as rgb24, decoded by native ffmpeg. */
@@ -216,7 +184,9 @@ function meanAbsDiff(a: Buffer, b: Buffer): number {
 
 describe('Local motion edges', () => {
   it.each(MOVES)('%s at intensity 1, handheld 1: every frame has picture on all four borders and no jumps', async (move) => {
-    const files = await run(graph(move), move);
+    const { nodes } = await runGraph(browser, graph(move), dir, move);
+    expect(nodes.motion!.state, nodes.motion!.error).toBe('done');
+    const files = { image: nodes.image!.file!, video: nodes.motion!.file! };
     const source = decode(files.image)[0]!;
     const sourceBorders = Object.fromEntries(SIDES.map((s) => [s, band(source, s)])) as Record<Side, number>;
     const floors = Object.fromEntries(SIDES.map((s) => [s, Math.max(NOT_BLACK, darkestLine(source, s) / 2)])) as Record<Side, number>;

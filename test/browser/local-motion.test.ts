@@ -4,16 +4,19 @@
  * and frame count; a push in starts on the source image; equal seeds give equal frames.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch, watchErrors } from './chromium';
+import { launch } from './chromium';
+import { probe, runGraph } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-local-motion-'));
+
+const run = (document: WorkflowDocument, tag: string) => runGraph(browser, document, dir, tag);
 
 beforeAll(async () => {
   browser = await launch();
@@ -42,68 +45,6 @@ function graph(params: Record<string, unknown>): WorkflowDocument {
     ],
     edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' }],
   };
-}
-
-interface Outcome {
-  state: string;
-  error?: string;
-  /** The output's metadata, without its blob. */
-  meta?: Record<string, unknown>;
-  /** Path of the output's bytes, written here. */
-  file?: string;
-}
-
-/**
- * Runs `document` in a fresh browser context (its own storage, so nothing is served from an
- * earlier run's cache), writes every node's media output to a file, and times the run.
- */
-async function run(document: WorkflowDocument, tag: string): Promise<{ ms: number; nodes: Record<string, Outcome> }> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(inject('baseUrl'));
-    await page.locator('[data-node-id="image"]').waitFor();
-    const result = await page.evaluate(async (document) => {
-      const { engine } = (globalThis as any).stillmotion;
-      const base64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let text = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(text);
-      };
-      const started = performance.now();
-      const summary = await engine.run(document, { onEvents: () => {} }).done;
-      const ms = performance.now() - started;
-      const nodes: Record<string, { state: string; error?: string; meta?: Record<string, unknown>; data?: string }> = {};
-      for (const [id, result] of Object.entries<any>(summary.nodes)) {
-        const media = result.outputs?.video ?? result.outputs?.image;
-        const { blob, ...meta } = media ?? {};
-        nodes[id] = { state: result.state, ...(result.error ? { error: result.error } : {}), ...(media ? { meta, data: await base64(blob) } : {}) };
-      }
-      return { ms, nodes };
-    }, document);
-    expect(errors).toEqual([]);
-    const nodes: Record<string, Outcome> = {};
-    for (const [id, { data, ...rest }] of Object.entries(result.nodes)) {
-      const file = data ? join(dir, `${tag}-${id}.${rest.meta?.kind === 'video' ? 'mp4' : 'png'}`) : undefined;
-      if (file) writeFileSync(file, Buffer.from(data!, 'base64'));
-      nodes[id] = { ...rest, ...(file ? { file } : {}) };
-    }
-    return { ms: result.ms, nodes };
-  } finally {
-    await context.close();
-  }
-}
-
-interface Probe {
-  streams: { codec_name: string; width: number; height: number; r_frame_rate: string; nb_read_frames: string }[];
-  format: { duration: string };
-}
-
-function probe(file: string): Probe {
-  const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,codec_name,width,height,r_frame_rate', '-show_entries', 'format=duration', '-of', 'json', file];
-  return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })) as Probe;
 }
 
 /** Frame `n` of `video` as a file in `format` ('rawvideo' rgb24 bytes, or 'png'). */

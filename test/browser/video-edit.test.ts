@@ -4,13 +4,14 @@
  * against the source image and against ffmpeg's own extraction, and the trimmed file's length.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch, watchErrors } from './chromium';
+import { launch } from './chromium';
+import { probe, runGraph, type NodeOutcome } from './run-graph';
 
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-video-edit-'));
 const FRAMES = { first: { which: 'first' }, last: { which: 'last' }, at1: { which: 'at', time: 1 }, at5: { which: 'at', time: 5 } };
@@ -40,70 +41,17 @@ const graph: WorkflowDocument = {
   ],
 };
 
-interface Outcome {
-  state: string;
-  error?: string;
-  /** The output's metadata, without its blob. */
-  meta?: Record<string, unknown>;
-  /** Path of the output's bytes, written here. */
-  file?: string;
-  /** The node's last progress message. */
-  message?: string;
-}
-
 let browser: Browser;
-let nodes: Record<string, Outcome>;
+let nodes: Record<string, NodeOutcome>;
 
 beforeAll(async () => {
   browser = await launch();
-  nodes = await run(graph);
+  nodes = (await runGraph(browser, graph, dir, 'edit')).nodes;
 });
 
 afterAll(async () => {
   await browser?.close();
 });
-
-/** Runs `document` in a fresh browser context and writes every node's media output to a file. */
-async function run(document: WorkflowDocument): Promise<Record<string, Outcome>> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(inject('baseUrl'));
-    await page.locator('[data-node-id="image"]').waitFor();
-    const result = await page.evaluate(async (document) => {
-      const { engine } = (globalThis as any).stillmotion;
-      const base64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let text = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(text);
-      };
-      const messages: Record<string, string> = {};
-      const onEvents = (events: any[]) => {
-        for (const e of events) if (e.type === 'node' && e.message) messages[e.nodeId] = e.message;
-      };
-      const summary = await engine.run(document, { onEvents }).done;
-      const nodes: Record<string, { state: string; error?: string; meta?: Record<string, unknown>; data?: string; message?: string }> = {};
-      for (const [id, result] of Object.entries<any>(summary.nodes)) {
-        const media = result.outputs?.video ?? result.outputs?.image;
-        const { blob, ...meta } = media ?? {};
-        nodes[id] = { state: result.state, message: messages[id], ...(result.error ? { error: result.error } : {}), ...(media ? { meta, data: await base64(blob) } : {}) };
-      }
-      return nodes;
-    }, document);
-    expect(errors).toEqual([]);
-    const outcomes: Record<string, Outcome> = {};
-    for (const [id, { data, ...rest }] of Object.entries(result)) {
-      const file = data ? join(dir, `${id}.${rest.meta?.kind === 'video' ? 'mp4' : 'png'}`) : undefined;
-      if (file) writeFileSync(file, Buffer.from(data!, 'base64'));
-      outcomes[id] = { ...rest, ...(file ? { file } : {}) };
-    }
-    return outcomes;
-  } finally {
-    await context.close();
-  }
-}
 
 /** A metric printed by one of ffmpeg's comparison filters ('ssim' All, 'psnr' average) for two images. */
 function compare(a: string, b: string, metric: 'ssim' | 'psnr'): number {
@@ -113,11 +61,6 @@ function compare(a: string, b: string, metric: 'ssim' | 'psnr'): number {
   const match = (metric === 'ssim' ? /All:([\d.]+)/ : /average:([\d.]+|inf)/).exec(stderr);
   if (!match) throw new Error(`ffmpeg printed no ${metric}:\n${stderr}`);
   return match[1] === 'inf' ? Infinity : Number(match[1]);
-}
-
-function probe(file: string): { streams: { codec_name: string; width: number; height: number; nb_read_frames: string }[]; format: { duration: string } } {
-  const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,codec_name,width,height', '-show_entries', 'format=duration', '-of', 'json', file];
-  return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' }));
 }
 
 describe('Extract frame', () => {
