@@ -51,7 +51,7 @@ afterAll(async () => {
 describe('project bundles', () => {
   const picture = join(dir, 'holiday.png');
 
-  it('carry the workflow and every file it uses, and never an API key', async () => {
+  it('carry the workflow and every file it uses, and never an API key (nor do files, links or videos)', async () => {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x480', '-frames:v', '1', picture]);
     const page = await openApp();
     await page.evaluate((key) => (globalThis as any).stillmotion.session.db.put('secrets', { provider: 'fal', apiKey: key, savedAt: 1 }), SECRET);
@@ -67,7 +67,16 @@ describe('project bundles', () => {
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.getByRole('button', { name: 'Copy link' }).click();
     const link = await page.evaluate(() => navigator.clipboard.readText());
-    for (const bytes of [bundle, file, Buffer.from(link)]) expect(bytes.includes(SECRET)).toBe(false);
+    await page.getByRole('button', { name: 'Close workflows' }).click();
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    const video = Buffer.from(
+      await page.evaluate(async () => {
+        const blob: Blob = (globalThis as any).stillmotion.runs.node('export').outputs.video.blob;
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      }),
+    );
+    expect(video.includes('"format":"stillmotion.workflow"')).toBe(true); // the workflow is in there
+    for (const bytes of [bundle, file, Buffer.from(link), video]) expect(bytes.includes(SECRET)).toBe(false);
 
     const entries = unzipSync(new Uint8Array(bundle));
     const hash = createHash('sha256').update(readFileSync(picture)).digest('hex');
