@@ -194,7 +194,11 @@ class Run {
     }
 
     const cacheKey = cacheKeyOf(definition, params, inputs.values, definition.readsWorkflow?.(params) ? this.#graphIdentity() : undefined);
-    const hit = await this.#engine.cache.get(cacheKey);
+    // A cache that cannot be read is a miss, never a failed node: storage trouble costs time, not work.
+    const hit = await this.#engine.cache.get(cacheKey).catch((error: unknown) => {
+      this.#emit({ type: 'warning', runId: this.#id, nodeId: node.id, message: `cached results could not be read, so this runs again: ${messageOf(error)}` });
+      return undefined;
+    });
     if (hit) return { state: 'cached', outputs: hit.outputs, cacheKey, ms: 0 };
     if (this.#cachedOnly) return { state: 'cancelled' };
     const shared = this.#engine.inflight.get(cacheKey);

@@ -112,11 +112,15 @@ const UPGRADES: readonly Upgrade[] = [
 
 export const DB_VERSION = UPGRADES.length;
 
-/** Opens (creating or upgrading) the database; tests pass an older `version` to make old fixtures. */
-export function openStillmotionDb(name = DB_NAME, version = DB_VERSION): Promise<StillmotionDb> {
+/**
+ * Opens (creating or upgrading) the database; tests pass an older `version` to make old fixtures.
+ * `onTerminated` hears when the browser closes the connection itself (it does on a full disk).
+ */
+export function openStillmotionDb(name = DB_NAME, version = DB_VERSION, onTerminated?: () => void): Promise<StillmotionDb> {
   return openDB<StillmotionSchema>(name, version, {
     async upgrade(db, oldVersion, _newVersion, tx) {
       for (let v = oldVersion; v < version; v++) await UPGRADES[v]!(db, tx);
     },
+    ...(onTerminated ? { terminated: onTerminated } : {}),
   });
 }

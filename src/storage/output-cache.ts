@@ -15,6 +15,8 @@ export interface OutputCacheOptions {
   clock?: () => number;
   /** The write a put makes; tests wrap it to fail as a full disk would. */
   write?: WriteOutput;
+  /** Told when a full disk made room for a new result by evicting older ones, so the user can be. */
+  onStorageFull?: (evicted: { entries: number; bytes: number }) => void;
 }
 
 export interface CacheUsage {
@@ -34,12 +36,14 @@ export class IdbOutputCache implements CacheStore {
   readonly #db: StillmotionDb;
   readonly #clock: () => number;
   readonly #write: WriteOutput;
+  readonly #onStorageFull: OutputCacheOptions['onStorageFull'];
 
   constructor(db: StillmotionDb, options: OutputCacheOptions) {
     this.#db = db;
     this.budgetBytes = options.budgetBytes;
     this.#clock = options.clock ?? Date.now;
     this.#write = options.write ?? writeOutput;
+    this.#onStorageFull = options.onStorageFull;
   }
 
   /** The entry under `key`, which becomes the most recently used. */
@@ -83,28 +87,32 @@ export class IdbOutputCache implements CacheStore {
     } catch (error) {
       if (!isQuotaError(error)) throw error;
     }
-    await this.#evictUntil((_, freed) => freed >= record.size, record.key);
+    const evicted = await this.#evictUntil((_, freed) => freed >= record.size, record.key);
     try {
       await this.#write(this.#db, record);
     } catch (error) {
       throw isQuotaError(error) ? new Error(STORAGE_FULL_MESSAGE, { cause: error }) : error;
     }
+    this.#onStorageFull?.(evicted);
   }
 
   /** Deletes unpinned entries other than `keep`, least recently used first, until `done`. */
-  async #evictUntil(done: (bytes: number, freed: number) => boolean, keep: string): Promise<void> {
+  async #evictUntil(done: (bytes: number, freed: number) => boolean, keep: string): Promise<{ entries: number; bytes: number }> {
     const tx = this.#db.transaction(['outputs', 'outputUse'], 'readwrite');
     const uses = await tx.objectStore('outputUse').index('lastUsedAt').getAll();
     let bytes = sum(uses);
     let freed = 0;
+    let entries = 0;
     for (const use of uses) {
       if (done(bytes, freed)) break;
       if (use.pinned || use.key === keep) continue;
       await Promise.all([tx.objectStore('outputs').delete(use.key), tx.objectStore('outputUse').delete(use.key)]);
       bytes -= use.size;
       freed += use.size;
+      entries++;
     }
     await tx.done;
+    return { entries, bytes: freed };
   }
 
   async #setPinned(key: string, pinned: boolean): Promise<boolean> {
@@ -148,6 +156,12 @@ function sum(records: readonly OutputUse[]): number {
   return records.reduce((total, r) => total + r.size, 0);
 }
 
+/**
+ * A full disk. Chromium says QuotaExceededError when it is over quota, but when the disk itself
+ * fills it says "Failed to write blobs (IOError)" (seen in the quota test).
+ */
 function isQuotaError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'QuotaExceededError';
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return name === 'QuotaExceededError' || /failed to write blobs/i.test(String(message));
 }

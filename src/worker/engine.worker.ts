@@ -7,7 +7,7 @@
 import * as Comlink from 'comlink';
 import { Engine, MemoryAssets, MemoryCache, type AssetRef, type AssetStore, type CacheStore, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
 import { createRegistry } from '../nodes';
-import { IdbAssetStore, IdbOutputCache, openStillmotionDb } from '../storage';
+import { IdbAssetStore, IdbOutputCache, openStillmotionDb, STORAGE_FULL_MESSAGE } from '../storage';
 import { transferablesOf } from './transfer';
 
 const FLUSH_MS = 16;
@@ -26,10 +26,48 @@ interface Backing {
   status: StorageStatus;
 }
 
+/** What storage had to do on its own (make room on a full disk), said in the next run event. */
+const notices: string[] = [];
+
+function storageFull({ entries, bytes }: { entries: number; bytes: number }): void {
+  notices.push(
+    `The browser's storage was full: ${entries} older cached result${entries === 1 ? '' : 's'} (${(bytes / 1024 ** 2).toFixed(1)} MB) ` +
+      'were removed to keep the newest. Workflows and files were not touched. Pin results you want to keep, or free disk space.',
+  );
+}
+
+/**
+ * The cache and file stores on IndexedDB, reopening the database when the browser closes the
+ * connection under us (Chromium does after a write fails on a full disk).
+ */
+async function persistentStores(): Promise<{ cache: CacheStore; assets: AssetStore }> {
+  const open = async () => {
+    const db = await openStillmotionDb(undefined, undefined, () => void (current = open()));
+    return { cache: new IdbOutputCache(db, { budgetBytes: CACHE_BUDGET_BYTES, onStorageFull: storageFull }), assets: new IdbAssetStore(db) };
+  };
+  let current = open();
+  await current;
+  // A reopen that failed (no room even to open) is tried again on the next use, not kept.
+  const stores = () => current.catch(() => (current = open()));
+  return {
+    cache: { get: (key) => stores().then((s) => s.cache.get(key)), put: (entry) => stores().then((s) => s.cache.put(entry)).catch(explainSaveFailure) },
+    assets: { get: (hash) => stores().then((s) => s.assets.get(hash)), put: (blob, name) => stores().then((s) => s.assets.put(blob, name)) },
+  };
+}
+
+/**
+ * On a disk with no room at all Chromium fails to even open its store, so a failed save cannot
+ * always be told apart from a full disk: say what to try, and that nothing else is at stake.
+ */
+function explainSaveFailure(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (message === STORAGE_FULL_MESSAGE) throw error;
+  throw new Error(`${message.replace(/\.$/, '')}. If the disk is full, free some space; workflows and files are never removed to make room.`, { cause: error });
+}
+
 async function openBacking(): Promise<Backing> {
   try {
-    const db = await openStillmotionDb();
-    return { cache: new IdbOutputCache(db, { budgetBytes: CACHE_BUDGET_BYTES }), assets: new IdbAssetStore(db), status: { persistent: true } };
+    return { ...(await persistentStores()), status: { persistent: true } };
   } catch (error) {
     const problem = `results and files are kept for this session only: the browser's storage (IndexedDB) could not be opened (${error instanceof Error ? error.message : String(error)})`;
     return { cache: new MemoryCache(), assets: new MemoryAssets(), status: { persistent: false, problem } };
@@ -75,7 +113,10 @@ const api = {
         runId: options.runId,
         ...(options.targets ? { targets: options.targets } : {}),
         signal: controller.signal,
-        onEvent: events.push,
+        onEvent: (event) => {
+          for (const message of notices.splice(0)) events.push({ type: 'warning', runId: options.runId, message });
+          events.push(event);
+        },
       });
       events.flush();
       return Comlink.transfer(summary, transferablesOf(summary));

@@ -1,6 +1,6 @@
 /** Headless Debian Chromium through playwright-core, with the flags this environment needs. */
 import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.STILLMOTION_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -16,8 +16,17 @@ const FLAGS = [
 ];
 
 export async function launch(): Promise<Browser> {
+  return chromium.launch({ executablePath: found(), args: FLAGS, headless: true });
+}
+
+/** A browser whose profile (and so its storage) lives in `userDataDir`. */
+export async function launchWithProfile(userDataDir: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: found(), args: FLAGS, headless: true, viewport: { width: 1280, height: 720 } });
+}
+
+function found(): string {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install it with "apt-get install -y chromium" (npm test does this when run as root)`);
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  return CHROMIUM;
 }
 
 /** Collects uncaught page errors and console errors, so a test can assert there were none. */

@@ -109,7 +109,8 @@ describe('the IndexedDB output cache', () => {
       if (failures-- > 0) throw quotaError();
       return writeOutput(d, record);
     };
-    const c = cache({ write });
+    const reports: { entries: number; bytes: number }[] = [];
+    const c = cache({ write, onStorageFull: (evicted) => reports.push(evicted) });
     failures = 0;
     for (const key of ['a', 'b', 'c']) await c.put(entry(key));
     await c.pin('a');
@@ -117,6 +118,7 @@ describe('the IndexedDB output cache', () => {
     await c.put(entry('d', 1500));
     // 'a' is pinned; 'b' alone frees less than 'd' needs, so 'c' goes too.
     expect(await keys()).toEqual(['a', 'd']);
+    expect(reports).toEqual([{ entries: 2, bytes: outputSize(entry('b').outputs) + outputSize(entry('c').outputs) }]);
   });
 
   it('on a disk still full after eviction, says what the user can do', async () => {

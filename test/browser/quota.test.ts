@@ -1,0 +1,75 @@
+/**
+ * A full disk, for real: Chromium's profile lives on a small tmpfs that the test fills from
+ * outside, so IndexedDB itself throws QuotaExceededError. The cache must give way first, never
+ * workflows or files, the user must be told, and results still show for the session.
+ * Mounting needs root (npm test and CI run as root here); elsewhere the suite says so and skips.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runAndWait } from './app';
+import { launchWithProfile } from './chromium';
+
+const DISK_MB = 96;
+const disk = mkdtempSync(join(tmpdir(), 'stillmotion-small-disk-'));
+const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${DISK_MB}m`, 'tmpfs', disk]).status === 0;
+if (!mounted) console.warn(`quota test skipped: mounting a ${DISK_MB} MB tmpfs needs root, and this run could not`);
+
+let context: BrowserContext;
+let page: Page;
+const filler = join(disk, 'filler');
+
+/** Leaves `bytes` free on the small disk by growing a filler file beside the profile. */
+function leaveFree(bytes: number): void {
+  rmSync(filler, { force: true });
+  const { bavail, bsize } = statfsSync(disk);
+  writeFileSync(filler, Buffer.alloc(Math.max(0, bavail * bsize - bytes)));
+}
+
+const logText = () => page.locator('.run-log').textContent();
+const inStore = (expression: string) => page.evaluate(expression);
+
+beforeAll(async () => {
+  if (!mounted) return;
+  mkdirSync(join(disk, 'profile'));
+  context = await launchWithProfile(join(disk, 'profile'));
+  page = await context.newPage();
+  await page.goto(inject('baseUrl'));
+  await page.locator('.react-flow__node[data-id="image"]').waitFor();
+});
+
+afterAll(async () => {
+  await context?.close();
+  if (mounted) execFileSync('umount', [disk]);
+});
+
+describe.skipIf(!mounted)('when the disk is full', () => {
+  it('makes room by evicting older cached results, keeps workflows and files, and says so', async () => {
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    await inStore('globalThis.stillmotion.session.flush()');
+    const workflows = await inStore('globalThis.stillmotion.session.store.list().then((l) => l.length)');
+
+    leaveFree(256 * 1024);
+    await inStore("globalThis.stillmotion.commands.setParam('motion', 'intensity', 0.8)");
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+
+    expect(await logText()).toMatch(/The browser's storage was full: \d+ older cached results? \([\d.]+ MB\) were removed to keep the newest\. Workflows and files were not touched\./);
+    for (const id of ['motion', 'export']) expect(await page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state')).toBe('done');
+    rmSync(filler, { force: true });
+    expect(await inStore('globalThis.stillmotion.session.store.list().then((l) => l.length)')).toBe(workflows);
+  });
+
+  it('with no room at all, still finishes every node, keeps results for the session and says what to try', async () => {
+    leaveFree(0);
+    await inStore("globalThis.stillmotion.commands.setParam('motion', 'intensity', 0.3)");
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    // With no room at all, Chromium cannot open its store, let alone raise QuotaExceededError.
+    expect(await logText()).toMatch(/Local motion: result kept for this session only: .+\. If the disk is full, free some space; workflows and files are never removed to make room\./);
+    for (const id of ['image', 'motion', 'export']) expect(await page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state')).toBe('done');
+    expect(await page.locator('.react-flow__node[data-id="motion"] video').count()).toBe(1);
+    rmSync(filler, { force: true });
+  });
+});
