@@ -12,6 +12,8 @@ export interface NodeRunState {
   cause?: FailureCause;
   outputs?: Readonly<Record<string, PortValue>>;
   ms?: number;
+  /** The cache entry holding this node's outputs (to pin them). */
+  cacheKey?: string;
 }
 
 export interface RunOverview {
@@ -120,7 +122,7 @@ function nodeState(event: Extract<RunEvent, { type: 'node' }>, previous: NodeRun
       return { ...(previous?.outputs ? { outputs: previous.outputs } : {}), state: 'running', fraction: event.fraction, ...(event.message ? { message: event.message } : {}) };
     case 'cached':
     case 'done':
-      return { state: event.state, fraction: 1, outputs: event.outputs, ms: event.ms };
+      return { state: event.state, fraction: 1, outputs: event.outputs, ms: event.ms, cacheKey: event.cacheKey };
     case 'failed':
       return { state: 'failed', fraction: 0, error: event.error, cause: event.cause };
     case 'cancelled':

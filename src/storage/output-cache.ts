@@ -71,6 +71,11 @@ export class IdbOutputCache implements CacheStore {
     return this.#setPinned(key, false);
   }
 
+  /** Whether the entry under `key` is pinned (false when there is none). */
+  async pinned(key: string): Promise<boolean> {
+    return (await this.#db.get('outputUse', key))?.pinned ?? false;
+  }
+
   async usage(): Promise<CacheUsage> {
     const records = await this.#db.getAll('outputUse');
     return {

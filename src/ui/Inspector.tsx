@@ -1,5 +1,6 @@
 /** The selected node, larger: what it is, how its last run went, and its outputs at full size. */
 import { formatMs } from '../editor/run-store';
+import { useEffect, useState } from 'react';
 import { isMedia } from '../engine';
 import { describeMedia, DownloadLink, OutputPreview } from './OutputPreview';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
@@ -27,6 +28,7 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
           {run.error ? `: ${run.error}` : ''}
         </p>
       ) : null}
+      {run?.cacheKey ? <PinToggle cacheKey={run.cacheKey} /> : null}
       {run?.outputs
         ? Object.entries(run.outputs).map(([port, value]) => (
             <figure key={port} className="inspector-output">
@@ -40,5 +42,30 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
           ))
         : null}
     </section>
+  );
+}
+
+/** Keeps this result through cache eviction, e.g. a paid generation worth more than disk space. */
+function PinToggle({ cacheKey }: { cacheKey: string }) {
+  const { engine, session } = useServices();
+  const [pinned, setPinned] = useState<boolean>();
+  useEffect(() => {
+    let live = true;
+    void engine.pinned(cacheKey).then((p) => live && setPinned(p));
+    return () => {
+      live = false;
+    };
+  }, [engine, cacheKey]);
+  if (!session || pinned === undefined) return null;
+  // Shown at once, put back if the cache had no such entry to pin.
+  const toggle = async () => {
+    const next = !pinned;
+    setPinned(next);
+    if (!(await engine.pin(cacheKey, next))) setPinned(!next);
+  };
+  return (
+    <label className="pin-toggle" title="Pinned results are never removed to make room in the cache">
+      <input type="checkbox" checked={pinned} onChange={() => void toggle()} /> Keep this result (never evicted)
+    </label>
   );
 }

@@ -13,6 +13,9 @@ export interface EngineClient {
   run(document: WorkflowDocument, options: { targets?: string[]; onEvents: (events: RunEvent[]) => void }): RunHandle;
   /** Reports the cached results `document` already has, running nothing. */
   restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<void>;
+  /** Keeps a cached result from ever being evicted (or lets it go again). */
+  pin(cacheKey: string, pinned: boolean): Promise<boolean>;
+  pinned(cacheKey: string): Promise<boolean>;
   /** Whether results and files survive a reload here, and if not, why. */
   storage(): Promise<StorageStatus>;
   /** Adds a file to the engine's asset store. */
@@ -32,6 +35,8 @@ export function createEngineClient(): EngineClient {
       return { runId, done, cancel: () => void remote.cancel(runId) };
     },
     restore: (document, onEvents) => remote.restore(document, Comlink.proxy(onEvents)),
+    pin: (key, pinned) => remote.pin(key, pinned),
+    pinned: (key) => remote.pinned(key),
     storage: () => remote.storage(),
     putAsset: (file, name) => remote.putAsset(file, name),
     scope: () => remote.scope(),

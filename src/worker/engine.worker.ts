@@ -20,9 +20,16 @@ export interface StorageStatus {
   problem?: string;
 }
 
+/** Pinned results are never evicted; only a persistent cache can keep that promise. */
+interface Pins {
+  pin(key: string, pinned: boolean): Promise<boolean>;
+  pinned(key: string): Promise<boolean>;
+}
+
 interface Backing {
   cache: CacheStore;
   assets: AssetStore;
+  pins?: Pins;
   status: StorageStatus;
 }
 
@@ -40,7 +47,7 @@ function storageFull({ entries, bytes }: { entries: number; bytes: number }): vo
  * The cache and file stores on IndexedDB, reopening the database when the browser closes the
  * connection under us (Chromium does after a write fails on a full disk).
  */
-async function persistentStores(): Promise<{ cache: CacheStore; assets: AssetStore }> {
+async function persistentStores(): Promise<{ cache: CacheStore; assets: AssetStore; pins: Pins }> {
   const open = async () => {
     const db = await openStillmotionDb(undefined, undefined, () => void (current = open()));
     return { cache: new IdbOutputCache(db, { budgetBytes: CACHE_BUDGET_BYTES, onStorageFull: storageFull }), assets: new IdbAssetStore(db) };
@@ -52,6 +59,10 @@ async function persistentStores(): Promise<{ cache: CacheStore; assets: AssetSto
   return {
     cache: { get: (key) => stores().then((s) => s.cache.get(key)), put: (entry) => stores().then((s) => s.cache.put(entry)).catch(explainSaveFailure) },
     assets: { get: (hash) => stores().then((s) => s.assets.get(hash)), put: (blob, name) => stores().then((s) => s.assets.put(blob, name)) },
+    pins: {
+      pin: (key, pinned) => stores().then((s) => (pinned ? s.cache.pin(key) : s.cache.unpin(key))),
+      pinned: (key) => stores().then((s) => s.cache.pinned(key)),
+    },
   };
 }
 
@@ -136,6 +147,15 @@ const api = {
   /** Keeps a file the user picked or dropped; the Blob crosses by reference, not by copy. */
   async putAsset(blob: Blob, name: string): Promise<AssetRef> {
     return (await ready).assets.put(blob, name);
+  },
+
+  /** Pins (or unpins) a cached result so eviction never takes it; false when there is none to pin. */
+  async pin(key: string, pinned: boolean): Promise<boolean> {
+    return (await ready).pins?.pin(key, pinned) ?? false;
+  },
+
+  async pinned(key: string): Promise<boolean> {
+    return (await ready).pins?.pinned(key) ?? false;
   },
 
   async storage(): Promise<StorageStatus> {

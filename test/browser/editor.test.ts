@@ -143,12 +143,18 @@ describe('the editor', () => {
     await screenshot(page, 'run-done');
   });
 
-  it('shows the selected node larger, with its output ready to download', async () => {
+  it('shows the selected node larger, its output ready to download and to keep', async () => {
     await node('motion').locator('.node-title').click();
     await expect.poll(() => page.locator('.inspector h2').textContent()).toBe('Local motion');
     expect(await page.locator('.inspector figcaption').textContent()).toMatch(/^Video · 1280×720 · 5\.0 s · 30 fps · \d+ KiB/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.inspector').getByRole('link', { name: 'Download' }).click()]);
     expect(download.suggestedFilename()).toBe('Local motion.mp4');
+    const keep = page.locator('.inspector').getByRole('checkbox', { name: /Keep this result/ });
+    await keep.check();
+    await expect.poll(() => page.evaluate(() => {
+      const { runs, engine } = (globalThis as any).stillmotion;
+      return engine.pinned(runs.node('motion').cacheKey);
+    })).toBe(true);
     await screenshot(page, 'inspector');
   });
 

@@ -95,6 +95,15 @@ describe('the IndexedDB output cache', () => {
     expect(await keys()).toEqual(['big']);
   });
 
+  it('says whether an entry is pinned', async () => {
+    const c = cache();
+    await c.put(entry('a'));
+    expect(await c.pinned('a')).toBe(false);
+    await c.pin('a');
+    expect(await c.pinned('a')).toBe(true);
+    expect(await c.pinned('missing')).toBe(false);
+  });
+
   it('keeps the pin of an entry it replaces', async () => {
     const c = cache();
     await c.put(entry('a'));
