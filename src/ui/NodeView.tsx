@@ -10,19 +10,28 @@ import { OutputPreview } from './OutputPreview';
 import { ParamField } from './ParamField';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
-/** Below this zoom, text and widgets are too small to use: nodes draw as a compact card. */
+/** Below this zoom, widgets are too small to use: nodes draw as a compact card. */
 const DETAIL_ZOOM = 0.45;
+/**
+ * Below this zoom, even titles and ports are a pixel or two: nodes draw as plain cards (laid out
+ * as before, so wires still attach). Painting a thousand tiny titles and port dots halved the
+ * frame rate of a pan in the editor bench.
+ */
+const OUTLINE_ZOOM = 0.2;
+
+type Detail = 'full' | 'compact' | 'outline';
+const detailAt = (zoom: number): Detail => (zoom >= DETAIL_ZOOM ? 'full' : zoom >= OUTLINE_ZOOM ? 'compact' : 'outline');
 
 export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
   const { documents } = useServices();
   const node = useDocument(() => documents.node(id));
   const definition = useDefinition(node?.type ?? '');
   const run = useNodeRun(id);
-  const detailed = useStore((s) => s.transform[2] >= DETAIL_ZOOM);
+  const detail = useStore((s) => detailAt(s.transform[2]));
   if (!node) return null;
   if (!definition) return <MissingNode node={node} />;
   const state = run?.state ?? 'idle';
-  if (!detailed) return <CompactNode id={id} title={node.title ?? definition.title} definition={definition} state={state} selected={selected} />;
+  if (detail !== 'full') return <CompactNode id={id} title={node.title ?? definition.title} definition={definition} state={state} selected={selected} outline={detail === 'outline'} />;
   return (
     <div className={`node state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
@@ -158,9 +167,10 @@ function ProgressBar({ run }: { run: NodeRunState | undefined }) {
  * The far-away view of a node: its name, state and ports (so wires still attach), none of the
  * widgets, and about the same size, so zooming in and out never reflows the graph.
  */
-function CompactNode({ id, title, definition, state, selected }: { id: string; title: string; definition: AnyNodeDefinition; state: string; selected: boolean }) {
+function CompactNode({ id, title, definition, state, selected, outline }: { id: string; title: string; definition: AnyNodeDefinition; state: string; selected: boolean; outline: boolean }) {
+  const classes = `node compact${outline ? ` outline category-${definition.category.toLowerCase()}` : ''} state-${state}${selected ? ' selected' : ''}`;
   return (
-    <div className={`node compact state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
+    <div className={classes} data-node-id={id} data-state={state}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <span className="node-title">{title}</span>
       </header>
