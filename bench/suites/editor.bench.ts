@@ -9,11 +9,10 @@
  * Ratio `drag_ms_per_frame_1000_nodes` = mean frame interval while dragging (goal <= 16 ms;
  * the display's own 60 Hz interval is the floor).
  */
-import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { build, preview } from 'vite';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { launch } from '../../test/browser/chromium';
+import { serveApp } from '../../test/browser/serve-app';
 import { report, type BenchResult } from '../lib/report';
 import { median, round } from '../lib/timing';
 
@@ -43,14 +42,6 @@ function bigGraph(): WorkflowDocument {
   });
   const edges = Array.from({ length: NODES / 2 }, (_, i) => ({ id: `e${i}`, source: `n${2 * i}`, sourcePort: 'text', target: `n${2 * i + 1}`, targetPort: 'parts' }));
   return { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, id: 'bench', name: '1,000 nodes', nodes, edges };
-}
-
-async function serveApp() {
-  if (!existsSync('dist/index.html')) await build({ logLevel: 'warn' });
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
 }
 
 /** Opens the graph and returns the milliseconds until all its nodes are drawn and measured. */

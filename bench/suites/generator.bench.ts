@@ -22,13 +22,14 @@
  * faster than real time); `local_motion_vs_native_zoompan_1080p` = app time / ffmpeg time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { build, preview } from 'vite';
-import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
+import type { WorkflowDocument } from '../../src/engine';
 import { launch } from '../../test/browser/chromium';
+import { motionGraph } from '../../test/browser/graphs';
+import { serveApp } from '../../test/browser/serve-app';
 import { report, type BenchResult } from '../lib/report';
 import { median, now, nsToMs, round } from '../lib/timing';
 
@@ -40,31 +41,10 @@ const RESOLUTIONS = { '1080p': { width: 1920, height: 1080 }, '720p': { width: 1
 type Resolution = keyof typeof RESOLUTIONS;
 
 function document(resolution: Resolution): WorkflowDocument {
-  return {
-    format: WORKFLOW_FORMAT,
-    version: WORKFLOW_VERSION,
-    id: `bench-generator-${resolution}`,
-    name: `Local motion ${resolution}`,
-    nodes: [
-      { id: 'image', type: 'image.sample', version: 1, position: { x: 0, y: 0 }, params: { aspect: '16:9', height: RESOLUTIONS[resolution].height, seed: 7 } },
-      {
-        id: 'motion',
-        type: 'generate.local',
-        version: 1,
-        position: { x: 400, y: 0 },
-        params: { move: 'push-in', intensity: 0.5, easing: 'linear', duration: DURATION_S, fps: String(FPS), resolution, handheld: 0, seed: 0 },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' }],
-  };
-}
-
-async function serveApp() {
-  if (!existsSync('dist/index.html')) await build({ logLevel: 'warn' });
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+  return motionGraph(`bench-generator-${resolution}`, {
+    image: { height: RESOLUTIONS[resolution].height },
+    motion: { easing: 'linear', duration: DURATION_S, fps: String(FPS), resolution },
+  });
 }
 
 interface RunOutcome {

@@ -13,6 +13,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
+import { motionGraph } from './graphs';
 import { probe, runGraph } from './run-graph';
 
 let browser: Browser;
@@ -42,27 +43,11 @@ type Format = 'mp4-h264' | 'mp4-av1' | 'webm-vp9';
 
 /** Sample image (height 360) -> Local motion -> Export with `exportParams` over its defaults. */
 function graph(format: Format, motion: Record<string, unknown> = {}, exportParams: Record<string, unknown> = {}): WorkflowDocument {
-  return {
-    format: 'stillmotion.workflow',
-    version: 1,
-    id: `export-${format}`,
-    name: `Export test ${format}`,
-    nodes: [
-      { id: 'image', type: 'image.sample', version: 1, position: { x: 0, y: 0 }, params: { aspect: '16:9', height: 360, seed: 7 } },
-      {
-        id: 'motion',
-        type: 'generate.local',
-        version: 1,
-        position: { x: 400, y: 0 },
-        params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 1, fps: '30', resolution: 'source', handheld: 0, seed: 0, ...motion },
-      },
-      { id: 'export', type: 'output.export', version: 1, position: { x: 800, y: 40 }, params: { format, quality: 'high', bitrate: 0, embedWorkflow: true, ...exportParams } },
-    ],
-    edges: [
-      { id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' },
-      { id: 'e2', source: 'motion', sourcePort: 'video', target: 'export', targetPort: 'video' },
-    ],
-  };
+  return motionGraph(`export-${format}`, {
+    motion: { duration: 1, ...motion },
+    nodes: [{ id: 'export', type: 'output.export', version: 1, position: { x: 800, y: 40 }, params: { format, quality: 'high', bitrate: 0, embedWorkflow: true, ...exportParams } }],
+    edges: [{ id: 'e-export', source: 'motion', sourcePort: 'video', target: 'export', targetPort: 'video' }],
+  });
 }
 
 interface Exported {

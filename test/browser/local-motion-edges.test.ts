@@ -22,6 +22,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
+import { motionGraph } from './graphs';
 import { runGraph } from './run-graph';
 
 const WIDTH = 640;
@@ -71,23 +72,7 @@ afterAll(async () => {
 });
 
 function graph(move: (typeof MOVES)[number]): WorkflowDocument {
-  return {
-    format: 'stillmotion.workflow',
-    version: 1,
-    id: `local-motion-edges-${move}`,
-    name: `Local motion edges: ${move}`,
-    nodes: [
-      { id: 'image', type: 'image.sample', version: 1, position: { x: 0, y: 0 }, params: { aspect: '16:9', height: HEIGHT, seed: 7 } },
-      {
-        id: 'motion',
-        type: 'generate.local',
-        version: 1,
-        position: { x: 400, y: 0 },
-        params: { move, intensity: 1, easing: 'ease-in-out', duration: FRAMES / 30, fps: '30', resolution: 'source', handheld: 1, seed: 3 },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' }],
-  };
+  return motionGraph(`local-motion-edges-${move}`, { image: { height: HEIGHT }, motion: { move, intensity: 1, duration: FRAMES / 30, handheld: 1, seed: 3 } });
 }
 
 /** Every frame of `file` as rgb24, decoded by native ffmpeg. */

@@ -11,6 +11,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
+import { motionGraph } from './graphs';
 import { probe, runGraph } from './run-graph';
 
 let browser: Browser;
@@ -28,23 +29,7 @@ afterAll(async () => {
 
 /** Sample image (640x360) into Local motion with `params` over the node's defaults. */
 function graph(params: Record<string, unknown>): WorkflowDocument {
-  return {
-    format: 'stillmotion.workflow',
-    version: 1,
-    id: 'local-motion-test',
-    name: 'Local motion test',
-    nodes: [
-      { id: 'image', type: 'image.sample', version: 1, position: { x: 0, y: 0 }, params: { aspect: '16:9', height: 360, seed: 7 } },
-      {
-        id: 'motion',
-        type: 'generate.local',
-        version: 1,
-        position: { x: 400, y: 0 },
-        params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 2, fps: '30', resolution: 'source', handheld: 0, seed: 0, ...params },
-      },
-    ],
-    edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' }],
-  };
+  return motionGraph('local-motion-test', { motion: params });
 }
 
 /** Frame `n` of `video` as a file in `format` ('rawvideo' rgb24 bytes, or 'png'). */

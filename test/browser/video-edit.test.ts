@@ -11,35 +11,21 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
+import { motionGraph } from './graphs';
 import { probe, runGraph, type NodeOutcome } from './run-graph';
 
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-video-edit-'));
 const FRAMES = { first: { which: 'first' }, last: { which: 'last' }, at1: { which: 'at', time: 1 }, at5: { which: 'at', time: 5 } };
 
 /** Sample image (640x360) -> Local motion -> one Extract frame per FRAMES entry, Trim 0.5..1.5 s and 0..1 s. */
-const graph: WorkflowDocument = {
-  format: 'stillmotion.workflow',
-  version: 1,
-  id: 'video-edit-test',
-  name: 'Video edit test',
+const graph: WorkflowDocument = motionGraph('video-edit-test', {
   nodes: [
-    { id: 'image', type: 'image.sample', version: 1, position: { x: 0, y: 0 }, params: { aspect: '16:9', height: 360, seed: 7 } },
-    {
-      id: 'motion',
-      type: 'generate.local',
-      version: 1,
-      position: { x: 400, y: 0 },
-      params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 2, fps: '30', resolution: 'source', handheld: 0, seed: 0 },
-    },
     ...Object.entries(FRAMES).map(([id, params], i) => ({ id, type: 'video.frame', version: 1, position: { x: 800, y: 200 * i }, params: { time: 0, ...params } })),
     { id: 'trim', type: 'video.trim', version: 1, position: { x: 800, y: 800 }, params: { start: 0.5, end: 1.5 } },
     { id: 'head', type: 'video.trim', version: 1, position: { x: 800, y: 1000 }, params: { start: 0, end: 1 } },
   ],
-  edges: [
-    { id: 'e-image', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' },
-    ...['trim', 'head', ...Object.keys(FRAMES)].map((id) => ({ id: `e-${id}`, source: 'motion', sourcePort: 'video', target: id, targetPort: 'video' })),
-  ],
-};
+  edges: ['trim', 'head', ...Object.keys(FRAMES)].map((id) => ({ id: `e-${id}`, source: 'motion', sourcePort: 'video', target: id, targetPort: 'video' })),
+});
 
 let browser: Browser;
 let nodes: Record<string, NodeOutcome>;
