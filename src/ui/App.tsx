@@ -3,6 +3,7 @@ import { useCallback, useSyncExternalStore, useState } from 'react';
 import { GraphCanvas } from './GraphCanvas';
 import { HelpPanel } from './HelpPanel';
 import { Hints } from './Hints';
+import { InlineEdit } from './InlineEdit';
 import { Inspector } from './Inspector';
 import { RunLog } from './RunLog';
 import { useDocument, useRunOverview, useServices, useSession } from './services';
@@ -65,33 +66,11 @@ function Banners() {
 function WorkflowName() {
   const { session, documents } = useServices();
   const name = useDocument((d) => d.name);
-  const [editing, setEditing] = useState(false);
   const rename = (value: string) => {
-    setEditing(false);
-    if (value.trim() === name) return;
     if (session) session.rename(value);
     else documents.change((d) => void (d.name = value.trim() || 'Untitled'));
   };
-  if (!editing) {
-    return (
-      <button type="button" className="workflow-name-button" title="Rename this workflow" onClick={() => setEditing(true)}>
-        {name}
-      </button>
-    );
-  }
-  return (
-    <input
-      className="workflow-name-input"
-      autoFocus
-      defaultValue={name}
-      aria-label="Workflow name"
-      onBlur={(e) => rename(e.target.value)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') rename(e.currentTarget.value);
-        if (e.key === 'Escape') setEditing(false);
-      }}
-    />
-  );
+  return <InlineEdit value={name} label="Workflow name" hint="Rename this workflow" as="button" className="workflow-name-button" inputClassName="workflow-name-input" onCommit={rename} />;
 }
 
 function Toolbar({ onHelp, onWorkflows }: { onHelp: () => void; onWorkflows: () => void }) {

@@ -3,9 +3,10 @@
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import type { NodeRunState } from '../editor/run-store';
+import { InlineEdit } from './InlineEdit';
 import { OutputPreview } from './OutputPreview';
 import { ParamField } from './ParamField';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
@@ -87,31 +88,7 @@ function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'
 /** The node's name; double-click to rename it (an empty name goes back to the type's title). */
 function Title({ nodeId, title }: { nodeId: string; title: string }) {
   const { commands } = useServices();
-  const [editing, setEditing] = useState(false);
-  if (!editing) {
-    return (
-      <span className="node-title" title="Double-click to rename" onDoubleClick={() => setEditing(true)}>
-        {title}
-      </span>
-    );
-  }
-  const finish = (value: string | undefined) => {
-    if (value !== undefined && value !== title) commands.rename(nodeId, value);
-    setEditing(false);
-  };
-  return (
-    <input
-      className="node-title-input nodrag"
-      autoFocus
-      defaultValue={title}
-      aria-label="Node name"
-      onBlur={(e) => finish(e.target.value)}
-      onKeyDown={(e) => {
-        if (e.key === 'Enter') finish(e.currentTarget.value);
-        if (e.key === 'Escape') finish(undefined);
-      }}
-    />
-  );
+  return <InlineEdit value={title} label="Node name" hint="Double-click to rename" as="text" className="node-title" inputClassName="node-title-input nodrag" onCommit={(value) => commands.rename(nodeId, value)} />;
 }
 
 function RunHereButton({ nodeId }: { nodeId: string }) {

@@ -197,6 +197,17 @@ describe('the editor', () => {
     await help.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('renames a node on double-click, and back to its type name when cleared', async () => {
+    await node('join-1').locator('.node-title').dblclick();
+    await page.getByRole('textbox', { name: 'Node name' }).fill('Style prompt');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => node('join-1').locator('.node-title').textContent()).toBe('Style prompt');
+    await node('join-1').locator('.node-title').dblclick();
+    await page.getByRole('textbox', { name: 'Node name' }).fill('');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => node('join-1').locator('.node-title').textContent()).toBe('Join text');
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });

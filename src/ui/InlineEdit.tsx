@@ -1,0 +1,48 @@
+/** Text shown as is until the person asks to edit it: Enter or leaving the field commits, Escape cancels. */
+import { useState } from 'react';
+
+interface Props {
+  value: string;
+  /** Accessible name of the field while editing. */
+  label: string;
+  /** Tooltip on the text, saying how to edit it. */
+  hint: string;
+  /** A button edits on click (toolbar); plain text edits on double-click (inside a draggable node). */
+  as: 'button' | 'text';
+  className: string;
+  inputClassName: string;
+  /** Called with the new text when it differs from `value`. */
+  onCommit: (value: string) => void;
+}
+
+export function InlineEdit({ value, label, hint, as, className, inputClassName, onCommit }: Props) {
+  const [editing, setEditing] = useState(false);
+  const finish = (next: string | undefined) => {
+    setEditing(false);
+    if (next !== undefined && next.trim() !== value) onCommit(next);
+  };
+  if (editing) {
+    return (
+      <input
+        className={inputClassName}
+        autoFocus
+        defaultValue={value}
+        aria-label={label}
+        onBlur={(e) => finish(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') finish(e.currentTarget.value);
+          if (e.key === 'Escape') finish(undefined);
+        }}
+      />
+    );
+  }
+  return as === 'button' ? (
+    <button type="button" className={className} title={hint} onClick={() => setEditing(true)}>
+      {value}
+    </button>
+  ) : (
+    <span className={className} title={hint} onDoubleClick={() => setEditing(true)}>
+      {value}
+    </span>
+  );
+}
