@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { probe, runGraph } from './run-graph';
+import { probe, runAndCancel, runGraph } from './run-graph';
 
 let browser: Browser;
 /** readEmbeddedWorkflow bundled as one ES module, imported in a blank page from a blob: URL. */
@@ -146,30 +146,9 @@ describe('Export', () => {
   });
 
   it('stops re-encoding when the run is cancelled', async () => {
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(inject('baseUrl'));
-      await page.locator('[data-node-id="image"]').waitFor();
-      const outcome = await page.evaluate(async (document) => {
-        const { engine } = (globalThis as any).stillmotion;
-        let cancelledAt = 0;
-        const handle = engine.run(document, {
-          onEvents: (events: any[]) => {
-            if (!cancelledAt && events.some((e) => e.nodeId === 'export' && e.state === 'running' && e.fraction > 0.2)) {
-              cancelledAt = performance.now();
-              handle.cancel();
-            }
-          },
-        });
-        const summary = await handle.done;
-        return { status: summary.status, state: summary.nodes.export.state, stopMs: performance.now() - cancelledAt };
-      }, graph('webm-vp9', { resolution: '720p', duration: 10 }));
-      expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
-      expect(outcome.stopMs).toBeLessThan(1000);
-    } finally {
-      await context.close();
-    }
+    const outcome = await runAndCancel(browser, graph('webm-vp9', { resolution: '720p', duration: 10 }), 'export', 0.2);
+    expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
+    expect(outcome.stopMs).toBeLessThan(1000);
   });
 
   it.each([

@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { probe, runGraph } from './run-graph';
+import { probe, runAndCancel, runGraph } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-local-motion-'));
@@ -97,26 +97,7 @@ describe('Local motion', () => {
   });
 
   it('stops between frames when the run is cancelled', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(inject('baseUrl'));
-    await page.locator('[data-node-id="image"]').waitFor();
-    const outcome = await page.evaluate(async (document) => {
-      const { engine } = (globalThis as any).stillmotion;
-      let cancelledAt = 0;
-      const handle = engine.run(document, {
-        onEvents: (events: any[]) => {
-          const frame = events.find((e) => e.nodeId === 'motion' && e.state === 'running' && e.fraction > 0.1);
-          if (frame && !cancelledAt) {
-            cancelledAt = performance.now();
-            handle.cancel();
-          }
-        },
-      });
-      const summary = await handle.done;
-      return { status: summary.status, state: summary.nodes.motion.state, stopMs: performance.now() - cancelledAt };
-    }, graph({ resolution: '1080p', duration: 20 }));
-    await context.close();
+    const outcome = await runAndCancel(browser, graph({ resolution: '1080p', duration: 20 }), 'motion', 0.1);
     expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
     expect(outcome.stopMs).toBeLessThan(2000);
   });

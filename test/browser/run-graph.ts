@@ -87,3 +87,35 @@ export function probe(file: string): Probe {
   const args = ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height,r_frame_rate,nb_read_frames', '-show_entries', 'format=format_name,duration:format_tags', '-of', 'json', file];
   return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })) as Probe;
 }
+
+/**
+ * Runs `document` in a fresh browser context and cancels as soon as node `nodeId` reports more
+ * than `fraction` done; returns how the run ended and how long it took to stop.
+ */
+export async function runAndCancel(browser: Browser, document: WorkflowDocument, nodeId: string, fraction: number): Promise<{ status: string; state: string; stopMs: number }> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.goto(inject('baseUrl'));
+    await page.locator('[data-node-id="image"]').waitFor();
+    return await page.evaluate(
+      async ({ document, nodeId, fraction }) => {
+        const { engine } = (globalThis as any).stillmotion;
+        let cancelledAt = 0;
+        const handle = engine.run(document, {
+          onEvents: (events: any[]) => {
+            if (!cancelledAt && events.some((e) => e.nodeId === nodeId && e.state === 'running' && e.fraction > fraction)) {
+              cancelledAt = performance.now();
+              handle.cancel();
+            }
+          },
+        });
+        const summary = await handle.done;
+        return { status: summary.status, state: summary.nodes[nodeId].state, stopMs: performance.now() - cancelledAt };
+      },
+      { document, nodeId, fraction },
+    );
+  } finally {
+    await context.close();
+  }
+}

@@ -14,7 +14,6 @@ import {
   SEED_MAX,
   WORKFLOW_FORMAT,
   WORKFLOW_VERSION,
-  type AnyNodeDefinition,
   type LoadResult,
   type ParamSpec,
   type WorkflowDocument,
