@@ -146,10 +146,10 @@ export class WorkflowSession {
     this.#viewDirty = false;
     const document = this.documents.document;
     try {
-      await this.store.save(document);
+      const saved = await this.store.save(document);
       this.#channel.postMessage({ type: 'saved', id: document.id, tab: this.#tab } satisfies SavedMessage);
-      if (this.#state.saveError) this.#set({ saveError: undefined });
-      await this.#refresh();
+      // The one entry that changed moves to the top; the list is not read back on every save.
+      this.#set({ list: [saved, ...this.#state.list.filter((w) => w.id !== saved.id)], saveError: undefined });
     } catch (error) {
       this.#dirty = true;
       this.#set({ saveError: `your latest changes are not saved yet: ${error instanceof Error ? error.message : String(error)}` });
