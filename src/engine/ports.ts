@@ -15,10 +15,6 @@ export const PORT_TYPES: readonly PortType[] = [
   ...SCALAR_KINDS.map((k) => `list<${k}>` as const),
 ];
 
-export function isPortType(value: string): value is PortType {
-  return (PORT_TYPES as readonly string[]).includes(value);
-}
-
 export function isListType(type: PortType): type is `list<${ScalarKind}>` {
   return type.startsWith('list<');
 }
