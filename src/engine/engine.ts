@@ -12,17 +12,19 @@ import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatu
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { migrateParams, NodeError, type AnyNodeDefinition, type AssetResolver } from './node-definition';
-import { resolveParams } from './params';
+import { migrateParams, NodeError, type AnyNodeDefinition } from './node-definition';
+import { constraintIssues, resolveParams } from './params';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
+import { memoryServices, type NodeServices } from './services';
 import { coerce, matchesPortType, valueHash, type PortValue, type ScalarValue } from './values';
 import { formatPath, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from './workflow';
 
 export interface EngineOptions {
   registry: NodeRegistry;
   cache?: CacheStore;
-  assets?: AssetResolver;
+  /** Files, the task journal, keys and settings; any left out are kept in memory. */
+  services?: Partial<NodeServices>;
   limits?: ConcurrencyLimits;
 }
 
@@ -65,12 +67,10 @@ type Outputs = Readonly<Record<string, PortValue>>;
 /** How often a running node may report progress; finer updates are dropped. */
 const PROGRESS_INTERVAL_MS = 50;
 
-const NO_ASSETS: AssetResolver = { get: async () => undefined };
-
 export class Engine {
   readonly registry: NodeRegistry;
   readonly cache: CacheStore;
-  readonly assets: AssetResolver;
+  readonly services: NodeServices;
   readonly limiter: Limiter;
   /** Work in flight by cache key, shared by every run of this engine. */
   readonly inflight = new Map<string, Promise<Outputs>>();
@@ -78,7 +78,7 @@ export class Engine {
   constructor(options: EngineOptions) {
     this.registry = options.registry;
     this.cache = options.cache ?? new MemoryCache();
-    this.assets = options.assets ?? NO_ASSETS;
+    this.services = { ...memoryServices(), ...options.services };
     this.limiter = new Limiter(options.limits ?? DEFAULT_LIMITS);
   }
 
@@ -188,7 +188,8 @@ class Run {
 
     const inputs = this.#gatherInputs(node, definition);
     if ('error' in inputs) return { state: 'failed', cause: 'input', error: inputs.error };
-    const { values: params, issues } = resolveParams(definition.params, migrateParams(definition, node.params, node.version));
+    const { values: params, issues: invalid } = resolveParams(definition.params, migrateParams(definition, node.params, node.version));
+    const issues = invalid.length > 0 || !definition.constrain ? invalid : constraintIssues(definition.params, definition.constrain(params), params);
     if (issues.length > 0) {
       return { state: 'failed', cause: 'own', error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
     }
@@ -200,14 +201,15 @@ class Run {
       return undefined;
     });
     if (hit) return { state: 'cached', outputs: hit.outputs, cacheKey, ms: 0 };
-    if (this.#cachedOnly) return { state: 'cancelled' };
+    // The key of work not yet done is what finds journalled paid work to resume after a reload.
+    if (this.#cachedOnly) return { state: 'cancelled', cacheKey };
     const shared = this.#engine.inflight.get(cacheKey);
     if (shared) {
       const outputs = await shared.catch(() => undefined); // the other run failed or was cancelled: do it here
       if (outputs) return { state: 'cached', outputs, cacheKey, ms: 0 };
     }
     const started = performance.now();
-    const work = this.#execute(node, definition, inputs.values, params);
+    const work = this.#execute(node, definition, inputs.values, params, cacheKey);
     this.#engine.inflight.set(cacheKey, work);
     try {
       const outputs = await work;
@@ -257,18 +259,19 @@ class Run {
     return { values };
   }
 
-  async #execute(node: WorkflowNode, definition: AnyNodeDefinition, inputs: Record<string, PortValue | undefined>, params: Record<string, unknown>): Promise<Outputs> {
+  async #execute(node: WorkflowNode, definition: AnyNodeDefinition, inputs: Record<string, PortValue | undefined>, params: Record<string, unknown>, key: string): Promise<Outputs> {
     const release = await this.#engine.limiter.acquire(definition.resource?.(params), this.#signal);
     try {
       this.#executed.push(node.id);
       this.#update(node.id, { state: 'running', fraction: 0 });
       const outputs = await definition.run({
+        ...this.#engine.services,
         nodeId: node.id,
+        key,
         inputs: inputs as never,
         params: params as never,
         signal: this.#signal,
         progress: this.#progressReporter(node.id),
-        assets: this.#engine.assets,
         workflow: this.#document,
       });
       for (const [port, spec] of Object.entries(definition.outputs)) {

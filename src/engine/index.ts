@@ -10,6 +10,7 @@ export * from './node-definition';
 export * from './params';
 export * from './ports';
 export * from './registry';
+export * from './services';
 export * from './values';
 export * from './workflow';
 export * from './workflow-load';

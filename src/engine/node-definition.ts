@@ -3,8 +3,10 @@
  * The editor renders nodes from these definitions, the loader validates against them, and the
  * engine runs them; adding a node type is adding one file under src/nodes.
  */
-import type { ParamSpecs, ParamValues } from './params';
+import type { AssetStore } from './assets';
+import type { ParamConstraints, ParamSpecs, ParamValues } from './params';
 import type { PortType } from './ports';
+import type { NodeServices } from './services';
 import type { PortValue, ValueOf } from './values';
 import type { WorkflowDocument } from './workflow';
 
@@ -37,6 +39,15 @@ export type InputValues<I extends InputSpecs> = {
 };
 export type OutputValues<O extends OutputSpecs> = { [K in keyof O]: ValueOf<O[K]['type']> };
 
+/** Money a run would spend, with how it was worked out (shown next to the figure). */
+export interface CostEstimate {
+  usd: number;
+  /** E.g. "8 s x $0.40/s at 1080p (fal)". */
+  basis: string;
+  /** Where the figure is an assumption rather than a published price, say so. */
+  assumed?: boolean;
+}
+
 /** Reports how far a node has got: a fraction 0..1 and an optional short message. */
 export type ProgressReporter = (fraction: number, message?: string) => void;
 
@@ -45,14 +56,20 @@ export interface AssetResolver {
   get(hash: string): Promise<Blob | undefined>;
 }
 
-export interface RunContext<I extends InputSpecs, P extends ParamSpecs> {
+export interface RunContext<I extends InputSpecs, P extends ParamSpecs> extends Readonly<NodeServices> {
   readonly nodeId: string;
+  /**
+   * This run's cache key: the identity of the work. Work that outlives a run (a paid generation)
+   * is journalled under it, so the same work asked again after a reload finds it.
+   */
+  readonly key: string;
   readonly inputs: InputValues<I>;
   readonly params: ParamValues<P>;
   /** Aborted when the user cancels: stop work, release resources, and throw. */
   readonly signal: AbortSignal;
   readonly progress: ProgressReporter;
-  readonly assets: AssetResolver;
+  /** Files by content hash; a node may add its results (a downloaded generation) too. */
+  readonly assets: AssetStore;
   /** The document being run, as given to the engine (for nodes that embed it, like Export). */
   readonly workflow: WorkflowDocument;
 }
@@ -83,15 +100,24 @@ export interface NodeDefinition<
    * moving a node does not redo the work.
    */
   readsWorkflow?: (params: ParamValues<P>) => boolean;
+  /**
+   * Which values the current params allow (a model's durations, resolutions, toggles). The
+   * editor offers only these and conforms the rest when one changes; the engine refuses others.
+   */
+  constrain?: (params: ParamValues<P>) => ParamConstraints;
+  /** What running this node costs in money, estimated from its params before anything is sent. */
+  cost?: (params: ParamValues<P>) => CostEstimate | undefined;
   /** `migrations[n]` turns params saved at version n into version n + 1. */
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
 }
 
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost'> {
   resource?: (params: Record<string, unknown>) => string | undefined;
   readsWorkflow?: (params: Record<string, unknown>) => boolean;
+  constrain?: (params: Record<string, unknown>) => ParamConstraints;
+  cost?: (params: Record<string, unknown>) => CostEstimate | undefined;
   run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
 }
 

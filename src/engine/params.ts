@@ -155,3 +155,42 @@ export function missingField(issue: { code?: string; input?: unknown }): string 
 function pathKey(key: PropertyKey): string | number {
   return typeof key === 'symbol' ? String(key) : key;
 }
+
+/**
+ * What the other parameters' current values allow for one parameter: a generate node's model
+ * decides which durations and resolutions exist. `options` narrows a select; `hidden` says the
+ * parameter does not apply (its value is kept, and ignored).
+ */
+export interface ParamConstraint {
+  options?: readonly string[];
+  hidden?: boolean;
+}
+
+export type ParamConstraints = Readonly<Record<string, ParamConstraint | undefined>>;
+
+/** Selects whose value the constraints do not offer, said in the user's terms. */
+export function constraintIssues(specs: ParamSpecs, constraints: ParamConstraints, values: Readonly<Record<string, unknown>>): ParamIssue[] {
+  const issues: ParamIssue[] = [];
+  for (const [name, constraint] of Object.entries(constraints)) {
+    const spec = specs[name];
+    if (!spec || spec.kind !== 'select' || !constraint?.options || constraint.hidden) continue;
+    if (constraint.options.includes(values[name] as string)) continue;
+    const labels = constraint.options.map((v) => spec.options.find((o) => o.value === v)?.label ?? v);
+    issues.push({ path: [name], message: `${spec.label} "${String(values[name])}" is not offered here; choose ${labels.join(', ')}` });
+  }
+  return issues;
+}
+
+/**
+ * Brings selects back within what the constraints offer, after the parameter they depend on
+ * changed: the spec's default where it is offered, else the first option. Others are untouched.
+ */
+export function conformParams(specs: ParamSpecs, constraints: ParamConstraints, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const next = { ...values };
+  for (const issue of constraintIssues(specs, constraints, values)) {
+    const name = issue.path[0] as string;
+    const offered = constraints[name]!.options!;
+    next[name] = offered.includes(specs[name]!.default as string) ? specs[name]!.default : offered[0];
+  }
+  return next;
+}

@@ -5,11 +5,9 @@
  * versions runs every step it missed.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore, type IDBPTransaction, type StoreNames } from 'idb';
-import type { CacheEntry, WorkflowDocument } from '../engine';
+import type { CacheEntry, JournalEntry, JsonValue, WorkflowDocument } from '../engine';
 
 export const DB_NAME = 'stillmotion';
-
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
 export interface WorkflowRecord {
   id: string;
@@ -48,27 +46,11 @@ export interface OutputUse {
 /** An output with its use, as written together. */
 export type OutputRecord = CacheEntry & OutputUse;
 
-export type TaskStatus = 'submitted' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-
-/** A generation submitted to a provider, kept so a reload can resume polling instead of paying twice. */
-export interface TaskRecord {
-  id: string;
-  /** The cache key of the node run that asked for it. */
-  nodeKey: string;
-  provider: string;
-  model: string;
-  /** The provider's id for the task; null until the provider has accepted it. */
-  providerTaskId: string | null;
-  status: TaskStatus;
-  submittedAt: number;
-  updatedAt: number;
-  request: JsonValue;
-  result?: JsonValue;
-}
-
 export interface SecretRecord {
   provider: string;
   apiKey: string;
+  /** Only for providers that sign requests with a second key (Kling's access and secret keys). */
+  secretKey?: string;
   savedAt: number;
 }
 
@@ -77,7 +59,8 @@ export interface StillmotionSchema extends DBSchema {
   assets: { key: string; value: AssetRecord };
   outputs: { key: string; value: CacheEntry };
   outputUse: { key: string; value: OutputUse; indexes: { lastUsedAt: number } };
-  tasks: { key: string; value: TaskRecord };
+  /** The journal of paid generations (see JournalEntry), found again by the node run's key. */
+  tasks: { key: string; value: JournalEntry; indexes: { nodeKey: string } };
   settings: { key: string; value: JsonValue };
   /** Its own store, so nothing that exports or copies the other stores can read a key by accident. */
   secrets: { key: string; value: SecretRecord };
@@ -107,6 +90,10 @@ const UPGRADES: readonly Upgrade[] = [
       await cursor.update(entry);
     }
     (outputs as unknown as IDBPObjectStore).deleteIndex('lastUsedAt');
+  },
+  async (_db, tx) => {
+    // Nothing wrote tasks before version 3, so the store is empty and only gains its index.
+    tx.objectStore('tasks').createIndex('nodeKey', 'nodeKey');
   },
 ];
 

@@ -4,3 +4,5 @@ export * from './database';
 export * from './output-cache';
 export * from './quota';
 export * from './workflow-store';
+export * from './secret-store';
+export * from './task-journal';

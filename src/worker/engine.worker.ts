@@ -5,9 +5,9 @@
  * Events are batched per frame so a run of a thousand nodes does not flood the page.
  */
 import * as Comlink from 'comlink';
-import { Engine, MemoryAssets, MemoryCache, type AssetRef, type AssetStore, type CacheStore, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
+import { Engine, MemoryCache, memoryServices, type AssetRef, type CacheStore, type NodeServices, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
 import { createRegistry } from '../nodes';
-import { IdbAssetStore, IdbOutputCache, openStillmotionDb, STORAGE_FULL_MESSAGE } from '../storage';
+import { IdbAssetStore, IdbOutputCache, IdbSecrets, IdbSettings, IdbTaskJournal, openStillmotionDb, STORAGE_FULL_MESSAGE } from '../storage';
 import { transferablesOf } from './transfer';
 
 const FLUSH_MS = 16;
@@ -28,7 +28,7 @@ interface Pins {
 
 interface Backing {
   cache: CacheStore;
-  assets: AssetStore;
+  services: NodeServices;
   pins?: Pins;
   status: StorageStatus;
 }
@@ -47,10 +47,16 @@ function storageFull({ entries, bytes }: { entries: number; bytes: number }): vo
  * The cache and file stores on IndexedDB, reopening the database when the browser closes the
  * connection under us (Chromium does after a write fails on a full disk).
  */
-async function persistentStores(): Promise<{ cache: CacheStore; assets: AssetStore; pins: Pins }> {
+async function persistentStores(): Promise<{ cache: CacheStore; services: NodeServices; pins: Pins }> {
   const open = async () => {
     const db = await openStillmotionDb(undefined, undefined, () => void (current = open()));
-    return { cache: new IdbOutputCache(db, { budgetBytes: CACHE_BUDGET_BYTES, onStorageFull: storageFull }), assets: new IdbAssetStore(db) };
+    return {
+      cache: new IdbOutputCache(db, { budgetBytes: CACHE_BUDGET_BYTES, onStorageFull: storageFull }),
+      assets: new IdbAssetStore(db),
+      journal: new IdbTaskJournal(db),
+      secrets: new IdbSecrets(db),
+      settings: new IdbSettings(db),
+    };
   };
   let current = open();
   await current;
@@ -58,7 +64,16 @@ async function persistentStores(): Promise<{ cache: CacheStore; assets: AssetSto
   const stores = () => current.catch(() => (current = open()));
   return {
     cache: { get: (key) => stores().then((s) => s.cache.get(key)), put: (entry) => stores().then((s) => s.cache.put(entry)).catch(explainSaveFailure) },
-    assets: { get: (hash) => stores().then((s) => s.assets.get(hash)), put: (blob, name) => stores().then((s) => s.assets.put(blob, name)) },
+    services: {
+      assets: { get: (hash) => stores().then((s) => s.assets.get(hash)), put: (blob, name) => stores().then((s) => s.assets.put(blob, name)) },
+      journal: {
+        forKey: (key) => stores().then((s) => s.journal.forKey(key)),
+        put: (entry) => stores().then((s) => s.journal.put(entry)),
+        list: () => stores().then((s) => s.journal.list()),
+      },
+      secrets: { credentials: (provider) => stores().then((s) => s.secrets.credentials(provider)) },
+      settings: { get: (name) => stores().then((s) => s.settings.get(name)) },
+    },
     pins: {
       pin: (key, pinned) => stores().then((s) => (pinned ? s.cache.pin(key) : s.cache.unpin(key))),
       pinned: (key) => stores().then((s) => s.cache.pinned(key)),
@@ -81,11 +96,11 @@ async function openBacking(): Promise<Backing> {
     return { ...(await persistentStores()), status: { persistent: true } };
   } catch (error) {
     const problem = `results and files are kept for this session only: the browser's storage (IndexedDB) could not be opened (${error instanceof Error ? error.message : String(error)})`;
-    return { cache: new MemoryCache(), assets: new MemoryAssets(), status: { persistent: false, problem } };
+    return { cache: new MemoryCache(), services: memoryServices(), status: { persistent: false, problem } };
   }
 }
 
-const ready = openBacking().then((backing) => ({ ...backing, engine: new Engine({ registry: createRegistry(), cache: backing.cache, assets: backing.assets }) }));
+const ready = openBacking().then((backing) => ({ ...backing, engine: new Engine({ registry: createRegistry(), cache: backing.cache, services: backing.services }) }));
 const runs = new Map<string, AbortController>();
 
 export interface RunOptions {
@@ -146,7 +161,7 @@ const api = {
 
   /** Keeps a file the user picked or dropped; the Blob crosses by reference, not by copy. */
   async putAsset(blob: Blob, name: string): Promise<AssetRef> {
-    return (await ready).assets.put(blob, name);
+    return (await ready).services.assets.put(blob, name);
   },
 
   /** Pins (or unpins) a cached result so eviction never takes it; false when there is none to pin. */

@@ -42,11 +42,12 @@ describe('the stillmotion database', () => {
     second.close();
   });
 
-  it('keys tasks by id', async () => {
+  it('keeps the generation journal by id and finds it by node key', async () => {
     const db = await openStillmotionDb(uniqueName());
     const task = {
       id: 't1',
       nodeKey: 'abc',
+      nodeId: 'n1',
       provider: 'fal',
       model: 'kling',
       providerTaskId: null,
@@ -57,6 +58,7 @@ describe('the stillmotion database', () => {
     };
     await db.put('tasks', task);
     expect(await db.get('tasks', 't1')).toEqual(task);
+    expect(await db.getAllFromIndex('tasks', 'nodeKey', 'abc')).toEqual([task]);
     db.close();
   });
 });

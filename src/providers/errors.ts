@@ -1,0 +1,88 @@
+/**
+ * Provider failures in the user's terms. Each kind decides two things: what the message says
+ * (and where to fix it), and whether asking again is safe and useful.
+ */
+export type ProviderErrorKind =
+  | 'missing-key'
+  | 'auth'
+  | 'invalid'
+  | 'billing'
+  | 'rate-limit'
+  | 'server'
+  | 'timeout'
+  | 'network'
+  | 'malformed'
+  | 'not-found'
+  | 'failed'
+  | 'moderated';
+
+/** Kinds where a later poll may well succeed; a submit is retried only on `rate-limit`. */
+const TRANSIENT: ReadonlySet<ProviderErrorKind> = new Set(['rate-limit', 'server', 'timeout', 'network', 'malformed']);
+
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly details: { status?: number; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+  }
+
+  get transient(): boolean {
+    return TRANSIENT.has(this.kind);
+  }
+}
+
+/** The kind an HTTP status means, before any provider-specific reading of the body. */
+export function kindOfStatus(status: number): ProviderErrorKind {
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 402) return 'billing';
+  if (status === 404 || status === 410) return 'not-found';
+  if (status === 408) return 'timeout';
+  if (status === 429) return 'rate-limit';
+  if (status >= 500) return 'server';
+  return 'invalid';
+}
+
+/**
+ * The readable part of an error body, whichever provider wrote it: fal/FastAPI `detail[]` with
+ * `loc` (named field by field), `detail` strings (Replicate, Luma), Google's and Ark's
+ * `error.message`, Runway's `error`, Kling's `message`.
+ */
+export function errorText(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as Record<string, unknown>;
+  if (Array.isArray(b.detail)) {
+    const parts = b.detail.map((d) => {
+      const item = d as { loc?: unknown[]; msg?: unknown };
+      const field = Array.isArray(item.loc) ? item.loc.filter((p) => p !== 'body').join('.') : '';
+      return field ? `${field}: ${String(item.msg)}` : String(item.msg ?? JSON.stringify(d));
+    });
+    return parts.join('; ');
+  }
+  if (typeof b.detail === 'string') return b.detail;
+  if (typeof b.error === 'object' && b.error !== null) {
+    const e = b.error as Record<string, unknown>;
+    const param = typeof e.param === 'string' ? `${e.param}: ` : '';
+    if (typeof e.message === 'string') return param + e.message;
+  }
+  if (typeof b.error === 'string') return b.error;
+  if (typeof b.message === 'string') return b.message;
+  if (typeof b.title === 'string') return b.title;
+  return undefined;
+}
+
+/** Retry-After as seconds or an HTTP date, or retry-after-ms; undefined when absent or unreadable. */
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) return ms;
+  const value = headers.get('retry-after');
+  if (value === null) return undefined;
+  const seconds = Number(value);
+  if (value.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

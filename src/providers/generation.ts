@@ -1,0 +1,217 @@
+/**
+ * One paid generation, from request to a video in the asset store, written so that money is
+ * never lost or spent twice:
+ * - the journal entry is written before the request leaves, and the provider's task id the
+ *   moment it is known, so a reload or crash resumes polling instead of submitting again;
+ * - a request whose answer never arrived is recovered by our own reference where the provider
+ *   allows, and otherwise reported, never silently re-sent;
+ * - the video is in the asset store before the entry says done, so a result is never lost
+ *   between download and cache;
+ * - cancelling asks the provider to stop where it can.
+ */
+import { NodeError, type JournalEntry, type JsonValue, type NodeServices, type ProgressReporter } from '../engine';
+import { ProviderError } from './errors';
+import { ProviderHttp } from './http';
+import { pollUntilDone, sleep } from './polling';
+import type { GenerationRequest, ProviderCall, SubmittedTask, TaskState } from './protocol';
+import type { ProviderInfo } from './providers';
+import type { ProviderTiming } from './settings';
+
+export interface GenerationJob {
+  provider: ProviderInfo;
+  /** The origin to use: the provider's own, or the user's override from settings. */
+  origin: string;
+  /** Catalog model id, for the journal. */
+  model: string;
+  request: Omit<GenerationRequest, 'clientRef'>;
+  costUsd?: number;
+  timing: ProviderTiming;
+}
+
+export interface GenerationContext extends Pick<NodeServices, 'journal' | 'assets' | 'secrets'> {
+  key: string;
+  nodeId: string;
+  signal: AbortSignal;
+  progress: ProgressReporter;
+}
+
+/** Submits to a provider at most this often after a 429 before giving up. */
+const SUBMIT_ATTEMPTS = 3;
+
+export async function runGeneration(ctx: GenerationContext, job: GenerationJob): Promise<Blob> {
+  const { provider } = job;
+  const credentials = await ctx.secrets.credentials(provider.id);
+  if (!credentials?.apiKey) throw new NodeError(`No ${provider.name} key: add one in Settings > Providers > ${provider.name} (get it at ${provider.keysUrl})`);
+  const http = new ProviderHttp({ name: provider.name, origin: job.origin, authorize: async () => provider.authorize(credentials), timeoutMs: job.timing.requestTimeoutMs });
+  const call: ProviderCall = { http, signal: ctx.signal };
+
+  const earlier = await settledEarlier(ctx, job, call);
+  if (earlier instanceof Blob) return earlier;
+  let entry: JournalEntry;
+  let task: SubmittedTask;
+  if (earlier) ({ entry, task } = earlier);
+  else {
+    const submitted = await submit(ctx, job, call);
+    if (submitted.result) return submitted.result;
+    ({ entry, task } = submitted as { entry: JournalEntry; task: SubmittedTask });
+  }
+
+  try {
+    const final = await pollUntilDone(() => provider.adapter.poll(task, call), {
+      timing: job.timing,
+      signal: ctx.signal,
+      onState: (state) => {
+        report(ctx.progress, state);
+        if (state.state === 'running' && entry.status === 'submitted') void record(ctx, (entry = { ...entry, status: 'running' }));
+      },
+    });
+    if (final.state === 'failed') {
+      const why = final.moderated ? `${provider.name} refused it under its content rules: ${final.reason}` : `${provider.name} could not make the video: ${final.reason}`;
+      await record(ctx, { ...entry, status: 'failed', error: why });
+      throw new NodeError(why);
+    }
+    if (final.state === 'cancelled') {
+      await record(ctx, { ...entry, status: 'cancelled' });
+      throw new NodeError(`${provider.name} cancelled the task`);
+    }
+    ctx.progress(0.92, 'downloading');
+    const blob = 'blob' in final.result ? final.result.blob : await http.download(final.result.url, { signal: ctx.signal, timeoutMs: job.timing.deadlineMs });
+    return await keep(ctx, entry, blob);
+  } catch (error) {
+    if (ctx.signal.aborted) await cancelAtProvider(ctx, job, http, entry, task);
+    else if (error instanceof ProviderError && !error.transient) await record(ctx, { ...entry, status: 'failed', error: error.message });
+    throw asNodeError(error);
+  }
+}
+
+/**
+ * What an earlier run of the same work left: a finished video, a task to go on polling, or
+ * nothing to go on. A request whose answer never arrived is recovered or reported, not re-sent.
+ */
+async function settledEarlier(ctx: GenerationContext, job: GenerationJob, call: ProviderCall): Promise<Blob | { entry: JournalEntry; task: SubmittedTask } | undefined> {
+  for (;;) {
+    const [latest] = await ctx.journal.forKey(ctx.key);
+    if (!latest) return undefined;
+    if (latest.status === 'succeeded' && latest.assetHash) {
+      const blob = await ctx.assets.get(latest.assetHash);
+      if (blob) return blob;
+      return undefined; // the file was removed: a new generation is what the user asked for
+    }
+    if ((latest.status === 'submitted' || latest.status === 'running') && latest.providerTaskId !== null) {
+      ctx.progress(0.05, 'resuming a task submitted earlier');
+      return { entry: latest, task: { id: latest.providerTaskId, ...(latest.data === undefined ? {} : { data: latest.data }) } };
+    }
+    if (latest.status !== 'submitting') return undefined; // failed, cancelled or unconfirmed: running again means a new request
+    // Another tab may be sending it right now: give it the time a request may take.
+    const age = Date.now() - latest.updatedAt;
+    if (age < job.timing.requestTimeoutMs + 2000) {
+      ctx.progress(0.02, 'waiting for a request sent from another tab');
+      await sleep(Math.min(1000, job.timing.requestTimeoutMs + 2000 - age), ctx.signal);
+      continue;
+    }
+    const found = await job.provider.adapter.recover?.(latest.id, call).catch(() => undefined);
+    if (found) {
+      const entry: JournalEntry = { ...latest, status: 'submitted', providerTaskId: found.id, ...(found.data === undefined ? {} : { data: found.data }), updatedAt: Date.now() };
+      await record(ctx, entry);
+      return { entry, task: found };
+    }
+    await record(ctx, { ...latest, status: 'unconfirmed', error: 'the answer to the request never arrived' });
+    throw new NodeError(unconfirmedMessage(job.provider.name, latest));
+  }
+}
+
+async function submit(ctx: GenerationContext, job: GenerationJob, call: ProviderCall): Promise<{ result?: Blob; entry: JournalEntry; task?: SubmittedTask }> {
+  const now = Date.now();
+  let entry: JournalEntry = {
+    id: crypto.randomUUID(),
+    nodeKey: ctx.key,
+    nodeId: ctx.nodeId,
+    provider: job.provider.id,
+    model: job.model,
+    providerTaskId: null,
+    status: 'submitting',
+    submittedAt: now,
+    updatedAt: now,
+    request: describeRequest(job.request),
+    ...(job.costUsd === undefined ? {} : { costUsd: job.costUsd }),
+  };
+  await record(ctx, entry);
+  ctx.progress(0.01, `sending to ${job.provider.name}`);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const answer = await job.provider.adapter.submit({ ...job.request, clientRef: entry.id }, call);
+      if ('done' in answer) return { result: await keep(ctx, entry, answer.done), entry };
+      entry = { ...entry, status: 'submitted', providerTaskId: answer.id, ...(answer.data === undefined ? {} : { data: answer.data }) };
+      await record(ctx, entry);
+      return { entry, task: answer };
+    } catch (error) {
+      if (ctx.signal.aborted) {
+        // Cancelled while the request was out: whether it arrived is unknown, so say so.
+        await record(ctx, { ...entry, status: 'unconfirmed', error: 'cancelled while the request was being sent' });
+        throw error;
+      }
+      if (error instanceof ProviderError && error.kind === 'rate-limit' && attempt < SUBMIT_ATTEMPTS) {
+        ctx.progress(0.01, `${job.provider.name} is busy; trying again`);
+        await sleep(error.details.retryAfterMs ?? job.timing.pollMs * 2 ** attempt, ctx.signal);
+        continue;
+      }
+      // No answer, or one we cannot read: the provider may have accepted (and billed) it.
+      if (error instanceof ProviderError && (error.kind === 'timeout' || error.kind === 'malformed')) {
+        await record(ctx, { ...entry, status: 'unconfirmed', error: error.message });
+        throw new NodeError(`${error.message}. ${unconfirmedMessage(job.provider.name, entry)}`);
+      }
+      await record(ctx, { ...entry, status: 'failed', error: error instanceof Error ? error.message : String(error) });
+      throw asNodeError(error);
+    }
+  }
+}
+
+/** The video goes into the asset store before the journal says done: it cannot be lost between. */
+async function keep(ctx: GenerationContext, entry: JournalEntry, blob: Blob): Promise<Blob> {
+  const kind = videoContainer(new Uint8Array(await blob.slice(0, 16).arrayBuffer()));
+  if (!kind) {
+    await record(ctx, { ...entry, status: 'failed', error: 'the result is not a video file' });
+    throw new NodeError(`the provider's result is not a video file (${blob.size} bytes of ${blob.type || 'unknown type'})`);
+  }
+  const typed = blob.type.startsWith('video/') ? blob : new Blob([blob], { type: kind });
+  const ref = await ctx.assets.put(typed, `${entry.provider}-${entry.model}-${entry.id}.${kind === 'video/webm' ? 'webm' : 'mp4'}`);
+  await record(ctx, { ...entry, status: 'succeeded', assetHash: ref.hash });
+  ctx.progress(1, 'done');
+  return typed;
+}
+
+/** MP4/MOV (an ftyp box) or WebM/Matroska (EBML), by their first bytes. */
+function videoContainer(head: Uint8Array): 'video/mp4' | 'video/webm' | undefined {
+  if (head.length >= 8 && String.fromCharCode(...head.subarray(4, 8)) === 'ftyp') return 'video/mp4';
+  if (head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return 'video/webm';
+  return undefined;
+}
+
+async function cancelAtProvider(ctx: GenerationContext, job: GenerationJob, http: ProviderHttp, entry: JournalEntry, task: SubmittedTask): Promise<void> {
+  // The run's signal is aborted; the cancel request gets its own short one.
+  await job.provider.adapter.cancel?.(task, { http, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+  await record(ctx, { ...entry, status: 'cancelled' });
+}
+
+function report(progress: ProgressReporter, state: TaskState): void {
+  if (state.state === 'queued') progress(0.05, state.position === undefined ? 'queued' : `queued (${state.position} ahead)`);
+  else if (state.state === 'running') progress(0.1 + 0.8 * (state.fraction ?? 0), state.message ?? 'generating');
+}
+
+function record(ctx: GenerationContext, entry: JournalEntry): Promise<void> {
+  return ctx.journal.put({ ...entry, updatedAt: Date.now() });
+}
+
+function unconfirmedMessage(provider: string, entry: JournalEntry): string {
+  return `The request sent to ${provider} at ${new Date(entry.submittedAt).toISOString()} got no answer, so it may or may not have been accepted (and charged). Check your ${provider} dashboard; running this node again sends a new request.`;
+}
+
+/** The request as the journal keeps it: what was asked, never image bytes. */
+function describeRequest(request: GenerationJob['request']): JsonValue {
+  const { image, endImage, fields: _fields, ...rest } = request;
+  return JSON.parse(JSON.stringify({ ...rest, image: `${image.width}x${image.height} ${image.mime}`, ...(endImage ? { endImage: `${endImage.width}x${endImage.height} ${endImage.mime}` } : {}) })) as JsonValue;
+}
+
+function asNodeError(error: unknown): unknown {
+  return error instanceof ProviderError ? new NodeError(error.message) : error;
+}

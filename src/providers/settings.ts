@@ -1,0 +1,33 @@
+/**
+ * The user's provider settings, kept in the settings store (never in a workflow): endpoint
+ * overrides for a proxy or a test server, the cost above which a run asks first, and timing.
+ */
+import { z } from 'zod';
+import { PROVIDER_IDS } from './catalog/schema';
+
+export const PROVIDER_SETTINGS = 'providers';
+
+const timingSchema = z.object({
+  /** First wait between polls; it grows by half each time up to `maxPollMs`, with jitter. */
+  pollMs: z.number().int().min(10).default(2000),
+  maxPollMs: z.number().int().min(10).default(15_000),
+  /** One HTTP request, except a synchronous generation (LTX), which gets `deadlineMs`. */
+  requestTimeoutMs: z.number().int().min(100).default(60_000),
+  /** Give up on a task that has not finished in this long (it keeps its journal entry). */
+  deadlineMs: z.number().int().min(100).default(30 * 60_000),
+});
+export type ProviderTiming = z.infer<typeof timingSchema>;
+
+export const providerSettingsSchema = z.object({
+  endpoints: z.partialRecord(z.enum(PROVIDER_IDS), z.url()).default({}),
+  /** A run estimated above this many dollars asks before it starts. */
+  confirmAboveUsd: z.number().nonnegative().default(2),
+  timing: timingSchema.default(timingSchema.parse({})),
+});
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+
+/** Settings as saved, or the defaults where nothing (or something unreadable) was saved. */
+export function readProviderSettings(saved: unknown): ProviderSettings {
+  const parsed = providerSettingsSchema.safeParse(saved ?? {});
+  return parsed.success ? parsed.data : providerSettingsSchema.parse({});
+}

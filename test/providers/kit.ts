@@ -1,0 +1,165 @@
+/**
+ * The parts every fake provider shares: a Node http server with CORS (the app calls it from
+ * another origin), a small router, key checks, task bookkeeping that counts what was accepted
+ * (so a test can prove nothing was paid for twice), and fault injection by name.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Faults a test can arm for the next matching request(s). */
+export type Fault =
+  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
+  | { type: 'hang' }
+  | { type: 'malformed' };
+
+export type Step = 'submit' | 'poll' | 'result' | 'download' | 'cancel' | 'upload';
+
+export interface FakeTask {
+  id: string;
+  /** Polls answered so far; the task finishes after `pollsToFinish`. */
+  polls: number;
+  input: unknown;
+  outcome: 'succeed' | 'fail' | 'moderate';
+  cancelled: boolean;
+  /** Anything the protocol needs to remember. */
+  extra: Record<string, unknown>;
+}
+
+export interface Request {
+  method: string;
+  url: URL;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  json(): unknown;
+  params: Record<string, string>;
+}
+
+type Handler = (req: Request, res: ServerResponse) => void | Promise<void>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  names: string[];
+  step: Step | undefined;
+  handler: Handler;
+}
+
+export class FakeProvider {
+  readonly routes: Route[] = [];
+  readonly tasks = new Map<string, FakeTask>();
+  readonly faults = new Map<Step, Fault[]>();
+  /** Every request seen, for assertions about headers and bodies. */
+  readonly log: { method: string; path: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  /** Tasks accepted: what the user would be billed for. */
+  accepted = 0;
+  pollsToFinish = 2;
+  /** What the next accepted task will do. */
+  nextOutcome: FakeTask['outcome'] = 'succeed';
+  url = '';
+  #server: Server | undefined;
+  #hanging = new Set<ServerResponse>();
+  #counter = 0;
+
+  constructor(readonly video: Buffer) {}
+
+  route(method: string, path: string, step: Step | undefined, handler: Handler): this {
+    const names: string[] = [];
+    const pattern = new RegExp(`^${path.replace(/:(\w+)\*?/g, (m, name: string) => (names.push(name), m.endsWith('*') ? '(.+)' : '([^/]+)'))}$`);
+    this.routes.push({ method, pattern, names, step, handler });
+    return this;
+  }
+
+  /** Arms `fault` for the next `times` requests of `step`. */
+  fail(step: Step, fault: Fault, times = 1): this {
+    const list = this.faults.get(step) ?? [];
+    for (let i = 0; i < times; i++) list.push(fault);
+    this.faults.set(step, list);
+    return this;
+  }
+
+  newTask(input: unknown, id = `task-${++this.#counter}`): FakeTask {
+    const task: FakeTask = { id, polls: 0, input, outcome: this.nextOutcome, cancelled: false, extra: {} };
+    this.tasks.set(id, task);
+    this.accepted++;
+    return task;
+  }
+
+  /** Advances a task by one poll; true once it is finished. */
+  advance(task: FakeTask): boolean {
+    task.polls++;
+    return task.polls >= this.pollsToFinish;
+  }
+
+  downloadUrl(task: FakeTask): string {
+    return `${this.url}/files/${task.id}.mp4`;
+  }
+
+  async start(): Promise<this> {
+    // Results are served like a CDN: another path, no key needed.
+    this.route('GET', '/files/:name', 'download', (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': this.video.length });
+      res.end(this.video);
+    });
+    this.#server = createServer((req, res) => void this.#handle(req, res));
+    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.#hanging) res.destroy();
+    this.#server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    res.setHeader('Access-Control-Expose-Headers', '*');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '600' });
+      return void res.end();
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://fake');
+    this.log.push({ method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: body.toString('utf8').slice(0, 2000) });
+    for (const route of this.routes) {
+      const match = req.method === route.method ? route.pattern.exec(url.pathname) : null;
+      if (!match) continue;
+      const fault = route.step ? this.faults.get(route.step)?.shift() : undefined;
+      if (fault) return this.#inject(fault, res);
+      const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+      const request: Request = { method: req.method!, url, headers: req.headers, body, params, json: () => JSON.parse(body.toString('utf8')) };
+      try {
+        return await route.handler(request, res);
+      } catch (error) {
+        return json(res, 500, { error: `fake server bug: ${String(error)}` });
+      }
+    }
+    json(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
+  }
+
+  #inject(fault: Fault, res: ServerResponse): void {
+    if (fault.type === 'hang') {
+      this.#hanging.add(res);
+      return;
+    }
+    if (fault.type === 'malformed') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      return void res.end('{"status": "IN_PROG');
+    }
+    json(res, fault.status, fault.body ?? { error: `injected ${fault.status}` }, fault.headers);
+  }
+}
+
+export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+/** The bearer token or other key header value, for providers that check it. */
+export function headerValue(req: Request, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
