@@ -173,7 +173,7 @@ describe('a generation', () => {
   });
 
   it('refuses a result that is not a video', async () => {
-    fal.routes.unshift({ method: 'GET', pattern: /^\/files\/.+$/, names: [], step: undefined, handler: (_req, res) => res.end('<html>error page</html>') });
+    fal.routes.unshift({ method: 'GET', pattern: /^\/files\/.+$/, names: [], step: undefined, handler: (_req, res) => void res.end('<html>error page</html>') });
     expect(await failure(runGeneration(context(), job()))).toMatch(/result is not a video file/);
   });
 
