@@ -13,8 +13,7 @@ import { NodeError, type JournalEntry, type JsonValue, type NodeServices, type P
 import { ProviderError } from './errors';
 import { ProviderHttp } from './http';
 import { pollUntilDone, sleep } from './polling';
-import type { GenerationRequest, ProviderCall, SubmittedTask, TaskState } from './protocol';
-import type { ProviderInfo } from './providers';
+import type { GenerationRequest, ProviderCall, ProviderInfo, SubmittedTask, TaskState } from './protocol';
 import type { ProviderTiming } from './settings';
 
 export interface GenerationJob {

@@ -5,7 +5,7 @@
  * and every failure becomes a ProviderError that says what happened in the user's terms.
  */
 import type { z } from 'zod';
-import { errorText, kindOfStatus, ProviderError, retryAfterMs } from './errors';
+import { errorText, kindOfStatus, ProviderError, retryAfterMs, type ProviderErrorKind } from './errors';
 
 export interface ProviderHttpOptions {
   /** Shown in messages: "fal", "Runway". */
@@ -111,24 +111,31 @@ export class ProviderHttp {
     } catch {
       said = errorText(text.startsWith('<') ? '' : text);
     }
-    const kind = kindOfStatus(response.status);
-    const { name } = this.options;
     const retryAfter = retryAfterMs(response.headers);
-    const details = { status: response.status, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) };
+    return this.error(kindOfStatus(response.status), said, { status: response.status, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
+  }
+
+  /**
+   * The error for a failure of `kind`, worded the same whichever provider it came from: adapters
+   * use it for failures a provider reports inside a 200 answer (MiniMax, PixVerse).
+   */
+  error(kind: ProviderErrorKind, said: string | undefined, details: { status?: number; retryAfterMs?: number } = {}): ProviderError {
+    const { name } = this.options;
+    const code = details.status === undefined ? '' : ` (HTTP ${details.status})`;
     const reason = said ? `: ${said}` : '';
     switch (kind) {
       case 'auth':
-        return new ProviderError(kind, `${name} rejected the API key (HTTP ${response.status})${reason}. Check the key in Settings > Providers > ${name}`, details);
+        return new ProviderError(kind, `${name} rejected the API key${code}${reason}. Check the key in Settings > Providers > ${name}`, details);
       case 'invalid':
-        return new ProviderError(kind, `${name} refused the request (HTTP ${response.status})${reason || ': no reason given'}`, details);
+        return new ProviderError(kind, `${name} refused the request${code}${reason || ': no reason given'}`, details);
       case 'billing':
-        return new ProviderError(kind, `${name} says the account cannot pay for this (HTTP ${response.status})${reason}`, details);
+        return new ProviderError(kind, `${name} says the account cannot pay for this${code}${reason}`, details);
       case 'rate-limit':
-        return new ProviderError(kind, `${name} is limiting requests (HTTP 429)${reason}`, details);
+        return new ProviderError(kind, `${name} is limiting requests${code}${reason}`, details);
       case 'server':
-        return new ProviderError(kind, `${name} had an internal error (HTTP ${response.status})${reason}`, details);
+        return new ProviderError(kind, `${name} had an internal error${code}${reason}`, details);
       default:
-        return new ProviderError(kind, `${name}: HTTP ${response.status}${reason}`, details);
+        return new ProviderError(kind, `${name}${code}${reason || `: ${kind}`}`, details);
     }
   }
 }

@@ -3,8 +3,8 @@
  * knows its provider's wire format and nothing else; money safety (the journal, resume, never
  * submitting twice) lives once, in generation.ts.
  */
-import type { JsonValue } from '../engine';
-import type { AspectRatio, FieldMap, Resolution } from './catalog/schema';
+import type { Credentials, JsonValue } from '../engine';
+import type { AspectRatio, FieldMap, ProviderId, Resolution } from './catalog/schema';
 import type { ProviderHttp } from './http';
 
 /** An image as it is sent: bytes plus what providers ask about it. */
@@ -71,4 +71,23 @@ export interface ProviderAdapter {
   recover?(clientRef: string, call: ProviderCall): Promise<SubmittedTask | undefined>;
   /** Asks the provider to stop, where it has a way to; best effort. */
   cancel?(task: SubmittedTask, call: ProviderCall): Promise<void>;
+}
+
+/**
+ * A provider the app can send work to: its fixed origin (where its key may go, and nowhere
+ * else), how the key is presented, where a user gets one, and its protocol.
+ */
+export interface ProviderInfo {
+  id: ProviderId;
+  name: string;
+  /** The origin its API lives at; keys are sent here and nowhere else. */
+  origin: string;
+  /** Where the user gets a key, shown next to the field. */
+  keysUrl: string;
+  keyLabel: string;
+  /** Providers that sign requests with a key pair (Kling) name the second key. */
+  secretKeyLabel?: string;
+  /** Headers carrying the credentials. */
+  authorize(credentials: Credentials): Promise<Record<string, string>> | Record<string, string>;
+  adapter: ProviderAdapter;
 }

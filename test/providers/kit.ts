@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 /** Faults a test can arm for the next matching request(s). */
 export type Fault =
   | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { type: 'hang' }
+  /** Never answers; with `accept`, the request is carried out first (the answer is what is lost). */
+  | { type: 'hang'; accept?: boolean }
   | { type: 'malformed' };
 
 export type Step = 'submit' | 'poll' | 'result' | 'download' | 'cancel' | 'upload';
@@ -128,7 +129,8 @@ export class FakeProvider {
       const match = req.method === route.method ? route.pattern.exec(url.pathname) : null;
       if (!match) continue;
       const fault = route.step ? this.faults.get(route.step)?.shift() : undefined;
-      if (fault) return this.#inject(fault, res);
+      if (fault && !(fault.type === 'hang' && fault.accept)) return this.#inject(fault, res);
+      if (fault) res = this.#swallow(res);
       const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
       const request: Request = { method: req.method!, url, headers: req.headers, body, params, json: () => JSON.parse(body.toString('utf8')) };
       try {
@@ -138,6 +140,12 @@ export class FakeProvider {
       }
     }
     json(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
+  }
+
+  /** A response whose answer is dropped on the floor, the connection left open. */
+  #swallow(res: ServerResponse): ServerResponse {
+    this.#hanging.add(res);
+    return new Proxy(res, { get: (target, prop) => (prop === 'writeHead' || prop === 'end' || prop === 'setHeader' ? () => target : Reflect.get(target, prop)) });
   }
 
   #inject(fault: Fault, res: ServerResponse): void {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ProviderError } from '../errors';
 import { mappedInput } from '../payload';
-import type { ProviderAdapter, SubmittedTask, TaskState } from '../protocol';
+import type { ProviderAdapter, ProviderInfo, SubmittedTask, TaskState } from '../protocol';
 
 const queued = z.object({ request_id: z.string().min(1), status: z.string() });
 const status = z.object({
@@ -28,7 +28,7 @@ function requestPath(task: SubmittedTask): string {
   return `${app}/requests/${encodeURIComponent(task.id)}`;
 }
 
-export const falAdapter: ProviderAdapter = {
+const adapter: ProviderAdapter = {
   async submit(request, { http, signal }) {
     if (!request.fields) throw new ProviderError('invalid', `the catalog has no input names for fal endpoint ${request.endpoint}`);
     const body = await mappedInput(request, request.fields);
@@ -58,4 +58,14 @@ export const falAdapter: ProviderAdapter = {
   async cancel(task, { http, signal }) {
     await http.send('PUT', `${requestPath(task)}/cancel`, { signal });
   },
+};
+
+export const fal: ProviderInfo = {
+  id: 'fal',
+  name: 'fal',
+  origin: 'https://queue.fal.run',
+  keysUrl: 'https://fal.ai/dashboard/keys',
+  keyLabel: 'API key',
+  authorize: ({ apiKey }) => ({ Authorization: `Key ${apiKey}` }),
+  adapter,
 };

@@ -1,0 +1,209 @@
+/**
+ * The contract every provider adapter keeps, run against its local fake server: it makes a
+ * video with one paid submit, keeps its key to its own origin, resumes rather than pays twice,
+ * and turns each fault the issue lists (401, 422, 429 + Retry-After, 500, a hanging request,
+ * malformed JSON, a failed or moderated task, an expired result, slow progress) into a clear
+ * message. Each provider's test file calls `providerContract` and adds what is its own.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryAssets, MemoryJournal, NodeError, type Credentials } from '../../src/engine';
+import { runGeneration, type GenerationContext, type GenerationJob } from '../../src/providers/generation';
+import type { ProviderInfo } from '../../src/providers/protocol';
+import { providerSettingsSchema } from '../../src/providers/settings';
+import { testVideo } from './fixtures';
+import { FakeProvider, type Fault } from './kit';
+
+export const FAST_TIMING = providerSettingsSchema.shape.timing.parse({ pollMs: 10, maxPollMs: 20, requestTimeoutMs: 400, deadlineMs: 5000 });
+
+export const PNG_IMAGE = { blob: new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], { type: 'image/png' }), mime: 'image/png', width: 1280, height: 720 };
+
+export interface ContractSubject {
+  info: ProviderInfo;
+  credentials: Credentials;
+  /** Credentials the fake server refuses. */
+  wrongCredentials: Credentials;
+  /** A fresh fake server, not yet started, returning `video` as its result. */
+  server(video: Buffer): FakeProvider;
+  request: GenerationJob['request'];
+  /** How this provider refuses a bad `duration` on submit, and what the message must then say. */
+  invalid: { fault: Fault; says: RegExp };
+  /** How it says "too many requests" on submit; a plain 429 with Retry-After: 1 when absent. */
+  rateLimit?: Fault;
+  /** The step that serves the result's bytes; `download` (a URL) unless the provider inlines them. */
+  resultStep?: 'download' | 'result';
+  /** Provider abilities the contract checks when present. */
+  has: { cancel: boolean; moderation: boolean; recover: boolean };
+}
+
+export function providerContract(subject: ContractSubject): void {
+  describe(`${subject.info.name}: the provider contract`, () => {
+    let server: FakeProvider;
+    let journal: MemoryJournal;
+    let assets: MemoryAssets;
+    let messages: string[];
+
+    beforeEach(async () => {
+      server = await subject.server(testVideo()).start();
+      journal = new MemoryJournal();
+      assets = new MemoryAssets();
+      messages = [];
+    });
+    afterEach(() => server.close());
+
+    function context(options: { credentials?: Credentials | null; signal?: AbortSignal; onProgress?: (message: string) => void } = {}): GenerationContext {
+      const credentials = options.credentials === undefined ? subject.credentials : options.credentials;
+      return {
+        key: 'node-key-1',
+        nodeId: 'generate',
+        signal: options.signal ?? new AbortController().signal,
+        progress: (_fraction, message) => {
+          if (!message) return;
+          messages.push(message);
+          options.onProgress?.(message);
+        },
+        journal,
+        assets,
+        secrets: { credentials: async () => credentials ?? undefined },
+      };
+    }
+
+    const job = (): GenerationJob => ({ provider: subject.info, origin: server.url, model: 'test-model', costUsd: 1, timing: FAST_TIMING, request: subject.request });
+    const generate = (ctx = context()) => runGeneration(ctx, job());
+    /** A progress message from polling, as opposed to the one before submitting. */
+    const polling = (m: string) => !m.startsWith('sending to') && !m.startsWith('resuming');
+
+    async function failure(promise: Promise<unknown>): Promise<string> {
+      const error = await promise.then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(NodeError);
+      return (error as Error).message;
+    }
+
+    it('makes a video with one accepted submit, kept in the asset store and journalled', async () => {
+      const blob = await generate();
+      expect(blob.type).toMatch(/^video\//);
+      expect(blob.size).toBe(testVideo().length);
+      expect(server.accepted).toBe(1);
+      const [entry] = await journal.list();
+      expect(entry).toMatchObject({ status: 'succeeded', provider: subject.info.id, nodeKey: 'node-key-1' });
+      expect(await assets.get(entry!.assetHash!)).toBeDefined();
+      expect(JSON.stringify(await journal.list())).not.toContain('base64');
+    });
+
+    it('sends credentials to its own origin only, never to the host a result points at', async () => {
+      const cdn = await new FakeProvider(testVideo()).start();
+      try {
+        server.downloadUrl = (task) => `${cdn.url}/files/${task.id}.mp4`;
+        await generate();
+        const secrets = [subject.credentials.apiKey, subject.credentials.secretKey].filter((s): s is string => !!s);
+        for (const request of cdn.log) for (const secret of secrets) expect(JSON.stringify(request.headers)).not.toContain(secret);
+        if (subject.resultStep !== 'result') expect(cdn.log).toHaveLength(1);
+      } finally {
+        await cdn.close();
+      }
+    });
+
+    it('resumes polling after a crash instead of submitting again', async () => {
+      server.pollsToFinish = 4;
+      const crash = new Error('the tab was closed');
+      await expect(generate(context({ onProgress: (m) => { if (polling(m)) throw crash; } }))).rejects.toBe(crash);
+      expect((await journal.list())[0]!.providerTaskId).not.toBeNull();
+      await generate();
+      expect(server.accepted).toBe(1);
+      expect(messages).toContain('resuming a task submitted earlier');
+    });
+
+    it('reuses a finished generation without asking the provider again', async () => {
+      await generate();
+      const before = server.log.length;
+      await generate();
+      expect(server.log.length).toBe(before);
+    });
+
+    it('asks for a missing key, naming where to add it', async () => {
+      expect(await failure(generate(context({ credentials: null })))).toMatch(new RegExp(`No ${subject.info.name} key: add one in Settings > Providers > ${subject.info.name}`));
+      expect(server.log).toHaveLength(0);
+    });
+
+    it('says plainly when the key is rejected, and is not charged', async () => {
+      expect(await failure(generate(context({ credentials: subject.wrongCredentials })))).toMatch(new RegExp(`${subject.info.name} rejected the API key.*Check the key in Settings > Providers > ${subject.info.name}`));
+      expect((await journal.list())[0]!.status).toBe('failed');
+      expect(server.accepted).toBe(0);
+    });
+
+    it('names what a refused request got wrong', async () => {
+      server.fail('submit', subject.invalid.fault);
+      expect(await failure(generate())).toMatch(subject.invalid.says);
+      expect(server.accepted).toBe(0);
+    });
+
+    it('waits out "too many requests" on submit, then is accepted once', async () => {
+      server.fail('submit', subject.rateLimit ?? { type: 'status', status: 429, body: { error: 'Too many requests' }, headers: { 'Retry-After': '1' } });
+      const started = Date.now();
+      await generate();
+      if (!subject.rateLimit) expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      expect(server.accepted).toBe(1);
+    });
+
+    it('rides out server errors and garbled answers while polling', async () => {
+      server.fail('poll', { type: 'status', status: 500 }, 2).fail('poll', { type: 'malformed' });
+      await generate();
+      expect(server.accepted).toBe(1);
+    });
+
+    it('reports a request that hung as possibly charged, and never re-sends it by itself', async () => {
+      server.fail('submit', { type: 'hang' });
+      expect(await failure(generate())).toMatch(/may or may not have been accepted \(and charged\)/);
+      expect((await journal.list())[0]!.status).toBe('unconfirmed');
+      expect(server.accepted).toBe(0);
+    });
+
+    if (subject.has.recover) {
+      it('finds a task whose answer was lost by its own reference, and pays once', async () => {
+        server.fail('submit', { type: 'hang', accept: true });
+        await expect(generate()).rejects.toThrow(/may or may not have been accepted/);
+        // The user runs it again: the lost task is found, not paid for twice.
+        const journalled = await journal.list();
+        await journal.put({ ...journalled[0]!, status: 'submitting', updatedAt: 0 });
+        await generate();
+        expect(server.accepted).toBe(1);
+      });
+    }
+
+    it('gives the provider reason when the task fails', async () => {
+      server.nextOutcome = 'fail';
+      expect(await failure(generate())).toMatch(new RegExp(`${subject.info.name} could not make the video`));
+      expect((await journal.list())[0]!.status).toBe('failed');
+    });
+
+    if (subject.has.moderation) {
+      it('says when the content rules refused it', async () => {
+        server.nextOutcome = 'moderate';
+        expect(await failure(generate())).toMatch(new RegExp(`${subject.info.name} refused it under its content rules`));
+      });
+    }
+
+    if (subject.resultStep !== 'result') {
+      it('explains an expired result link', async () => {
+        server.fail('download', { type: 'status', status: 404, body: { error: 'gone' } });
+        expect(await failure(generate())).toMatch(/download link no longer works \(HTTP 404\)/);
+      });
+    }
+
+    it('reports slow progress as it goes', async () => {
+      server.pollsToFinish = 8;
+      await generate();
+      expect(messages.filter(polling).length).toBeGreaterThanOrEqual(5);
+    });
+
+    if (subject.has.cancel) {
+      it('asks the provider to stop when the user cancels', async () => {
+        server.pollsToFinish = 50;
+        const controller = new AbortController();
+        const run = generate(context({ signal: controller.signal, onProgress: (m) => polling(m) && controller.abort(new DOMException('cancelled', 'AbortError')) }));
+        await expect(run).rejects.toThrow('cancelled');
+        expect([...server.tasks.values()][0]!.cancelled).toBe(true);
+        expect((await journal.list())[0]!.status).toBe('cancelled');
+      });
+    }
+  });
+}
