@@ -19,11 +19,15 @@ export class Runner {
     });
   }
 
-  /** Shows the results earlier runs left in the cache for the open document, running nothing. */
+  /**
+   * Shows the results earlier runs left in the cache for the open document, and resumes the
+   * paid generations a reload interrupted (already paid for: no confirmation, no new submit).
+   */
   async restore(): Promise<void> {
     this.runs.reset();
     const document = this.documents.document;
-    await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
+    const interrupted = await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
+    if (interrupted.length > 0 && this.documents.document === document) this.run(interrupted);
   }
 
   get active(): boolean {
