@@ -27,7 +27,8 @@ export class Runner {
     this.runs.reset();
     const document = this.documents.document;
     const interrupted = await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
-    if (interrupted.length > 0 && this.documents.document === document) this.run(interrupted);
+    // Still the same workflow (edits since only change keys; a changed node does not resume).
+    if (interrupted.length > 0 && this.documents.document.id === document.id) this.run(interrupted);
   }
 
   get active(): boolean {
