@@ -113,6 +113,11 @@ describe('ComfyUI: its own ways', () => {
     expect(states).toContain('generating');
   });
 
+  it('tells how to start a server that refuses requests from the app', async () => {
+    server.fail('upload', { type: 'status', status: 403, body: '' });
+    await expect(generate()).rejects.toThrow('ComfyUI refused a request from this app (HTTP 403): start ComfyUI with --enable-cors-header');
+  });
+
   it('says which node failed and why', async () => {
     server.nextOutcome = 'fail';
     await expect(generate()).rejects.toThrow('ComfyUI could not make the video: KSamplerAdvanced (node 11) failed: Allocation on device 0 would exceed allowed memory. (out of memory)');
@@ -137,6 +142,28 @@ describe('ComfyUI: its own ways', () => {
     const [t] = server.tasks.values();
     expect(t!.cancelled).toBe(true);
     expect(JSON.parse(sent('/interrupt').body)).toEqual({ prompt_id: t!.id });
+  });
+
+  it('takes a waiting prompt out of the queue when cancelled, leaving the running one alone', async () => {
+    server.pollsToFinish = 50;
+    const first = new AbortController();
+    const running = runGeneration(
+      { key: 'k4', nodeId: 'n', signal: first.signal, progress: () => {}, journal, assets: new MemoryAssets(), secrets: { credentials: async () => undefined } },
+      { provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request },
+    ).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.tasks.size).toBe(1));
+    const second = new AbortController();
+    const waiting = runGeneration(
+      { key: 'k5', nodeId: 'n', signal: second.signal, progress: (_f, m) => m?.startsWith('queued') && second.abort(new DOMException('cancelled', 'AbortError')), journal, assets: new MemoryAssets(), secrets: { credentials: async () => undefined } },
+      { provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request },
+    );
+    await expect(waiting).rejects.toThrow('cancelled');
+    const [head, behind] = server.tasks.values();
+    expect(behind!.extra.deleted).toBe(true);
+    expect(head!.cancelled).toBe(false);
+    expect(server.log.some((r) => r.path === '/interrupt')).toBe(false);
+    first.abort(new DOMException('cancelled', 'AbortError'));
+    await running;
   });
 
   it('adds the sampler steps from the WebSocket where there is one', async () => {

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { NodeError } from '../../engine';
+import { ProviderError } from '../errors';
 import type { AspectRatio, Resolution } from '../catalog/schema';
 import { liveState, stopWatching } from '../comfyui/live';
 import { checkTemplate, fillTemplate, parseTemplate, type ApiWorkflow } from '../comfyui/template';
@@ -124,48 +125,71 @@ async function find(promptId: string, { http, signal }: ProviderCall): Promise<T
   return entry ? outcome(entry) : undefined;
 }
 
+/**
+ * A browser reaches a ComfyUI server only when the server allows other origins: without
+ * `--enable-cors-header` its origin check answers 403 and the browser blocks what is not
+ * refused, so both failures say how to start it. The kind is kept (a network error stays worth
+ * retrying while polling).
+ */
+async function explained<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    if (error.kind === 'auth') throw new ProviderError('invalid', `ComfyUI refused a request from this app (HTTP ${error.details.status}): start ComfyUI with --enable-cors-header (and --listen to reach it from another machine)`, error.details);
+    if (error.kind === 'network') throw new ProviderError('network', `${error.message}; is ComfyUI running, started with --enable-cors-header?`, error.details);
+    throw error;
+  }
+}
+
+async function submit(request: GenerationRequest, call: ProviderCall): Promise<SubmittedTask> {
+  const workflow = workflowFor(request);
+  const image = await upload(request.image, request.clientRef, call);
+  const { width, height } = frameSize(request.resolution, request.aspectRatio, request.image);
+  const prompt = fillTemplate(workflow, {
+    image,
+    prompt: request.prompt,
+    negative_prompt: request.negativePrompt ?? '',
+    seed: request.seed ?? Math.floor(Math.random() * 2 ** 32),
+    frames: 4 * Math.round((request.seconds * FPS) / 4) + 1,
+    width,
+    height,
+    fps: FPS,
+  });
+  const promptId = await promptIdOf(request.clientRef);
+  const answer = await call.http.json('POST', 'prompt', queued, { body: { prompt, client_id: clientIdOf(request.clientRef), prompt_id: promptId }, signal: call.signal });
+  return task(answer.prompt_id, request.clientRef);
+}
+
+async function poll(t: SubmittedTask, call: ProviderCall): Promise<TaskState> {
+  const state = await find(t.id, call);
+  const origin = call.http.options.origin;
+  if (!state) {
+    stopWatching(origin, clientId(t));
+    return { state: 'failed', reason: 'the server no longer has this prompt: it was deleted from the queue, or the server restarted' };
+  }
+  if (state.state !== 'running' && state.state !== 'queued') stopWatching(origin, clientId(t));
+  if (state.state !== 'running') return state;
+  return { state: 'running', ...liveState(origin, clientId(t), t.id, call.signal) };
+}
+
+async function recover(clientRef: string, call: ProviderCall): Promise<SubmittedTask | undefined> {
+  const promptId = await promptIdOf(clientRef);
+  return (await find(promptId, call)) ? task(promptId, clientRef) : undefined;
+}
+
 const adapter: ProviderAdapter = {
-  async submit(request, call) {
-    const workflow = workflowFor(request);
-    const image = await upload(request.image, request.clientRef, call);
-    const { width, height } = frameSize(request.resolution, request.aspectRatio, request.image);
-    const prompt = fillTemplate(workflow, {
-      image,
-      prompt: request.prompt,
-      negative_prompt: request.negativePrompt ?? '',
-      seed: request.seed ?? Math.floor(Math.random() * 2 ** 32),
-      frames: 4 * Math.round((request.seconds * FPS) / 4) + 1,
-      width,
-      height,
-      fps: FPS,
-    });
-    const promptId = await promptIdOf(request.clientRef);
-    const answer = await call.http.json('POST', 'prompt', queued, { body: { prompt, client_id: clientIdOf(request.clientRef), prompt_id: promptId }, signal: call.signal });
-    return task(answer.prompt_id, request.clientRef);
-  },
+  submit: (request, call) => explained(submit(request, call)),
+  poll: (t, call) => explained(poll(t, call)),
+  recover: (clientRef, call) => explained(recover(clientRef, call)),
 
-  async poll(t, call) {
+  async cancel(t, call) {
+    stopWatching(call.http.options.origin, clientId(t));
+    // Interrupt only our own running prompt: an older server ignores prompt_id and stops whatever runs.
     const state = await find(t.id, call);
-    const origin = call.http.options.origin;
-    if (!state) {
-      stopWatching(origin, clientId(t));
-      return { state: 'failed', reason: 'the server no longer has this prompt: it was deleted from the queue, or the server restarted' };
-    }
-    if (state.state !== 'running' && state.state !== 'queued') stopWatching(origin, clientId(t));
-    if (state.state !== 'running') return state;
-    return { state: 'running', ...liveState(origin, clientId(t), t.id, call.signal) };
-  },
-
-  async recover(clientRef, call) {
-    const promptId = await promptIdOf(clientRef);
-    return (await find(promptId, call)) ? task(promptId, clientRef) : undefined;
-  },
-
-  async cancel(t, { http, signal }) {
-    stopWatching(http.options.origin, clientId(t));
-    // Interrupt stops it only if it is the one running; delete takes it out of the waiting line.
-    await http.send('POST', 'interrupt', { body: { prompt_id: t.id }, signal });
-    await http.send('POST', 'queue', { body: { delete: [t.id] }, signal });
+    const { http, signal } = call;
+    if (state?.state === 'running') await http.send('POST', 'interrupt', { body: { prompt_id: t.id }, signal });
+    else if (state?.state === 'queued') await http.send('POST', 'queue', { body: { delete: [t.id] }, signal });
   },
 };
 

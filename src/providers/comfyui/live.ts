@@ -39,7 +39,7 @@ export function liveState(origin: string, clientId: string, promptId: string, si
     watch.socket.addEventListener('message', (event: MessageEvent) => {
       if (typeof event.data === 'string') read(event.data, states); // binary frames are previews
     });
-    // A socket that fails stays in the map, closed, so it is not reopened at every poll.
+    // A socket that fails stays in the map (closed), so it is not reopened at every poll.
     watches.set(url, watch);
     signal.addEventListener('abort', () => stopWatching(origin, clientId), { once: true });
   }

@@ -25,7 +25,9 @@ export function fakeComfyui(video: Buffer): FakeProvider {
   const uploads = new Set<string>();
   let number = 0;
   const finished = (t: FakeTask) => t.cancelled || t.polls >= comfy.pollsToFinish;
-  const live = () => [...comfy.tasks.values()].filter((t) => !t.extra.deleted && !finished(t));
+  /** Prompts not yet done, oldest first: the first one runs (one GPU), the others wait. */
+  const live = () => [...comfy.tasks.values()].filter((t) => !t.extra.deleted && !finished(t)).sort((a, b) => Number(a.extra.number) - Number(b.extra.number));
+  const running = (t: FakeTask) => t === live()[0] && t.polls >= 2;
   const item = (t: FakeTask) => [t.extra.number, t.id, t.input, { client_id: t.extra.clientId }, ['15']];
   const videoName = (t: FakeTask) => `stillmotion_${t.id.slice(0, 8)}_00001_.mp4`;
 
@@ -55,11 +57,12 @@ export function fakeComfyui(video: Buffer): FakeProvider {
     json(res, 200, { prompt_id: id, number: t.extra.number, node_errors: {} });
   });
 
-  // Each look at the queue is a moment passing: every live prompt moves one step.
+  // Each look at the queue is a moment passing: the prompt at its head moves one step.
   comfy.route('GET', '/queue', 'poll', (_req, res) => {
-    for (const t of live()) comfy.advance(t);
+    const [head] = live();
+    if (head) comfy.advance(head);
     const now = live();
-    json(res, 200, { queue_running: now.filter((t) => t.polls >= 2).map(item), queue_pending: now.filter((t) => t.polls < 2).map(item) });
+    json(res, 200, { queue_running: now.filter(running).map(item), queue_pending: now.filter((t) => !running(t)).map(item) });
   });
 
   comfy.route('GET', '/history/:id', 'result', (req, res) => {
@@ -89,14 +92,14 @@ export function fakeComfyui(video: Buffer): FakeProvider {
 
   comfy.route('POST', '/interrupt', 'cancel', (req, res) => {
     const { prompt_id: id } = (req.body.length > 0 ? req.json() : {}) as { prompt_id?: string };
-    for (const t of live()) if (t.polls >= 2 && (id === undefined || t.id === id)) t.cancelled = true;
+    for (const t of live()) if (running(t) && (id === undefined || t.id === id)) t.cancelled = true;
     res.writeHead(200).end();
   });
 
   comfy.route('POST', '/queue', 'cancel', (req, res) => {
     const { delete: ids = [], clear = false } = req.json() as { delete?: string[]; clear?: boolean };
     for (const t of live()) {
-      if (t.polls < 2 && (clear || ids.includes(t.id))) {
+      if (!running(t) && (clear || ids.includes(t.id))) {
         t.extra.deleted = true;
         t.cancelled = true;
       }
