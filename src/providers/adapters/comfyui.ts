@@ -97,19 +97,17 @@ function outcome(entry: HistoryEntry): TaskState {
     const where = error && typeof error.node_type === 'string' ? `${error.node_type} (node ${String(error.node_id)}) failed: ` : '';
     return { state: 'failed', reason: `${where}${typeof error?.exception_message === 'string' ? error.exception_message.trim() : 'the workflow stopped with an error'}` };
   }
-  // Video nodes file their results under different keys: SaveVideo "images", VHS "gifs"...
-  for (const output of Object.values(entry.outputs)) {
-    for (const list of Object.values(output)) {
-      for (const item of Array.isArray(list) ? list : []) {
-        const saved = file.safeParse(item);
-        if (saved.success && /\.(mp4|webm|mov|mkv)$/i.test(saved.data.filename)) {
-          const query = new URLSearchParams({ filename: saved.data.filename, subfolder: saved.data.subfolder, type: saved.data.type });
-          return { state: 'succeeded', result: { url: `view?${query}` } };
-        }
-      }
-    }
-  }
-  return { state: 'failed', reason: 'the workflow finished but saved no video: it needs a node that saves one (SaveVideo, or VHS Video Combine)' };
+  // Video nodes file their results under different keys (SaveVideo "images" with "animated",
+  // VHS "gifs"), so any listed file with a video's extension is a candidate; a saved one beats a preview.
+  const videos = Object.values(entry.outputs)
+    .flatMap((output) => Object.values(output).flatMap((list) => (Array.isArray(list) ? list : [])))
+    .flatMap((item) => {
+      const saved = file.safeParse(item);
+      return saved.success && /\.(mp4|webm|mov|mkv)$/i.test(saved.data.filename) ? [saved.data] : [];
+    });
+  const video = videos.find((v) => v.type === 'output') ?? videos[0];
+  if (!video) return { state: 'failed', reason: 'the workflow finished but saved no video: it needs a node that saves one (SaveVideo, or VHS Video Combine)' };
+  return { state: 'succeeded', result: { url: `view?${new URLSearchParams({ filename: video.filename, subfolder: video.subfolder, type: video.type })}` } };
 }
 
 /** Where the prompt is now: waiting (and behind how many), running, finished, or unknown to the server. */

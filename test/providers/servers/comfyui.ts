@@ -12,8 +12,8 @@ const OUTPUT_NODES = new Set(['SaveVideo', 'VHS_VideoCombine', 'SaveAnimatedWEBP
 
 type Workflow = Record<string, { class_type?: unknown; inputs?: Record<string, unknown> }>;
 
-function promptError(type: string, message: string, nodeErrors: Record<string, unknown> = {}): unknown {
-  return { error: { type, message, details: '', extra_info: {} }, node_errors: nodeErrors };
+function promptError(type: string, message: string, nodeErrors: Record<string, unknown> = {}, details = ''): unknown {
+  return { error: { type, message, details, extra_info: {} }, node_errors: nodeErrors };
 }
 
 function nodeError(classType: string, type: string, message: string, details: string): unknown {
@@ -43,15 +43,14 @@ export function fakeComfyui(video: Buffer): FakeProvider {
 
   comfy.route('POST', '/prompt', 'submit', (req, res) => {
     const body = req.json() as { prompt?: Workflow; client_id?: unknown; prompt_id?: unknown };
-    if (!body.prompt || typeof body.prompt !== 'object') return json(res, 400, promptError('no_prompt', 'No prompt provided'));
-    if (body.prompt_id !== undefined && (typeof body.prompt_id !== 'string' || !UUID.test(body.prompt_id))) {
-      return json(res, 400, promptError('invalid_prompt_id', 'Invalid prompt_id format. prompt_id must be a valid UUID string.'));
+    if (!body.prompt || typeof body.prompt !== 'object') return json(res, 400, promptError('no_prompt', 'No prompt provided', {}, 'No prompt provided'));
+    if (body.prompt_id != null && (typeof body.prompt_id !== 'string' || !UUID.test(body.prompt_id))) {
+      return json(res, 400, promptError('invalid_prompt_id', 'prompt_id must be a valid UUID', {}, 'prompt_id must be a UUID string in canonical lowercase hyphenated form; omit it to let the server generate one'));
     }
     const errors = validate(body.prompt, uploads);
     if (errors === 'no outputs') return json(res, 400, promptError('prompt_no_outputs', 'Prompt has no outputs'));
     if (errors) return json(res, 400, promptError('prompt_outputs_failed_validation', 'Prompt outputs failed validation', errors));
     const id = typeof body.prompt_id === 'string' ? body.prompt_id : crypto.randomUUID();
-    if (comfy.tasks.has(id)) return json(res, 409, { error: 'prompt_id already exists' });
     const t = comfy.newTask(body.prompt, id);
     t.extra = { number: ++number, clientId: body.client_id };
     json(res, 200, { prompt_id: id, number: t.extra.number, node_errors: {} });
