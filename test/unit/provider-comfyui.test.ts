@@ -113,6 +113,23 @@ describe('ComfyUI: its own ways', () => {
     expect(states).toContain('generating');
   });
 
+  it('downloads the saved video, not a preview or a still, whatever key its node files it under', async () => {
+    await server.close();
+    server = await fakeComfyui(testVideo(), (saved) => ({
+      '5': { images: [{ filename: 'start.png', subfolder: '', type: 'input' }] },
+      '16': { gifs: [{ ...saved, filename: 'preview_00001.mp4', type: 'temp', format: 'video/h264-mp4' }] },
+      '17': { gifs: [{ ...saved, format: 'video/h264-mp4' }] },
+    })).start();
+    await generate();
+    expect(server.log.find((r) => r.path.startsWith('/view'))!.path).toMatch(/filename=stillmotion_.*&subfolder=video&type=output$/);
+  });
+
+  it('says so when the workflow saved no video', async () => {
+    await server.close();
+    server = await fakeComfyui(testVideo(), () => ({ '9': { images: [{ filename: 'frame.png', subfolder: '', type: 'output' }] } })).start();
+    await expect(generate()).rejects.toThrow('ComfyUI could not make the video: the workflow finished but saved no video: it needs a node that saves one (SaveVideo, or VHS Video Combine)');
+  });
+
   it('tells how to start a server that refuses requests from the app', async () => {
     server.fail('upload', { type: 'status', status: 403, body: '' });
     await expect(generate()).rejects.toThrow('ComfyUI refused a request from this app (HTTP 403): start ComfyUI with --enable-cors-header');

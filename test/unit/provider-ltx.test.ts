@@ -51,7 +51,7 @@ describe('LTX: its own ways', () => {
     expect(server.log).toHaveLength(1);
     const [sent] = server.log;
     expect(sent).toMatchObject({ method: 'POST', path: '/v1/image-to-video' });
-    expect(sent!.headers).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json', accept: 'video/mp4' });
+    expect(sent!.headers).toMatchObject({ authorization: 'Bearer k', 'content-type': 'application/json' });
     expect(JSON.parse(sent!.body)).toEqual({
       image_uri: expect.stringMatching(/^data:image\/png;base64,/),
       prompt: request.prompt,

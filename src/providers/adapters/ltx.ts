@@ -50,7 +50,7 @@ async function video(response: Response, signal: AbortSignal): Promise<Blob> {
 const adapter: ProviderAdapter = {
   async submit(request, { http, signal }) {
     try {
-      const response = await http.send('POST', 'v1/image-to-video', { body: await body(request), signal, headers: { Accept: 'video/mp4' } });
+      const response = await http.send('POST', 'v1/image-to-video', { body: await body(request), signal });
       return { done: await video(response, signal) };
     } catch (error) {
       // The generation happens inside this request, so its failures arrive as its errors.

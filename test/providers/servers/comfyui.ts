@@ -20,7 +20,8 @@ function nodeError(classType: string, type: string, message: string, details: st
   return { errors: [{ type, message, details, extra_info: {} }], dependent_outputs: [], class_type: classType };
 }
 
-export function fakeComfyui(video: Buffer): FakeProvider {
+/** `outputs`: what a finished prompt lists, by node id; by default SaveVideo's one mp4. */
+export function fakeComfyui(video: Buffer, outputs?: (file: { filename: string; subfolder: string; type: string }) => Record<string, unknown>): FakeProvider {
   const comfy = new FakeProvider(video);
   const uploads = new Set<string>();
   let number = 0;
@@ -75,8 +76,8 @@ export function fakeComfyui(video: Buffer): FakeProvider {
       const error = { prompt_id: t.id, node_id: '11', node_type: 'KSamplerAdvanced', executed: [], exception_message: 'Allocation on device 0 would exceed allowed memory. (out of memory)\n', exception_type: 'torch.OutOfMemoryError', traceback: [], current_inputs: {}, current_outputs: {} };
       entry = { outputs: {}, status: { status_str: 'error', completed: false, messages: [started, ['execution_error', error]] } };
     } else {
-      const outputs = { '15': { images: [{ filename: videoName(t), subfolder: 'video', type: 'output' }], animated: [true] } };
-      entry = { outputs, status: { status_str: 'success', completed: true, messages: [started, ['execution_success', { prompt_id: t.id, timestamp: 2 }]] } };
+      const saved = { filename: videoName(t), subfolder: 'video', type: 'output' };
+      entry = { outputs: outputs?.(saved) ?? { '15': { images: [saved], animated: [true] } }, status: { status_str: 'success', completed: true, messages: [started, ['execution_success', { prompt_id: t.id, timestamp: 2 }]] } };
     }
     json(res, 200, { [t.id]: { prompt: item(t), outputs: {}, meta: {}, ...(entry as object) } });
   });
