@@ -32,7 +32,7 @@ export interface GenerationRequest {
   audio: boolean;
   /** 0..1, for models with motion control. */
   motion?: number;
-  /** A user's own workflow for providers that run one (ComfyUI's API-format JSON). */
+  /** A user's own workflow for providers that run one (ComfyUI's API-format JSON); blank: the shipped one. */
   template?: string;
   /** Our own id for the request, for providers that accept one (idempotency, external ids). */
   clientRef: string;

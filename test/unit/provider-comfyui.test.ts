@@ -84,8 +84,11 @@ describe('ComfyUI: its own ways', () => {
     const own = structuredClone(wan22) as Record<string, { inputs: Record<string, unknown> }>;
     own['11']!.inputs.steps = 8;
     await generate({ template: JSON.stringify(own) });
-    const [accepted] = server.tasks.values();
+    journal = new MemoryJournal(); // a new run, not the finished one again
+    await generate({ template: '  ' }); // blank: the shipped workflow
+    const [accepted, shipped] = server.tasks.values();
     expect((accepted!.input as typeof own)['11']!.inputs.steps).toBe(8);
+    expect((shipped!.input as typeof own)['11']!.inputs.steps).toBe(20);
   });
 
   it('makes prompt ids canonical lowercase UUIDs, the same for the same reference', async () => {

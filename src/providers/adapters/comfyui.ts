@@ -61,7 +61,8 @@ export function frameSize(resolution: Resolution, aspectRatio: AspectRatio, imag
 }
 
 function workflowFor(request: GenerationRequest): ApiWorkflow {
-  if (request.template !== undefined) return parseTemplate(request.template);
+  // A blank template field means "the shipped one", as an untouched node param is blank.
+  if (request.template?.trim()) return parseTemplate(request.template);
   const shipped = TEMPLATES[request.endpoint];
   if (shipped === undefined) throw new NodeError(`no ComfyUI workflow named "${request.endpoint}" ships with the app: paste your own (API format) into the node`);
   return checkTemplate(shipped);
