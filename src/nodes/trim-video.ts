@@ -24,7 +24,7 @@ import {
   type OutputFormat,
 } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
-import { runCancellable } from '../media/video/convert-video';
+import { hasAudioTrack, runCancellable } from '../media/video/convert-video';
 
 /** Float slack when comparing times with the clip's length and keyframe times, in seconds. */
 const SLACK = 1e-3;
@@ -52,9 +52,9 @@ export default defineNode({
       const [start, end] = cutRange(params.start, params.end, (await input.computeDuration()) - first);
       const copy = await startsOnKeyframe(track, first + start);
       progress(0, copy ? 'copying' : 're-encoding');
-      const blob = await trim(input, track, { start: first + start, end: first + end, copy }, signal, (done) => progress(0.99 * done, `${Math.round(done * 100)}%`));
+      const { blob, hasAudio } = await trim(input, track, { start: first + start, end: first + end, copy }, signal, (done) => progress(0.99 * done, `${Math.round(done * 100)}%`));
       progress(1, copy ? 'cut on a keyframe: copied without re-encoding' : 'cut between keyframes: re-encoded');
-      const { width, height, fps, hasAudio } = source;
+      const { width, height, fps } = source;
       return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration: end - start, fps, hasAudio }) };
     } finally {
       input.dispose();
@@ -84,7 +84,7 @@ interface Cut {
   copy: boolean;
 }
 
-async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Blob> {
+async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<{ blob: Blob; hasAudio: boolean }> {
   const format = outputFormat(await input.getFormat());
   const target = new BufferTarget();
   const codec = track.codec && (cut.copy || (await canEncodeVideo(track.codec, { width: track.displayWidth, height: track.displayHeight }))) ? track.codec : undefined;
@@ -106,7 +106,7 @@ async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: Abor
   }
   conversion.onProgress = onProgress;
   await runCancellable(conversion, signal);
-  return new Blob([target.buffer!], { type: format.mimeType });
+  return { blob: new Blob([target.buffer!], { type: format.mimeType }), hasAudio: hasAudioTrack(conversion) };
 }
 
 /** The input's own container; MP4 for those mediabunny cannot write. */

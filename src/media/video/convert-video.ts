@@ -47,6 +47,8 @@ export interface ConvertedVideo {
   blob: Blob;
   /** True when the video packets were copied across without decoding. */
   copied: boolean;
+  /** Whether the file has sound: the source's audio, copied when its codec fits the container, else re-encoded. */
+  hasAudio: boolean;
 }
 
 /** Converts `source` (any container mediabunny reads) to `options.target`. */
@@ -84,7 +86,7 @@ async function convertInput(input: Input, options: ConvertVideoOptions): Promise
   await runCancellable(conversion, options.signal);
   const bytes = new Uint8Array(target.buffer!);
   if (options.target === 'webm-vp9') voidTargetTypeStrings(bytes);
-  return { blob: new Blob([bytes], { type: mime }), copied };
+  return { blob: new Blob([bytes], { type: mime }), copied, hasAudio: hasAudioTrack(conversion) };
 }
 
 function outputFormat(target: ConvertTarget): Mp4OutputFormat | WebMOutputFormat {
@@ -102,6 +104,11 @@ async function assertCanEncode(target: ConvertTarget, width: number, height: num
   if (!(await canEncodeVideo(TARGETS[target].codec, { width, height }))) {
     throw new NodeError(`this browser cannot encode ${TARGETS[target].name} video at ${width}x${height} px; try another format`);
   }
+}
+
+/** Whether a conversion writes an audio track (one the output cannot carry is dropped, not failed). */
+export function hasAudioTrack(conversion: Conversion): boolean {
+  return conversion.utilizedTracks.some((track) => track.isAudioTrack());
 }
 
 /** Runs the conversion, cancelling it when `signal` aborts; rethrows the abort reason then. */
