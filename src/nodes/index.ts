@@ -2,6 +2,8 @@
 import { NodeRegistry } from '../engine';
 import audioInput from './audio-input';
 import audioMux from './audio-mux';
+import concatVideo from './concat-video';
+import conformVideo from './conform-video';
 import exportVideo from './export-video';
 import extractFrame from './extract-frame';
 import imageInput from './image-input';
@@ -12,7 +14,7 @@ import sampleImage from './sample-image';
 import trimVideo from './trim-video';
 import upscale from './upscale';
 
-export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, trimVideo, extractFrame, exportVideo, audioInput, audioMux];
+export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, trimVideo, extractFrame, exportVideo, audioInput, audioMux, concatVideo, conformVideo];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);

@@ -3,28 +3,9 @@
  * mediabunny's Conversion. Packets are copied when the cut starts on a keyframe; otherwise the
  * clip is re-encoded, since a copy would have to start at the keyframe before the cut.
  */
-import {
-  ALL_FORMATS,
-  BlobSource,
-  BufferTarget,
-  canEncodeVideo,
-  Conversion,
-  EncodedPacketSink,
-  Input,
-  MATROSKA,
-  MkvOutputFormat,
-  MovOutputFormat,
-  Mp4OutputFormat,
-  Output,
-  QTFF,
-  WEBM,
-  WebMOutputFormat,
-  type InputFormat,
-  type InputVideoTrack,
-  type OutputFormat,
-} from 'mediabunny';
+import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, EncodedPacketSink, Input, Output, type InputVideoTrack } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
-import { hasAudioTrack, runCancellable } from '../media/video/convert-video';
+import { hasAudioTrack, runCancellable, sameContainer } from '../media/video/convert-video';
 
 /** Float slack when comparing times with the clip's length and keyframe times, in seconds. */
 const SLACK = 1e-3;
@@ -85,7 +66,7 @@ interface Cut {
 }
 
 async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<{ blob: Blob; hasAudio: boolean }> {
-  const format = outputFormat(await input.getFormat());
+  const format = sameContainer(await input.getFormat());
   const target = new BufferTarget();
   const codec = track.codec && (cut.copy || (await canEncodeVideo(track.codec, { width: track.displayWidth, height: track.displayHeight }))) ? track.codec : undefined;
   const conversion = await Conversion.init({
@@ -107,12 +88,4 @@ async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: Abor
   conversion.onProgress = onProgress;
   await runCancellable(conversion, signal);
   return { blob: new Blob([target.buffer!], { type: format.mimeType }), hasAudio: hasAudioTrack(conversion) };
-}
-
-/** The input's own container; MP4 for those mediabunny cannot write. */
-function outputFormat(format: InputFormat): OutputFormat {
-  if (format === WEBM) return new WebMOutputFormat();
-  if (format === MATROSKA) return new MkvOutputFormat();
-  if (format === QTFF) return new MovOutputFormat({ fastStart: 'in-memory' });
-  return new Mp4OutputFormat({ fastStart: 'in-memory' });
 }

@@ -105,6 +105,16 @@ export function probe(file: string): Probe {
   return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })) as Probe;
 }
 
+/** A metric printed by one of ffmpeg's comparison filters ('ssim' All, 'psnr' average) for two images. */
+export function compare(a: string, b: string, metric: 'ssim' | 'psnr'): number {
+  // SSIM in 4:2:0 YUV, the space H.264 stores, so chroma subsampling does not count as a difference.
+  const filter = metric === 'ssim' ? '[0]format=yuv420p[a];[1]format=yuv420p[b];[a][b]ssim' : '[0][1]psnr';
+  const { stderr } = spawnSync('ffmpeg', ['-i', a, '-i', b, '-lavfi', filter, '-f', 'null', '-'], { encoding: 'utf8' });
+  const match = (metric === 'ssim' ? /All:([\d.]+)/ : /average:([\d.]+|inf)/).exec(stderr);
+  if (!match) throw new Error(`ffmpeg printed no ${metric}:\n${stderr}`);
+  return match[1] === 'inf' ? Infinity : Number(match[1]);
+}
+
 export interface AudioProbe {
   codec_name: string;
   sample_rate: string;

@@ -6,7 +6,8 @@
 import { BufferTarget, Conversion, Mp4OutputFormat, Output, WebMOutputFormat, type Input } from 'mediabunny';
 import { NodeError } from '../../engine';
 import { runCancellable } from '../video/convert-video';
-import { renderMix, type Layer } from './mix';
+import { untilBoth } from '../video/encode-video';
+import { renderMix, type Layer, type MixOptions } from './mix';
 import { addOpusTrack } from './opus-track';
 
 export interface SoundtrackOptions {
@@ -40,10 +41,9 @@ export async function muxSoundtrack(input: Input, layers: readonly Layer[], opti
     const reasons = conversion.discardedTracks.filter((d) => d.track.isVideoTrack()).map((d) => d.reason);
     throw new NodeError(`the clip's video cannot be copied into the new file (${reasons.join(', ') || 'no video track'})`);
   }
-  const opus = await addOpusTrack(output);
+  const feedSound = await addSoundtrack(output, layers, options);
   await output.start();
-  const audio = renderMix(layers, { ...options, write: opus.write }).then(() => opus.close());
-  await untilBoth(runCancellable(conversion, options.signal), audio, async () => {
+  await untilBoth(runCancellable(conversion, options.signal), feedSound(), async () => {
     await conversion.cancel();
     await output.cancel();
   });
@@ -51,18 +51,9 @@ export async function muxSoundtrack(input: Input, layers: readonly Layer[], opti
   return new Blob([target.buffer!], { type: webm ? 'video/webm' : 'video/mp4' });
 }
 
-/**
- * Waits for two jobs feeding one output. The first failure stops the other (through `stop`), so
- * neither is left waiting on the muxer, and is the error reported; the other's is its echo.
- */
-export async function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: () => Promise<void>): Promise<void> {
-  let first: { error: unknown } | undefined;
-  const watch = (job: Promise<unknown>) =>
-    job.catch(async (error: unknown) => {
-      if (first) return;
-      first = { error };
-      await stop();
-    });
-  await Promise.all([watch(a), watch(b)]);
-  if (first) throw first.error;
+
+/** Adds an Opus track to `output` (not started yet); the job it returns mixes `layers` into it. */
+export async function addSoundtrack(output: Output, layers: readonly Layer[], options: Omit<MixOptions, 'write'>): Promise<() => Promise<void>> {
+  const opus = await addOpusTrack(output);
+  return () => renderMix(layers, { ...options, write: opus.write }).then(() => opus.close());
 }

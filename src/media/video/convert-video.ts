@@ -10,10 +10,17 @@ import {
   canEncodeVideo,
   Conversion,
   Input,
+  MATROSKA,
+  MkvOutputFormat,
+  MovOutputFormat,
   Mp4OutputFormat,
   Output,
+  QTFF,
   Quality,
+  WEBM,
   WebMOutputFormat,
+  type InputFormat,
+  type OutputFormat,
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
@@ -94,6 +101,14 @@ function outputFormat(target: ConvertTarget): Mp4OutputFormat | WebMOutputFormat
   // `moov` in front so readers that scan only the head (ComfyUI reads 2 MiB) find the tags;
   // `mdta` keys because the default `mdir` form only takes four-letter atom names.
   return new Mp4OutputFormat({ fastStart: 'in-memory', metadataFormat: 'mdta' });
+}
+
+/** The input's own container, for edits that keep it; MP4 for those mediabunny cannot write. */
+export function sameContainer(format: InputFormat): OutputFormat {
+  if (format === WEBM) return new WebMOutputFormat();
+  if (format === MATROSKA) return new MkvOutputFormat();
+  if (format === QTFF) return new MovOutputFormat({ fastStart: 'in-memory' });
+  return new Mp4OutputFormat({ fastStart: 'in-memory' });
 }
 
 function qualityOf({ bitrate, quality }: ConvertVideoOptions): Quality {
