@@ -6,13 +6,14 @@
  * it proves looping, fades and mixing.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowNode } from '../../src/engine';
-import { launch } from './chromium';
+import { runAndWait } from './app';
+import { launch, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
 import { assetRef, meanVolume, probe, probeAudio, runGraph, type NodeOutcome, type TestAsset } from './run-graph';
 
@@ -36,6 +37,9 @@ const FORMATS = {
 const HIGH = tone('high.wav', 'audio/wav', 1000, ['-c:a', 'pcm_s16le', '-ac', '2']);
 const BROKEN: TestAsset = { path: join(dir, 'song.mp3'), name: 'song.mp3', mime: 'audio/mpeg' };
 writeFileSync(BROKEN.path, Buffer.from('ID3 this is no MP3 at all, only words '.repeat(20)));
+/** The M4A cut off halfway: ffmpeg writes its index (moov) last, so the index is lost. */
+const TRUNCATED: TestAsset = { path: join(dir, 'cut-short.m4a'), name: 'cut-short.m4a', mime: 'audio/mp4' };
+writeFileSync(TRUNCATED.path, readFileSync(FORMATS.m4a.path).subarray(0, readFileSync(FORMATS.m4a.path).length / 2));
 
 const audioNode = (id: string, asset: TestAsset, y: number): WorkflowNode => ({ id, type: 'audio.input', version: 1, position: { x: 0, y }, params: { file: assetRef(asset) } });
 const muxNode = (id: string, params: Record<string, unknown>, y: number): WorkflowNode => ({ id, type: 'audio.mux', version: 1, position: { x: 800, y }, params });
@@ -51,6 +55,7 @@ const graph = motionGraph('audio-test', {
     ...Object.entries(FORMATS).map(([id, asset], i) => audioNode(id, asset, 200 + 150 * i)),
     audioNode('high', HIGH, 1200),
     audioNode('broken', BROKEN, 1350),
+    audioNode('truncated', TRUNCATED, 1500),
     muxNode('replace', { mode: 'replace' }, 0),
     muxNode('once', { mode: 'replace', loop: false }, 150),
     muxNode('fades', { mode: 'replace', fadeIn: 0.5, fadeOut: 0.5 }, 300),
@@ -62,6 +67,7 @@ const graph = motionGraph('audio-test', {
     muxNode('fromBroken', { mode: 'replace' }, 1200),
     { id: 'webm', type: 'output.export', version: 1, position: { x: 1200, y: 0 }, params: { format: 'webm-vp9', embedWorkflow: false } },
     { id: 'mp4', type: 'output.export', version: 1, position: { x: 1200, y: 150 }, params: { format: 'mp4-h264', embedWorkflow: false } },
+    muxNode('webmMix', { mode: 'mix', audioGain: -6 }, 1350),
     { id: 'trim', type: 'video.trim', version: 1, position: { x: 1200, y: 300 }, params: { start: 0.5, end: 1.5 } },
     { id: 'head', type: 'video.trim', version: 1, position: { x: 1200, y: 450 }, params: { start: 0, end: 1 } },
   ],
@@ -74,6 +80,8 @@ const graph = motionGraph('audio-test', {
     wire('high', 'mix', 'audio'),
     wire('replace', 'keep'),
     ...['webm', 'mp4', 'trim', 'head'].map((id) => wire('replace', id)),
+    wire('webm', 'webmMix'),
+    wire('flac', 'webmMix', 'audio'),
   ].filter((e) => e.source !== 'fromBroken').concat(wire('broken', 'fromBroken', 'audio')),
 });
 
@@ -82,7 +90,7 @@ let nodes: Record<string, NodeOutcome>;
 
 beforeAll(async () => {
   browser = await launch();
-  nodes = (await runGraph(browser, graph, dir, 'audio', [...Object.values(FORMATS), HIGH, BROKEN])).nodes;
+  nodes = (await runGraph(browser, graph, dir, 'audio', [...Object.values(FORMATS), HIGH, BROKEN, TRUNCATED])).nodes;
 });
 
 afterAll(async () => {
@@ -108,6 +116,8 @@ describe('Audio input', () => {
     console.log(`broken: ${nodes.broken!.error}`);
     expect(nodes.broken!.error).toMatch(/^"song\.mp3" \(audio\/mpeg, 760 bytes\) is not a readable WAV, MP3, OGG \(Opus or Vorbis\), FLAC or M4A \(AAC\) audio file: /);
     expect(nodes.fromBroken!.state).not.toBe('done');
+    expect(nodes.truncated).toMatchObject({ state: 'failed', error: expect.stringMatching(/^"cut-short\.m4a" \(audio\/mp4, \d+ bytes\) is not a readable .* audio file: /) });
+    console.log(`truncated: ${nodes.truncated!.error}`);
     expect(nodes.replace!.state).toBe('done');
   });
 });
@@ -169,6 +179,15 @@ describe('Audio mux', () => {
     expect(middle - end).toBeGreaterThan(15);
   });
 
+  it('keeps a WebM clip in WebM: VP9 copied, sound mixed to Opus', () => {
+    expect(nodes.webmMix).toMatchObject({ state: 'done', meta: { mime: 'video/webm', hasAudio: true } });
+    const facts = probe(nodes.webmMix!.file!);
+    expect(facts.format.format_name).toBe('matroska,webm');
+    expect(facts.streams[0]).toMatchObject({ codec_name: 'vp9', nb_read_frames: '60' });
+    expect(probeAudio(nodes.webmMix!.file!)).toMatchObject({ codec_name: 'opus' });
+    expect(videoPacketsMd5(nodes.webmMix!.file!)).toBe(videoPacketsMd5(nodes.webm!.file!));
+  });
+
   it('says what is missing: no sound to keep, no sound to mix', () => {
     expect(nodes.keepSilent).toMatchObject({ state: 'failed', error: expect.stringMatching(/no sound of its own to keep/) });
     expect(nodes.noSound).toMatchObject({ state: 'failed', error: expect.stringMatching(/Mix needs a sound: connect an Audio input/) });
@@ -197,5 +216,37 @@ describe('Sound through Export and Trim', () => {
     expect(audio).toMatchObject({ codec_name: 'opus' });
     expect(Math.abs(Number(audio!.duration) - 1)).toBeLessThanOrEqual(0.05);
     expect(meanVolume(nodes[id]!.file!, 0.2, 0.8)).toBeGreaterThan(-25);
+  });
+});
+
+describe('In the editor', () => {
+  it('picks a sound file in an Audio input, runs it, and shows its waveform and player', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    const errors = watchErrors(page);
+    try {
+      await page.goto(inject('baseUrl'));
+      await page.locator('[data-node-id="image"]').waitFor();
+      await page.evaluate(() => {
+        const { commands, documents } = (globalThis as any).stillmotion;
+        commands.remove(documents.document.nodes.map((n: { id: string }) => n.id));
+      });
+      await page.locator('.react-flow__pane').click({ position: { x: 20, y: 20 } });
+      await page.locator('.react-flow__pane').dblclick({ position: { x: 20, y: 20 } });
+      await page.keyboard.type('audio input');
+      await page.keyboard.press('Enter');
+      const node = page.locator('.react-flow__node.selected');
+      await expect.poll(() => node.count()).toBe(1);
+      await node.locator('input[type="file"]').setInputFiles(FORMATS.mp3.path);
+      await expect.poll(() => node.locator('.asset-name').textContent()).toMatch(/^tone\.mp3/);
+      await runAndWait(page, () => node.getByRole('button', { name: 'Run this node' }).click());
+      expect(await node.locator('.node').getAttribute('data-state')).toBe('done');
+      await node.locator('.audio-preview audio').waitFor();
+      // The waveform has been drawn: some column of the canvas is painted.
+      await expect.poll(() => node.locator('.audio-preview canvas').evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v) => v > 0))).toBe(true);
+      await screenshot(page, 'audio-input');
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowNode } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { assetRef, compare, meanVolume, probe, probeAudio, runGraph, type NodeOutcome, type TestAsset } from './run-graph';
+import { assetRef, compare, meanVolume, probe, probeAudio, runAndCancel, runGraph, type NodeOutcome, type TestAsset } from './run-graph';
 
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-concat-'));
 
@@ -153,5 +153,29 @@ describe('Conform', () => {
     const db = compare(frameAt(file(id), 1, `${id}-1`), frameAt(file('a'), 1, `a-1-${id}`, filter), 'psnr');
     console.log(`PSNR ${id} vs ffmpeg ${filter}: ${db} dB`);
     expect(db).toBeGreaterThanOrEqual(28);
+  });
+});
+
+describe('Concat at 720p', () => {
+  /** Local motion at 720p for `duration` s, twice into one Concat (`cat`). */
+  const twice = (duration: number, crossfade: number) =>
+    motionGraph('concat-720p', {
+      motion: { resolution: '720p', duration },
+      nodes: [{ id: 'cat', type: 'video.concat', version: 1, position: at(800, 0), params: { crossfade } }],
+      edges: [wire('motion', 'cat', 'clips'), { ...wire('motion', 'cat', 'clips'), id: 'again' }],
+    });
+
+  it('reports its speed: two 3 s clips crossfaded, decoded and re-encoded frame by frame', async () => {
+    const { nodes: run } = await runGraph(browser, twice(3, 0.5), dir, '720p');
+    expect(run.cat).toMatchObject({ state: 'done', meta: { width: 1280, height: 720, duration: 5.5 } });
+    expect(probe(run.cat!.file!).streams[0]).toMatchObject({ nb_read_frames: '165' });
+    console.log(`Concat 720p: 165 frames (two clips decoded, crossfaded, encoded) in ${(run.cat!.ms! / 1000).toFixed(2)} s (${((165 * 1000) / run.cat!.ms!).toFixed(1)} fps)`);
+  });
+
+  it('stops when the run is cancelled', async () => {
+    const outcome = await runAndCancel(browser, twice(6, 0), 'cat', 0.2);
+    console.log(`Concat cancelled: stopped ${outcome.stopMs.toFixed(0)} ms after the cancel`);
+    expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
+    expect(outcome.stopMs).toBeLessThan(1000);
   });
 });
