@@ -5,7 +5,7 @@
  */
 import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, EncodedPacketSink, Input, Output, type InputVideoTrack } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
-import { hasAudioTrack, runCancellable, sameContainer } from '../media/video/convert-video';
+import { hasAudioTrack, runCancellable, sameContainer, soundFor } from '../media/video/convert-video';
 
 /** Float slack when comparing times with the clip's length and keyframe times, in seconds. */
 const SLACK = 1e-3;
@@ -73,6 +73,7 @@ async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: Abor
     input,
     output: new Output({ format, target }),
     video: codec ? { codec } : {},
+    audio: soundFor(format),
     trim: { start: cut.start, end: cut.end },
     // mediabunny makes the same choice for a trim into the same container; deciding it here
     // lets the node say which one happened.

@@ -4,7 +4,7 @@
  */
 import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, Input, Output } from 'mediabunny';
 import { NodeError } from '../../engine';
-import { hasAudioTrack, runCancellable, sameContainer } from './convert-video';
+import { hasAudioTrack, runCancellable, sameContainer, soundFor } from './convert-video';
 
 /** How a picture of another aspect goes into the frame. */
 export const FITS = {
@@ -45,6 +45,7 @@ export async function conformVideo(source: Blob, options: ConformOptions): Promi
       output: new Output({ format, target }),
       tracks: 'primary',
       video: { width, height, fit: FITS[options.fit].mode, frameRate: fps, codec, forceTranscode: true },
+      audio: soundFor(format),
       showWarnings: false,
     });
     if (!conversion.isValid) {

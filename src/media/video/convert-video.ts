@@ -19,6 +19,8 @@ import {
   Quality,
   WEBM,
   WebMOutputFormat,
+  type ConversionAudioOptions,
+  type InputAudioTrack,
   type InputFormat,
   type OutputFormat,
   type VideoCodec,
@@ -82,6 +84,7 @@ async function convertInput(input: Input, options: ConvertVideoOptions): Promise
     input,
     output,
     video: copied ? { codec } : { codec, quality: qualityOf(options) },
+    audio: soundFor(output.format),
     tags: { raw: { ...options.tags } },
     showWarnings: false,
   });
@@ -119,6 +122,14 @@ async function assertCanEncode(target: ConvertTarget, width: number, height: num
   if (!(await canEncodeVideo(TARGETS[target].codec, { width, height }))) {
     throw new NodeError(`this browser cannot encode ${TARGETS[target].name} video at ${width}x${height} px; try another format`);
   }
+}
+
+/**
+ * Sound is copied when the container takes its codec, otherwise re-encoded to Opus: MP4 and WebM
+ * both carry it, and Chromium cannot encode AAC.
+ */
+export function soundFor(format: OutputFormat): (track: InputAudioTrack) => ConversionAudioOptions {
+  return (track) => (track.codec && format.getSupportedAudioCodecs().includes(track.codec) ? {} : { codec: 'opus' });
 }
 
 /** Whether a conversion writes an audio track (one the output cannot carry is dropped, not failed). */
