@@ -73,13 +73,14 @@ export default defineNode({
       const duration = video.duration;
       if (mode !== 'replace') {
         const track = await input.getPrimaryAudioTrack();
-        if (track) layers.push(layer(reader(track), 0, duration, dbToGain(params.clipGain)));
+        if (track) layers.push({ source: reader(track), start: 0, end: duration, gain: dbToGain(params.clipGain) });
       }
       if (audio && mode !== 'keep') {
         const sound = await openAudioTrack(audio.blob);
         if (!sound) throw new NodeError('the added sound has no audio track');
         opened.push(sound);
-        if (params.offset < duration) layers.push(layer(reader(sound.track, { from: params.skip, loop: params.loop }), params.offset, duration, dbToGain(params.audioGain)));
+        const source = reader(sound.track, { from: params.skip, loop: params.loop });
+        if (params.offset < duration) layers.push({ source, start: params.offset, end: duration, gain: dbToGain(params.audioGain) });
       }
       progress(0, 'mixing');
       const blob = await muxSoundtrack(input, layers, {
@@ -100,7 +101,3 @@ export default defineNode({
     }
   },
 });
-
-function layer(source: PcmReader, start: number, end: number, gain: number): Layer {
-  return { source, start, end, gain };
-}
