@@ -11,6 +11,7 @@ import type { Layer } from '../media/audio/mix';
 import { muxSoundtrack } from '../media/audio/mux-soundtrack';
 import { openAudioTrack, type OpenedAudio } from '../media/audio/open-audio';
 import { PcmReader } from '../media/audio/pcm-reader';
+import { explainMediaError } from '../media/video/media-error';
 
 const gainParam = (label: string, description: string) => param.number({ label, default: 0, min: -60, max: 12, step: 0.5, unit: 'dB', description });
 const secondsParam = (label: string, max: number, description: string) => param.number({ label, default: 0, min: 0, max, step: 0.1, unit: 's', description });
@@ -90,6 +91,8 @@ export default defineNode({
         fadeOut: params.fadeOut,
         signal,
         onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`),
+      }).catch((error: unknown) => {
+        throw explainMediaError(error, 'Mixing the sound');
       });
       progress(1, 'picture copied, sound encoded to Opus');
       const { width, height, fps } = video;

@@ -2,6 +2,7 @@
 import { createMedia, defineNode, NodeError, param } from '../engine';
 import { concatClips } from '../media/video/concat';
 import { FITS, type Fit } from '../media/video/conform';
+import { explainMediaError } from '../media/video/media-error';
 
 export default defineNode({
   type: 'video.concat',
@@ -35,6 +36,8 @@ export default defineNode({
       container: first.mime === 'video/webm' ? 'webm' : 'mp4',
       signal,
       onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`),
+    }).catch((error: unknown) => {
+      throw explainMediaError(error, 'Joining the clips');
     });
     progress(1, `${clips.length} clips, ${duration.toFixed(2)} s${hasAudio ? ', with sound' : ''}`);
     return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio }) };

@@ -1,6 +1,7 @@
 /** Conform: a clip at the size and frame rate another part of the edit needs. */
 import { createMedia, defineNode, param } from '../engine';
 import { conformVideo, FITS, type Fit } from '../media/video/conform';
+import { explainMediaError } from '../media/video/media-error';
 
 const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
 
@@ -24,7 +25,9 @@ export default defineNode({
     const [width, height] = frameSize(source.width, source.height, params.width, params.height);
     const fps = params.fps || source.fps;
     progress(0, `${width}x${height}, ${fps} fps`);
-    const { blob, hasAudio } = await conformVideo(source.blob, { width, height, fps, fit: params.fit, signal, onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`) });
+    const { blob, hasAudio } = await conformVideo(source.blob, { width, height, fps, fit: params.fit, signal, onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`) }).catch((error: unknown) => {
+      throw explainMediaError(error, 'Conforming the clip');
+    });
     progress(1, `${width}x${height}, ${fps} fps`);
     return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration: source.duration, fps, hasAudio }) };
   },
