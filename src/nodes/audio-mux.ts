@@ -1,6 +1,6 @@
 /**
  * Audio mux: gives a clip its soundtrack. The clip's own sound is kept, replaced by another
- * sound, or mixed with it; the added sound can start later, skip its beginning and loop to the
+ * sound, or mixed with it; the added sound can start later, be cut to a part and loop to the
  * clip's end; the result fades in and out. The picture is copied, never re-encoded; the sound is
  * encoded to Opus.
  */
@@ -22,7 +22,7 @@ export default defineNode({
   title: 'Audio mux',
   category: 'Audio',
   description:
-    "Puts sound on a clip: keep the clip's own sound, replace it with the Audio input, or mix both with gains. The added sound can start later, skip its beginning and loop to the clip's end; the result can fade in and out. The picture is copied without re-encoding; the sound is encoded to Opus.",
+    "Puts sound on a clip: keep the clip's own sound, replace it with the Audio input, or mix both with gains. The added sound can start later, be cut to a part (Skip, Length) and loop to the clip's end; the result can fade in and out. The picture is copied without re-encoding; the sound is encoded to Opus.",
   inputs: {
     video: { type: 'video', label: 'Video' },
     audio: { type: 'audio', label: 'Audio', optional: true, description: 'The sound to add; needed for Replace and Mix.' },
@@ -42,6 +42,7 @@ export default defineNode({
     audioGain: gainParam('Audio gain', 'Level of the added sound (Replace, Mix); -60 dB mutes it.'),
     offset: secondsParam('Offset', 600, 'When the added sound starts, in seconds from the start of the clip.'),
     skip: secondsParam('Skip', 3600, 'Seconds cut from the start of the added sound.'),
+    length: secondsParam('Length', 3600, 'Seconds of the added sound used after Skip; 0 uses it to its end.'),
     loop: param.boolean({ label: 'Loop', default: true, description: "Repeats the added sound until the clip's end." }),
     fadeIn: secondsParam('Fade in', 30, 'Seconds over which the sound rises from silence at the start.'),
     fadeOut: secondsParam('Fade out', 30, 'Seconds over which the sound falls to silence at the end.'),
@@ -80,7 +81,7 @@ export default defineNode({
         const sound = await openAudioTrack(audio.blob);
         if (!sound) throw new NodeError('the added sound has no audio track');
         opened.push(sound);
-        const source = reader(sound.track, { from: params.skip, loop: params.loop });
+        const source = reader(sound.track, { from: params.skip, loop: params.loop, ...(params.length > 0 ? { to: params.skip + params.length } : {}) });
         if (params.offset < duration) layers.push({ source, start: params.offset, end: duration, gain: dbToGain(params.audioGain) });
       }
       progress(0, 'mixing');

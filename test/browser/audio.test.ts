@@ -35,6 +35,9 @@ const FORMATS = {
   m4a: tone('tone.m4a', 'audio/mp4', 440, ['-c:a', 'aac', '-b:a', '128k']),
 };
 const HIGH = tone('high.wav', 'audio/wav', 1000, ['-c:a', 'pcm_s16le', '-ac', '2']);
+/** 1.5 s: 440 Hz, then 1 kHz from 0.5 to 1.0 s, then 440 Hz again. */
+const SANDWICH: TestAsset = { path: join(dir, 'sandwich.wav'), name: 'sandwich.wav', mime: 'audio/wav' };
+execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', "aevalsrc='0.5*sin(2*PI*if(between(t,0.5,1),1000,440)*t)':s=44100:d=1.5", '-c:a', 'pcm_s16le', SANDWICH.path]);
 const BROKEN: TestAsset = { path: join(dir, 'song.mp3'), name: 'song.mp3', mime: 'audio/mpeg' };
 writeFileSync(BROKEN.path, Buffer.from('ID3 this is no MP3 at all, only words '.repeat(20)));
 /** The M4A cut off halfway: ffmpeg writes its index (moov) last, so the index is lost. */
@@ -55,11 +58,13 @@ const graph = motionGraph('audio-test', {
     ...Object.entries(FORMATS).map(([id, asset], i) => audioNode(id, asset, 200 + 150 * i)),
     audioNode('high', HIGH, 1200),
     audioNode('broken', BROKEN, 1350),
+    audioNode('sandwich', SANDWICH, 1650),
     audioNode('truncated', TRUNCATED, 1500),
     muxNode('replace', { mode: 'replace' }, 0),
     muxNode('once', { mode: 'replace', loop: false }, 150),
     muxNode('fades', { mode: 'replace', fadeIn: 0.5, fadeOut: 0.5 }, 300),
     muxNode('late', { mode: 'replace', offset: 1, loop: false }, 450),
+    muxNode('part', { mode: 'replace', skip: 0.5, length: 0.5 }, 500),
     muxNode('mix', { mode: 'mix', clipGain: -12 }, 600),
     muxNode('keep', { mode: 'keep', fadeOut: 1 }, 750),
     muxNode('keepSilent', { mode: 'keep' }, 900),
@@ -72,8 +77,9 @@ const graph = motionGraph('audio-test', {
     { id: 'head', type: 'video.trim', version: 1, position: { x: 1200, y: 450 }, params: { start: 0, end: 1 } },
   ],
   edges: [
-    ...['replace', 'once', 'fades', 'late', 'keepSilent', 'noSound', 'fromBroken'].map((id) => wire('motion', id)),
+    ...['replace', 'once', 'fades', 'late', 'part', 'keepSilent', 'noSound', 'fromBroken'].map((id) => wire('motion', id)),
     ...['replace', 'once', 'fades', 'late'].map((id) => wire('wav', id, 'audio')),
+    wire('sandwich', 'part', 'audio', 'audio'),
     wire('fromBroken', 'fromBroken', 'audio', 'audio'),
     // Mix and Keep start from the clip that Replace gave a 440 Hz tone.
     wire('replace', 'mix'),
@@ -90,7 +96,7 @@ let nodes: Record<string, NodeOutcome>;
 
 beforeAll(async () => {
   browser = await launch();
-  nodes = (await runGraph(browser, graph, dir, 'audio', [...Object.values(FORMATS), HIGH, BROKEN, TRUNCATED])).nodes;
+  nodes = (await runGraph(browser, graph, dir, 'audio', [...Object.values(FORMATS), HIGH, BROKEN, TRUNCATED, SANDWICH])).nodes;
 });
 
 afterAll(async () => {
@@ -149,6 +155,15 @@ describe('Audio mux', () => {
     console.log(`offset 1 s: ${before} dB before, ${after} dB after`);
     expect(before).toBeLessThan(-60);
     expect(after).toBeGreaterThan(-25);
+  });
+
+  it('loops only the part of the sound that Skip and Length keep', () => {
+    // The part kept is the 1 kHz middle of a 440 Hz / 1 kHz / 440 Hz sound, looped over 2 s.
+    const file = nodes.part!.file!;
+    const high = [0.1, 0.6, 1.1, 1.6].map((t) => meanVolume(file, t, t + 0.3, 'bandpass=f=1000:w=100'));
+    const low = meanVolume(file, 0.1, 1.9, 'bandpass=f=440:w=100');
+    console.log(`Skip 0.5 s, Length 0.5 s, looped: 1 kHz ${high.join(', ')} dB in 0.3 s windows; 440 Hz ${low} dB`);
+    for (const level of high) expect(level).toBeGreaterThan(low + 20);
   });
 
   it('fades in from silence and out to silence', () => {
