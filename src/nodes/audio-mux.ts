@@ -33,9 +33,9 @@ export default defineNode({
       label: 'Mode',
       default: 'replace',
       options: [
-        { value: 'replace', label: "Replace the clip's sound" },
-        { value: 'mix', label: 'Mix with the clip' },
-        { value: 'keep', label: "Keep the clip's sound" },
+        { value: 'replace', label: 'Replace' },
+        { value: 'mix', label: 'Mix' },
+        { value: 'keep', label: 'Keep clip sound' },
       ],
     }),
     clipGain: gainParam('Clip gain', "Level of the clip's own sound (Mix, Keep); -60 dB mutes it."),
