@@ -35,6 +35,7 @@ const conform = (id: string, params: Record<string, unknown>, y: number) => ({ n
 const parts = [
   concat('cut', ['a', 'b'], {}, 0),
   concat('xfade', ['a', 'c'], { crossfade: 0.5 }, 200),
+  concat('webmCat', ['webmA', 'b'], {}, 300),
   concat('single', ['a'], {}, 400),
   concat('tooLong', ['a', 'b'], { crossfade: 0.8 }, 600),
   conform('big', { width: 640, height: 360, fps: 24 }, 800),
@@ -50,6 +51,7 @@ const graph = motionGraph('concat-test', {
     { id: 'high', type: 'audio.input', version: 1, position: at(0, 1000), params: { file: assetRef(HIGH) } },
     { id: 'a', type: 'audio.mux', version: 1, position: at(800, 0), params: { mode: 'replace' } },
     { id: 'b', type: 'video.trim', version: 1, position: at(800, 400), params: { start: 0, end: 0 } },
+    { id: 'webmA', type: 'output.export', version: 1, position: at(800, 200), params: { format: 'webm-vp9', embedWorkflow: false } },
     { id: 'c', type: 'audio.mux', version: 1, position: at(800, 800), params: { mode: 'replace' } },
     ...parts.map((p) => p.node),
   ],
@@ -58,6 +60,7 @@ const graph = motionGraph('concat-test', {
     wire('motion', 'a'),
     wire('low', 'a', 'audio'),
     wire('pan', 'b'),
+    wire('a', 'webmA'),
     wire('pan', 'c'),
     wire('high', 'c', 'audio'),
     ...parts.flatMap((p) => p.edges),
@@ -124,6 +127,14 @@ describe('Concat', () => {
     console.log(`mid-crossfade frame: PSNR ${fromA} dB vs A, ${fromC} dB vs C`);
     expect(fromA).toBeLessThan(30);
     expect(fromC).toBeLessThan(30);
+  });
+
+  it('writes WebM (VP9 and Opus) when the first clip is WebM', () => {
+    expect(nodes.webmCat).toMatchObject({ state: 'done', meta: { mime: 'video/webm', width: 320, height: 180, duration: 3, hasAudio: true } });
+    const facts = probe(file('webmCat'));
+    expect(facts.format.format_name).toBe('matroska,webm');
+    expect(facts.streams[0]).toMatchObject({ codec_name: 'vp9', nb_read_frames: '90' });
+    expect(probeAudio(file('webmCat'))).toMatchObject({ codec_name: 'opus' });
   });
 
   it('says what is wrong: one clip, or a crossfade longer than half a clip', () => {
