@@ -51,7 +51,6 @@ export async function muxSoundtrack(input: Input, layers: readonly Layer[], opti
   return new Blob([target.buffer!], { type: webm ? 'video/webm' : 'video/mp4' });
 }
 
-
 /** Adds an Opus track to `output` (not started yet); the job it returns mixes `layers` into it. */
 export async function addSoundtrack(output: Output, layers: readonly Layer[], options: Omit<MixOptions, 'write'>): Promise<() => Promise<void>> {
   const opus = await addOpusTrack(output);

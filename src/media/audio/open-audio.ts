@@ -73,6 +73,6 @@ export async function checkAudioFile(blob: Blob, name: string, signal?: AbortSig
   }
 }
 
-export function messageOf(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

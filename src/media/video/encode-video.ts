@@ -98,7 +98,8 @@ export async function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: 
     job.catch(async (error: unknown) => {
       if (first) return;
       first = { error };
-      await stop();
+      // Stopping may fail in turn (the output already torn down); the first error is the story.
+      await stop().catch(() => undefined);
     });
   await Promise.all([watch(a), watch(b)]);
   if (first) throw first.error;
