@@ -1,10 +1,11 @@
 /** Every provider the app can send work to. Adding one is an adapter file and one line here. */
+import { byteplus } from './adapters/byteplus';
 import { fal } from './adapters/fal';
 import { kling } from './adapters/kling';
 import type { ProviderId } from './catalog/schema';
 import type { ProviderInfo } from './protocol';
 
-const ALL: readonly ProviderInfo[] = [fal, kling];
+const ALL: readonly ProviderInfo[] = [fal, kling, byteplus];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 
