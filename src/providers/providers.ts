@@ -2,10 +2,11 @@
 import { byteplus } from './adapters/byteplus';
 import { fal } from './adapters/fal';
 import { kling } from './adapters/kling';
+import { minimax } from './adapters/minimax';
 import type { ProviderId } from './catalog/schema';
 import type { ProviderInfo } from './protocol';
 
-const ALL: readonly ProviderInfo[] = [fal, kling, byteplus];
+const ALL: readonly ProviderInfo[] = [fal, kling, byteplus, minimax];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 
