@@ -3,10 +3,11 @@ import { byteplus } from './adapters/byteplus';
 import { fal } from './adapters/fal';
 import { kling } from './adapters/kling';
 import { minimax } from './adapters/minimax';
+import { pixverse } from './adapters/pixverse';
 import type { ProviderId } from './catalog/schema';
 import type { ProviderInfo } from './protocol';
 
-const ALL: readonly ProviderInfo[] = [fal, kling, byteplus, minimax];
+const ALL: readonly ProviderInfo[] = [fal, kling, byteplus, minimax, pixverse];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 
