@@ -76,6 +76,11 @@ describe('Kling: its own ways', () => {
     expect(JSON.parse(server.log.find((r) => r.method === 'POST')!.body)).toMatchObject({ mode: 'std' });
   });
 
+  it('asks for sound only when the user wants it', async () => {
+    await generateWith(server, kling, { ...request, audio: true }, credentials);
+    expect(JSON.parse(server.log.find((r) => r.method === 'POST')!.body)).toMatchObject({ sound: 'on' });
+  });
+
   it('reads a 429 that means "out of credit" as billing, and does not retry it', async () => {
     server.fail('submit', { type: 'status', status: 429, body: { code: 1102, message: 'Resource pack exhausted', request_id: 'r' } });
     const { error } = await generateWith(server, kling, request, credentials);

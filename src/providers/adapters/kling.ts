@@ -4,7 +4,7 @@
  * requests carry a short-lived JWT (HS256) signed from the access key with the secret key; the
  * image goes as raw base64 (a data: prefix is refused); duration is a string; a task can be looked
  * up by our own `external_task_id`, which is how a request whose answer was lost is found again.
- * There is no cancel.
+ * `sound` (v2.6 and later) follows third-party copies of Kling's v2.6 reference. There is no cancel.
  */
 import { z } from 'zod';
 import type { Credentials } from '../../engine';
@@ -46,6 +46,8 @@ const adapter: ProviderAdapter = {
       // Kling names quality by mode: std is its 720p tier, pro its 1080p one.
       mode: request.resolution === '1080p' ? 'pro' : 'std',
       duration: String(request.seconds),
+      // Models with sound (v2.6 on) make it only when asked; older ones do not know the field.
+      ...(request.audio ? { sound: 'on' } : {}),
       external_task_id: request.clientRef,
     };
     const answer = await http.json('POST', PATH, envelope(task.pick({ task_id: true })), { body, signal, kindOf: kindOfCode });

@@ -51,6 +51,7 @@ export function fakeKling(video: Buffer, keys = { access: 'kling-ak', secret: 'k
     if (typeof body.model_name !== 'string' || !body.model_name.startsWith('kling-')) return answer(res, 404, 1203, `model_name: ${String(body.model_name)} not found`);
     if (body.duration !== '5' && body.duration !== '10') return invalid("duration: must be the string '5' or '10'");
     if (body.mode !== undefined && body.mode !== 'std' && body.mode !== 'pro') return invalid('mode: must be std or pro');
+    if (body.sound !== undefined && body.sound !== 'on' && body.sound !== 'off') return invalid("sound: must be 'on' or 'off'");
     if (typeof body.prompt === 'string' && body.prompt.length > 2500) return invalid('prompt: longer than 2500 characters');
     const externalId = body.external_task_id;
     if (externalId !== undefined && [...kling.tasks.values()].some((t) => t.extra.externalId === externalId)) return invalid('external_task_id: already used');
