@@ -9,7 +9,7 @@ import { fakeBytePlus } from '../providers/servers/byteplus';
 
 const credentials = { apiKey: 'ark-test-key' };
 const request = {
-  endpoint: 'seedance-1-5-pro-251215',
+  endpoint: 'dreamina-seedance-2-0-260128',
   image: PNG_IMAGE,
   prompt: 'a slow push in on a lighthouse',
   seconds: 5,
@@ -25,8 +25,8 @@ providerContract({
   server: (video) => fakeBytePlus(video),
   request,
   invalid: {
-    fault: { type: 'status', status: 400, body: { error: { code: 'InvalidParameter', message: 'duration must be an integer from 2 to 12', param: 'duration', type: 'BadRequest' } } },
-    says: /BytePlus refused the request \(HTTP 400\): duration: duration must be an integer from 2 to 12/,
+    fault: { type: 'status', status: 400, body: { error: { code: 'InvalidParameter', message: 'duration must be an integer from 2 to 15, or -1', param: 'duration', type: 'BadRequest' } } },
+    says: /BytePlus refused the request \(HTTP 400\): duration: duration must be an integer from 2 to 15, or -1/,
   },
   has: { cancel: true, moderation: true, recover: false },
 });
@@ -46,7 +46,7 @@ describe('BytePlus: its own ways', () => {
     expect(submit.headers.authorization).toBe('Bearer ark-test-key');
     const frame = `data:image/png;base64,${Buffer.from(await PNG_IMAGE.blob.arrayBuffer()).toString('base64')}`;
     expect(JSON.parse(submit.body)).toEqual({
-      model: 'seedance-1-5-pro-251215',
+      model: 'dreamina-seedance-2-0-260128',
       content: [
         { type: 'text', text: request.prompt },
         { type: 'image_url', image_url: { url: frame }, role: 'first_frame' },

@@ -76,6 +76,16 @@ describe('Kling: its own ways', () => {
     expect(JSON.parse(server.log.find((r) => r.method === 'POST')!.body)).toMatchObject({ mode: 'std' });
   });
 
+  it('sends Kling 3.0 lengths as strings too, and refuses a resolution it has no mode for before sending anything', async () => {
+    const { error } = await generateWith(server, kling, { ...request, endpoint: 'kling-v3', seconds: 7, resolution: '720p' }, credentials);
+    expect(error).toBeUndefined();
+    expect(JSON.parse(server.log.find((r) => r.method === 'POST')!.body)).toMatchObject({ model_name: 'kling-v3', duration: '7', mode: 'std' });
+    const before = server.log.length;
+    const fourK = await generateWith(server, kling, { ...request, endpoint: 'kling-v3', resolution: '4k' }, credentials);
+    expect(fourK.error?.message).toMatch(/Kling: 4k is not a mode this adapter knows/);
+    expect(server.log.length).toBe(before);
+  });
+
   it('asks for sound only when the user wants it', async () => {
     await generateWith(server, kling, { ...request, audio: true }, credentials);
     expect(JSON.parse(server.log.find((r) => r.method === 'POST')!.body)).toMatchObject({ sound: 'on' });

@@ -9,7 +9,7 @@ import { fakeMiniMax } from '../providers/servers/minimax';
 
 const credentials = { apiKey: 'minimax-test-key' };
 const request = {
-  endpoint: 'MiniMax-Hailuo-02',
+  endpoint: 'MiniMax-Hailuo-2.3',
   image: PNG_IMAGE,
   prompt: 'a slow push in on a lighthouse',
   seconds: 6,
@@ -44,7 +44,7 @@ describe('MiniMax: its own ways', () => {
     expect(submit.path).toBe('/v1/video_generation');
     expect(submit.headers.authorization).toBe('Bearer minimax-test-key');
     const frame = `data:image/png;base64,${Buffer.from(await PNG_IMAGE.blob.arrayBuffer()).toString('base64')}`;
-    expect(JSON.parse(submit.body)).toEqual({ model: 'MiniMax-Hailuo-02', first_frame_image: frame, last_frame_image: frame, prompt: request.prompt, duration: 6, resolution: '768P' });
+    expect(JSON.parse(submit.body)).toEqual({ model: 'MiniMax-Hailuo-2.3', first_frame_image: frame, last_frame_image: frame, prompt: request.prompt, duration: 6, resolution: '768P' });
     const paths = server.log.map((r) => r.path);
     expect(paths.filter((p) => p.startsWith('/v1/query/'))).toContain('/v1/query/video_generation?task_id=106916112212033');
     expect(paths).toContain('/v1/files/retrieve?file_id=241342648594613');

@@ -61,6 +61,12 @@ describe('PixVerse: its own ways', () => {
     expect(server.accepted).toBe(1);
   });
 
+  it('takes v6 lengths from 1 to 15 seconds', async () => {
+    const { error } = await generateWith(server, pixverse, { ...request, endpoint: 'v6', seconds: 12 }, credentials);
+    expect(error).toBeUndefined();
+    expect(JSON.parse(server.log.find((r) => r.path.endsWith('/img/generate'))!.body)).toMatchObject({ model: 'v6', duration: 12 });
+  });
+
   it.each([
     [500090, 'Insufficient balance', /PixVerse says the account cannot pay for this: Insufficient balance \(ErrCode 500090\)/],
     [500054, 'Content moderation failed', /PixVerse refused it under its content rules: Content moderation failed \(ErrCode 500054\)/],

@@ -11,17 +11,21 @@ import type { Credentials } from '../../engine';
 import { ProviderError, type ProviderErrorKind } from '../errors';
 import type { ProviderHttp } from '../http';
 import { base64Of } from '../payload';
+import type { Resolution } from '../catalog/schema';
 import type { ProviderAdapter, ProviderInfo, TaskState } from '../protocol';
 
 const PATH = 'v1/videos/image2video';
 
+/** Kling names quality by mode: std is its 720p tier, pro its 1080p one. */
+const MODES: Partial<Record<Resolution, string>> = { '720p': 'std', '1080p': 'pro' };
+
 /** Every answer, success or not, is `{code, message, request_id, data}`; code 0 is success. */
-const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.number(), message: z.string().optional(), data: data.optional() });
+const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.number(), message: z.string().nullish(), data: data.nullish() });
 const task = z.object({
   task_id: z.string().min(1),
   task_status: z.enum(['submitted', 'processing', 'succeed', 'failed']),
-  task_status_msg: z.string().optional(),
-  task_result: z.object({ videos: z.array(z.object({ url: z.string().min(1) })) }).optional(),
+  task_status_msg: z.string().nullish(),
+  task_result: z.object({ videos: z.array(z.object({ url: z.string().min(1) })) }).nullish(),
 });
 
 /** Kling's codes where they say more than the HTTP status does (its error-code table). */
@@ -37,14 +41,16 @@ function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefin
 
 const adapter: ProviderAdapter = {
   async submit(request, { http, signal }) {
+    const mode = MODES[request.resolution];
+    // Sending std for another resolution would quietly make a different video than was priced.
+    if (!mode) throw new ProviderError('invalid', `${http.options.name}: ${request.resolution} is not a mode this adapter knows (720p is std, 1080p is pro)`);
     const body = {
       model_name: request.endpoint,
       image: await base64Of(request.image.blob),
       ...(request.endImage ? { image_tail: await base64Of(request.endImage.blob) } : {}),
       prompt: request.prompt,
       ...(request.negativePrompt ? { negative_prompt: request.negativePrompt } : {}),
-      // Kling names quality by mode: std is its 720p tier, pro its 1080p one.
-      mode: request.resolution === '1080p' ? 'pro' : 'std',
+      mode,
       duration: String(request.seconds),
       // Models with sound (v2.6 on) make it only when asked; older ones do not know the field.
       ...(request.audio ? { sound: 'on' } : {}),
@@ -84,9 +90,9 @@ const adapter: ProviderAdapter = {
 };
 
 /** The `data` of a code-0 answer; a non-zero code in a 200 answer is still an error. */
-function accepted<T>(answer: { code: number; message?: string | undefined; data?: T | undefined }, http: ProviderHttp): T {
+function accepted<T>(answer: { code: number; message?: string | null | undefined; data?: T | null | undefined }, http: ProviderHttp): T {
   if (answer.code !== 0) throw http.error(kindOfCode(200, answer) ?? 'invalid', answer.message ?? `error code ${answer.code}`);
-  if (answer.data === undefined) throw new ProviderError('malformed', `${http.options.name} answered without data`);
+  if (answer.data === undefined || answer.data === null) throw new ProviderError('malformed', `${http.options.name} answered without data`);
   return answer.data;
 }
 

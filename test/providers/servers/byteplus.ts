@@ -24,7 +24,7 @@ export function fakeBytePlus(video: Buffer, key = 'ark-test-key'): FakeProvider 
   function objection(body: Record<string, unknown>): [string, string] | undefined {
     const unknown = Object.keys(body).find((k) => !FIELDS.has(k));
     if (unknown) return [unknown, 'the parameter is not supported'];
-    if (typeof body.model !== 'string' || !body.model.startsWith('seedance-')) return ['model', 'the model does not exist or you do not have access to it'];
+    if (typeof body.model !== 'string' || !/seedance-/.test(body.model)) return ['model', 'the model does not exist or you do not have access to it'];
     if (!Array.isArray(body.content) || body.content.length === 0) return ['content', 'content must be a non-empty array'];
     for (const item of body.content as Record<string, unknown>[]) {
       if (item.type === 'text') {
@@ -37,7 +37,7 @@ export function fakeBytePlus(video: Buffer, key = 'ark-test-key'): FakeProvider 
     }
     if (body.ratio !== undefined && !RATIOS.includes(String(body.ratio))) return ['ratio', `ratio must be one of ${RATIOS.join(', ')}`];
     if (body.resolution !== undefined && !RESOLUTIONS.includes(String(body.resolution))) return ['resolution', `resolution must be one of ${RESOLUTIONS.join(', ')}`];
-    if (body.duration !== undefined && (!Number.isInteger(body.duration) || (body.duration as number) < 2 || (body.duration as number) > 12)) return ['duration', 'duration must be an integer from 2 to 12'];
+    if (body.duration !== undefined && body.duration !== -1 && (!Number.isInteger(body.duration) || (body.duration as number) < 2 || (body.duration as number) > 15)) return ['duration', 'duration must be an integer from 2 to 15, or -1'];
     if (body.seed !== undefined && !Number.isInteger(body.seed)) return ['seed', 'seed must be an integer'];
     if (body.generate_audio !== undefined && typeof body.generate_audio !== 'boolean') return ['generate_audio', 'generate_audio must be a boolean'];
     return undefined;

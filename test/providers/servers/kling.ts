@@ -49,7 +49,9 @@ export function fakeKling(video: Buffer, keys = { access: 'kling-ak', secret: 'k
     if (!/^[A-Za-z0-9+/]+=*$/.test(body.image)) return invalid('image: invalid base64');
     if (body.image_tail !== undefined && (typeof body.image_tail !== 'string' || body.image_tail.startsWith('data:'))) return invalid('image_tail: invalid base64');
     if (typeof body.model_name !== 'string' || !body.model_name.startsWith('kling-')) return answer(res, 404, 1203, `model_name: ${String(body.model_name)} not found`);
-    if (body.duration !== '5' && body.duration !== '10') return invalid("duration: must be the string '5' or '10'");
+    // Kling 3.0 takes 3 to 15 seconds; the earlier models 5 or 10. Always a string.
+    const durations = body.model_name.startsWith('kling-v3') ? Array.from({ length: 13 }, (_, i) => String(i + 3)) : ['5', '10'];
+    if (typeof body.duration !== 'string' || !durations.includes(body.duration)) return invalid(`duration: must be one of the strings ${durations.join(', ')}`);
     if (body.mode !== undefined && body.mode !== 'std' && body.mode !== 'pro') return invalid('mode: must be std or pro');
     if (body.sound !== undefined && body.sound !== 'on' && body.sound !== 'off') return invalid("sound: must be 'on' or 'off'");
     if (typeof body.prompt === 'string' && body.prompt.length > 2500) return invalid('prompt: longer than 2500 characters');

@@ -47,7 +47,9 @@ export function fakePixVerse(video: Buffer, key = 'pixverse-test-key'): FakeProv
     if (!MODELS.includes(String(body.model))) return invalid('model', `must be one of ${MODELS.join(', ')}`);
     if (typeof body.img_id !== 'number' || !images.has(body.img_id)) return invalid('img_id', 'is not an uploaded image');
     if (typeof body.prompt !== 'string' || body.prompt.length > 2048) return invalid('prompt', 'is required, at most 2048 characters');
-    if (body.duration !== 5 && body.duration !== 8) return invalid('duration', 'must be 5 or 8');
+    // v6 takes 1 to 15 seconds; the earlier models 5 or 8.
+    const durations = body.model === 'v6' ? Array.from({ length: 15 }, (_, i) => i + 1) : [5, 8];
+    if (!durations.includes(body.duration as number)) return invalid('duration', `must be one of ${durations.join(', ')}`);
     if (!QUALITIES.includes(String(body.quality))) return invalid('quality', `must be one of ${QUALITIES.join(', ')}`);
     if (body.quality === '1080p' && body.duration === 8) return invalid('duration', '8 is not available at 1080p');
     if (body.motion_mode !== undefined && body.motion_mode !== 'normal' && body.motion_mode !== 'fast') return invalid('motion_mode', 'must be normal or fast');
