@@ -89,6 +89,15 @@ describe('PixVerse: its own ways', () => {
     expect(error?.message).toMatch(/PixVerse could not make the video: the video was deleted \(status 6\)/);
   });
 
+  it('tells an unanswered upload from an unanswered submit: nothing was generated, so nothing may have been charged', async () => {
+    server.fail('upload', { type: 'hang' });
+    const { error, journal } = await generateWith(server, pixverse, request, credentials);
+    expect(error?.message).toMatch(/PixVerse did not answer POST \/openapi\/v2\/image\/upload within 0 s, while uploading the image; nothing was generated, so running again is safe/);
+    expect(error?.message).not.toMatch(/may or may not have been accepted/);
+    expect(journal[0]!.status).toBe('failed');
+    expect(server.accepted).toBe(0);
+  });
+
   it('says an end frame is not supported, before anything is uploaded', async () => {
     const { error } = await generateWith(server, pixverse, { ...request, endImage: PNG_IMAGE }, credentials);
     expect(error?.message).toMatch(/PixVerse image-to-video takes one image; an end frame is not supported here/);

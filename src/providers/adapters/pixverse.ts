@@ -58,7 +58,13 @@ const adapter: ProviderAdapter = {
     if (request.endImage) throw new ProviderError('invalid', `${http.options.name} image-to-video takes one image; an end frame is not supported here`);
     const form = new FormData();
     form.append('image', request.image.blob, `frame.${request.image.mime.split('/')[1] ?? 'png'}`);
-    const { img_id } = await call(http, 'POST', 'image/upload', uploaded, { form, signal }, 'invalid');
+    const { img_id } = await call(http, 'POST', 'image/upload', uploaded, { form, signal }, 'invalid').catch((error: unknown) => {
+      // An upload that went unanswered cost nothing: say so, rather than "may have been charged".
+      if (error instanceof ProviderError && (error.kind === 'timeout' || error.kind === 'malformed')) {
+        throw new ProviderError('server', `${error.message}, while uploading the image; nothing was generated, so running again is safe`);
+      }
+      throw error;
+    });
     const body = {
       model: request.endpoint,
       img_id,
