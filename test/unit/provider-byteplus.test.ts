@@ -69,7 +69,7 @@ describe('BytePlus: its own ways', () => {
   it('reports an expired task as failed, with why', async () => {
     server.fail('poll', { type: 'status', status: 200, body: { id: 'cgt-20260101000000-00001', status: 'expired' } });
     const { error, journal } = await generateWith(server, byteplus, request, credentials);
-    expect(error?.message).toMatch(/BytePlus could not make the video: the task waited too long in the queue and expired/);
+    expect(error?.message).toMatch(/BytePlus could not make the video: the task expired before it finished/);
     expect(journal[0]!.status).toBe('failed');
   });
 

@@ -55,7 +55,7 @@ const adapter: ProviderAdapter = {
       case 'cancelled':
         return { state: 'cancelled' };
       case 'expired':
-        return { state: 'failed', reason: 'the task waited too long in the queue and expired' };
+        return { state: 'failed', reason: 'the task expired before it finished' };
       case 'failed': {
         const reason = now.error?.message || now.error?.code || 'no reason given';
         // Ark names content refusals *SensitiveContentDetected (input or output).
