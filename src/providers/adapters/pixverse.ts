@@ -19,9 +19,9 @@ const created = z.object({ video_id: z.number().int() });
 const result = z.object({ status: z.number().int(), url: z.string().nullish() });
 
 /**
- * ErrCodes as PixVerse's error-code page lists them. Only "reached the limit for concurrent
- * generations" (500044) is confirmed by a client seen in the wild; the rest are from that page
- * and unverified against a live account, so an unknown code is read conservatively (below).
+ * ErrCodes as remembered from PixVerse's "Error codes" page, which could not be read while this
+ * was written: only 500044 ("Reached the limit for concurrent generations") is confirmed, by a
+ * client seen in the wild. The rest are unverified, so an unknown code is read conservatively (below).
  */
 function kindOfCode(code: number, unknown: ProviderErrorKind): ProviderErrorKind {
   if (code >= 10001 && code <= 10005) return 'auth'; // key missing, invalid or expired
