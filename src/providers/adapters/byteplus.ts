@@ -21,7 +21,10 @@ const task = z.object({
   error: z.object({ code: z.string().optional(), message: z.string().optional() }).nullish(),
 });
 
-/** Ark's error codes where the status misleads: an account in arrears answers 403, which is not a bad key. */
+/**
+ * Ark's error codes where the status misleads: an account in arrears answers 403, which is not a
+ * bad key. The code names here and below are as remembered from Ark's error-code page, not read here.
+ */
 function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefined {
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
   return code === 'AccountOverdueError' ? 'billing' : undefined;
