@@ -141,6 +141,8 @@ export class ProviderHttp {
         return new ProviderError(kind, `${name} is limiting requests${code}${reason}`, details);
       case 'server':
         return new ProviderError(kind, `${name} had an internal error${code}${reason}`, details);
+      case 'moderated':
+        return new ProviderError(kind, `${name} refused it under its content rules${code}${reason}`, details);
       default:
         return new ProviderError(kind, `${name}${code}${reason || `: ${kind}`}`, details);
     }

@@ -86,6 +86,13 @@ describe('BytePlus: its own ways', () => {
     expect(error?.message).toMatch(/BytePlus says the account cannot pay for this \(HTTP 403\): Your account has an overdue balance/);
   });
 
+  it('reads a content refusal on submit (400 InputImageSensitiveContentDetected) as the content rules speaking', async () => {
+    server.fail('submit', { type: 'status', status: 400, body: { error: { code: 'InputImageSensitiveContentDetected.PrivacyInformation', message: 'The request failed because the input image may contain real person.', type: 'BadRequest' } } });
+    const { error } = await generateWith(server, byteplus, request, credentials);
+    expect(error?.message).toMatch(/BytePlus refused it under its content rules \(HTTP 400\): The request failed because the input image may contain real person/);
+    expect(server.accepted).toBe(0);
+  });
+
   it('its fake refuses what Ark would: a data: URI that is not an image, an unknown field', async () => {
     const post = (body: unknown) => fetch(`${server.url}/api/v3/contents/generations/tasks`, { method: 'POST', headers: { Authorization: 'Bearer ark-test-key' }, body: JSON.stringify(body) }).then(async (r) => [r.status, await r.json()] as const);
     const content = [{ type: 'text', text: 'x' }, { type: 'image_url', image_url: { url: 'data:text/plain;base64,AA==' }, role: 'first_frame' }];

@@ -98,6 +98,12 @@ describe('Kling: its own ways', () => {
     expect(server.log.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
+  it('reads code 1301 (content safety) on submit as the content rules speaking', async () => {
+    server.fail('submit', { type: 'status', status: 400, body: { code: 1301, message: 'Trigger the content security policy of the platform', request_id: 'r' } });
+    const { error } = await generateWith(server, kling, request, credentials);
+    expect(error?.message).toMatch(/Kling refused it under its content rules \(HTTP 400\): Trigger the content security policy/);
+  });
+
   it('treats a non-zero code in a 200 answer as the error it is', async () => {
     server.fail('submit', { type: 'status', status: 200, body: { code: 1201, message: 'prompt: too long', request_id: 'r' } });
     const { error } = await generateWith(server, kling, request, credentials);

@@ -21,14 +21,19 @@ const task = z.object({
   error: z.object({ code: z.string().optional(), message: z.string().optional() }).nullish(),
 });
 
+const SENSITIVE = /SensitiveContent/;
+
 /**
- * Ark's error codes where the status misleads: an account in arrears answers 403, which is not a
- * bad key. The code names here and below are as remembered from Ark's error-code page, not read here.
+ * Ark's error codes where the status says less: an account in arrears answers 403, which is not a
+ * bad key, and content refusals (Input/Output...SensitiveContentDetected, with suffixes such as
+ * .PolicyViolation) answer 400. Code names as third-party Ark clients report them.
  */
 function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefined {
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
-  return code === 'AccountOverdueError' ? 'billing' : undefined;
+  if (code === 'AccountOverdueError') return 'billing';
+  return typeof code === 'string' && SENSITIVE.test(code) ? 'moderated' : undefined;
 }
+
 
 const adapter: ProviderAdapter = {
   async submit(request, { http, signal }) {
@@ -61,8 +66,7 @@ const adapter: ProviderAdapter = {
         return { state: 'failed', reason: 'the task expired before it finished' };
       case 'failed': {
         const reason = now.error?.message || now.error?.code || 'no reason given';
-        // Ark names content refusals *SensitiveContentDetected (input or output).
-        return { state: 'failed', reason, ...(/SensitiveContent/.test(now.error?.code ?? '') ? { moderated: true } : {}) };
+        return { state: 'failed', reason, ...(SENSITIVE.test(now.error?.code ?? '') ? { moderated: true } : {}) };
       }
       case 'succeeded':
         if (!now.content?.video_url) throw new ProviderError('malformed', `${http.options.name} says the task succeeded but names no video`);

@@ -35,6 +35,7 @@ function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefin
   if (code >= 1000 && code <= 1004) return 'auth';
   // Sent as 429, but they mean the account (in arrears, resource pack used up), not the pace.
   if (code >= 1100 && code <= 1102) return 'billing';
+  if (code === 1300 || code === 1301) return 'moderated'; // platform policy, content safety
   if (code === 1304) return 'auth'; // the key is bound to an IP whitelist this machine is not on
   return undefined;
 }

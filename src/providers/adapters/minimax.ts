@@ -39,8 +39,7 @@ const KINDS: ReadonlyMap<number, ProviderErrorKind> = new Map([
  * taken as passing, since the task is already paid for and failing it would mean paying again.
  */
 function failure(http: ProviderHttp, { status_code: code, status_msg: said }: z.infer<typeof baseResp>, unknown: ProviderErrorKind): ProviderError {
-  if (SENSITIVE.has(code)) return new ProviderError('moderated', `${http.options.name} refused it under its content rules: ${said ?? `code ${code}`}`);
-  return http.error(KINDS.get(code) ?? unknown, `${said ?? 'error'} (code ${code})`);
+  return http.error(SENSITIVE.has(code) ? 'moderated' : (KINDS.get(code) ?? unknown), `${said ?? 'error'} (code ${code})`);
 }
 
 const adapter: ProviderAdapter = {

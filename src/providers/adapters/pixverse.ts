@@ -40,9 +40,7 @@ function kindOfCode(code: number, unknown: ProviderErrorKind): ProviderErrorKind
 async function call<T extends z.ZodType>(http: ProviderHttp, method: string, path: string, resp: T, options: { body?: unknown; form?: FormData; signal: AbortSignal }, unknown: ProviderErrorKind): Promise<z.infer<T>> {
   const answer = await http.json(method, `openapi/v2/${path}`, envelope, { ...options, headers: { 'Ai-trace-id': crypto.randomUUID() } });
   if (answer.ErrCode !== 0) {
-    const kind = kindOfCode(answer.ErrCode, unknown);
-    const said = `${answer.ErrMsg || 'error'} (ErrCode ${answer.ErrCode})`;
-    throw kind === 'moderated' ? new ProviderError(kind, `${http.options.name} refused it under its content rules: ${said}`) : http.error(kind, said);
+    throw http.error(kindOfCode(answer.ErrCode, unknown), `${answer.ErrMsg || 'error'} (ErrCode ${answer.ErrCode})`);
   }
   const parsed = resp.safeParse(answer.Resp);
   if (!parsed.success) {
