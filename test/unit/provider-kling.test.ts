@@ -51,6 +51,16 @@ describe('Kling: its own ways', () => {
     expect(signature).toBe(createHmac('sha256', 'kling-sk').update(`${header}.${payload}`).digest('base64url'));
   });
 
+  it('its fake holds tokens to their times, as Kling does: expired after 30 minutes (1004), not valid before nbf (1003)', async () => {
+    const ask = async (at: number) => {
+      const response = await fetch(`${server.url}/v1/videos/image2video/task-0`, { headers: { Authorization: `Bearer ${await klingToken(credentials, at)}` } });
+      return [response.status, ((await response.json()) as { code: number }).code];
+    };
+    expect(await ask(Date.now() - 31 * 60_000)).toEqual([401, 1004]);
+    expect(await ask(Date.now() + 60_000)).toEqual([401, 1003]);
+    expect(await ask(Date.now())).toEqual([404, 1203]);
+  });
+
   it('sends raw base64 images, a string duration, the mode for the resolution, and our reference as external_task_id', async () => {
     const { error, journal } = await generateWith(server, kling, request, credentials);
     expect(error).toBeUndefined();
