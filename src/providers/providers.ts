@@ -1,11 +1,12 @@
 /** Every provider the app can send work to. Adding one is an adapter file and one line here. */
 import { fal } from './adapters/fal';
+import { gemini } from './adapters/gemini';
 import { replicate } from './adapters/replicate';
 import { runway } from './adapters/runway';
 import type { ProviderId } from './catalog/schema';
 import type { ProviderInfo } from './protocol';
 
-const ALL: readonly ProviderInfo[] = [fal, replicate, runway];
+const ALL: readonly ProviderInfo[] = [fal, replicate, gemini, runway];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 
