@@ -1,5 +1,6 @@
 /** Images as providers take them: base64 with or without a data: prefix, and field mapping for aggregators. */
 import type { FieldMap } from './catalog/schema';
+import { ProviderError } from './errors';
 import type { GenerationRequest, ImagePayload } from './protocol';
 
 export async function base64Of(blob: Blob): Promise<string> {
@@ -31,4 +32,20 @@ export async function mappedInput(request: GenerationRequest, fields: FieldMap):
   if (fields.aspectRatio && request.aspectRatio !== 'auto') input[fields.aspectRatio] = request.aspectRatio;
   if (fields.audio) input[fields.audio] = request.audio;
   return input;
+}
+
+/**
+ * An upload made before the paid request (a Files API, an ephemeral upload). A timeout or an
+ * unreadable answer there means nothing was submitted yet, so it must not be reported as a
+ * request that may have been accepted and charged; it fails plainly and can be run again.
+ */
+export async function uploadBeforeSubmit<T>(what: string, upload: Promise<T>): Promise<T> {
+  try {
+    return await upload;
+  } catch (error) {
+    if (error instanceof ProviderError && (error.kind === 'timeout' || error.kind === 'malformed')) {
+      throw new ProviderError('network', `${error.message}, while uploading ${what}; no generation was requested, so nothing was charged`, error.details);
+    }
+    throw error;
+  }
 }

@@ -86,6 +86,23 @@ describe('Replicate: its own ways', () => {
     expect(server.accepted).toBe(1);
   });
 
+  it('says an upload that got no answer charged nothing, since no prediction was created yet', async () => {
+    server.fail('upload', { type: 'hang' });
+    const big = new Uint8Array(INLINE_LIMIT);
+    await expect(generate({ image: { ...PNG_IMAGE, blob: new Blob([big], { type: 'image/png' }) } })).rejects.toThrow(/while uploading the image; no generation was requested, so nothing was charged/);
+    expect(server.accepted).toBe(0);
+  });
+
+  it('says when the account has no credit left', async () => {
+    server.fail('submit', {
+      type: 'status',
+      status: 402,
+      body: { title: 'Insufficient credit', detail: 'You have insufficient credit to run this model. Go to https://replicate.com/account/billing#billing to purchase credit.', status: 402 },
+    });
+    await expect(generate()).rejects.toThrow(/Replicate says the account cannot pay for this \(HTTP 402\): You have insufficient credit/);
+    expect(server.accepted).toBe(0);
+  });
+
   it('refuses an endpoint the catalog gives no input names for, before anything is sent', async () => {
     await expect(generate({ fields: undefined })).rejects.toThrow(/no input names for Replicate model minimax\/hailuo-02/);
     expect(server.log).toHaveLength(0);

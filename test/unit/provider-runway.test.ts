@@ -87,6 +87,19 @@ describe('Runway: its own ways', () => {
     expect(server.accepted).toBe(1);
   });
 
+  it('says an upload that got no answer charged nothing, since no generation was requested yet', async () => {
+    server.fail('upload', { type: 'hang' });
+    const journal = new MemoryJournal();
+    const big = new Uint8Array(DATA_URI_LIMIT);
+    const run = runGeneration(
+      { key: 'k1', nodeId: 'n', signal: new AbortController().signal, progress: () => {}, journal, assets: new MemoryAssets(), secrets: { credentials: async () => ({ apiKey: 'k' }) } },
+      { provider: runway, origin: server.url, model: 'm', timing: FAST_TIMING, request: { ...request, image: { ...PNG_IMAGE, blob: new Blob([big], { type: 'image/png' }) } } },
+    );
+    await expect(run).rejects.toThrow(/while uploading the image; no generation was requested, so nothing was charged/);
+    expect((await journal.list())[0]!.status).toBe('failed');
+    expect(server.log.some((r) => r.path === '/v1/image_to_video')).toBe(false);
+  });
+
   it('keeps the video as Runway made it, sound included', async () => {
     await server.close();
     const withAudio = testVideo({ audio: true });

@@ -7,8 +7,8 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors';
-import { mappedInput } from '../payload';
-import type { ProviderAdapter, ProviderInfo, TaskState } from '../protocol';
+import { mappedInput, uploadBeforeSubmit } from '../payload';
+import type { ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, TaskState } from '../protocol';
 
 /** The SDK refuses inline (data URI) input over 10 MB; larger images go through the Files API. */
 export const INLINE_LIMIT = 10 * 1024 * 1024;
@@ -44,23 +44,27 @@ function fractionOf(logs: string | null | undefined): number | undefined {
   return last === undefined ? undefined : Math.min(1, Number.parseInt(last, 10) / 100);
 }
 
+/** The SDK's files.create: a multipart `content` field; the model then fetches the image by its URL. */
+async function upload(image: ImagePayload, { http, signal }: ProviderCall): Promise<string> {
+  const form = new FormData();
+  form.append('content', image.blob, `image.${image.mime.split('/')[1] ?? 'png'}`);
+  form.append('metadata', '{}');
+  return (await http.json('POST', 'v1/files', file, { form, signal })).urls.get;
+}
+
 /** E005 is Replicate's code for input or output flagged as sensitive (replicate.com/docs/reference/error-codes). */
 const MODERATED = /\bE005\b|flagged as sensitive|\bNSFW\b/i;
 
 const adapter: ProviderAdapter = {
-  async submit(request, { http, signal }) {
+  async submit(request, call) {
     if (!request.fields) throw new ProviderError('invalid', `the catalog has no input names for Replicate model ${request.endpoint}`);
     const input = await mappedInput(request, request.fields);
-    for (const [name, image] of [[request.fields.image, request.image] as const, [request.fields.endImage, request.endImage] as const]) {
-      const value = name === undefined ? undefined : input[name];
-      if (typeof value !== 'string' || value.length <= INLINE_LIMIT || !image) continue;
-      const form = new FormData();
-      form.append('content', image.blob, `image.${image.mime.split('/')[1] ?? 'png'}`);
-      form.append('metadata', '{}');
-      input[name!] = (await http.json('POST', 'v1/files', file, { form, signal })).urls.get;
+    for (const [name, image] of [[request.fields.image, request.image], [request.fields.endImage, request.endImage]] as const) {
+      const inline = name === undefined ? undefined : input[name];
+      if (name && image && typeof inline === 'string' && inline.length > INLINE_LIMIT) input[name] = await uploadBeforeSubmit('the image', upload(image, call));
     }
     const { path, extra } = target(request.endpoint);
-    const answer = await http.json('POST', path, prediction, { body: { ...extra, input }, signal });
+    const answer = await call.http.json('POST', path, prediction, { body: { ...extra, input }, signal: call.signal });
     return { id: answer.id };
   },
 

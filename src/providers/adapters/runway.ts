@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Resolution } from '../catalog/schema';
 import { ProviderError } from '../errors';
-import { dataUri } from '../payload';
+import { dataUri, uploadBeforeSubmit } from '../payload';
 import type { GenerationRequest, ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, TaskState } from '../protocol';
 
 export const RUNWAY_VERSION = '2024-11-06';
@@ -67,15 +67,19 @@ export function runwayRatio(request: Pick<GenerationRequest, 'endpoint' | 'aspec
 }
 
 /** A data URI where Runway takes one, else a `runway://` URI from an ephemeral upload. */
-async function imageUri(image: ImagePayload, { http, signal }: ProviderCall): Promise<string> {
+async function imageUri(image: ImagePayload, call: ProviderCall): Promise<string> {
   const inline = await dataUri(image);
-  if (inline.length <= DATA_URI_LIMIT) return inline;
-  const extension = image.mime.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
-  const slot = await http.json('POST', 'v1/uploads', upload, { body: { filename: `image.${extension}`, type: 'ephemeral' }, signal, headers: versioned });
+  return inline.length <= DATA_URI_LIMIT ? inline : uploadBeforeSubmit('the image', ephemeralUpload(image, call));
+}
+
+/** The SDK's uploads.createEphemeral: a slot from Runway, then a presigned multipart POST to its storage host. */
+async function ephemeralUpload(image: ImagePayload, { http, signal }: ProviderCall): Promise<string> {
+  const filename = `image.${image.mime.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png'}`;
+  const slot = await http.json('POST', 'v1/uploads', upload, { body: { filename, type: 'ephemeral' }, signal, headers: versioned });
   const form = new FormData();
   for (const [name, value] of Object.entries(slot.fields)) form.append(name, value);
-  form.append('file', image.blob, `image.${extension}`);
-  // The upload URL is a storage host: ProviderHttp sends it no key.
+  form.append('file', image.blob, filename);
+  // The upload URL is on the storage host, so ProviderHttp sends it no key.
   await http.send('POST', slot.uploadUrl, { form, signal });
   return slot.runwayUri;
 }
