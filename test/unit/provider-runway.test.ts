@@ -137,6 +137,11 @@ describe('runwayRatio', () => {
     ['veo3.1', '16:9', '720p', '1280:720'],
     ['veo3.1', '16:9', '1080p', '1920:1080'],
     ['gen4.5', 'auto', '720p', '960:960'],
+    ['seedance2', '16:9', '480p', '864:496'],
+    ['seedance2', '16:9', '720p', '1280:720'],
+    ['seedance2', '4:3', '1080p', '1664:1248'],
+    ['seedance2', '21:9', '4k', '3840:1646'],
+    ['seedance2', '9:16', '720p', '720:1280'],
   ] as const)('%s at %s %s is %s', (endpoint, aspectRatio, resolution, ratio) => {
     expect(runwayRatio({ endpoint, aspectRatio, resolution, image })).toBe(ratio);
   });

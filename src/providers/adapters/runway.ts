@@ -16,14 +16,25 @@ const versioned = { 'X-Runway-Version': RUNWAY_VERSION };
 /** Runway takes data URIs up to 5 MB; a larger image goes up as an ephemeral upload (docs: assets/inputs). */
 export const DATA_URI_LIMIT = 5 * 1024 * 1024;
 
-/** The frame sizes each model makes (SDK image-to-video.ts); a model not listed is offered them all. */
+/** The frame sizes each model makes (SDK @ecb7e33b image-to-video.ts); a model not listed is offered them all. */
+const GEN4 = ['1280:720', '720:1280', '1104:832', '960:960', '832:1104', '1584:672'];
+const VEO = ['1280:720', '720:1280', '1080:1920', '1920:1080'];
+const SEEDANCE = [
+  ...['992:432', '864:496', '752:560', '640:640', '560:752', '496:864'],
+  ...['1470:630', '1280:720', '1112:834', '960:960', '834:1112', '720:1280'],
+  ...['2206:946', '1920:1080', '1664:1248', '1440:1440', '1248:1664', '1080:1920'],
+  ...['3840:1646', '3840:2160', '3840:2880', '3840:3840', '2880:3840', '2160:3840'],
+];
 const RATIOS: Record<string, readonly string[]> = {
-  'gen4.5': ['1280:720', '720:1280', '1104:832', '960:960', '832:1104', '1584:672'],
-  gen4_turbo: ['1280:720', '720:1280', '1104:832', '960:960', '832:1104', '1584:672'],
-  'veo3.1': ['1280:720', '720:1280', '1080:1920', '1920:1080'],
-  'veo3.1_fast': ['1280:720', '720:1280', '1080:1920', '1920:1080'],
-  veo3: ['1280:720', '720:1280'],
-  gen3a_turbo: ['1280:768', '768:1280'],
+  'gen4.5': GEN4,
+  gen4_turbo: GEN4,
+  'veo3.1': VEO,
+  'veo3.1_fast': VEO,
+  veo3: VEO,
+  seedance2: SEEDANCE,
+  seedance2_fast: SEEDANCE,
+  seedance2_mini: SEEDANCE,
+  gemini_omni_flash: ['1280:720', '720:1280'],
 };
 const ALL_RATIOS = [...new Set(Object.values(RATIOS).flat())];
 
@@ -57,12 +68,13 @@ export function runwayRatio(request: Pick<GenerationRequest, 'endpoint' | 'aspec
   };
   const shapes = offered.map(shape);
   const best = Math.min(...shapes.map((s) => s.off));
-  // 3% covers 1104:832 for 4:3 and 1584:672 for 21:9, which are Runway's own approximations.
+  // 3% covers 1104:832 for 4:3 and 1584:672 for 21:9: Runway's sizes are rounded, not exact aspects.
   if (request.aspectRatio !== 'auto' && best > 0.03) {
     throw new ProviderError('invalid', `Runway's ${request.endpoint} makes no ${request.aspectRatio} video; it makes ${offered.join(', ')}`);
   }
   const want = SHORT_SIDE[request.resolution];
-  const fits = shapes.filter((s) => s.off - best < 1e-9).sort((a, b) => Math.abs(a.short - want) - Math.abs(b.short - want));
+  // Within 3% of the closest shape, the size nearest the resolution wins (Seedance's 480p 16:9 is 864:496).
+  const fits = shapes.filter((s) => s.off <= best + 0.03).sort((a, b) => Math.abs(a.short - want) - Math.abs(b.short - want) || a.off - b.off);
   return fits[0]!.r;
 }
 
