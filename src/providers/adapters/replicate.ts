@@ -48,11 +48,15 @@ function fractionOf(logs: string | null | undefined): number | undefined {
 async function upload(image: ImagePayload, { http, signal }: ProviderCall): Promise<string> {
   const form = new FormData();
   form.append('content', image.blob, `image.${image.mime.split('/')[1] ?? 'png'}`);
-  form.append('metadata', '{}');
+  form.append('metadata', new Blob(['{}'], { type: 'application/json' }));
   return (await http.json('POST', 'v1/files', file, { form, signal })).urls.get;
 }
 
-/** E005 is Replicate's code for input or output flagged as sensitive (replicate.com/docs/reference/error-codes). */
+/**
+ * How a failed prediction says its safety checker refused it: "The input or output was flagged as
+ * sensitive. Please try again with different inputs. (E005)" (as quoted by many client projects;
+ * Replicate's error-codes page does not list E005).
+ */
 const MODERATED = /\bE005\b|flagged as sensitive|\bNSFW\b/i;
 
 const adapter: ProviderAdapter = {
