@@ -45,10 +45,10 @@ describe('Replicate: its own ways', () => {
   });
   afterEach(() => server.close());
 
-  const generate = (changes: Partial<GenerationJob['request']> = {}) =>
+  const generate = (changes: Partial<GenerationJob['request']> = {}, timing = FAST_TIMING) =>
     runGeneration(
       { key: 'k1', nodeId: 'n', signal: new AbortController().signal, progress: (f) => fractions.push(f), journal: new MemoryJournal(), assets: new MemoryAssets(), secrets: { credentials: async () => ({ apiKey: 'k' }) } },
-      { provider: replicate, origin: server.url, model: 'm', timing: FAST_TIMING, request: { ...request, ...changes } },
+      { provider: replicate, origin: server.url, model: 'm', timing, request: { ...request, ...changes } },
     );
   const submit = () => server.log.find((r) => r.method === 'POST' && r.path.endsWith('/predictions'))!;
 
@@ -80,7 +80,8 @@ describe('Replicate: its own ways', () => {
   it('uploads an image too big to send inline through the Files API, and sends its URL', async () => {
     const big = new Uint8Array(INLINE_LIMIT);
     big.set([0x89, 0x50, 0x4e, 0x47]);
-    await generate({ image: { ...PNG_IMAGE, blob: new Blob([big], { type: 'image/png' }) } });
+    // A long request timeout: moving megabytes on a busy test machine is not what is tested here.
+    await generate({ image: { ...PNG_IMAGE, blob: new Blob([big], { type: 'image/png' }) } }, { ...FAST_TIMING, requestTimeoutMs: 20_000 });
     expect(server.log.filter((r) => r.path === '/v1/files')).toHaveLength(1);
     expect(JSON.parse(submit().body).input.first_frame_image).toBe('https://api.replicate.com/v1/files/file-1');
     expect(server.accepted).toBe(1);

@@ -41,10 +41,10 @@ describe('Runway: its own ways', () => {
   });
   afterEach(() => server.close());
 
-  const generate = (changes: Partial<GenerationJob['request']> = {}) =>
+  const generate = (changes: Partial<GenerationJob['request']> = {}, timing = FAST_TIMING) =>
     runGeneration(
       { key: 'k1', nodeId: 'n', signal: new AbortController().signal, progress: (_f, m) => m && messages.push(m), journal: new MemoryJournal(), assets: new MemoryAssets(), secrets: { credentials: async () => ({ apiKey: 'k' }) } },
-      { provider: runway, origin: server.url, model: 'm', timing: FAST_TIMING, request: { ...request, ...changes } },
+      { provider: runway, origin: server.url, model: 'm', timing, request: { ...request, ...changes } },
     );
   const submitted = () => JSON.parse(server.log.find((r) => r.path === '/v1/image_to_video')!.body) as Record<string, unknown>;
 
@@ -80,7 +80,8 @@ describe('Runway: its own ways', () => {
   it('uploads an image too big for a data URI, without the key going to the storage host', async () => {
     const big = new Uint8Array(DATA_URI_LIMIT);
     big.set([0x89, 0x50, 0x4e, 0x47]);
-    await generate({ image: { ...PNG_IMAGE, blob: new Blob([big], { type: 'image/png' }) } });
+    // A long request timeout: moving megabytes on a busy test machine is not what is tested here.
+    await generate({ image: { ...PNG_IMAGE, blob: new Blob([big], { type: 'image/png' }) } }, { ...FAST_TIMING, requestTimeoutMs: 20_000 });
     expect(submitted().promptImage).toBe('runway://upload-1');
     const storage = server.log.find((r) => r.path.startsWith('/storage/'))!;
     expect(storage.headers.authorization).toBeUndefined();

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors';
-import { mappedInput, uploadBeforeSubmit } from '../payload';
+import { dataUri, dataUriLength, mappedInput, uploadBeforeSubmit } from '../payload';
 import type { ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, TaskState } from '../protocol';
 
 /** The SDK refuses inline (data URI) input over 10 MB; larger images go through the Files API. */
@@ -44,6 +44,11 @@ function fractionOf(logs: string | null | undefined): number | undefined {
   return last === undefined ? undefined : Math.min(1, Number.parseInt(last, 10) / 100);
 }
 
+/** A data URI where the SDK would send one, else the URL of a Files API upload. */
+function imageValue(image: ImagePayload, call: ProviderCall): Promise<string> {
+  return dataUriLength(image) <= INLINE_LIMIT ? dataUri(image) : uploadBeforeSubmit('the image', upload(image, call));
+}
+
 /** The SDK's files.create: a multipart `content` field; the model then fetches the image by its URL. */
 async function upload(image: ImagePayload, { http, signal }: ProviderCall): Promise<string> {
   const form = new FormData();
@@ -62,11 +67,7 @@ const MODERATED = /\bE005\b|flagged as sensitive|\bNSFW\b/i;
 const adapter: ProviderAdapter = {
   async submit(request, call) {
     if (!request.fields) throw new ProviderError('invalid', `the catalog has no input names for Replicate model ${request.endpoint}`);
-    const input = await mappedInput(request, request.fields);
-    for (const [name, image] of [[request.fields.image, request.image], [request.fields.endImage, request.endImage]] as const) {
-      const inline = name === undefined ? undefined : input[name];
-      if (name && image && typeof inline === 'string' && inline.length > INLINE_LIMIT) input[name] = await uploadBeforeSubmit('the image', upload(image, call));
-    }
+    const input = await mappedInput(request, request.fields, (image) => imageValue(image, call));
     const { path, extra } = target(request.endpoint);
     const answer = await call.http.json('POST', path, prediction, { body: { ...extra, input }, signal: call.signal });
     return { id: answer.id };

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { Resolution } from '../catalog/schema';
 import { ProviderError } from '../errors';
-import { dataUri, uploadBeforeSubmit } from '../payload';
+import { dataUri, dataUriLength, uploadBeforeSubmit } from '../payload';
 import type { GenerationRequest, ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, TaskState } from '../protocol';
 
 export const RUNWAY_VERSION = '2024-11-06';
@@ -80,8 +80,7 @@ export function runwayRatio(request: Pick<GenerationRequest, 'endpoint' | 'aspec
 
 /** A data URI where Runway takes one, else a `runway://` URI from an ephemeral upload. */
 async function imageUri(image: ImagePayload, call: ProviderCall): Promise<string> {
-  const inline = await dataUri(image);
-  return inline.length <= DATA_URI_LIMIT ? inline : uploadBeforeSubmit('the image', ephemeralUpload(image, call));
+  return dataUriLength(image) <= DATA_URI_LIMIT ? dataUri(image) : uploadBeforeSubmit('the image', ephemeralUpload(image, call));
 }
 
 /** The SDK's uploads.createEphemeral: a slot from Runway, then a presigned multipart POST to its storage host. */
