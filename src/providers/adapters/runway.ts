@@ -38,7 +38,7 @@ const RATIOS: Record<string, readonly string[]> = {
 };
 const ALL_RATIOS = [...new Set(Object.values(RATIOS).flat())];
 
-/** Models whose sound is a switch (`audio`); the others are silent or always have it, and refuse the field. */
+/** Models whose sound is a switch (`audio`, SDK image-to-video.ts); the others have no such field, so it is not sent. */
 const AUDIO_SWITCH = new Set(['veo3.1', 'veo3.1_fast', 'seedance2', 'seedance2_fast', 'seedance2_mini']);
 
 const SHORT_SIDE: Record<Resolution, number> = { '480p': 480, '540p': 540, '720p': 720, '768p': 768, '1080p': 1080, '1440p': 1440, '4k': 2160 };

@@ -2,7 +2,9 @@
  * A local Runway developer API (see src/providers/adapters/runway.ts): the version header is
  * required, errors are `{error}` with a 400 for bad input, tasks go PENDING -> THROTTLED ->
  * RUNNING (with progress) -> SUCCEEDED/FAILED, DELETE cancels, large images come as ephemeral
- * uploads to a storage host.
+ * uploads to a storage host. Refusing keys a model does not take is an assumption (the SDK's
+ * per-model types suggest it; the live API was not tried): it makes a field sent to the wrong
+ * model show up here.
  */
 import { FakeProvider, headerValue, json, type Request } from '../kit';
 
