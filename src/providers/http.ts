@@ -31,6 +31,8 @@ export interface RequestOptions {
   kindOf?: (status: number, body: unknown) => ProviderErrorKind | undefined;
 }
 
+const PENDING_TIMEOUTS = new Set<AbortSignal>();
+
 export class ProviderHttp {
   constructor(readonly options: ProviderHttpOptions) {}
 
@@ -75,11 +77,17 @@ export class ProviderHttp {
       headers.set('Content-Type', 'application/json');
     }
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    // Held until fetch settles: Node may garbage-collect a timeout signal that only AbortSignal.any
+    // refers to, and it then never fires (nodejs/node#57736), so a hung request would hang forever.
+    PENDING_TIMEOUTS.add(timeout);
     let response: Response;
     try {
-      response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) });
+      response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.any([options.signal, timeout]) });
     } catch (error) {
       throw this.#transportError(error, options.signal, timeoutMs, method, url);
+    } finally {
+      PENDING_TIMEOUTS.delete(timeout);
     }
     if (!response.ok) throw await this.#statusError(response, options.kindOf);
     return response;

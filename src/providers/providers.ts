@@ -2,30 +2,33 @@
 import { byteplus } from './adapters/byteplus';
 import { comfyui } from './adapters/comfyui';
 import { fal } from './adapters/fal';
+import { gemini } from './adapters/gemini';
 import { kling } from './adapters/kling';
 import { ltx } from './adapters/ltx';
 import { minimax } from './adapters/minimax';
 import { pixverse } from './adapters/pixverse';
+import { replicate } from './adapters/replicate';
+import { runway } from './adapters/runway';
 import type { ProviderId } from './catalog/schema';
 import type { ProviderInfo } from './protocol';
 
-const ALL: readonly ProviderInfo[] = [fal, kling, byteplus, minimax, ltx, pixverse, comfyui];
+const ALL: readonly ProviderInfo[] = [fal, replicate, gemini, runway, kling, byteplus, minimax, ltx, pixverse, comfyui];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 
-/** How each route is named in the node's Route menu. */
+/** How each route is named in the node's Route menu and in messages: the provider's own name. */
 export const ROUTE_LABELS: Readonly<Record<ProviderId, string>> = {
   fal: 'fal',
   replicate: 'Replicate',
-  gemini: 'Google Gemini API',
-  runway: 'Runway API',
-  kling: 'Kling API',
-  byteplus: 'BytePlus ModelArk',
-  minimax: 'MiniMax API',
-  luma: 'Luma API',
-  ltx: 'LTX API (Lightricks)',
-  pixverse: 'PixVerse API',
-  comfyui: 'ComfyUI server',
+  gemini: 'Gemini API',
+  runway: 'Runway',
+  kling: 'Kling',
+  byteplus: 'BytePlus',
+  minimax: 'MiniMax',
+  luma: 'Luma',
+  ltx: 'LTX',
+  pixverse: 'PixVerse',
+  comfyui: 'ComfyUI',
 };
 
 /** Routes the catalog knows that this version cannot drive, and why. */

@@ -121,7 +121,11 @@ export class FakeProvider {
       return void res.end();
     }
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+    } catch {
+      return; // the client gave up while still sending (a timeout during a large upload)
+    }
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://fake');
     this.log.push({ method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: body.toString('utf8').slice(0, 2000) });

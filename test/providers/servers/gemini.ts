@@ -1,0 +1,77 @@
+/**
+ * A local Gemini API for Veo (see src/providers/adapters/gemini.ts): `predictLongRunning`
+ * answers with an operation, the operation ends with `generateVideoResponse.generatedSamples`
+ * (or an `error`, or nothing but RAI filter reasons), the video is a Files API URI that needs
+ * the key. Errors are google.rpc.Status `{error:{code,message,status}}`; a wrong key is a 400.
+ */
+import type { ServerResponse } from 'node:http';
+import { FakeProvider, headerValue, json, type Request } from '../kit';
+
+/** What the Gemini API takes for Veo (the SDK's Gemini converter); seed and generateAudio are Vertex only. */
+const PARAMETERS = new Set(['sampleCount', 'durationSeconds', 'aspectRatio', 'resolution', 'personGeneration', 'negativePrompt', 'enhancePrompt']);
+const INSTANCE = new Set(['prompt', 'image', 'lastFrame', 'referenceImages']);
+
+export function fakeGemini(video: Buffer, key = 'gemini-test-key'): FakeProvider {
+  const gemini = new FakeProvider(video);
+  gemini.downloadUrl = (t) => `${gemini.url}/v1beta/files/${t.id}:download?alt=media`;
+  const rpc = (res: ServerResponse, code: number, status: string, message: string, details?: unknown[]) => json(res, code, { error: { code, message, status, ...(details ? { details } : {}) } });
+  const authorised = (req: Request, res: ServerResponse) => {
+    const given = headerValue(req, 'x-goog-api-key');
+    if (given === key) return true;
+    if (given === undefined) rpc(res, 403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.");
+    else rpc(res, 400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com' }]);
+    return false;
+  };
+  const unknown = (res: ServerResponse, name: string, at: string) => rpc(res, 400, 'INVALID_ARGUMENT', `Invalid JSON payload received. Unknown name "${name}" at '${at}': Cannot find field.`);
+  const picture = (value: unknown) => {
+    const v = value as { bytesBase64Encoded?: unknown; mimeType?: unknown } | undefined;
+    return typeof v?.bytesBase64Encoded === 'string' && /^[A-Za-z0-9+/]+=*$/.test(v.bytesBase64Encoded) && typeof v.mimeType === 'string' && v.mimeType.startsWith('image/');
+  };
+
+  gemini.route('POST', '/v1beta/models/:call', 'submit', (req, res) => {
+    if (!authorised(req, res)) return;
+    const [model, method] = req.params.call!.split(':');
+    if (method !== 'predictLongRunning') return rpc(res, 404, 'NOT_FOUND', `Method ${method} not found`);
+    if (!model!.startsWith('veo-')) return rpc(res, 404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for predictLongRunning.`);
+    const body = req.json() as { instances?: Record<string, unknown>[]; parameters?: Record<string, unknown> };
+    const instance = body.instances?.[0];
+    if (!instance || body.instances!.length !== 1) return rpc(res, 400, 'INVALID_ARGUMENT', 'instances: exactly one instance is required');
+    for (const name of Object.keys(instance)) if (!INSTANCE.has(name)) return unknown(res, name, 'instances[0]');
+    for (const name of Object.keys(body.parameters ?? {})) if (!PARAMETERS.has(name)) return unknown(res, name, 'parameters');
+    if (typeof instance.prompt !== 'string') return rpc(res, 400, 'INVALID_ARGUMENT', 'instances[0].prompt is required');
+    if (!picture(instance.image) || (instance.lastFrame !== undefined && !picture(instance.lastFrame))) {
+      return rpc(res, 400, 'INVALID_ARGUMENT', 'Input image must have bytesBase64Encoded (base64, no data: prefix) and an image mimeType.');
+    }
+    const duration = body.parameters?.durationSeconds;
+    if (duration !== undefined && ![4, 6, 8].includes(duration as number)) {
+      return rpc(res, 400, 'INVALID_ARGUMENT', `The number value for \`durationSeconds\` is out of bound. Please provide a value between 4 and 8, inclusive.`);
+    }
+    const t = gemini.newTask(body, `op${gemini.tasks.size + 1}`);
+    json(res, 200, { name: `models/${model}/operations/${t.id}` });
+  });
+
+  gemini.route('GET', '/v1beta/models/:model/operations/:op', 'poll', (req, res) => {
+    if (!authorised(req, res)) return;
+    const t = gemini.tasks.get(req.params.op!);
+    const name = `models/${req.params.model}/operations/${req.params.op}`;
+    if (!t) return rpc(res, 404, 'NOT_FOUND', `Operation ${name} not found`);
+    if (!gemini.advance(t)) return json(res, 200, { name });
+    if (t.outcome === 'fail') return json(res, 200, { name, done: true, error: { code: 13, message: 'Video generation failed due to an internal error.', status: 'INTERNAL' } });
+    const kind = 'type.googleapis.com/google.ai.generativelanguage.v1beta.PredictLongRunningResponse';
+    if (t.outcome === 'moderate') {
+      return json(res, 200, { name, done: true, response: { '@type': kind, generateVideoResponse: { raiMediaFilteredCount: 1, raiMediaFilteredReasons: ["We encountered an issue with the input image. It may violate Google's Responsible AI practices."] } } });
+    }
+    json(res, 200, { name, done: true, response: { '@type': kind, generateVideoResponse: { generatedSamples: [{ video: { uri: gemini.downloadUrl(t) } }] } } });
+  });
+
+  // The Files API: the video is served only with the key.
+  gemini.route('GET', '/v1beta/files/:file', 'download', (req, res) => {
+    if (!authorised(req, res)) return;
+    const [id, method] = req.params.file!.split(':');
+    if (method !== 'download' || req.url.searchParams.get('alt') !== 'media' || !gemini.tasks.has(id!)) return rpc(res, 404, 'NOT_FOUND', 'File not found');
+    res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': gemini.video.length });
+    res.end(gemini.video);
+  });
+
+  return gemini;
+}
