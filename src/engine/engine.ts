@@ -13,7 +13,7 @@ import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
 import { migrateParams, NodeError, type AnyNodeDefinition } from './node-definition';
-import { constraintIssues, resolveParams } from './params';
+import { constraintIssues, resolveParams, withoutHidden } from './params';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
 import { memoryServices, type NodeServices } from './services';
@@ -189,12 +189,15 @@ class Run {
     const inputs = this.#gatherInputs(node, definition);
     if ('error' in inputs) return { state: 'failed', cause: 'input', error: inputs.error };
     const { values: params, issues: invalid } = resolveParams(definition.params, migrateParams(definition, node.params, node.version));
-    const issues = invalid.length > 0 || !definition.constrain ? invalid : constraintIssues(definition.params, definition.constrain(params), params);
+    const constraints = invalid.length === 0 ? definition.constrain?.(params) : undefined;
+    const issues = constraints ? constraintIssues(definition.params, constraints, params) : invalid;
     if (issues.length > 0) {
       return { state: 'failed', cause: 'own', error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
     }
 
-    const cacheKey = cacheKeyOf(definition, params, inputs.values, definition.readsWorkflow?.(params) ? this.#graphIdentity() : undefined);
+    // A parameter that does not apply (hidden) is not part of the work: editing it re-runs nothing.
+    const keyed = constraints ? withoutHidden(params, constraints) : params;
+    const cacheKey = cacheKeyOf(definition, keyed, inputs.values, definition.readsWorkflow?.(params) ? this.#graphIdentity() : undefined);
     // A cache that cannot be read is a miss, never a failed node: storage trouble costs time, not work.
     const hit = await this.#engine.cache.get(cacheKey).catch((error: unknown) => {
       this.#emit({ type: 'warning', runId: this.#id, nodeId: node.id, message: `cached results could not be read, so this runs again: ${messageOf(error)}` });

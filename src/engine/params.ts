@@ -194,3 +194,8 @@ export function conformParams(specs: ParamSpecs, constraints: ParamConstraints, 
   }
   return next;
 }
+
+/** Values without the parameters the constraints hide: what the work actually depends on. */
+export function withoutHidden(values: Readonly<Record<string, unknown>>, constraints: ParamConstraints): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([name]) => !constraints[name]?.hidden));
+}

@@ -2,6 +2,7 @@
 import { NodeRegistry } from '../engine';
 import exportVideo from './export-video';
 import extractFrame from './extract-frame';
+import generateVideo from './generate-video';
 import imageInput from './image-input';
 import joinText from './join-text';
 import localMotion from './local-motion';
@@ -10,7 +11,7 @@ import sampleImage from './sample-image';
 import trimVideo from './trim-video';
 import upscale from './upscale';
 
-export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, trimVideo, extractFrame, exportVideo];
+export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, generateVideo, trimVideo, extractFrame, exportVideo];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);

@@ -136,13 +136,19 @@ async function submit(ctx: GenerationContext, job: GenerationJob, call: Provider
   };
   await record(ctx, entry);
   ctx.progress(0.01, `sending to ${job.provider.name}`);
+  const answer = await sendOnce(ctx, job, call, entry);
+  // Accepted: from here on nothing of ours may mark it failed, or a rerun would pay again.
+  if ('done' in answer) return { result: await keep(ctx, entry, answer.done), entry };
+  entry = { ...entry, status: 'submitted', providerTaskId: answer.id, ...(answer.data === undefined ? {} : { data: answer.data }) };
+  await record(ctx, entry);
+  return { entry, task: answer };
+}
+
+/** The submit itself, retried only when the provider said it is busy (then nothing was accepted). */
+async function sendOnce(ctx: GenerationContext, job: GenerationJob, call: ProviderCall, entry: JournalEntry): Promise<SubmittedTask | { done: Blob }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const answer = await job.provider.adapter.submit({ ...job.request, clientRef: entry.id }, call);
-      if ('done' in answer) return { result: await keep(ctx, entry, answer.done), entry };
-      entry = { ...entry, status: 'submitted', providerTaskId: answer.id, ...(answer.data === undefined ? {} : { data: answer.data }) };
-      await record(ctx, entry);
-      return { entry, task: answer };
+      return await job.provider.adapter.submit({ ...job.request, clientRef: entry.id }, call);
     } catch (error) {
       if (ctx.signal.aborted) {
         // Cancelled while the request was out: whether it arrived is unknown, so say so.

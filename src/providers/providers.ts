@@ -7,6 +7,30 @@ const ALL: readonly ProviderInfo[] = [fal];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 
+/** How each route is named in the node's Route menu. */
+export const ROUTE_LABELS: Readonly<Record<ProviderId, string>> = {
+  fal: 'fal',
+  replicate: 'Replicate',
+  gemini: 'Google Gemini API',
+  runway: 'Runway API',
+  kling: 'Kling API',
+  byteplus: 'BytePlus ModelArk',
+  minimax: 'MiniMax API',
+  luma: 'Luma API',
+  ltx: 'LTX API (Lightricks)',
+  pixverse: 'PixVerse API',
+  comfyui: 'ComfyUI server',
+};
+
+/** Routes the catalog knows that this version cannot drive, and why. */
+const UNAVAILABLE: Readonly<Partial<Record<ProviderId, string>>> = {
+  luma: "Luma's own API takes images only by public URL, which an app running in your browser cannot give it without uploading your image somewhere public; choose the fal route for Luma Ray",
+};
+
+export function unavailableReason(id: ProviderId): string {
+  return UNAVAILABLE[id] ?? `the ${ROUTE_LABELS[id]} route is not available in this version of Stillmotion; choose another route`;
+}
+
 export function providerInfo(id: string): ProviderInfo | undefined {
   return Object.hasOwn(PROVIDERS, id) ? PROVIDERS[id as ProviderId] : undefined;
 }

@@ -1,0 +1,149 @@
+/**
+ * Generate video: a still (and optionally an end frame) to a clip on a real image-to-video
+ * model, through the route the user picks (the vendor's own API, fal, Replicate, a ComfyUI
+ * server). Which durations, resolutions and toggles exist follows the model, from the catalog;
+ * what it costs is estimated from the catalog before anything is sent. The generation itself
+ * is journalled (src/providers/generation.ts), so a reload resumes it instead of paying twice.
+ */
+import { createMedia, defineNode, NodeError, param, type ImageValue, type ParamConstraints } from '../engine';
+import { probeVideo } from '../media/video/probe-video';
+import { catalog, findModel, findRoute, priceOf, routeCapabilities } from '../providers/catalog/catalog';
+import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type Resolution, type Route } from '../providers/catalog/schema';
+import { runGeneration } from '../providers/generation';
+import type { ImagePayload } from '../providers/protocol';
+import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
+import { PROVIDER_SETTINGS, readProviderSettings } from '../providers/settings';
+
+const MODELS = catalog().models;
+const DURATIONS = [...new Set(MODELS.flatMap((m) => m.capabilities.durations))].sort((a, b) => a - b);
+const DEFAULT_MODEL = 'seedance-2.0-fast';
+const DEFAULT_COMFY_SERVER = 'http://127.0.0.1:8188';
+
+interface Choice {
+  model: CatalogModel;
+  route: Route;
+  capabilities: Capabilities;
+}
+
+/** The model and route the params name; undefined when the catalog lacks either. */
+function choiceOf(params: { model: string; route: string }): Choice | undefined {
+  const model = findModel(params.model);
+  const route = model && findRoute(model, params.route);
+  return model && route ? { model, route, capabilities: routeCapabilities(model, route) } : undefined;
+}
+
+function withAudio(capabilities: Capabilities, audio: boolean): boolean {
+  return capabilities.audio === 'native' || (capabilities.audio === 'optional' && audio);
+}
+
+function payload(image: ImageValue): ImagePayload {
+  return { blob: image.blob, mime: image.mime, width: image.width, height: image.height };
+}
+
+export default defineNode({
+  type: 'generate.video',
+  version: 1,
+  title: 'Generate video',
+  category: 'Generate',
+  description:
+    'Animates the image on an image-to-video model (Seedance, Kling, Veo, Wan, LTX, Hailuo, PixVerse, Runway, Luma...) with your own provider key, or on your ComfyUI server. Costs money per second of video: the estimate is shown before you run.',
+  inputs: {
+    image: { type: 'image', label: 'First frame' },
+    endImage: { type: 'image', label: 'End frame', optional: true, description: 'For models that can end on a given frame.' },
+    prompt: { type: 'text', label: 'Prompt', optional: true, description: 'Wired text replaces the Prompt field.' },
+  },
+  outputs: { video: { type: 'video', label: 'Video' } },
+  params: {
+    model: param.select({ label: 'Model', default: DEFAULT_MODEL, options: MODELS.map((m) => ({ value: m.id, label: m.name })) }),
+    route: param.select({
+      label: 'Route',
+      default: 'fal',
+      description: 'Who runs the model: its maker\'s own API, an aggregator (fal, Replicate), or your ComfyUI server. Each needs its own key in Settings > Providers.',
+      options: PROVIDER_IDS.map((id) => ({ value: id, label: ROUTE_LABELS[id] })),
+    }),
+    duration: param.select({ label: 'Duration', default: '5', options: DURATIONS.map((d) => ({ value: String(d), label: `${d} s` })) }),
+    resolution: param.select({ label: 'Resolution', default: '720p', options: RESOLUTIONS.map((r) => ({ value: r, label: r === '4k' ? '4K' : r })) }),
+    aspectRatio: param.select({ label: 'Aspect ratio', default: '16:9', options: ASPECT_RATIOS.map((a) => ({ value: a, label: a === 'auto' ? 'From the image' : a })) }),
+    audio: param.boolean({ label: 'Sound', default: true, description: "The model's own sound, kept as the clip's audio track (may cost more)." }),
+    prompt: param.text({ label: 'Prompt', default: '', multiline: true, maxLength: 4000, placeholder: 'What moves, and how the camera moves' }),
+    negativePrompt: param.text({ label: 'Negative prompt', default: '', multiline: true, maxLength: 2000, placeholder: 'What to avoid' }),
+    seed: param.seed({ label: 'Seed', default: 0 }),
+    motion: param.number({ label: 'Motion', default: 0.5, min: 0, max: 1, step: 0.05, description: 'How much moves, for models with a motion or camera-control setting.' }),
+    server: param.text({ label: 'ComfyUI server', default: DEFAULT_COMFY_SERVER, placeholder: DEFAULT_COMFY_SERVER }),
+  },
+
+  constrain(params): ParamConstraints {
+    const model = findModel(params.model);
+    if (!model) return {};
+    const route = findRoute(model, params.route);
+    const caps = route ? routeCapabilities(model, route) : model.capabilities;
+    return {
+      route: { options: model.routes.map((r) => r.provider) },
+      duration: { options: caps.durations.map(String) },
+      resolution: { options: caps.resolutions },
+      aspectRatio: { options: caps.aspectRatios },
+      audio: { hidden: caps.audio !== 'optional' },
+      negativePrompt: { hidden: !caps.negativePrompt },
+      seed: { hidden: !caps.seed },
+      motion: { hidden: !caps.motionControl },
+      server: { hidden: params.route !== 'comfyui' },
+    };
+  },
+
+  cost(params) {
+    const choice = choiceOf(params);
+    if (!choice) return undefined;
+    const seconds = Number(params.duration);
+    const resolution = params.resolution as Resolution;
+    const usd = priceOf(choice.route, resolution, seconds, withAudio(choice.capabilities, params.audio));
+    if (usd === undefined) return undefined;
+    const { source } = choice.route.price;
+    return { usd, basis: `${seconds} s of ${resolution} on ${choice.model.name} via ${ROUTE_LABELS[choice.route.provider]}: $${(usd / seconds).toFixed(3)}/s (${source.url}, ${source.checked})`, ...(source.assumption ? { assumed: true } : {}) };
+  },
+
+  resource: (params) => (params.route === 'comfyui' ? `comfyui:${params.server}` : `provider:${params.route}`),
+
+  async run(ctx) {
+    const { inputs, params } = ctx;
+    const choice = choiceOf(params);
+    if (!choice) throw new NodeError(`the model "${params.model}" has no ${ROUTE_LABELS[params.route as keyof typeof ROUTE_LABELS] ?? params.route} route in this version's catalog`);
+    const { model, route, capabilities } = choice;
+    const provider = providerInfo(route.provider);
+    if (!provider) throw new NodeError(unavailableReason(route.provider));
+    if (inputs.endImage && !capabilities.endFrame) throw new NodeError(`${model.name} cannot end on a given frame: disconnect the End frame input, or choose a model that can`);
+
+    const settings = readProviderSettings(await ctx.settings.get(PROVIDER_SETTINGS));
+    const origin = route.provider === 'comfyui' ? params.server : (settings.endpoints[route.provider] ?? provider.origin);
+    const seconds = Number(params.duration);
+    const audio = withAudio(capabilities, params.audio);
+    const resolution = params.resolution as Resolution;
+    const negativePrompt = capabilities.negativePrompt && params.negativePrompt.trim() ? params.negativePrompt : undefined;
+    const costUsd = priceOf(route, resolution, seconds, audio);
+
+    const blob = await runGeneration(ctx, {
+      provider,
+      origin,
+      model: model.id,
+      timing: settings.timing,
+      ...(costUsd === undefined ? {} : { costUsd }),
+      request: {
+        endpoint: route.endpoint,
+        ...(route.fields ? { fields: route.fields } : {}),
+        image: payload(inputs.image),
+        ...(inputs.endImage ? { endImage: payload(inputs.endImage) } : {}),
+        prompt: inputs.prompt ?? params.prompt,
+        ...(negativePrompt ? { negativePrompt } : {}),
+        ...(capabilities.seed ? { seed: params.seed } : {}),
+        ...(capabilities.motionControl ? { motion: params.motion } : {}),
+        seconds,
+        resolution,
+        aspectRatio: params.aspectRatio as AspectRatio,
+        audio,
+      },
+    });
+    const facts = await probeVideo(blob).catch((error: unknown) => {
+      throw new NodeError(`${provider.name} sent a video that cannot be read (${error instanceof Error ? error.message : String(error)}); it is kept in your files`);
+    });
+    return { video: await createMedia('video', blob, facts) };
+  },
+});
