@@ -3,7 +3,7 @@
  * node already shown as done or cached, and unchanged since (its params and everything upstream),
  * would come from the cache and costs nothing; every other paid node in the run is counted.
  */
-import { hashString, stableStringify, upstream, type AnyNodeDefinition, type CostEstimate, type NodeRegistry, type WorkflowDocument, type WorkflowNode } from '../engine';
+import { hashString, stableStringify, upstream, withoutHidden, type AnyNodeDefinition, type CostEstimate, type NodeRegistry, type WorkflowDocument, type WorkflowNode } from '../engine';
 import type { NodeRunState, RunStore } from './run-store';
 
 export interface PaidNode {
@@ -39,11 +39,13 @@ export function nodeCost(node: WorkflowNode, definition: AnyNodeDefinition): Cos
 }
 
 /**
- * Identity of a node's work as far as the page can tell: its type, params and, recursively, what
- * feeds it. Equal signatures mean the engine would find the same cache entry (the engine's key
+ * Identity of a node's work as far as the page can tell: its type, the params that apply (as the
+ * engine keys them: hidden ones left out) and, recursively, what feeds it. Equal signatures mean the engine would find the same cache entry (the engine's key
  * also hashes input contents, which only a run knows).
  */
 export class WorkSignatures {
+  constructor(readonly registry: NodeRegistry) {}
+
   #document: WorkflowDocument | undefined;
   #memo = new Map<string, string>();
 
@@ -63,9 +65,16 @@ export class WorkSignatures {
       .filter((e) => e.target === nodeId)
       .map((e) => [e.targetPort, e.sourcePort, this.#sign(document, e.source)])
       .sort((a, b) => stableStringify(a).localeCompare(stableStringify(b)));
-    const signature = hashString(stableStringify(node ? { type: node.type, version: node.version, params: node.params, inputs } : { missing: nodeId }));
+    const signature = hashString(stableStringify(node ? { type: node.type, version: node.version, params: this.#params(node), inputs } : { missing: nodeId }));
     this.#memo.set(nodeId, signature);
     return signature;
+  }
+
+  #params(node: WorkflowNode): Record<string, unknown> {
+    const definition = this.registry.get(node.type);
+    if (!definition) return node.params;
+    const values = nodeParams(node, definition);
+    return definition.constrain ? withoutHidden(values, definition.constrain(values)) : values;
   }
 }
 
@@ -75,8 +84,8 @@ export class WorkSignatures {
  */
 export class RunCostEstimator {
   /** Two, so signing the run's document and the open one in turn does not drop either memo. */
-  readonly #signatures = new WorkSignatures();
-  readonly #basisSignatures = new WorkSignatures();
+  readonly #signatures: WorkSignatures;
+  readonly #basisSignatures: WorkSignatures;
   /** Keyed by the state object: each run event makes a new one, so a stale entry never matches. */
   readonly #resultFor = new WeakMap<NodeRunState, string>();
   /** The document the states now arriving belong to: the one the current run or restore was given. */
@@ -87,6 +96,8 @@ export class RunCostEstimator {
     readonly runs: RunStore,
     readonly document: () => WorkflowDocument,
   ) {
+    this.#signatures = new WorkSignatures(registry);
+    this.#basisSignatures = new WorkSignatures(registry);
     runs.subscribe(() => this.#noteResults());
   }
 

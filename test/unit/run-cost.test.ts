@@ -88,6 +88,14 @@ describe('the run estimate', () => {
     expect(costs.estimate().nodes).toEqual([]);
   });
 
+  it('does not count a node again for a change to a param its model ignores', () => {
+    const { commands, costs, settle } = setup();
+    const id = commands.addNode('test.paid', { x: 0, y: 0 });
+    settle(id);
+    commands.setParam(id, 'audio', true);
+    expect(costs.estimate().nodes).toEqual([]);
+  });
+
   it('says when a price is assumed or unknown', () => {
     const { commands, costs } = setup();
     const best = commands.addNode('test.paid', { x: 0, y: 0 }, { model: 'best' });
