@@ -3,7 +3,7 @@
  * node already shown as done or cached, and unchanged since (its params and everything upstream),
  * would come from the cache and costs nothing; every other paid node in the run is counted.
  */
-import { hashString, stableStringify, upstream, withoutHidden, type AnyNodeDefinition, type CostEstimate, type NodeRegistry, type WorkflowDocument, type WorkflowNode } from '../engine';
+import { hashString, stableStringify, upstream, withoutHidden, type AnyNodeDefinition, type CostEstimate, type NodeRegistry, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from '../engine';
 import type { NodeRunState, RunStore } from './run-store';
 
 export interface PaidNode {
@@ -48,24 +48,42 @@ export class WorkSignatures {
 
   #document: WorkflowDocument | undefined;
   #memo = new Map<string, string>();
+  #nodes = new Map<string, WorkflowNode>();
+  #incoming = new Map<string, WorkflowEdge[]>();
+  /**
+   * The last signature of each node object, with the inputs it was made from: an edit makes a new
+   * object for the edited node only, so after a drag or an edit elsewhere the rest are reused.
+   */
+  readonly #last = new WeakMap<WorkflowNode, { inputs: string; signature: string }>();
 
   of(document: WorkflowDocument, nodeId: string): string {
-    if (document !== this.#document) {
-      this.#document = document;
-      this.#memo = new Map();
-    }
-    return this.#sign(document, nodeId);
+    if (document !== this.#document) this.#index(document);
+    return this.#sign(nodeId);
   }
 
-  #sign(document: WorkflowDocument, nodeId: string): string {
+  #index(document: WorkflowDocument): void {
+    this.#document = document;
+    this.#memo = new Map();
+    this.#nodes = new Map(document.nodes.map((n) => [n.id, n]));
+    this.#incoming = new Map();
+    for (const edge of document.edges) {
+      const list = this.#incoming.get(edge.target);
+      if (list) list.push(edge);
+      else this.#incoming.set(edge.target, [edge]);
+    }
+  }
+
+  #sign(nodeId: string): string {
     const known = this.#memo.get(nodeId);
     if (known !== undefined) return known;
-    const node = document.nodes.find((n) => n.id === nodeId);
-    const inputs = document.edges
-      .filter((e) => e.target === nodeId)
-      .map((e) => [e.targetPort, e.sourcePort, this.#sign(document, e.source)])
-      .sort((a, b) => stableStringify(a).localeCompare(stableStringify(b)));
-    const signature = hashString(stableStringify(node ? { type: node.type, version: node.version, params: this.#params(node), inputs } : { missing: nodeId }));
+    const node = this.#nodes.get(nodeId);
+    const inputs = (this.#incoming.get(nodeId) ?? []).map((e) => `${e.targetPort}<${e.sourcePort}:${this.#sign(e.source)}`).sort().join('|');
+    let signature = `missing:${nodeId}`;
+    if (node) {
+      const last = this.#last.get(node);
+      signature = last?.inputs === inputs ? last.signature : hashString(`${stableStringify({ type: node.type, version: node.version, params: this.#params(node) })}|${inputs}`);
+      this.#last.set(node, { inputs, signature });
+    }
     this.#memo.set(nodeId, signature);
     return signature;
   }

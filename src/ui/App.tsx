@@ -101,7 +101,7 @@ function Toolbar({ onHelp, onPanel }: { onHelp: () => void; onPanel: (name: Pane
           Workflows
         </button>
       ) : null}
-      <button type="button" onClick={() => onPanel('providers')} title="Provider keys, endpoints and when a paid run asks first">
+      <button type="button" onClick={() => onPanel('providers')} title="Settings > Providers: keys, endpoints, and when a paid run asks first">
         Providers
       </button>
       <button type="button" onClick={() => onPanel('generations')} title="Paid generations: their status and estimated spend">

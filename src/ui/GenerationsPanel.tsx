@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { JournalEntry, JournalStatus } from '../engine';
 import { formatUsd } from '../editor/run-cost';
+import { findModel } from '../providers/catalog/catalog';
 import { providerInfo } from '../providers/providers';
 import { IdbTaskJournal } from '../storage';
 import { useServices } from './services';
@@ -15,7 +16,7 @@ const REFRESH_MS = 2000;
 const BILLED: ReadonlySet<JournalStatus> = new Set(['submitting', 'submitted', 'running', 'succeeded', 'cancelled', 'unconfirmed']);
 
 export function GenerationsPanel({ onClose }: { onClose: () => void }) {
-  const { session, documents } = useServices();
+  const { session, documents, registry } = useServices();
   const [entries, setEntries] = useState<JournalEntry[]>();
   const [problem, setProblem] = useState('');
   useEffect(() => {
@@ -35,7 +36,11 @@ export function GenerationsPanel({ onClose }: { onClose: () => void }) {
     };
   }, [session]);
 
-  const nodeName = (id: string) => documents.node(id)?.title ?? id;
+  // Names as the open workflow has them; an entry from another workflow keeps its node id.
+  const nodeName = (id: string) => {
+    const node = documents.node(id);
+    return node ? (node.title ?? registry.get(node.type)?.title ?? id) : id;
+  };
   const spend = (entries ?? []).filter((e) => BILLED.has(e.status)).reduce((sum, e) => sum + (e.costUsd ?? 0), 0);
   return (
     <section className="side-panel generations-panel" role="dialog" aria-label="Generations">
@@ -73,7 +78,7 @@ export function GenerationsPanel({ onClose }: { onClose: () => void }) {
                     </td>
                     <td>{nodeName(e.nodeId)}</td>
                     <td>{providerInfo(e.provider)?.name ?? e.provider}</td>
-                    <td>{e.model}</td>
+                    <td title={e.model}>{findModel(e.model)?.name ?? e.model}</td>
                     <td className={`task-status status-${e.status}`}>
                       {e.status}
                       {e.error ? <span className="task-error">{e.error}</span> : null}

@@ -18,7 +18,7 @@ export function ProvidersPanel({ onClose }: { onClose: () => void }) {
   return (
     <section className="side-panel providers-panel" role="dialog" aria-label="Providers">
       <header>
-        <h2>Providers</h2>
+        <h2>Settings › Providers</h2>
         <button type="button" onClick={onClose} aria-label="Close providers">
           Close
         </button>

@@ -236,7 +236,8 @@ describe('the generations panel', () => {
     const panel = page.getByRole('dialog', { name: 'Generations' });
     await expect.poll(() => panel.locator('tbody tr').count()).toBe(2);
     const rows = await panel.locator('tbody tr').allTextContents();
-    expect(rows[0]).toContain('kling-v3');
+    expect(rows[0]).toContain(findModel('kling-v3')!.name);
+    expect(rows[0]).toContain('Generate video');
     expect(rows[0]).toContain('<img src=x onerror="window.pwned=1"> moderated');
     expect(rows[1]).toContain('succeeded');
     expect(rows[1]).toContain('$0.40');
