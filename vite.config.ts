@@ -4,6 +4,10 @@ import { defineConfig, type Plugin } from 'vite';
 /**
  * The built app's Content-Security-Policy. Only our own origin serves code; media shows from
  * blob: URLs. Styles allow inline attributes because React Flow positions nodes with them.
+ * Connections go to providers over HTTPS (their APIs, and the CDNs their results sit on, which
+ * vary by region and over time, so no fixed list would hold) and to ComfyUI servers and local
+ * test servers on this machine. Keys are confined to each provider's origin by the code
+ * (src/providers/http.ts), not by this policy.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -12,7 +16,7 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob:",
-  "connect-src 'self' blob: data:",
+  "connect-src 'self' blob: data: https: http://127.0.0.1:* http://localhost:* ws://127.0.0.1:* ws://localhost:*",
   "font-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

@@ -17,8 +17,9 @@ export function assetRefs(document: WorkflowDocument, registry: NodeRegistry): A
   for (const node of document.nodes) {
     const params = registry.get(node.type)?.params ?? {};
     for (const [name, spec] of Object.entries(params)) {
-      const ref = node.params[name] as AssetRef | null | undefined;
-      if (spec.kind === 'asset' && ref) refs.set(ref.hash, ref);
+      const value = node.params[name];
+      if (spec.kind === 'asset' && value) refs.set((value as AssetRef).hash, value as AssetRef);
+      if (spec.kind === 'assets' && Array.isArray(value)) for (const ref of value as AssetRef[]) refs.set(ref.hash, ref);
     }
   }
   return [...refs.values()];

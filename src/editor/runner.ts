@@ -32,12 +32,18 @@ export class Runner {
     });
   }
 
-  /** Shows the results earlier runs left in the cache for the open document, running nothing. */
+  /**
+   * Shows the results earlier runs left in the cache for the open document, and resumes the
+   * paid generations a reload interrupted (already paid for: no confirmation, no new submit).
+   */
   async restore(): Promise<void> {
     this.runs.reset();
     const document = this.documents.document;
     this.costs.resultsOf(document);
-    await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
+    const interrupted = await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
+    // Still the same workflow (edits since only change keys; a changed node does not resume).
+    // Past the paid-run check: this work was agreed to and submitted before the reload.
+    if (interrupted.length > 0 && this.documents.document.id === document.id) this.#start(interrupted);
   }
 
   get active(): boolean {

@@ -107,13 +107,20 @@ export interface NodeDefinition<
   constrain?: (params: ParamValues<P>) => ParamConstraints;
   /** What running this node costs in money, estimated from its params before anything is sent. */
   cost?: (params: ParamValues<P>) => CostEstimate | undefined;
+  /**
+   * A batch source: the graph downstream runs once per item, with `param` set to the item's
+   * index. Each item is its own work (its own cache keys, its own paid generations), so a
+   * batch resumes item by item and never pays twice for one.
+   */
+  batch?: { param: keyof P & string; size: (params: ParamValues<P>) => number; label: (params: ParamValues<P>, index: number) => string };
   /** `migrations[n]` turns params saved at version n into version n + 1. */
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
 }
 
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'batch'> {
+  batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
   resource?: (params: Record<string, unknown>) => string | undefined;
   readsWorkflow?: (params: Record<string, unknown>) => boolean;
   constrain?: (params: Record<string, unknown>) => ParamConstraints;

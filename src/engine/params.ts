@@ -58,7 +58,16 @@ export interface AssetParam extends Base<AssetRef | null> {
   accept: readonly string[];
 }
 
-export type ParamSpec = NumberParam | SelectParam | TextParam | SeedParam | BooleanParam | AssetParam;
+/** Many files, in order: a batch of photos. */
+export interface AssetsParam extends Base<readonly AssetRef[]> {
+  kind: 'assets';
+  accept: readonly string[];
+}
+
+/** Files one `assets` parameter may hold: a batch, not an archive. */
+export const MAX_ASSETS = 1000;
+
+export type ParamSpec = NumberParam | SelectParam | TextParam | SeedParam | BooleanParam | AssetParam | AssetsParam;
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
 export type ParamValue<S extends ParamSpec> = S['default'];
@@ -74,6 +83,7 @@ export const param = {
   seed: (spec: Omit<SeedParam, 'kind'>): SeedParam => ({ kind: 'seed', ...spec }),
   boolean: (spec: Omit<BooleanParam, 'kind'>): BooleanParam => ({ kind: 'boolean', ...spec }),
   asset: (spec: Omit<AssetParam, 'kind' | 'default'>): AssetParam => ({ kind: 'asset', default: null, ...spec }),
+  assets: (spec: Omit<AssetsParam, 'kind' | 'default'>): AssetsParam => ({ kind: 'assets', default: [], ...spec }),
 };
 
 const assetRefSchema = z.object({
@@ -114,6 +124,8 @@ function buildSchema(spec: ParamSpec): z.ZodType {
       return z.boolean({ error: 'expected true or false' });
     case 'asset':
       return assetRefSchema.nullable();
+    case 'assets':
+      return z.array(assetRefSchema).max(MAX_ASSETS, `expected at most ${MAX_ASSETS} files`);
   }
 }
 

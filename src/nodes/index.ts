@@ -1,5 +1,6 @@
 /** Every built-in node type. Adding a node type is adding its file and one line here. */
 import { NodeRegistry } from '../engine';
+import batchInput from './batch-input';
 import exportVideo from './export-video';
 import extractFrame from './extract-frame';
 import generateVideo from './generate-video';
@@ -11,7 +12,7 @@ import sampleImage from './sample-image';
 import trimVideo from './trim-video';
 import upscale from './upscale';
 
-export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, generateVideo, trimVideo, extractFrame, exportVideo];
+export const builtinNodes = [imageInput, batchInput, sampleImage, prompt, joinText, upscale, localMotion, generateVideo, trimVideo, extractFrame, exportVideo];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);

@@ -25,7 +25,8 @@ export class ProviderError extends Error {
   constructor(
     readonly kind: ProviderErrorKind,
     message: string,
-    readonly details: { status?: number; retryAfterMs?: number } = {},
+    /** `said`: the provider's own words, for adapters that word a failure their way. */
+    readonly details: { status?: number; retryAfterMs?: number; said?: string } = {},
   ) {
     super(message);
   }
@@ -48,8 +49,8 @@ export function kindOfStatus(status: number): ProviderErrorKind {
 
 /**
  * The readable part of an error body, whichever provider wrote it: fal/FastAPI `detail[]` with
- * `loc` (named field by field), `detail` strings (Replicate, Luma), Google's and Ark's
- * `error.message`, Runway's `error`, Kling's `message`.
+ * `loc` (named field by field), `detail` strings (Replicate, Luma), ComfyUI's `node_errors`
+ * (node by node), Google's, Ark's and LTX's `error.message`, Runway's `error`, Kling's `message`.
  */
 export function errorText(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
@@ -64,6 +65,8 @@ export function errorText(body: unknown): string | undefined {
     return parts.join('; ');
   }
   if (typeof b.detail === 'string') return b.detail;
+  const nodes = nodeErrors(b.node_errors);
+  if (nodes) return nodes;
   if (typeof b.error === 'object' && b.error !== null) {
     const e = b.error as Record<string, unknown>;
     const param = typeof e.param === 'string' ? `${e.param}: ` : '';
@@ -73,6 +76,15 @@ export function errorText(body: unknown): string | undefined {
   if (typeof b.message === 'string') return b.message;
   if (typeof b.title === 'string') return b.title;
   return undefined;
+}
+
+/** ComfyUI's `{node_id: {class_type, errors: [{message, details}]}}`: which node, and what about it. */
+function nodeErrors(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const parts = Object.entries(value as Record<string, { class_type?: unknown; errors?: { message?: unknown; details?: unknown }[] }>).flatMap(([id, node]) =>
+    (Array.isArray(node.errors) ? node.errors : []).map((e) => `node ${id}${typeof node.class_type === 'string' ? ` (${node.class_type})` : ''}: ${String(e.message)}${e.details ? ` (${String(e.details)})` : ''}`),
+  );
+  return parts.length > 0 ? parts.join('; ') : undefined;
 }
 
 /** Retry-After as seconds or an HTTP date, or retry-after-ms; undefined when absent or unreadable. */

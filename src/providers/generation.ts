@@ -39,9 +39,9 @@ const SUBMIT_ATTEMPTS = 3;
 
 export async function runGeneration(ctx: GenerationContext, job: GenerationJob): Promise<Blob> {
   const { provider } = job;
-  const credentials = await ctx.secrets.credentials(provider.id);
-  if (!credentials?.apiKey) throw new NodeError(`No ${provider.name} key: add one in Settings > Providers > ${provider.name} (get it at ${provider.keysUrl})`);
-  const http = new ProviderHttp({ name: provider.name, origin: job.origin, authorize: async () => provider.authorize(credentials), timeoutMs: job.timing.requestTimeoutMs });
+  const credentials = provider.keyless ? { apiKey: '' } : await ctx.secrets.credentials(provider.id);
+  if (!credentials || (!credentials.apiKey && !provider.keyless)) throw new NodeError(`No ${provider.name} key: add one in Settings > Providers > ${provider.name} (get it at ${provider.keysUrl})`);
+  const http = new ProviderHttp({ name: provider.name, origin: job.origin, authorize: async () => provider.authorize(credentials), timeoutMs: requestTimeoutMs(job) });
   const call: ProviderCall = { http, signal: ctx.signal };
 
   const earlier = await settledEarlier(ctx, job, call);
@@ -103,9 +103,9 @@ async function settledEarlier(ctx: GenerationContext, job: GenerationJob, call: 
     if (latest.status !== 'submitting') return undefined; // failed, cancelled or unconfirmed: running again means a new request
     // Another tab may be sending it right now: give it the time a request may take.
     const age = Date.now() - latest.updatedAt;
-    if (age < job.timing.requestTimeoutMs + 2000) {
+    if (age < requestTimeoutMs(job) + 2000) {
       ctx.progress(0.02, 'waiting for a request sent from another tab');
-      await sleep(Math.min(1000, job.timing.requestTimeoutMs + 2000 - age), ctx.signal);
+      await sleep(Math.min(1000, requestTimeoutMs(job) + 2000 - age), ctx.signal);
       continue;
     }
     const found = await job.provider.adapter.recover?.(latest.id, call).catch(() => undefined);
@@ -169,6 +169,11 @@ async function sendOnce(ctx: GenerationContext, job: GenerationJob, call: Provid
       throw asNodeError(error);
     }
   }
+}
+
+/** How long one request may take: a synchronous provider's submit is the whole generation. */
+function requestTimeoutMs(job: GenerationJob): number {
+  return job.provider.synchronous ? job.timing.deadlineMs : job.timing.requestTimeoutMs;
 }
 
 /** The video goes into the asset store before the journal says done: it cannot be lost between. */

@@ -112,14 +112,14 @@ export class ProviderHttp {
       said = errorText(text.startsWith('<') ? '' : text);
     }
     const retryAfter = retryAfterMs(response.headers);
-    return this.error(kindOfStatus(response.status), said, { status: response.status, ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
+    return this.error(kindOfStatus(response.status), said, { status: response.status, ...(said === undefined ? {} : { said }), ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
   }
 
   /**
    * The error for a failure of `kind`, worded the same whichever provider it came from: adapters
    * use it for failures a provider reports inside a 200 answer (MiniMax, PixVerse).
    */
-  error(kind: ProviderErrorKind, said: string | undefined, details: { status?: number; retryAfterMs?: number } = {}): ProviderError {
+  error(kind: ProviderErrorKind, said: string | undefined, details: ProviderError['details'] = {}): ProviderError {
     const { name } = this.options;
     const code = details.status === undefined ? '' : ` (HTTP ${details.status})`;
     const reason = said ? `: ${said}` : '';

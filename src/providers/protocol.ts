@@ -32,6 +32,8 @@ export interface GenerationRequest {
   audio: boolean;
   /** 0..1, for models with motion control. */
   motion?: number;
+  /** A user's own workflow for providers that run one (ComfyUI's API-format JSON); blank: the shipped one. */
+  template?: string;
   /** Our own id for the request, for providers that accept one (idempotency, external ids). */
   clientRef: string;
 }
@@ -87,6 +89,13 @@ export interface ProviderInfo {
   keyLabel: string;
   /** Providers that sign requests with a key pair (Kling) name the second key. */
   secretKeyLabel?: string;
+  /** Needs no key (a local ComfyUI server): runs without one, and nothing asks for it. */
+  keyless?: boolean;
+  /**
+   * Answers submit with the video itself, after the whole generation (LTX): its request may take
+   * as long as a generation (`deadlineMs`), and there is nothing to poll.
+   */
+  synchronous?: boolean;
   /** Headers carrying the credentials. */
   authorize(credentials: Credentials): Promise<Record<string, string>> | Record<string, string>;
   adapter: ProviderAdapter;

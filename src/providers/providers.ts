@@ -1,9 +1,11 @@
 /** Every provider the app can send work to. Adding one is an adapter file and one line here. */
+import { comfyui } from './adapters/comfyui';
 import { fal } from './adapters/fal';
+import { ltx } from './adapters/ltx';
 import type { ProviderId } from './catalog/schema';
 import type { ProviderInfo } from './protocol';
 
-const ALL: readonly ProviderInfo[] = [fal];
+const ALL: readonly ProviderInfo[] = [fal, ltx, comfyui];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 

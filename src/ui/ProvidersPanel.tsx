@@ -66,32 +66,40 @@ function ProviderRow({ config, info }: { config: ProviderConfig; info: ProviderI
     <li className="provider-row" data-provider={info.id}>
       <div className="provider-head">
         <h3>{info.name}</h3>
-        <span className={`key-status${saved ? ' saved' : ''}`} data-saved={saved}>
-          {saved ? 'Key saved' : 'No key'}
-        </span>
+        {info.keyless ? null : (
+          <span className={`key-status${saved ? ' saved' : ''}`} data-saved={saved}>
+            {saved ? 'Key saved' : 'No key'}
+          </span>
+        )}
         <a href={info.keysUrl} target="_blank" rel="noopener noreferrer">
-          Get a key
+          {info.keyless ? 'Documentation' : 'Get a key'}
         </a>
       </div>
-      <form className="provider-keys" onSubmit={(e) => void save(e)} autoComplete="off">
-        <label htmlFor={`${id}-key`}>{info.keyLabel}</label>
-        <input id={`${id}-key`} name="apiKey" type="password" autoComplete="off" spellCheck={false} placeholder={saved ? 'Replace the saved key' : ''} />
-        {info.secretKeyLabel ? (
-          <>
-            <label htmlFor={`${id}-secret`}>{info.secretKeyLabel}</label>
-            <input id={`${id}-secret`} name="secretKey" type="password" autoComplete="off" spellCheck={false} />
-          </>
-        ) : null}
-        <div className="provider-buttons">
-          <button type="submit">Save</button>
-          {saved ? (
-            <button type="button" onClick={() => void config.removeKey(info.id).then(() => showHint(`${info.name} key removed.`))} aria-label={`Remove the ${info.name} key`}>
-              Remove
-            </button>
-          ) : null}
-        </div>
-      </form>
-      <Endpoint config={config} info={info} />
+      {info.keyless ? (
+        <p className="panel-note">Needs no key; its address is set on each node that uses it.</p>
+      ) : (
+        <>
+          <form className="provider-keys" onSubmit={(e) => void save(e)} autoComplete="off">
+            <label htmlFor={`${id}-key`}>{info.keyLabel}</label>
+            <input id={`${id}-key`} name="apiKey" type="password" autoComplete="off" spellCheck={false} placeholder={saved ? 'Replace the saved key' : ''} />
+            {info.secretKeyLabel ? (
+              <>
+                <label htmlFor={`${id}-secret`}>{info.secretKeyLabel}</label>
+                <input id={`${id}-secret`} name="secretKey" type="password" autoComplete="off" spellCheck={false} />
+              </>
+            ) : null}
+            <div className="provider-buttons">
+              <button type="submit">Save</button>
+              {saved ? (
+                <button type="button" onClick={() => void config.removeKey(info.id).then(() => showHint(`${info.name} key removed.`))} aria-label={`Remove the ${info.name} key`}>
+                  Remove
+                </button>
+              ) : null}
+            </div>
+          </form>
+          <Endpoint config={config} info={info} />
+        </>
+      )}
     </li>
   );
 }

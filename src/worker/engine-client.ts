@@ -12,7 +12,8 @@ export interface RunHandle {
 export interface EngineClient {
   run(document: WorkflowDocument, options: { targets?: string[]; onEvents: (events: RunEvent[]) => void }): RunHandle;
   /** Reports the cached results `document` already has, running nothing. */
-  restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<void>;
+  /** Shows cached results; returns nodes whose paid generation a reload interrupted. */
+  restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<string[]>;
   /** Keeps a cached result from ever being evicted (or lets it go again). */
   pin(cacheKey: string, pinned: boolean): Promise<boolean>;
   pinned(cacheKey: string): Promise<boolean>;

@@ -5,7 +5,7 @@
  * Events are batched per frame so a run of a thousand nodes does not flood the page.
  */
 import * as Comlink from 'comlink';
-import { Engine, MemoryCache, memoryServices, type AssetRef, type CacheStore, type NodeServices, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
+import { Engine, MemoryCache, memoryServices, type AssetRef, type CacheStore, type JournalStatus, type NodeServices, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
 import { createRegistry } from '../nodes';
 import { IdbAssetStore, IdbOutputCache, IdbSecrets, IdbSettings, IdbTaskJournal, openStillmotionDb, STORAGE_FULL_MESSAGE } from '../storage';
 import { transferablesOf } from './transfer';
@@ -102,6 +102,8 @@ async function openBacking(): Promise<Backing> {
 
 const ready = openBacking().then((backing) => ({ ...backing, engine: new Engine({ registry: createRegistry(), cache: backing.cache, services: backing.services }) }));
 const runs = new Map<string, AbortController>();
+/** Journal states of a generation that a reload interrupted and a run can pick up again. */
+const IN_FLIGHT: ReadonlySet<JournalStatus> = new Set(['submitting', 'submitted', 'running']);
 
 export interface RunOptions {
   runId: string;
@@ -151,12 +153,20 @@ const api = {
     }
   },
 
-  /** Shows what earlier runs produced for `document`, running nothing: only cached nodes report. */
-  async restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<void> {
-    const { engine } = await ready;
+  /**
+   * Shows what earlier runs produced for `document`, running nothing: only cached nodes report.
+   * Returns the nodes whose paid generation is still in flight (a reload or crash interrupted
+   * it), so the page can resume them: the same work has the same key, and its journal entry.
+   */
+  async restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<string[]> {
+    const { engine, services } = await ready;
     const events = batcher(onEvents);
-    await engine.run({ document, cachedOnly: true, onEvent: (e) => e.type === 'node' && e.state === 'cached' && events.push(e) });
+    const summary = await engine.run({ document, cachedOnly: true, onEvent: (e) => e.type === 'node' && e.state === 'cached' && events.push(e) });
     events.flush();
+    const inFlight = new Set((await services.journal.list().catch(() => [])).filter((e) => IN_FLIGHT.has(e.status)).map((e) => e.nodeKey));
+    return Object.entries(summary.nodes)
+      .filter(([, result]) => result.state === 'cancelled' && result.cacheKey !== undefined && inFlight.has(result.cacheKey))
+      .map(([id]) => id);
   },
 
   /** Keeps a file the user picked or dropped; the Blob crosses by reference, not by copy. */

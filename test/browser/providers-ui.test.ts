@@ -9,6 +9,7 @@ import { formatUsd } from '../../src/editor/run-cost';
 import type { WorkflowDocument } from '../../src/engine';
 import { findModel, findRoute, routeCapabilities } from '../../src/providers/catalog/catalog';
 import generateVideo from '../../src/nodes/generate-video';
+import { PROVIDERS } from '../../src/providers/providers';
 import { launch, screenshot, watchErrors } from './chromium';
 
 const KEY = 'fal-test-key-7f3a9c1e-never-shown';
@@ -106,6 +107,10 @@ describe('provider keys', () => {
     expect(await field.getAttribute('autocomplete')).toBe('off');
     expect(await fal.locator('.key-status').textContent()).toBe('No key');
     expect(await fal.getByRole('link', { name: 'Get a key' }).getAttribute('href')).toBe('https://fal.ai/dashboard/keys');
+
+    // One row per provider; a keyless one (a local ComfyUI server) asks for nothing.
+    expect(await providers().locator('.provider-row').count()).toBe(Object.keys(PROVIDERS).length);
+    expect(await providers().locator('[data-provider="comfyui"] input[type="password"]').count()).toBe(0);
 
     await field.fill(KEY);
     await fal.getByRole('button', { name: 'Save' }).click();

@@ -229,6 +229,13 @@ function badValues(spec: ParamSpec): { label: string; value: Json }[] {
         { label: 'a negative size', value: { hash: 'a'.repeat(64), name: 'a', mime: 'image/png', size: -1 } },
         { label: 'a number', value: 5 },
       ];
+    case 'assets':
+      return [
+        { label: 'one file, not a list', value: { hash: 'a'.repeat(64), name: 'a', mime: 'image/png', size: 1 } },
+        { label: 'a list with a bad hash', value: [{ hash: 'x', name: 'a', mime: 'image/png', size: 1 }] },
+        { label: 'a list of strings', value: ['abc'] },
+        { label: 'a number', value: 5 },
+      ];
   }
 }
 

@@ -1,0 +1,35 @@
+/**
+ * Batch input: many photos through one graph. The graph downstream runs once per photo (each
+ * its own work, cached and paid for on its own), and the results are collected per photo. A
+ * plain Run shows the item chosen in "Preview item"; Run batch (or the CLI) runs them all.
+ */
+import { defineNode, MAX_ASSETS, NodeError, param } from '../engine';
+import { frameImage, FRAMING_PARAMS, IMAGE_TYPES } from '../media/frame-image';
+
+export default defineNode({
+  type: 'image.batch',
+  version: 1,
+  title: 'Batch input',
+  category: 'Input',
+  description: 'Many photos (pick several, or drop a folder): everything downstream runs once per photo, and Run batch collects the results.',
+  inputs: {},
+  outputs: { image: { type: 'image', label: 'Image' } },
+  params: {
+    files: param.assets({ label: 'Photos', accept: IMAGE_TYPES }),
+    item: param.number({ label: 'Preview item', default: 0, min: 0, max: MAX_ASSETS - 1, step: 1, integer: true, description: 'Which photo a plain Run uses (counting from 0); Run batch runs every one.' }),
+    ...FRAMING_PARAMS,
+  },
+  batch: {
+    param: 'item',
+    size: (params) => params.files.length,
+    label: (params, index) => params.files[index]?.name ?? `item ${index}`,
+  },
+  async run({ params, assets, progress }) {
+    if (params.files.length === 0) throw new NodeError('no photos yet: pick several, or drop a folder of images onto this node');
+    const ref = params.files[params.item];
+    if (!ref) throw new NodeError(`item ${params.item} does not exist: the batch has ${params.files.length} photo${params.files.length === 1 ? '' : 's'} (0 to ${params.files.length - 1})`);
+    const blob = await assets.get(ref.hash);
+    if (!blob) throw new NodeError(`"${ref.name}" is no longer in this browser's file store; add it again`);
+    return { image: await frameImage(blob, ref.name, params, progress) };
+  },
+});

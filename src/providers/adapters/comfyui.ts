@@ -1,0 +1,204 @@
+/**
+ * A ComfyUI server (Comfy-Org/ComfyUI server.py; see /work/shared/reference/providers.md §11):
+ * the image goes up with `POST upload/image`, the filled workflow with `POST prompt` under our
+ * own `prompt_id` (a UUID made from the request's clientRef, so a prompt whose answer was lost
+ * is found again), progress comes from `GET queue` and `GET history/{id}` (plus the WebSocket
+ * where there is one), the video from `GET view`. Cancel is `POST interrupt` for the running
+ * prompt and `POST queue {delete}` for a waiting one. No key: a local server has none.
+ * Paths are relative, so a server behind a path prefix (https://host/comfy/) works too.
+ */
+import { z } from 'zod';
+import { NodeError } from '../../engine';
+import { ProviderError } from '../errors';
+import type { AspectRatio, Resolution } from '../catalog/schema';
+import { liveState, stopWatching } from '../comfyui/live';
+import { checkTemplate, fillTemplate, parseTemplate, type ApiWorkflow } from '../comfyui/template';
+import wan22 from '../comfyui/templates/wan2.2-i2v.json';
+import type { GenerationRequest, ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, SubmittedTask, TaskState } from '../protocol';
+
+/** The workflows that ship with the app, by catalog endpoint; a user's own comes as `template`. */
+const TEMPLATES: Record<string, unknown> = { 'wan2.2-i2v': wan22 };
+
+/** Wan 2.2 makes 16 frames a second, and frame counts of 4n + 1 (its VAE packs 4 frames). */
+const FPS = 16;
+
+const uploaded = z.object({ name: z.string().min(1), subfolder: z.string().default(''), type: z.string().optional() });
+const queued = z.object({ prompt_id: z.string(), number: z.number().optional() });
+/** Queue items are arrays: [number, prompt_id, prompt, extra_data, outputs_to_execute]. */
+const queueItem = z.array(z.unknown()).min(2);
+const queue = z.object({ queue_running: z.array(queueItem), queue_pending: z.array(queueItem) });
+const file = z.object({ filename: z.string(), subfolder: z.string().default(''), type: z.string().default('output') });
+const historyEntry = z.object({
+  outputs: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  status: z
+    .object({
+      status_str: z.string().optional(),
+      completed: z.boolean().optional(),
+      messages: z.array(z.tuple([z.string(), z.unknown()])).default([]),
+    })
+    .optional(),
+});
+const history = z.record(z.string(), historyEntry);
+type HistoryEntry = z.infer<typeof historyEntry>;
+
+/** Our prompt_id for a clientRef: a canonical lowercase UUID (ComfyUI refuses others), always the same. */
+export async function promptIdOf(clientRef: string): Promise<string> {
+  const bytes = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`stillmotion:${clientRef}`))).slice(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x80; // version 8: a custom, name-based UUID
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Width and height, multiples of 16 as Wan needs: the short side from the resolution, the long one from the aspect. */
+export function frameSize(resolution: Resolution, aspectRatio: AspectRatio, image: ImagePayload): { width: number; height: number } {
+  const short = resolution === '4k' ? 2160 : Number.parseInt(resolution, 10);
+  const [w, h] = aspectRatio === 'auto' ? [image.width, image.height] : aspectRatio.split(':').map(Number);
+  const ratio = Math.max(w!, h!) / Math.min(w!, h!);
+  const long = Math.round((short * ratio) / 16) * 16;
+  const side = Math.round(short / 16) * 16;
+  return w! >= h! ? { width: long, height: side } : { width: side, height: long };
+}
+
+function workflowFor(request: GenerationRequest): ApiWorkflow {
+  // A blank template field means "the shipped one", as an untouched node param is blank.
+  if (request.template?.trim()) return parseTemplate(request.template);
+  const shipped = TEMPLATES[request.endpoint];
+  if (shipped === undefined) throw new NodeError(`no ComfyUI workflow named "${request.endpoint}" ships with the app: paste your own (API format) into the node`);
+  return checkTemplate(shipped);
+}
+
+async function upload(image: ImagePayload, clientRef: string, { http, signal }: ProviderCall): Promise<string> {
+  const form = new FormData();
+  const extension = image.mime.split('/')[1] ?? 'png';
+  form.append('image', image.blob, `stillmotion-${clientRef}.${extension}`);
+  form.append('type', 'input');
+  form.append('overwrite', 'true');
+  const answer = await http.json('POST', 'upload/image', uploaded, { form, signal });
+  // LoadImage names a file in a subfolder as "subfolder/name".
+  return answer.subfolder ? `${answer.subfolder}/${answer.name}` : answer.name;
+}
+
+/** ComfyUI's own client id for our socket: one per request, so its messages are ours. */
+const clientIdOf = (clientRef: string) => `stillmotion-${clientRef}`;
+
+function task(promptId: string, clientRef: string): SubmittedTask {
+  return { id: promptId, data: { clientId: clientIdOf(clientRef) } };
+}
+
+const clientId = (t: SubmittedTask) => (t.data as { clientId: string }).clientId;
+
+/** A finished prompt's outcome: its video file, its error, or its interruption. */
+function outcome(entry: HistoryEntry): TaskState {
+  const messages = entry.status?.messages ?? [];
+  const event = (name: string) => messages.find(([type]) => type === name)?.[1] as Record<string, unknown> | undefined;
+  if (event('execution_interrupted')) return { state: 'cancelled' };
+  const error = event('execution_error');
+  if (error || entry.status?.status_str === 'error') {
+    const where = error && typeof error.node_type === 'string' ? `${error.node_type} (node ${String(error.node_id)}) failed: ` : '';
+    return { state: 'failed', reason: `${where}${typeof error?.exception_message === 'string' ? error.exception_message.trim() : 'the workflow stopped with an error'}` };
+  }
+  // Video nodes file their results under different keys (SaveVideo "images" with "animated",
+  // VHS "gifs"), so any listed file with a video's extension is a candidate; a saved one beats a preview.
+  const videos = Object.values(entry.outputs)
+    .flatMap((output) => Object.values(output).flatMap((list) => (Array.isArray(list) ? list : [])))
+    .flatMap((item) => {
+      const saved = file.safeParse(item);
+      return saved.success && /\.(mp4|webm|mov|mkv)$/i.test(saved.data.filename) ? [saved.data] : [];
+    });
+  const video = videos.find((v) => v.type === 'output') ?? videos[0];
+  if (!video) return { state: 'failed', reason: 'the workflow finished but saved no video: it needs a node that saves one (SaveVideo, or VHS Video Combine)' };
+  return { state: 'succeeded', result: { url: `view?${new URLSearchParams({ filename: video.filename, subfolder: video.subfolder, type: video.type })}` } };
+}
+
+/** Where the prompt is now: waiting (and behind how many), running, finished, or unknown to the server. */
+async function find(promptId: string, { http, signal }: ProviderCall): Promise<TaskState | undefined> {
+  const now = await http.json('GET', 'queue', queue, { signal });
+  if (now.queue_running.some((item) => item[1] === promptId)) return { state: 'running' };
+  const waiting = [...now.queue_pending].sort((a, b) => Number(a[0]) - Number(b[0]));
+  const index = waiting.findIndex((item) => item[1] === promptId);
+  if (index >= 0) return { state: 'queued', position: now.queue_running.length + index };
+  // Not queued: finished. A prompt leaves the queue and enters the history in one step.
+  const done = await http.json('GET', `history/${encodeURIComponent(promptId)}`, history, { signal });
+  const entry = done[promptId];
+  return entry ? outcome(entry) : undefined;
+}
+
+/**
+ * A browser reaches a ComfyUI server only when the server allows other origins: without
+ * `--enable-cors-header` its origin check answers 403 and the browser blocks what is not
+ * refused, so both failures say how to start it. The kind is kept (a network error stays worth
+ * retrying while polling).
+ */
+async function explained<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error;
+    if (error.kind === 'auth') throw new ProviderError('invalid', `ComfyUI refused a request from this app (HTTP ${error.details.status}): start ComfyUI with --enable-cors-header (and --listen to reach it from another machine)`, error.details);
+    if (error.kind === 'network') throw new ProviderError('network', `${error.message}; is ComfyUI running, started with --enable-cors-header?`, error.details);
+    throw error;
+  }
+}
+
+async function submit(request: GenerationRequest, call: ProviderCall): Promise<SubmittedTask> {
+  const workflow = workflowFor(request);
+  const image = await upload(request.image, request.clientRef, call);
+  const { width, height } = frameSize(request.resolution, request.aspectRatio, request.image);
+  const prompt = fillTemplate(workflow, {
+    image,
+    prompt: request.prompt,
+    negative_prompt: request.negativePrompt ?? '',
+    seed: request.seed ?? Math.floor(Math.random() * 2 ** 32),
+    frames: 4 * Math.round((request.seconds * FPS) / 4) + 1,
+    width,
+    height,
+    fps: FPS,
+  });
+  const promptId = await promptIdOf(request.clientRef);
+  const answer = await call.http.json('POST', 'prompt', queued, { body: { prompt, client_id: clientIdOf(request.clientRef), prompt_id: promptId }, signal: call.signal });
+  return task(answer.prompt_id, request.clientRef);
+}
+
+async function poll(t: SubmittedTask, call: ProviderCall): Promise<TaskState> {
+  const state = await find(t.id, call);
+  const origin = call.http.options.origin;
+  if (!state) {
+    stopWatching(origin, clientId(t));
+    return { state: 'failed', reason: 'the server no longer has this prompt: it was deleted from the queue, or the server restarted' };
+  }
+  if (state.state !== 'running' && state.state !== 'queued') stopWatching(origin, clientId(t));
+  if (state.state !== 'running') return state;
+  return { state: 'running', ...liveState(origin, clientId(t), t.id, call.signal) };
+}
+
+async function recover(clientRef: string, call: ProviderCall): Promise<SubmittedTask | undefined> {
+  const promptId = await promptIdOf(clientRef);
+  return (await find(promptId, call)) ? task(promptId, clientRef) : undefined;
+}
+
+const adapter: ProviderAdapter = {
+  submit: (request, call) => explained(submit(request, call)),
+  poll: (t, call) => explained(poll(t, call)),
+  recover: (clientRef, call) => explained(recover(clientRef, call)),
+
+  async cancel(t, call) {
+    stopWatching(call.http.options.origin, clientId(t));
+    // Interrupt only our own running prompt: an older server ignores prompt_id and stops whatever runs.
+    const state = await find(t.id, call);
+    const { http, signal } = call;
+    if (state?.state === 'running') await http.send('POST', 'interrupt', { body: { prompt_id: t.id }, signal });
+    else if (state?.state === 'queued') await http.send('POST', 'queue', { body: { delete: [t.id] }, signal });
+  },
+};
+
+export const comfyui: ProviderInfo = {
+  id: 'comfyui',
+  name: 'ComfyUI',
+  origin: 'http://127.0.0.1:8188',
+  keysUrl: 'https://docs.comfy.org/',
+  keyLabel: 'none (a ComfyUI server needs no key)',
+  keyless: true,
+  authorize: () => ({}),
+  adapter,
+};

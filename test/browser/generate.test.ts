@@ -1,0 +1,104 @@
+/**
+ * Generate video in the real app against local provider servers: three providers at once, a
+ * reload in the middle that resumes every task and bills nothing twice, and faults that end in
+ * clear node errors while the rest of the graph finishes.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { WorkflowNode } from '../../src/engine';
+import { launch, screenshot, watchErrors } from './chromium';
+import { motionGraph } from './graphs';
+import { testVideo } from '../providers/fixtures';
+import type { FakeProvider } from '../providers/kit';
+import { fakeFal } from '../providers/servers/fal';
+
+interface Take {
+  id: string;
+  provider: string;
+  server: () => FakeProvider;
+  credentials: { apiKey: string; secretKey?: string };
+  params: Record<string, unknown>;
+}
+
+/** One take per provider, each on a model that provider serves. */
+const TAKES: Take[] = [
+  { id: 'kling', provider: 'fal', server: () => fakeFal(testVideo(), 'fal-key'), credentials: { apiKey: 'fal-key' }, params: { model: 'kling-v2.1-master', route: 'fal', duration: '5', resolution: '1080p', aspectRatio: 'auto' } },
+];
+
+let browser: Browser;
+const servers = new Map<string, FakeProvider>();
+
+beforeAll(async () => {
+  browser = await launch();
+  for (const take of TAKES) servers.set(take.provider, await take.server().start());
+});
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all([...servers.values()].map((s) => s.close()));
+});
+
+function generateNodes(takes: Take[], extra: (take: Take) => Record<string, unknown> = () => ({})): { nodes: WorkflowNode[]; edges: ReturnType<typeof motionGraph>['edges'] } {
+  return {
+    nodes: takes.map((take, i) => ({ id: take.id, type: 'generate.video', version: 1, position: { x: 400, y: 300 + 260 * i }, params: { prompt: 'slow push in, waves rolling', ...take.params, ...extra(take) } })),
+    edges: takes.map((take) => ({ id: `e-${take.id}`, source: 'image', sourcePort: 'image', target: take.id, targetPort: 'image' })),
+  };
+}
+
+/** Keys and endpoints the way the settings panel stores them, then `document` opened. */
+async function setUp(page: Page, document: ReturnType<typeof motionGraph>, credentials: (take: Take) => Take['credentials'] = (t) => t.credentials): Promise<void> {
+  await page.goto(inject('baseUrl'));
+  await page.locator('.react-flow__node').first().waitFor();
+  const endpoints = Object.fromEntries([...servers].map(([provider, server]) => [provider, server.url]));
+  await page.evaluate(
+    async ({ keys, endpoints, document }) => {
+      const { session } = (globalThis as any).stillmotion;
+      for (const [provider, credentials] of keys) await session.db.put('secrets', { provider, ...credentials, savedAt: Date.now() });
+      await session.db.put('settings', { endpoints, confirmAboveUsd: 1000, timing: { pollMs: 250, maxPollMs: 400, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
+      await session.create(document);
+    },
+    { keys: TAKES.map((t) => [t.provider, credentials(t)] as const), endpoints, document },
+  );
+  await page.locator(`[data-node-id="${TAKES[0]!.id}"]`).waitFor();
+}
+
+const stateOf = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`).getAttribute('data-state');
+
+describe('Generate video in the app', () => {
+  it('generates with several providers at once, resumes after a reload, and bills nothing twice', async () => {
+    for (const server of servers.values()) server.pollsToFinish = 8;
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    await setUp(page, motionGraph('generate-resume', generateNodes(TAKES)));
+    await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
+    // Every provider has the task; then the tab reloads in the middle of polling.
+    await expect.poll(() => [...servers.values()].every((s) => s.accepted >= 1 && [...s.tasks.values()].every((t) => t.polls >= 1)), { timeout: 30_000 }).toBe(true);
+    await page.reload();
+    for (const take of TAKES) await expect.poll(() => stateOf(page, take.id), { timeout: 60_000 }).toBe('done');
+    await screenshot(page, 'generate-resumed');
+    for (const server of servers.values()) expect(server.accepted).toBe(TAKES.filter((t) => servers.get(t.provider) === server).length);
+
+    // Reloading again shows the results from the cache: not one more request.
+    const requests = [...servers.values()].map((s) => s.log.length);
+    await page.reload();
+    for (const take of TAKES) await expect.poll(() => stateOf(page, take.id), { timeout: 30_000 }).toBe('cached');
+    expect([...servers.values()].map((s) => s.log.length)).toEqual(requests);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('ends every fault in a clear node error and finishes the rest of the graph', async () => {
+    for (const server of servers.values()) server.pollsToFinish = 2;
+    const page = await browser.newPage();
+    // A different prompt makes this fresh work, not the cached results of the test above.
+    await setUp(page, motionGraph('generate-faults', generateNodes(TAKES, () => ({ prompt: 'faults' }))), (t) => ({ ...t.credentials, apiKey: 'wrong' }));
+    await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
+    for (const take of TAKES) {
+      await expect.poll(() => stateOf(page, take.id), { timeout: 30_000 }).toBe('failed');
+      await expect(page.locator(`[data-node-id="${take.id}"]`)).toBeDefined();
+      expect(await page.locator(`[data-node-id="${take.id}"]`).innerText()).toMatch(/rejected the API key/);
+    }
+    await expect.poll(() => stateOf(page, 'motion'), { timeout: 60_000 }).toBe('done');
+    await screenshot(page, 'generate-faults');
+    await page.close();
+  });
+});

@@ -1,0 +1,253 @@
+/** A ComfyUI server: the provider contract, plus its workflow templates, prompt ids, queue and live progress. */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemoryAssets, MemoryJournal, NodeError } from '../../src/engine';
+import { comfyui, frameSize, promptIdOf } from '../../src/providers/adapters/comfyui';
+import { checkTemplate, fillTemplate, parseTemplate, PLACEHOLDERS } from '../../src/providers/comfyui/template';
+import wan22 from '../../src/providers/comfyui/templates/wan2.2-i2v.json';
+import { runGeneration, type GenerationJob } from '../../src/providers/generation';
+import { ProviderHttp } from '../../src/providers/http';
+import { FAST_TIMING, PNG_IMAGE, providerContract } from '../providers/contract';
+import { testVideo } from '../providers/fixtures';
+import type { FakeProvider } from '../providers/kit';
+import { fakeComfyui } from '../providers/servers/comfyui';
+
+const request: GenerationJob['request'] = {
+  endpoint: 'wan2.2-i2v',
+  image: PNG_IMAGE,
+  prompt: 'a slow push in on a lighthouse',
+  negativePrompt: 'blur',
+  seed: 42,
+  seconds: 5,
+  resolution: '480p',
+  aspectRatio: '16:9',
+  audio: false,
+};
+
+providerContract({
+  info: comfyui,
+  credentials: { apiKey: '' },
+  server: (video) => fakeComfyui(video),
+  request,
+  invalid: {
+    fault: {
+      type: 'status',
+      status: 400,
+      body: {
+        error: { type: 'prompt_outputs_failed_validation', message: 'Prompt outputs failed validation', details: '', extra_info: {} },
+        node_errors: { '11': { errors: [{ type: 'value_not_in_list', message: 'Value not in list', details: "sampler_name: 'eulr' not in ['euler', 'dpmpp_2m']", extra_info: {} }], dependent_outputs: ['15'], class_type: 'KSamplerAdvanced' } },
+      },
+    },
+    says: /ComfyUI refused the request \(HTTP 400\): node 11 \(KSamplerAdvanced\): Value not in list \(sampler_name: 'eulr' not in/,
+  },
+  has: { cancel: true, moderation: false, recover: true },
+});
+
+describe('ComfyUI: its own ways', () => {
+  let server: FakeProvider;
+  let journal: MemoryJournal;
+  beforeEach(async () => {
+    server = await fakeComfyui(testVideo()).start();
+    journal = new MemoryJournal();
+  });
+  afterEach(() => server.close());
+
+  const generate = (overrides: Partial<GenerationJob['request']> = {}) =>
+    runGeneration(
+      { key: 'k1', nodeId: 'n', signal: new AbortController().signal, progress: () => {}, journal, assets: new MemoryAssets(), secrets: { credentials: async () => undefined } },
+      { provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request: { ...request, ...overrides } },
+    );
+  const sent = (path: string) => server.log.find((r) => r.method === 'POST' && r.path === path)!;
+
+  it('uploads the image, then queues the filled Wan 2.2 workflow under a prompt id made from the journal entry', async () => {
+    await generate();
+    const upload = sent('/upload/image');
+    expect(upload.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    const [entry] = await journal.list();
+    expect(upload.body).toContain(`filename="stillmotion-${entry!.id}.png"`);
+    // What the server accepted: the prompt under our id, from our client id.
+    const [accepted] = server.tasks.values();
+    const prompt = accepted!.input as Record<string, { inputs: Record<string, unknown> }>;
+    expect(accepted!.id).toBe(await promptIdOf(entry!.id));
+    expect(entry!.providerTaskId).toBe(accepted!.id);
+    expect(accepted!.extra.clientId).toBe(`stillmotion-${entry!.id}`);
+    expect(prompt['5']!.inputs.image).toBe(`stillmotion-${entry!.id}.png`);
+    expect(prompt['6']!.inputs.text).toBe(request.prompt);
+    expect(prompt['7']!.inputs.text).toBe('blur');
+    expect(prompt['8']!.inputs).toMatchObject({ width: 848, height: 480, length: 81 });
+    expect(prompt['11']!.inputs.noise_seed).toBe(42);
+    expect(prompt['14']!.inputs.fps).toBe(16);
+    const download = server.log.find((r) => r.path.startsWith('/view'))!;
+    expect(download.path).toMatch(/^\/view\?filename=stillmotion_[0-9a-f]{8}_00001_\.mp4&subfolder=video&type=output$/);
+  });
+
+  it("runs the user's own template when the request carries one", async () => {
+    const own = structuredClone(wan22) as Record<string, { inputs: Record<string, unknown> }>;
+    own['11']!.inputs.steps = 8;
+    await generate({ template: JSON.stringify(own) });
+    journal = new MemoryJournal(); // a new run, not the finished one again
+    await generate({ template: '  ' }); // blank: the shipped workflow
+    const [accepted, shipped] = server.tasks.values();
+    expect((accepted!.input as typeof own)['11']!.inputs.steps).toBe(8);
+    expect((shipped!.input as typeof own)['11']!.inputs.steps).toBe(20);
+  });
+
+  it('makes prompt ids canonical lowercase UUIDs, the same for the same reference', async () => {
+    const id = await promptIdOf('entry-1');
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await promptIdOf('entry-1')).toBe(id);
+    expect(await promptIdOf('entry-2')).not.toBe(id);
+  });
+
+  it('sizes frames in multiples of 16 from the resolution and the aspect (or the image, on auto)', () => {
+    expect(frameSize('720p', '16:9', PNG_IMAGE)).toEqual({ width: 1280, height: 720 });
+    expect(frameSize('480p', '9:16', PNG_IMAGE)).toEqual({ width: 480, height: 848 });
+    expect(frameSize('720p', '1:1', PNG_IMAGE)).toEqual({ width: 720, height: 720 });
+    expect(frameSize('480p', 'auto', { ...PNG_IMAGE, width: 600, height: 800 })).toEqual({ width: 480, height: 640 });
+  });
+
+  it('reports its place in the queue, then the run', async () => {
+    server.pollsToFinish = 4;
+    const states: string[] = [];
+    await runGeneration(
+      { key: 'k2', nodeId: 'n', signal: new AbortController().signal, progress: (_f, m) => m && states.push(m), journal, assets: new MemoryAssets(), secrets: { credentials: async () => undefined } },
+      { provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request },
+    );
+    expect(states).toContain('queued (0 ahead)');
+    expect(states).toContain('generating');
+  });
+
+  it('downloads the saved video, not a preview or a still, whatever key its node files it under', async () => {
+    await server.close();
+    server = await fakeComfyui(testVideo(), (saved) => ({
+      '5': { images: [{ filename: 'start.png', subfolder: '', type: 'input' }] },
+      '16': { gifs: [{ ...saved, filename: 'preview_00001.mp4', type: 'temp', format: 'video/h264-mp4' }] },
+      '17': { gifs: [{ ...saved, format: 'video/h264-mp4' }] },
+    })).start();
+    await generate();
+    expect(server.log.find((r) => r.path.startsWith('/view'))!.path).toMatch(/filename=stillmotion_.*&subfolder=video&type=output$/);
+  });
+
+  it('says so when the workflow saved no video', async () => {
+    await server.close();
+    server = await fakeComfyui(testVideo(), () => ({ '9': { images: [{ filename: 'frame.png', subfolder: '', type: 'output' }] } })).start();
+    await expect(generate()).rejects.toThrow('ComfyUI could not make the video: the workflow finished but saved no video: it needs a node that saves one (SaveVideo, or VHS Video Combine)');
+  });
+
+  it('tells how to start a server that refuses requests from the app', async () => {
+    server.fail('upload', { type: 'status', status: 403, body: '' });
+    await expect(generate()).rejects.toThrow('ComfyUI refused a request from this app (HTTP 403): start ComfyUI with --enable-cors-header');
+  });
+
+  it('says which node failed and why', async () => {
+    server.nextOutcome = 'fail';
+    await expect(generate()).rejects.toThrow('ComfyUI could not make the video: KSamplerAdvanced (node 11) failed: Allocation on device 0 would exceed allowed memory. (out of memory)');
+  });
+
+  it('says so when the server has lost the prompt', async () => {
+    server.pollsToFinish = 50;
+    const run = generate();
+    await vi.waitFor(() => expect(server.tasks.size).toBe(1));
+    for (const t of server.tasks.values()) t.extra.deleted = true;
+    await expect(run).rejects.toThrow(/the server no longer has this prompt/);
+  });
+
+  it('interrupts a running prompt when cancelled', async () => {
+    server.pollsToFinish = 50;
+    const controller = new AbortController();
+    const run = runGeneration(
+      { key: 'k3', nodeId: 'n', signal: controller.signal, progress: (_f, m) => m === 'generating' && controller.abort(new DOMException('cancelled', 'AbortError')), journal, assets: new MemoryAssets(), secrets: { credentials: async () => undefined } },
+      { provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request },
+    );
+    await expect(run).rejects.toThrow('cancelled');
+    const [t] = server.tasks.values();
+    expect(t!.cancelled).toBe(true);
+    expect(JSON.parse(sent('/interrupt').body)).toEqual({ prompt_id: t!.id });
+  });
+
+  it('takes a waiting prompt out of the queue when cancelled, leaving the running one alone', async () => {
+    server.pollsToFinish = 50;
+    const first = new AbortController();
+    const running = runGeneration(
+      { key: 'k4', nodeId: 'n', signal: first.signal, progress: () => {}, journal, assets: new MemoryAssets(), secrets: { credentials: async () => undefined } },
+      { provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request },
+    ).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.tasks.size).toBe(1));
+    const second = new AbortController();
+    const waiting = runGeneration(
+      { key: 'k5', nodeId: 'n', signal: second.signal, progress: (_f, m) => m?.startsWith('queued') && second.abort(new DOMException('cancelled', 'AbortError')), journal, assets: new MemoryAssets(), secrets: { credentials: async () => undefined } },
+      { provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request },
+    );
+    await expect(waiting).rejects.toThrow('cancelled');
+    const [head, behind] = server.tasks.values();
+    expect(behind!.extra.deleted).toBe(true);
+    expect(head!.cancelled).toBe(false);
+    expect(server.log.some((r) => r.path === '/interrupt')).toBe(false);
+    first.abort(new DOMException('cancelled', 'AbortError'));
+    await running;
+  });
+
+  it('adds the sampler steps from the WebSocket where there is one', async () => {
+    const sockets: FakeSocket[] = [];
+    class FakeSocket extends EventTarget {
+      constructor(readonly url: string) {
+        super();
+        sockets.push(this);
+      }
+      close() {}
+      say(message: unknown) {
+        this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(message) }));
+      }
+    }
+    vi.stubGlobal('WebSocket', FakeSocket);
+    try {
+      server.pollsToFinish = 50;
+      const http = new ProviderHttp({ name: 'ComfyUI', origin: server.url, authorize: async () => ({}), timeoutMs: 1000 });
+      const call = { http, signal: new AbortController().signal };
+      const task = await comfyui.adapter.submit({ ...request, clientRef: 'ref-1' }, call);
+      if ('done' in task) throw new Error('ComfyUI answers with a task');
+      await comfyui.adapter.poll(task, call); // queued
+      expect(await comfyui.adapter.poll(task, call)).toEqual({ state: 'running' });
+      expect(sockets.map((s) => s.url)).toEqual([`${server.url.replace('http:', 'ws:')}/ws?clientId=stillmotion-ref-1`]);
+      sockets[0]!.say({ type: 'progress', data: { value: 5, max: 20, prompt_id: task.id, node: '11' } });
+      sockets[0]!.say({ type: 'progress', data: { value: 9, max: 20, prompt_id: 'someone-else', node: '11' } });
+      expect(await comfyui.adapter.poll(task, call)).toEqual({ state: 'running', fraction: 0.25, message: 'node 11: step 5/20' });
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('ComfyUI workflow templates', () => {
+  const values = { image: 'in.png', prompt: 'waves', negative_prompt: '', seed: 7, frames: 81, width: 832, height: 480, fps: 16 };
+
+  it('ships a Wan 2.2 image-to-video workflow with every placeholder', () => {
+    const workflow = checkTemplate(wan22);
+    const text = JSON.stringify(workflow);
+    for (const name of PLACEHOLDERS) expect(text).toContain(`{{${name}}}`);
+    expect(JSON.stringify(fillTemplate(workflow, values))).not.toContain('{{');
+  });
+
+  it('fills whole-value placeholders with typed values and inner ones as text, leaving the template as it was', () => {
+    const template = checkTemplate({ ...wan22, '99': { class_type: 'Note', inputs: { text: 'seed {{seed}} at {{ fps }} fps' } } });
+    const filled = fillTemplate(template, values);
+    expect(filled['11']!.inputs.noise_seed).toBe(7);
+    expect(filled['8']!.inputs).toMatchObject({ width: 832, height: 480, length: 81, start_image: ['5', 0] });
+    expect(filled['99']!.inputs.text).toBe('seed 7 at 16 fps');
+    expect(template['11']!.inputs.noise_seed).toBe('{{seed}}');
+  });
+
+  it('names the placeholders a pasted template lacks', () => {
+    const partial = structuredClone(wan22) as Record<string, { inputs: Record<string, unknown> }>;
+    partial['11']!.inputs.noise_seed = 1;
+    partial['14']!.inputs.fps = 16;
+    expect(() => parseTemplate(JSON.stringify(partial))).toThrow(new NodeError('the ComfyUI workflow lacks the placeholders {{seed}}, {{fps}}: put each where its value goes (e.g. "seed": "{{seed}}")'));
+  });
+
+  it('refuses what is not an API-format workflow, saying what it is instead', () => {
+    expect(() => parseTemplate('{"nodes": [], "links": []}')).toThrow(/editor format: export it with "Export \(API\)"/);
+    expect(() => parseTemplate('{"3": {"inputs": {}}}')).toThrow(/not in the API format .*3\.class_type/);
+    expect(() => parseTemplate('{')).toThrow(/the ComfyUI workflow is not JSON/);
+    expect(() => parseTemplate('{}')).toThrow('the ComfyUI workflow has no nodes');
+    expect(() => parseTemplate(JSON.stringify({ ...wan22, '99': { class_type: 'Note', inputs: { text: '{{steps}}' } } }))).toThrow(/unknown placeholders \{\{steps\}\}/);
+  });
+});
