@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AnyNodeDefinition, CostEstimate, WorkflowNode } from '../engine';
 import { formatUsd, nodeCost, type RunEstimate } from '../editor/run-cost';
+import { readProviderSettings } from '../providers/settings';
 import { useProviderConfig, useProviderState } from './provider-hooks';
 import { useServices } from './services';
 
@@ -61,24 +62,28 @@ interface Question {
 }
 
 /**
- * Installs the runner's check: a run whose estimate is above the threshold, or that has a paid node
- * with no known price, waits on the user. Returns the open question, if any.
+ * Installs the runner's check: a run with paid nodes reads the threshold afresh (another tab may
+ * have changed it), and one estimated above it, or with a paid node of unknown price, waits on
+ * the user. Returns the open question, if any.
  */
 export function usePaidRunCheck(): [Question | undefined, (go: boolean) => void] {
   const { runner } = useServices();
-  const { settings } = useProviderState(useProviderConfig());
-  const threshold = useRef(settings.confirmAboveUsd);
-  threshold.current = settings.confirmAboveUsd;
+  const config = useProviderConfig();
   const [question, setQuestion] = useState<Question>();
   useEffect(() => {
     runner.checkPaidRun = (estimate) => {
-      if (estimate.usd <= threshold.current && estimate.nodes.every((n) => n.estimate)) return true;
-      return new Promise<boolean>((resolve) => setQuestion({ estimate, answer: resolve }));
+      if (estimate.nodes.length === 0) return true;
+      // Unreadable settings leave the last known (or default) threshold: the check still happens.
+      return (config?.load() ?? Promise.resolve()).catch(() => undefined).then(() => {
+        const limit = (config?.state.settings ?? readProviderSettings(undefined)).confirmAboveUsd;
+        if (estimate.usd <= limit && estimate.nodes.every((n) => n.estimate)) return true;
+        return new Promise<boolean>((resolve) => setQuestion({ estimate, answer: resolve }));
+      });
     };
     return () => {
       runner.checkPaidRun = undefined;
     };
-  }, [runner]);
+  }, [runner, config]);
   const answer = useCallback(
     (go: boolean) => {
       question?.answer(go);
