@@ -49,7 +49,7 @@ export default defineNode({
   async run({ inputs, params, progress, signal, workflow }) {
     const source = inputs.video;
     progress(0, 'starting');
-    const { blob, copied } = await convertVideo(source.blob, {
+    const { blob, copied, hasAudio } = await convertVideo(source.blob, {
       target: params.format,
       quality: params.quality,
       ...(params.bitrate > 0 ? { bitrate: params.bitrate * 1e6 } : {}),
@@ -58,7 +58,7 @@ export default defineNode({
       onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`),
     });
     progress(1, copied ? 'copied without re-encoding' : 'encoded');
-    const { width, height, duration, fps, hasAudio } = source;
+    const { width, height, duration, fps } = source;
     return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio }) };
   },
 });

@@ -70,6 +70,13 @@ export default defineNode({
     seed: param.seed({ label: 'Seed', default: 0 }),
     motion: param.number({ label: 'Motion', default: 0.5, min: 0, max: 1, step: 0.05, description: 'How much moves, for models with a motion or camera-control setting.' }),
     server: param.text({ label: 'ComfyUI server', default: DEFAULT_COMFY_SERVER, placeholder: DEFAULT_COMFY_SERVER }),
+    template: param.text({
+      label: 'ComfyUI workflow',
+      default: '',
+      multiline: true,
+      maxLength: 500_000,
+      placeholder: 'Empty: the Wan 2.2 template that ships. Or paste a workflow saved with "Export (API)" that uses {{image}}, {{prompt}}...',
+    }),
   },
 
   constrain(params): ParamConstraints {
@@ -87,6 +94,7 @@ export default defineNode({
       seed: { hidden: !caps.seed },
       motion: { hidden: !caps.motionControl },
       server: { hidden: params.route !== 'comfyui' },
+      template: { hidden: params.route !== 'comfyui' },
     };
   },
 
@@ -139,6 +147,7 @@ export default defineNode({
         resolution,
         aspectRatio: params.aspectRatio as AspectRatio,
         audio,
+        ...(route.provider === 'comfyui' && params.template.trim() ? { template: params.template } : {}),
       },
     });
     const facts = await probeVideo(blob).catch((error: unknown) => {

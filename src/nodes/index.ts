@@ -1,6 +1,10 @@
 /** Every built-in node type. Adding a node type is adding its file and one line here. */
 import { NodeRegistry } from '../engine';
+import audioInput from './audio-input';
+import audioMux from './audio-mux';
 import batchInput from './batch-input';
+import concatVideo from './concat-video';
+import conformVideo from './conform-video';
 import exportVideo from './export-video';
 import extractFrame from './extract-frame';
 import generateVideo from './generate-video';
@@ -12,7 +16,23 @@ import sampleImage from './sample-image';
 import trimVideo from './trim-video';
 import upscale from './upscale';
 
-export const builtinNodes = [imageInput, batchInput, sampleImage, prompt, joinText, upscale, localMotion, generateVideo, trimVideo, extractFrame, exportVideo];
+export const builtinNodes = [
+  imageInput,
+  batchInput,
+  sampleImage,
+  audioInput,
+  prompt,
+  joinText,
+  upscale,
+  localMotion,
+  generateVideo,
+  trimVideo,
+  concatVideo,
+  conformVideo,
+  audioMux,
+  extractFrame,
+  exportVideo,
+];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);

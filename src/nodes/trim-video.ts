@@ -3,28 +3,9 @@
  * mediabunny's Conversion. Packets are copied when the cut starts on a keyframe; otherwise the
  * clip is re-encoded, since a copy would have to start at the keyframe before the cut.
  */
-import {
-  ALL_FORMATS,
-  BlobSource,
-  BufferTarget,
-  canEncodeVideo,
-  Conversion,
-  EncodedPacketSink,
-  Input,
-  MATROSKA,
-  MkvOutputFormat,
-  MovOutputFormat,
-  Mp4OutputFormat,
-  Output,
-  QTFF,
-  WEBM,
-  WebMOutputFormat,
-  type InputFormat,
-  type InputVideoTrack,
-  type OutputFormat,
-} from 'mediabunny';
+import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, EncodedPacketSink, Input, Output, type InputVideoTrack } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
-import { runCancellable } from '../media/video/convert-video';
+import { hasAudioTrack, runCancellable, sameContainer, soundFor } from '../media/video/convert-video';
 
 /** Float slack when comparing times with the clip's length and keyframe times, in seconds. */
 const SLACK = 1e-3;
@@ -52,9 +33,9 @@ export default defineNode({
       const [start, end] = cutRange(params.start, params.end, (await input.computeDuration()) - first);
       const copy = await startsOnKeyframe(track, first + start);
       progress(0, copy ? 'copying' : 're-encoding');
-      const blob = await trim(input, track, { start: first + start, end: first + end, copy }, signal, (done) => progress(0.99 * done, `${Math.round(done * 100)}%`));
+      const { blob, hasAudio } = await trim(input, track, { start: first + start, end: first + end, copy }, signal, (done) => progress(0.99 * done, `${Math.round(done * 100)}%`));
       progress(1, copy ? 'cut on a keyframe: copied without re-encoding' : 'cut between keyframes: re-encoded');
-      const { width, height, fps, hasAudio } = source;
+      const { width, height, fps } = source;
       return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration: end - start, fps, hasAudio }) };
     } finally {
       input.dispose();
@@ -84,14 +65,15 @@ interface Cut {
   copy: boolean;
 }
 
-async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<Blob> {
-  const format = outputFormat(await input.getFormat());
+async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: AbortSignal, onProgress: (fraction: number) => void): Promise<{ blob: Blob; hasAudio: boolean }> {
+  const format = sameContainer(await input.getFormat());
   const target = new BufferTarget();
   const codec = track.codec && (cut.copy || (await canEncodeVideo(track.codec, { width: track.displayWidth, height: track.displayHeight }))) ? track.codec : undefined;
   const conversion = await Conversion.init({
     input,
     output: new Output({ format, target }),
     video: codec ? { codec } : {},
+    audio: soundFor(format),
     trim: { start: cut.start, end: cut.end },
     // mediabunny makes the same choice for a trim into the same container; deciding it here
     // lets the node say which one happened.
@@ -106,13 +88,5 @@ async function trim(input: Input, track: InputVideoTrack, cut: Cut, signal: Abor
   }
   conversion.onProgress = onProgress;
   await runCancellable(conversion, signal);
-  return new Blob([target.buffer!], { type: format.mimeType });
-}
-
-/** The input's own container; MP4 for those mediabunny cannot write. */
-function outputFormat(format: InputFormat): OutputFormat {
-  if (format === WEBM) return new WebMOutputFormat();
-  if (format === MATROSKA) return new MkvOutputFormat();
-  if (format === QTFF) return new MovOutputFormat({ fastStart: 'in-memory' });
-  return new Mp4OutputFormat({ fastStart: 'in-memory' });
+  return { blob: new Blob([target.buffer!], { type: format.mimeType }), hasAudio: hasAudioTrack(conversion) };
 }

@@ -24,6 +24,11 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   timeoutMs?: number;
   signal: AbortSignal;
+  /**
+   * The provider's own reading of an error answer, where its body says more than its status
+   * (Kling answers 429 both for "too fast" and for "out of credit"); undefined keeps the status's kind.
+   */
+  kindOf?: (status: number, body: unknown) => ProviderErrorKind | undefined;
 }
 
 export class ProviderHttp {
@@ -76,7 +81,7 @@ export class ProviderHttp {
     } catch (error) {
       throw this.#transportError(error, options.signal, timeoutMs, method, url);
     }
-    if (!response.ok) throw await this.#statusError(response);
+    if (!response.ok) throw await this.#statusError(response, options.kindOf);
     return response;
   }
 
@@ -103,16 +108,18 @@ export class ProviderHttp {
     return new ProviderError('network', `${this.options.name} could not be reached at ${url.origin} (${error instanceof Error ? error.message : String(error)}): check the connection`);
   }
 
-  async #statusError(response: Response): Promise<ProviderError> {
+  async #statusError(response: Response, kindOf: RequestOptions['kindOf']): Promise<ProviderError> {
     const text = await response.text().catch(() => '');
     let said: string | undefined;
+    let body: unknown;
     try {
-      said = errorText(JSON.parse(text));
+      body = JSON.parse(text);
+      said = errorText(body);
     } catch {
       said = errorText(text.startsWith('<') ? '' : text);
     }
     const retryAfter = retryAfterMs(response.headers);
-    return this.error(kindOfStatus(response.status), said, { status: response.status, ...(said === undefined ? {} : { said }), ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
+    return this.error(kindOf?.(response.status, body) ?? kindOfStatus(response.status), said, { status: response.status, ...(said === undefined ? {} : { said }), ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
   }
 
   /**
@@ -134,6 +141,8 @@ export class ProviderHttp {
         return new ProviderError(kind, `${name} is limiting requests${code}${reason}`, details);
       case 'server':
         return new ProviderError(kind, `${name} had an internal error${code}${reason}`, details);
+      case 'moderated':
+        return new ProviderError(kind, `${name} refused it under its content rules${code}${reason}`, details);
       default:
         return new ProviderError(kind, `${name}${code}${reason || `: ${kind}`}`, details);
     }

@@ -1,11 +1,15 @@
 /** Every provider the app can send work to. Adding one is an adapter file and one line here. */
+import { byteplus } from './adapters/byteplus';
 import { comfyui } from './adapters/comfyui';
 import { fal } from './adapters/fal';
+import { kling } from './adapters/kling';
 import { ltx } from './adapters/ltx';
+import { minimax } from './adapters/minimax';
+import { pixverse } from './adapters/pixverse';
 import type { ProviderId } from './catalog/schema';
 import type { ProviderInfo } from './protocol';
 
-const ALL: readonly ProviderInfo[] = [fal, ltx, comfyui];
+const ALL: readonly ProviderInfo[] = [fal, kling, byteplus, minimax, ltx, pixverse, comfyui];
 
 export const PROVIDERS: Readonly<Partial<Record<ProviderId, ProviderInfo>>> = Object.fromEntries(ALL.map((p) => [p.id, p]));
 

@@ -1,14 +1,2 @@
-/**
- * The built app served on a free localhost port, as `npm start` serves it (building it first if
- * dist/ is absent). Used by the browser tests' global setup and by the browser benches.
- */
-import { existsSync } from 'node:fs';
-import { build, preview } from 'vite';
-
-export async function serveApp(): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync('dist/index.html')) await build({ logLevel: 'warn' });
-  const server = await preview({ preview: { port: 0, host: '127.0.0.1', strictPort: false }, logLevel: 'warn' });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
-}
+/** The tests and benches serve the app the way the CLI does. */
+export { serveApp } from '../../src/cli/serve-app';

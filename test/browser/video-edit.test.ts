@@ -3,7 +3,7 @@
  * push in (2 s, 30 fps). Native ffmpeg/ffprobe (oracles, not app dependencies) check the frames
  * against the source image and against ffmpeg's own extraction, and the trimmed file's length.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { probe, runGraph, type NodeOutcome } from './run-graph';
+import { compare, probe, runGraph, type NodeOutcome } from './run-graph';
 
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-video-edit-'));
 const FRAMES = { first: { which: 'first' }, last: { which: 'last' }, at1: { which: 'at', time: 1 }, at5: { which: 'at', time: 5 } };
@@ -38,16 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** A metric printed by one of ffmpeg's comparison filters ('ssim' All, 'psnr' average) for two images. */
-function compare(a: string, b: string, metric: 'ssim' | 'psnr'): number {
-  // SSIM in 4:2:0 YUV, the space H.264 stores, so chroma subsampling does not count as a difference.
-  const filter = metric === 'ssim' ? '[0]format=yuv420p[a];[1]format=yuv420p[b];[a][b]ssim' : '[0][1]psnr';
-  const { stderr } = spawnSync('ffmpeg', ['-i', a, '-i', b, '-lavfi', filter, '-f', 'null', '-'], { encoding: 'utf8' });
-  const match = (metric === 'ssim' ? /All:([\d.]+)/ : /average:([\d.]+|inf)/).exec(stderr);
-  if (!match) throw new Error(`ffmpeg printed no ${metric}:\n${stderr}`);
-  return match[1] === 'inf' ? Infinity : Number(match[1]);
-}
 
 describe('Extract frame', () => {
   it('gives PNGs at the video size', () => {

@@ -10,10 +10,19 @@ import {
   canEncodeVideo,
   Conversion,
   Input,
+  MATROSKA,
+  MkvOutputFormat,
+  MovOutputFormat,
   Mp4OutputFormat,
   Output,
+  QTFF,
   Quality,
+  WEBM,
   WebMOutputFormat,
+  type ConversionAudioOptions,
+  type InputAudioTrack,
+  type InputFormat,
+  type OutputFormat,
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
@@ -47,6 +56,8 @@ export interface ConvertedVideo {
   blob: Blob;
   /** True when the video packets were copied across without decoding. */
   copied: boolean;
+  /** Whether the file has sound: the source's audio, copied when its codec fits the container, else re-encoded. */
+  hasAudio: boolean;
 }
 
 /** Converts `source` (any container mediabunny reads) to `options.target`. */
@@ -73,6 +84,7 @@ async function convertInput(input: Input, options: ConvertVideoOptions): Promise
     input,
     output,
     video: copied ? { codec } : { codec, quality: qualityOf(options) },
+    audio: soundFor(output.format),
     tags: { raw: { ...options.tags } },
     showWarnings: false,
   });
@@ -84,7 +96,7 @@ async function convertInput(input: Input, options: ConvertVideoOptions): Promise
   await runCancellable(conversion, options.signal);
   const bytes = new Uint8Array(target.buffer!);
   if (options.target === 'webm-vp9') voidTargetTypeStrings(bytes);
-  return { blob: new Blob([bytes], { type: mime }), copied };
+  return { blob: new Blob([bytes], { type: mime }), copied, hasAudio: hasAudioTrack(conversion) };
 }
 
 function outputFormat(target: ConvertTarget): Mp4OutputFormat | WebMOutputFormat {
@@ -92,6 +104,14 @@ function outputFormat(target: ConvertTarget): Mp4OutputFormat | WebMOutputFormat
   // `moov` in front so readers that scan only the head (ComfyUI reads 2 MiB) find the tags;
   // `mdta` keys because the default `mdir` form only takes four-letter atom names.
   return new Mp4OutputFormat({ fastStart: 'in-memory', metadataFormat: 'mdta' });
+}
+
+/** The input's own container, for edits that keep it; MP4 for those mediabunny cannot write. */
+export function sameContainer(format: InputFormat): OutputFormat {
+  if (format === WEBM) return new WebMOutputFormat();
+  if (format === MATROSKA) return new MkvOutputFormat();
+  if (format === QTFF) return new MovOutputFormat({ fastStart: 'in-memory' });
+  return new Mp4OutputFormat({ fastStart: 'in-memory' });
 }
 
 function qualityOf({ bitrate, quality }: ConvertVideoOptions): Quality {
@@ -102,6 +122,19 @@ async function assertCanEncode(target: ConvertTarget, width: number, height: num
   if (!(await canEncodeVideo(TARGETS[target].codec, { width, height }))) {
     throw new NodeError(`this browser cannot encode ${TARGETS[target].name} video at ${width}x${height} px; try another format`);
   }
+}
+
+/**
+ * Sound is copied when the container takes its codec, otherwise re-encoded to Opus: MP4 and WebM
+ * both carry it, and Chromium cannot encode AAC.
+ */
+export function soundFor(format: OutputFormat): (track: InputAudioTrack) => ConversionAudioOptions {
+  return (track) => (track.codec && format.getSupportedAudioCodecs().includes(track.codec) ? {} : { codec: 'opus' });
+}
+
+/** Whether a conversion writes an audio track (one the output cannot carry is dropped, not failed). */
+export function hasAudioTrack(conversion: Conversion): boolean {
+  return conversion.utilizedTracks.some((track) => track.isAudioTrack());
 }
 
 /** Runs the conversion, cancelling it when `signal` aborts; rethrows the abort reason then. */

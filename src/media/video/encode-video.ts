@@ -43,6 +43,11 @@ export interface EncodeVideoOptions {
   signal?: AbortSignal;
   /** Called after each frame is handed to the encoder with the share done, 0..1. */
   onProgress?(fraction: number): void;
+  /**
+   * Adds more tracks (a soundtrack) to the output before it starts; the function it returns
+   * feeds them, and runs beside the frames.
+   */
+  withTracks?(output: Output): Promise<() => Promise<void>>;
 }
 
 /** Encodes `frameCount` frames to a video Blob; each frame lasts 1 / fps seconds. */
@@ -64,19 +69,40 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
   const source = new VideoSampleSource({ codec, bitrate, sizeChangeBehavior: 'deny' });
   output.addVideoTrack(source, { frameRate: fps });
   try {
+    const feedTracks = await options.withTracks?.(output);
     await output.start();
-    for (let index = 0; index < frameCount; index++) {
-      signal?.throwIfAborted();
-      await options.drawFrame(index, context);
-      await addFrame(source, context.canvas, index, fps);
-      options.onProgress?.((index + 1) / frameCount);
-    }
+    const frames = async () => {
+      for (let index = 0; index < frameCount; index++) {
+        signal?.throwIfAborted();
+        await options.drawFrame(index, context);
+        await addFrame(source, context.canvas, index, fps);
+        options.onProgress?.((index + 1) / frameCount);
+      }
+    };
+    await untilBoth(frames(), feedTracks?.() ?? Promise.resolve(), () => output.cancel());
     await output.finalize();
   } catch (error) {
-    await output.cancel();
+    if (output.state !== 'canceled') await output.cancel();
     throw error;
   }
   return new Blob([target.buffer!], { type: mime });
+}
+
+/**
+ * Waits for two jobs feeding one output. The first failure stops the other (through `stop`), so
+ * neither is left waiting on the muxer, and is the error reported; the other's is its echo.
+ */
+export async function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: () => Promise<void>): Promise<void> {
+  let first: { error: unknown } | undefined;
+  const watch = (job: Promise<unknown>) =>
+    job.catch(async (error: unknown) => {
+      if (first) return;
+      first = { error };
+      // Stopping may fail in turn (the output already torn down); the first error is the story.
+      await stop().catch(() => undefined);
+    });
+  await Promise.all([watch(a), watch(b)]);
+  if (first) throw first.error;
 }
 
 /** Hands one canvas snapshot to the encoder; waiting on add() is the backpressure. */

@@ -1,0 +1,61 @@
+/**
+ * A clip brought to another size and frame rate by mediabunny's Conversion: frames stream from
+ * decoder to encoder one at a time (its own bounded queues), sound is copied across.
+ */
+import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, Input, Output } from 'mediabunny';
+import { NodeError } from '../../engine';
+import { hasAudioTrack, runCancellable, sameContainer, soundFor } from './convert-video';
+
+/** How a picture of another aspect goes into the frame. */
+export const FITS = {
+  fit: { label: 'Fit (bars)', mode: 'contain' },
+  fill: { label: 'Fill (crop)', mode: 'cover' },
+  stretch: { label: 'Stretch', mode: 'fill' },
+} as const;
+export type Fit = keyof typeof FITS;
+
+export interface ConformOptions {
+  width: number;
+  height: number;
+  fit: Fit;
+  /** Frames per second; frames are repeated or dropped to reach it. */
+  fps: number;
+  signal: AbortSignal;
+  onProgress(fraction: number): void;
+}
+
+export interface Conformed {
+  blob: Blob;
+  hasAudio: boolean;
+}
+
+/** Re-encodes `source` at `width` x `height` and `fps`, in its own container and codec where this browser can. */
+export async function conformVideo(source: Blob, options: ConformOptions): Promise<Conformed> {
+  const input = new Input({ source: new BlobSource(source), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) throw new NodeError('the input has no video track to conform');
+    const { width, height, fps } = options;
+    const format = sameContainer(await input.getFormat());
+    const codec = track.codec && (await canEncodeVideo(track.codec, { width, height })) ? track.codec : format.getSupportedVideoCodecs()[0];
+    if (!codec || !(await canEncodeVideo(codec, { width, height }))) throw new NodeError(`this browser cannot encode video at ${width}x${height} px`);
+    const target = new BufferTarget();
+    const conversion = await Conversion.init({
+      input,
+      output: new Output({ format, target }),
+      tracks: 'primary',
+      video: { width, height, fit: FITS[options.fit].mode, frameRate: fps, codec, forceTranscode: true },
+      audio: soundFor(format),
+      showWarnings: false,
+    });
+    if (!conversion.isValid) {
+      const reasons = conversion.discardedTracks.map((d) => `${d.track.type} track: ${d.reason}`).join(', ');
+      throw new NodeError(`this video cannot be conformed (${reasons})`);
+    }
+    conversion.onProgress = options.onProgress;
+    await runCancellable(conversion, options.signal);
+    return { blob: new Blob([target.buffer!], { type: format.mimeType }), hasAudio: hasAudioTrack(conversion) };
+  } finally {
+    input.dispose();
+  }
+}
