@@ -124,6 +124,18 @@ describe('provider keys', () => {
     expect(JSON.stringify(await readStore('workflows'))).not.toContain(KEY);
   });
 
+  it('takes a key pair where the provider signs with two keys (Kling)', async () => {
+    const kling = providers().locator('[data-provider="kling"]');
+    const info = PROVIDERS.kling!;
+    expect(await kling.locator('input[type="password"]').count()).toBe(2);
+    await kling.getByLabel(info.keyLabel, { exact: true }).fill('kling-access-1');
+    await kling.getByLabel(info.secretKeyLabel!, { exact: true }).fill('kling-secret-2');
+    await kling.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => kling.locator('.key-status').textContent()).toBe('Key saved');
+    expect(await readStore('secrets', 'kling')).toMatchObject({ apiKey: 'kling-access-1', secretKey: 'kling-secret-2' });
+    expect(await page.content()).not.toContain('kling-secret-2');
+  });
+
   it('removes a key, and saves it again', async () => {
     const fal = providers().locator('[data-provider="fal"]');
     await fal.getByRole('button', { name: 'Remove the fal key' }).click();
