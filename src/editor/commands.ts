@@ -3,8 +3,10 @@
  * palette and paste all come through here, so rules such as "one wire per single input",
  * "no loops" and "deleting a node deletes its wires" hold whatever the gesture.
  */
+import { current } from 'immer';
 import {
   canConnect,
+  conformParams,
   isListType,
   loadWorkflow,
   wouldCycle,
@@ -20,6 +22,7 @@ import {
   type WorkflowNode,
 } from '../engine';
 import type { DocumentStore } from './document-store';
+import { nodeParams } from './run-cost';
 
 export interface Wire {
   source: string;
@@ -50,6 +53,7 @@ export class GraphCommands {
     const id = freshId(this.documents.document, type);
     const defaults = Object.fromEntries(Object.entries(definition.params).map(([name, spec]) => [name, spec.default]));
     Object.assign(defaults, params);
+    if (definition.constrain) Object.assign(defaults, conformParams(definition.params, definition.constrain(defaults), defaults));
     this.documents.change((d) => void d.nodes.push({ id, type, version: definition.version, position: { ...position }, params: defaults }));
     return id;
   }
@@ -108,11 +112,21 @@ export class GraphCommands {
     });
   }
 
+  /**
+   * Sets one param. Where the node's definition constrains its params (a model decides the
+   * durations), the others are brought back within what the new value allows, in the same step.
+   */
   setParam(nodeId: string, name: string, value: unknown): void {
     this.documents.change(
       (d) => {
         const node = d.nodes.find((n) => n.id === nodeId);
-        if (node) node.params[name] = value;
+        if (!node) return;
+        node.params[name] = value;
+        const definition = this.registry.get(node.type);
+        if (!definition?.constrain) return;
+        const values = nodeParams(current(node) as WorkflowNode, definition);
+        const conformed = conformParams(definition.params, definition.constrain(values), values);
+        for (const [param, next] of Object.entries(conformed)) if (next !== values[param]) node.params[param] = next;
       },
       { merge: `param:${nodeId}:${name}` },
     );

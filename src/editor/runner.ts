@@ -2,10 +2,22 @@
 import type { NodeRegistry } from '../engine';
 import type { EngineClient, RunHandle } from '../worker/engine-client';
 import type { DocumentStore } from './document-store';
+import { RunCostEstimator, type RunEstimate } from './run-cost';
 import type { RunStore } from './run-store';
+
+/**
+ * Asked before every run with what it would spend: `true` starts it at once; a promise (the user
+ * being asked) starts it if it resolves true and sends nothing otherwise.
+ */
+export type PaidRunCheck = (estimate: RunEstimate) => true | Promise<boolean>;
 
 export class Runner {
   #current: RunHandle | undefined;
+  /** A run waiting on the user's answer; others are ignored meanwhile, as during a run. */
+  #asking = false;
+  readonly costs: RunCostEstimator;
+  /** Set by the page: asks before a run above the user's threshold. */
+  checkPaidRun: PaidRunCheck | undefined;
 
   constructor(
     readonly documents: DocumentStore,
@@ -13,6 +25,7 @@ export class Runner {
     readonly runs: RunStore,
     readonly engine: EngineClient,
   ) {
+    this.costs = new RunCostEstimator(registry, runs, () => documents.document);
     // A different workflow opened: forget the old states and show what the new one has cached.
     documents.subscribe((_, change) => {
       if (change === undefined) void this.restore();
@@ -26,19 +39,39 @@ export class Runner {
   async restore(): Promise<void> {
     this.runs.reset();
     const document = this.documents.document;
+    this.costs.resultsOf(document);
     const interrupted = await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
     // Still the same workflow (edits since only change keys; a changed node does not resume).
-    if (interrupted.length > 0 && this.documents.document.id === document.id) this.run(interrupted);
+    // Past the paid-run check: this work was agreed to and submitted before the reload.
+    if (interrupted.length > 0 && this.documents.document.id === document.id) this.#start(interrupted);
   }
 
   get active(): boolean {
     return this.#current !== undefined;
   }
 
-  /** Runs the whole graph, or `targets` and what they need. Ignored while a run is going. */
+  /**
+   * Runs the whole graph, or `targets` and what they need, once `checkPaidRun` agrees. Ignored
+   * while a run is going or waiting on the user. Undefined when nothing started (yet).
+   */
   run(targets?: string[]): RunHandle | undefined {
+    if (this.#current || this.#asking) return undefined;
+    const verdict = this.checkPaidRun?.(this.costs.estimate(targets)) ?? true;
+    if (verdict === true) return this.#start(targets);
+    this.#asking = true;
+    void verdict
+      .then((go) => {
+        this.#asking = false;
+        if (go) this.#start(targets);
+      })
+      .catch(() => (this.#asking = false));
+    return undefined;
+  }
+
+  #start(targets: string[] | undefined): RunHandle | undefined {
     if (this.#current) return undefined;
     const document = this.documents.document;
+    this.costs.resultsOf(document);
     const label = (id: string) => {
       const node = document.nodes.find((n) => n.id === id);
       return node?.title ?? this.registry.get(node?.type ?? '')?.title ?? id;

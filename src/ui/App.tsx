@@ -3,26 +3,37 @@ import { useCallback, useSyncExternalStore, useState } from 'react';
 import { GraphCanvas } from './GraphCanvas';
 import { HelpPanel } from './HelpPanel';
 import { Hints } from './Hints';
+import { GenerationsPanel } from './GenerationsPanel';
 import { InlineEdit } from './InlineEdit';
 import { Inspector } from './Inspector';
+import { ProvidersPanel } from './ProvidersPanel';
+import { ConfirmRunDialog, RunEstimateLabel, usePaidRunCheck } from './RunCost';
 import { RunLog } from './RunLog';
 import { useDocument, useRunOverview, useServices, useSession } from './services';
 import { WorkflowsPanel } from './WorkflowsPanel';
 
+/** The panels that open over the canvas from the toolbar, one at a time. */
+export type PanelName = 'workflows' | 'providers' | 'generations';
+
 export function App() {
   const [selected, setSelected] = useState<string[]>([]);
   const [help, setHelp] = useState(false);
-  const [workflows, setWorkflows] = useState(false);
+  const [panel, setPanel] = useState<PanelName>();
+  const [question, answer] = usePaidRunCheck();
   const onHelp = useCallback(() => setHelp(true), []);
+  const toggle = (name: PanelName) => setPanel((open) => (open === name ? undefined : name));
+  const close = () => setPanel(undefined);
   return (
     <ReactFlowProvider>
       <div className="app">
-        <Toolbar onHelp={onHelp} onWorkflows={() => setWorkflows((open) => !open)} />
+        <Toolbar onHelp={onHelp} onPanel={toggle} />
         <main className="workspace">
           <section className="canvas" aria-label="Workflow canvas">
-            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || workflows} />
+            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || panel !== undefined || question !== undefined} />
             <Banners />
-            {workflows ? <WorkflowsPanel onClose={() => setWorkflows(false)} /> : null}
+            {panel === 'workflows' ? <WorkflowsPanel onClose={close} /> : null}
+            {panel === 'providers' ? <ProvidersPanel onClose={close} /> : null}
+            {panel === 'generations' ? <GenerationsPanel onClose={close} /> : null}
             <Hints />
           </section>
           <aside className="sidebar">
@@ -31,6 +42,7 @@ export function App() {
           </aside>
         </main>
         {help ? <HelpPanel onClose={() => setHelp(false)} /> : null}
+        {question ? <ConfirmRunDialog question={question} answer={answer} /> : null}
       </div>
     </ReactFlowProvider>
   );
@@ -73,7 +85,7 @@ function WorkflowName() {
   return <InlineEdit value={name} label="Workflow name" hint="Rename this workflow" as="button" className="workflow-name-button" inputClassName="workflow-name-input" onCommit={rename} />;
 }
 
-function Toolbar({ onHelp, onWorkflows }: { onHelp: () => void; onWorkflows: () => void }) {
+function Toolbar({ onHelp, onPanel }: { onHelp: () => void; onPanel: (name: PanelName) => void }) {
   const { runner, documents, session } = useServices();
   const overview = useRunOverview();
   const history = useSyncExternalStore(
@@ -85,10 +97,16 @@ function Toolbar({ onHelp, onWorkflows }: { onHelp: () => void; onWorkflows: () 
     <header className="toolbar">
       <span className="brand">Stillmotion</span>
       {session ? (
-        <button type="button" onClick={onWorkflows} title="Open, create, import and export workflows">
+        <button type="button" onClick={() => onPanel('workflows')} title="Open, create, import and export workflows">
           Workflows
         </button>
       ) : null}
+      <button type="button" onClick={() => onPanel('providers')} title="Settings > Providers: keys, endpoints, and when a paid run asks first">
+        Providers
+      </button>
+      <button type="button" onClick={() => onPanel('generations')} title="Paid generations: their status and estimated spend">
+        Generations
+      </button>
       <WorkflowName />
       <div className="history-controls">
         <button type="button" onClick={() => documents.undo()} disabled={!(history & 1)} title="Undo (Ctrl+Z)">
@@ -102,6 +120,7 @@ function Toolbar({ onHelp, onWorkflows }: { onHelp: () => void; onWorkflows: () 
         </button>
       </div>
       <div className="run-controls">
+        <RunEstimateLabel />
         <div className="run-progress" role="progressbar" aria-label="Run progress" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100}>
           <div style={{ width: `${fraction * 100}%` }} className={`run-progress-fill status-${overview.active ? 'active' : (overview.status ?? 'idle')}`} />
         </div>

@@ -5,10 +5,12 @@
 import { Handle, Position, useStore, type NodeProps } from '@xyflow/react';
 import { memo } from 'react';
 import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { nodeParams } from '../editor/run-cost';
 import type { NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
 import { OutputPreview } from './OutputPreview';
 import { ParamField } from './ParamField';
+import { CostBadge } from './RunCost';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
 /** Below this zoom, widgets are too small to use: nodes draw as a compact card. */
@@ -37,6 +39,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
     <div className={`node state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <Title nodeId={id} title={node.title ?? definition.title} />
+        <CostBadge node={node} definition={definition} />
         <StateBadge run={run} />
         <RunHereButton nodeId={id} />
       </header>
@@ -102,16 +105,21 @@ function RunHereButton({ nodeId }: { nodeId: string }) {
   );
 }
 
+/** The params the current values allow: a constraint may hide one or narrow a select's options. */
 function Params({ node, definition }: { node: WorkflowNode; definition: AnyNodeDefinition }) {
   const { commands } = useServices();
   const entries = Object.entries(definition.params);
   if (entries.length === 0) return null;
+  const values = nodeParams(node, definition);
+  const constraints = definition.constrain?.(values) ?? {};
   const set = (name: string, value: unknown) => commands.setParam(node.id, name, value);
   return (
     <div className="node-params">
-      {entries.map(([name, spec]) => (
-        <ParamField key={name} name={name} spec={spec} value={node.params[name] ?? spec.default} onChange={(v) => set(name, v)} />
-      ))}
+      {entries
+        .filter(([name]) => !constraints[name]?.hidden)
+        .map(([name, spec]) => (
+          <ParamField key={name} name={name} spec={spec} value={values[name]} offered={constraints[name]?.options} onChange={(v) => set(name, v)} />
+        ))}
     </div>
   );
 }

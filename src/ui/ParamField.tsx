@@ -8,20 +8,22 @@ interface Props {
   name: string;
   spec: ParamSpec;
   value: unknown;
+  /** For a select: the values the node's other params allow; all of them when absent. */
+  offered?: readonly string[] | undefined;
   onChange: (value: unknown) => void;
 }
 
-export function ParamField({ name, spec, value, onChange }: Props) {
+export function ParamField({ name, spec, value, offered, onChange }: Props) {
   const id = useId();
   return (
     <div className={`param param-${spec.kind}`} title={spec.description}>
       <label htmlFor={id}>{spec.label}</label>
-      <Widget id={id} name={name} spec={spec} value={value} onChange={onChange} />
+      <Widget id={id} name={name} spec={spec} value={value} offered={offered} onChange={onChange} />
     </div>
   );
 }
 
-function Widget({ id, spec, value, onChange }: Props & { id: string }) {
+function Widget({ id, spec, value, offered, onChange }: Props & { id: string }) {
   switch (spec.kind) {
     case 'number':
       return (
@@ -43,11 +45,14 @@ function Widget({ id, spec, value, onChange }: Props & { id: string }) {
     case 'select':
       return (
         <select id={id} className="nodrag" value={String(value)} onChange={(e) => onChange(e.target.value)}>
-          {spec.options.map((o) => (
-            <option key={o.value} value={o.value}>
-              {o.label}
-            </option>
-          ))}
+          {spec.options
+            // A value a saved file holds that is no longer offered stays visible, marked, until changed.
+            .filter((o) => !offered || offered.includes(o.value) || o.value === value)
+            .map((o) => (
+              <option key={o.value} value={o.value}>
+                {offered && !offered.includes(o.value) ? `${o.label} (not offered)` : o.label}
+              </option>
+            ))}
         </select>
       );
     case 'text':

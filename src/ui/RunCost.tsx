@@ -1,0 +1,146 @@
+/**
+ * Money before it is spent: a node's estimate on its header, what Run would spend in the toolbar,
+ * and a question before a run above the user's threshold (cancelling it sends nothing).
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { AnyNodeDefinition, CostEstimate, WorkflowNode } from '../engine';
+import { formatUsd, nodeCost, type RunEstimate } from '../editor/run-cost';
+import { readProviderSettings } from '../providers/settings';
+import { useProviderConfig, useProviderState } from './provider-hooks';
+import { useServices } from './services';
+
+/** `$0.40`, or `≈ $0.40*` where the price is an assumption; the basis goes in the tooltip. */
+export function costText(estimate: CostEstimate | undefined): string {
+  if (!estimate) return 'price unknown';
+  return estimate.assumed ? `≈ ${formatUsd(estimate.usd)}*` : formatUsd(estimate.usd);
+}
+
+function costTitle(estimate: CostEstimate | undefined): string {
+  if (!estimate) return 'No price is known for these settings';
+  return `${estimate.basis}${estimate.assumed ? ' (* assumed, not a published price)' : ''}`;
+}
+
+export function CostBadge({ node, definition }: { node: WorkflowNode; definition: AnyNodeDefinition }) {
+  if (!definition.cost) return null;
+  const estimate = nodeCost(node, definition);
+  return (
+    <span className={`badge badge-cost${estimate?.assumed || !estimate ? ' assumed' : ''}`} title={`Estimated cost per run: ${costTitle(estimate)}`}>
+      {costText(estimate)}
+    </span>
+  );
+}
+
+/** What Run would spend now; recomputed at most once a frame as the graph and run states change. */
+export function RunEstimateLabel() {
+  const { runner, documents, runs } = useServices();
+  const [estimate, setEstimate] = useState<RunEstimate>(() => runner.costs.estimate());
+  useEffect(() => {
+    let frame = 0;
+    const later = () => {
+      if (frame === 0) frame = requestAnimationFrame(() => ((frame = 0), setEstimate(runner.costs.estimate())));
+    };
+    const unsubscribe = [documents.subscribe(later), runs.subscribe(later)];
+    later();
+    return () => {
+      cancelAnimationFrame(frame);
+      for (const u of unsubscribe) u();
+    };
+  }, [runner, documents, runs]);
+  if (estimate.nodes.length === 0) return null;
+  const lines = estimate.nodes.map((n) => `${n.title}: ${costText(n.estimate)}${n.estimate ? ` (${n.estimate.basis})` : ''}`);
+  return (
+    <span className="run-estimate" title={`What Run would spend, estimated before anything is sent:\n${lines.join('\n')}`} data-usd={estimate.usd.toFixed(4)}>
+      Estimate {estimate.uncertain ? '≈ ' : ''}
+      {formatUsd(estimate.usd)}
+    </span>
+  );
+}
+
+interface Question {
+  estimate: RunEstimate;
+  answer: (go: boolean) => void;
+}
+
+/**
+ * Installs the runner's check: a run with paid nodes reads the threshold afresh (another tab may
+ * have changed it), and one estimated above it, or with a paid node of unknown price, waits on
+ * the user. Returns the open question, if any.
+ */
+export function usePaidRunCheck(): [Question | undefined, (go: boolean) => void] {
+  const { runner } = useServices();
+  const config = useProviderConfig();
+  const [question, setQuestion] = useState<Question>();
+  useEffect(() => {
+    runner.checkPaidRun = (estimate) => {
+      if (estimate.nodes.length === 0) return true;
+      // Unreadable settings leave the last known (or default) threshold: the check still happens.
+      return (config?.load() ?? Promise.resolve()).catch(() => undefined).then(() => {
+        const limit = (config?.state.settings ?? readProviderSettings(undefined)).confirmAboveUsd;
+        if (estimate.usd <= limit && estimate.nodes.every((n) => n.estimate)) return true;
+        return new Promise<boolean>((resolve) => setQuestion({ estimate, answer: resolve }));
+      });
+    };
+    return () => {
+      runner.checkPaidRun = undefined;
+    };
+  }, [runner, config]);
+  const answer = useCallback(
+    (go: boolean) => {
+      question?.answer(go);
+      setQuestion(undefined);
+    },
+    [question],
+  );
+  return [question, answer];
+}
+
+export function ConfirmRunDialog({ question, answer }: { question: Question; answer: (go: boolean) => void }) {
+  const cancel = useRef<HTMLButtonElement>(null);
+  const { settings } = useProviderState(useProviderConfig());
+  // The safe choice has the focus: Enter on an unread dialog spends nothing.
+  useEffect(() => cancel.current?.focus(), []);
+  const { estimate } = question;
+  return (
+    <div className="help-backdrop" onClick={() => answer(false)}>
+      <section
+        className="confirm-run"
+        role="alertdialog"
+        aria-modal="true"
+        aria-label="Confirm a paid run"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') {
+            e.stopPropagation();
+            answer(false);
+          }
+        }}
+      >
+        <h2>This run will spend money</h2>
+        <p>
+          Estimated total <strong className="confirm-total">{formatUsd(estimate.usd)}</strong>
+          {estimate.uncertain ? ' (some prices are assumed or unknown)' : ''}
+          {estimate.usd > settings.confirmAboveUsd ? `, above your ${formatUsd(settings.confirmAboveUsd)} limit for asking first.` : ', and a node below has no known price.'} It is an estimate: the provider bills what it bills.
+        </p>
+        <ul className="confirm-nodes">
+          {estimate.nodes.map((n) => (
+            <li key={n.nodeId}>
+              <span className="confirm-node">{n.title}</span>
+              <span className="confirm-cost" title={costTitle(n.estimate)}>
+                {costText(n.estimate)}
+              </span>
+              {n.estimate ? <span className="panel-note">{n.estimate.basis}</span> : null}
+            </li>
+          ))}
+        </ul>
+        <div className="confirm-buttons">
+          <button type="button" ref={cancel} onClick={() => answer(false)}>
+            Cancel
+          </button>
+          <button type="button" className="primary" onClick={() => answer(true)}>
+            Run and pay ≈ {formatUsd(estimate.usd)}
+          </button>
+        </div>
+      </section>
+    </div>
+  );
+}
