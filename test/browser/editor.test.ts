@@ -100,9 +100,11 @@ describe('the editor', () => {
   it('drops a wire in empty space to add a compatible node already wired', async () => {
     await drag(await centre(handle('prompt', 'text')), await emptySpot());
     await expect.poll(() => palette().isVisible()).toBe(true);
+    // Only nodes with a text input are offered.
     const options = await palette().getByRole('option').allTextContents();
-    expect(options.length).toBeGreaterThan(0);
-    expect(options.every((o) => o.startsWith('Join text'))).toBe(true);
+    expect(options.some((o) => o.startsWith('Join text'))).toBe(true);
+    expect(options.every((o) => o.startsWith('Join text') || o.startsWith('Generate video'))).toBe(true);
+    await page.keyboard.type('join');
     await page.keyboard.press('Enter');
     await node('join-2').waitFor();
     await expect.poll(() => edges().count()).toBe(4);
