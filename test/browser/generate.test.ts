@@ -11,6 +11,8 @@ import { motionGraph } from './graphs';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
 import { fakeFal } from '../providers/servers/fal';
+import { fakeReplicate, VEO_SCHEMA } from '../providers/servers/replicate';
+import { fakeRunway } from '../providers/servers/runway';
 
 interface Take {
   id: string;
@@ -23,6 +25,8 @@ interface Take {
 /** One take per provider, each on a model that provider serves. */
 const TAKES: Take[] = [
   { id: 'kling', provider: 'fal', server: () => fakeFal(testVideo(), 'fal-key'), credentials: { apiKey: 'fal-key' }, params: { model: 'kling-v2.1-master', route: 'fal', duration: '5', resolution: '1080p', aspectRatio: 'auto' } },
+  { id: 'veo', provider: 'replicate', server: () => fakeReplicate(testVideo({ audio: true }), 'r8-key', VEO_SCHEMA), credentials: { apiKey: 'r8-key' }, params: { model: 'veo-3.1-fast', route: 'replicate', duration: '6', resolution: '720p', aspectRatio: '16:9', audio: true } },
+  { id: 'runway', provider: 'runway', server: () => fakeRunway(testVideo(), 'runway-key'), credentials: { apiKey: 'runway-key' }, params: { model: 'runway-gen-4.5', route: 'runway', duration: '5', resolution: '720p', aspectRatio: '16:9' } },
 ];
 
 let browser: Browser;
@@ -88,14 +92,17 @@ describe('Generate video in the app', () => {
 
   it('ends every fault in a clear node error and finishes the rest of the graph', async () => {
     for (const server of servers.values()) server.pollsToFinish = 2;
+    // A rejected key at fal, a refused request at Replicate, a failed task at Runway.
+    servers.get('replicate')!.fail('submit', { type: 'status', status: 422, body: { title: 'Input validation failed', detail: '- input.duration: must be one of 4, 6, 8', status: 422 } });
+    servers.get('runway')!.nextOutcome = 'fail';
+    const expected: Record<string, RegExp> = { kling: /fal rejected the API key/, veo: /Replicate refused the request \(HTTP 422\).*duration/, runway: /Runway could not make the video/ };
     const page = await browser.newPage();
     // A different prompt makes this fresh work, not the cached results of the test above.
-    await setUp(page, motionGraph('generate-faults', generateNodes(TAKES, () => ({ prompt: 'faults' }))), (t) => ({ ...t.credentials, apiKey: 'wrong' }));
+    await setUp(page, motionGraph('generate-faults', generateNodes(TAKES, () => ({ prompt: 'faults' }))), (t) => (t.provider === 'fal' ? { apiKey: 'wrong' } : t.credentials));
     await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
     for (const take of TAKES) {
       await expect.poll(() => stateOf(page, take.id), { timeout: 30_000 }).toBe('failed');
-      await expect(page.locator(`[data-node-id="${take.id}"]`)).toBeDefined();
-      expect(await page.locator(`[data-node-id="${take.id}"]`).innerText()).toMatch(/rejected the API key/);
+      expect(await page.locator(`[data-node-id="${take.id}"] .node-error`).innerText()).toMatch(expected[take.id]!);
     }
     await expect.poll(() => stateOf(page, 'motion'), { timeout: 60_000 }).toBe('done');
     await screenshot(page, 'generate-faults');

@@ -6,12 +6,34 @@
 import type { ServerResponse } from 'node:http';
 import { FakeProvider, headerValue, json, type FakeTask, type Request } from '../kit';
 
-/** The fake model's input schema: what it requires, and what it allows. */
-const REQUIRED = ['prompt', 'first_frame_image'];
-const ALLOWED = new Set([...REQUIRED, 'last_frame_image', 'duration', 'resolution', 'prompt_optimizer', 'seed', 'negative_prompt', 'aspect_ratio', 'generate_audio']);
+/** A model's input schema, as Replicate checks it: what it requires, allows, and which durations. */
+export interface ModelSchema {
+  required: readonly string[];
+  allowed: readonly string[];
+  images: readonly string[];
+  durations: readonly number[];
+}
+
+/** minimax/hailuo's schema: the default fake model. */
+export const HAILUO_SCHEMA: ModelSchema = {
+  required: ['prompt', 'first_frame_image'],
+  allowed: ['last_frame_image', 'duration', 'resolution', 'prompt_optimizer', 'seed', 'negative_prompt', 'aspect_ratio', 'generate_audio'],
+  images: ['first_frame_image', 'last_frame_image'],
+  durations: [6, 10],
+};
+
+/** google/veo-3.1-fast's schema. */
+export const VEO_SCHEMA: ModelSchema = {
+  required: ['prompt'],
+  allowed: ['image', 'last_frame', 'duration', 'resolution', 'aspect_ratio', 'generate_audio', 'negative_prompt', 'seed'],
+  images: ['image', 'last_frame'],
+  durations: [4, 6, 8],
+};
+
 const TOP_LEVEL = new Set(['input', 'version', 'webhook', 'webhook_events_filter', 'stream']);
 
-export function fakeReplicate(video: Buffer, key = 'r8_test_key'): FakeProvider {
+export function fakeReplicate(video: Buffer, key = 'r8_test_key', schema: ModelSchema = HAILUO_SCHEMA): FakeProvider {
+  const allowed = new Set([...schema.required, ...schema.allowed]);
   const replicate = new FakeProvider(video);
   const files = new Set<string>();
   const problem = (res: ServerResponse, status: number, title: string, detail: string, extra: Record<string, unknown> = {}) => json(res, status, { title, detail, status, ...extra });
@@ -43,13 +65,13 @@ export function fakeReplicate(video: Buffer, key = 'r8_test_key'): FakeProvider 
     const input = body.input as Record<string, unknown> | undefined;
     if (typeof input !== 'object' || input === null) invalid.push({ type: 'required', field: '', description: 'input is required' });
     else {
-      for (const name of REQUIRED) if (!(name in input)) invalid.push({ type: 'required', field: 'input', description: `${name} is required` });
-      for (const name of Object.keys(input)) if (!ALLOWED.has(name)) invalid.push({ type: 'additional_property_not_allowed', field: 'input', description: `Additional property ${name} is not allowed` });
-      for (const name of ['first_frame_image', 'last_frame_image']) {
+      for (const name of schema.required) if (!(name in input)) invalid.push({ type: 'required', field: 'input', description: `${name} is required` });
+      for (const name of Object.keys(input)) if (!allowed.has(name)) invalid.push({ type: 'additional_property_not_allowed', field: 'input', description: `Additional property ${name} is not allowed` });
+      for (const name of schema.images) {
         const value = input[name];
         if (value !== undefined && (typeof value !== 'string' || !(/^(https:\/\/|data:image\/)/.test(value) || files.has(value)))) invalid.push({ type: 'format', field: `input.${name}`, description: 'Does not match format \'uri\'' });
       }
-      if (input.duration !== undefined && input.duration !== 6 && input.duration !== 10) invalid.push({ type: 'enum', field: 'input.duration', description: 'input.duration must be one of the following: 6, 10' });
+      if (input.duration !== undefined && !schema.durations.includes(input.duration as number)) invalid.push({ type: 'enum', field: 'input.duration', description: `input.duration must be one of the following: ${schema.durations.join(', ')}` });
     }
     if (invalid.length) return problem(res, 422, 'Input validation failed', invalid.map((i) => `- ${i.field ? `${i.field}: ` : ''}${i.description}`).join('\n'), { invalid_fields: invalid });
     const t = replicate.newTask(input);
