@@ -20,8 +20,8 @@ export async function launch(): Promise<Browser> {
 }
 
 /** A browser whose profile (and so its storage) lives in `userDataDir`. */
-export async function launchWithProfile(userDataDir: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: found(), args: FLAGS, headless: true, viewport: { width: 1280, height: 720 } });
+export async function launchWithProfile(userDataDir: string, extraFlags: readonly string[] = []): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, { executablePath: found(), args: [...FLAGS, ...extraFlags], headless: true, viewport: { width: 1280, height: 720 } });
 }
 
 export function found(): string {

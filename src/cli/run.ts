@@ -22,6 +22,12 @@ import { ProgressView } from './progress';
 import { serveApp } from './serve-app';
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+/**
+ * The origin the app runs at in the CLI's browser, whatever port serves it: storage belongs to
+ * an origin, so a fixed one is what lets the next run find the cache and the journal. Chromium
+ * treats *.localhost as a secure context, which WebCodecs and WebGPU need.
+ */
+const APP_ORIGIN = 'http://stillmotion.localhost';
 const PHOTO_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.avif': 'image/avif', '.gif': 'image/gif' };
 const EXTENSIONS: Readonly<Record<string, string>> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'image/png': 'png', 'image/gif': 'gif', 'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/wav': 'wav' };
 
@@ -85,7 +91,8 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
   if (earlier) io.out.write(`Resuming: ${job.items.length - todo.length} of ${job.items.length} photos were finished earlier.\n`);
   writeJob(jobPath, job);
 
-  if (todo.length > 0) await runItems(args, io, { document, slot, settings, job, jobPath, todo, profile: join(state, 'profile') });
+  const titles = Object.fromEntries(document.nodes.map((n) => [n.id, n.title ?? registry.get(n.type)?.title ?? n.type]));
+  if (todo.length > 0) await runItems(args, io, { document, slot, settings, job, jobPath, todo, profile: join(state, 'profile'), titles });
   const counts = { done: job.items.filter((i) => i.status === 'done').length, failed: job.items.filter((i) => i.status === 'failed').length };
   writeFileSync(join(args.out, 'summary.json'), `${JSON.stringify({ workflow: resolve(args.workflow), name: document.name, estimatedCostUsd: estimate.totalUsd, counts, items: job.items }, null, 2)}\n`);
   io.out.write(`${counts.done} done, ${counts.failed} failed of ${job.items.length}; summary in ${join(args.out, 'summary.json')}\n`);
@@ -136,6 +143,8 @@ interface Plan {
   jobPath: string;
   todo: { item: JobItem; index: number }[];
   profile: string;
+  /** What each node is called, as the editor names it. */
+  titles: Record<string, string>;
 }
 
 async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
@@ -145,19 +154,29 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
     throw new CliError((error as Error).message, EXIT.refused);
   }
   // The app as `npm start` serves it, rebuilt first if the sources changed.
-  spawnSync(process.execPath, ['--input-type=module', '-e', "import { ensureBuild } from './scripts/ensure.mjs'; ensureBuild();"], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const build = spawnSync(process.execPath, ['--input-type=module', '-e', "import { ensureBuild } from './scripts/ensure.mjs'; ensureBuild();"], { cwd: ROOT, encoding: 'utf8' });
+  if (build.status !== 0) throw new CliError(`the app could not be built:\n${build.stdout}${build.stderr}`, EXIT.refused);
   const server = await serveApp(ROOT);
-  const context = await launchWithProfile(plan.profile);
+  // The app's origin is served through interception, so Chromium cannot tell it lives on this
+  // machine; without this it would treat calls to ComfyUI or a proxy on localhost as a public
+  // site reaching into the local network, and headless has no one to ask for permission.
+  const context = await launchWithProfile(plan.profile, ['--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks']);
   const view = new ProgressView(plan.todo.length, io.out);
   try {
     const page = await context.newPage();
+    // tsx names the functions we hand to page.evaluate with a helper the page does not have.
+    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     await page.route('**/__stillmotion_cli/input/*', (route) => {
       const index = Number(new URL(route.request().url()).pathname.split('/').pop());
       const path = plan.job.items[index]!.input;
       return route.fulfill({ body: readFileSync(path), contentType: PHOTO_TYPES[extname(path).toLowerCase()]! });
     });
     await page.exposeFunction('__stillmotionProgress', (index: number, fraction: number, message: string) => view.update(index, { name: basename(plan.job.items[index]!.input), fraction, message }));
-    await page.goto(server.url);
+    await context.route(`${APP_ORIGIN}/**`, async (route) => {
+      const url = new URL(route.request().url());
+      await route.fulfill({ response: await route.fetch({ url: new URL(url.pathname + url.search, server.url).href }) });
+    });
+    await page.goto(`${APP_ORIGIN}/`);
     await page.waitForFunction(() => (globalThis as { stillmotion?: unknown }).stillmotion !== undefined);
     await configure(page, io.env, plan.settings);
     const refs = await page.evaluate(async (count) => {
@@ -172,7 +191,7 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const started = Date.now();
-        const outcome = await runItem(page, itemDocument(plan.document, plan.slot, files, next.index), next.index);
+        const outcome = await runItem(page, itemDocument(plan.document, plan.slot, files, next.index), next.index, plan.titles);
         const item = writeOutputs(args.out, next.item.input, outcome);
         plan.job.items[next.index] = { ...item, seconds: Math.round((Date.now() - started) / 100) / 10 };
         writeJob(plan.jobPath, plan.job);
@@ -210,12 +229,12 @@ interface ItemOutcome {
 }
 
 /** One photo's run in the app's engine, its progress reported, its results' bytes brought back. */
-function runItem(page: Page, document: WorkflowDocument, index: number): Promise<ItemOutcome> {
+function runItem(page: Page, document: WorkflowDocument, index: number, titles: Record<string, string>): Promise<ItemOutcome> {
   return page.evaluate(
-    async ({ document, index, results }) => {
+    async ({ document, index, results, titles }) => {
       const { engine } = (globalThis as any).stillmotion;
       const report = (globalThis as any).__stillmotionProgress as (i: number, f: number, m: string) => void;
-      const title = (id: string) => document.nodes.find((n: any) => n.id === id)?.title ?? id;
+      const title = (id: string) => titles[id] ?? id;
       const fractions = new Map<string, number>();
       const onEvents = (events: any[]) => {
         let message = '';
@@ -246,7 +265,7 @@ function runItem(page: Page, document: WorkflowDocument, index: number): Promise
       }
       return { failed, media };
     },
-    { document, index, results: resultNodes(document) },
+    { document, index, results: resultNodes(document), titles },
   );
 }
 

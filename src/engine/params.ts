@@ -112,7 +112,8 @@ function buildSchema(spec: ParamSpec): z.ZodType {
     }
     case 'select': {
       const values = spec.options.map((o) => o.value);
-      return z.string().refine((v) => values.includes(v), { error: `expected one of ${values.join(', ')}` });
+      const expected = `expected one of ${values.join(', ')}`;
+      return z.string({ error: expected }).refine((v) => values.includes(v), { error: expected });
     }
     case 'text':
       return spec.maxLength === undefined

@@ -1,0 +1,139 @@
+/**
+ * `stillmotion run` as a team would use it: a folder of photos through one workflow against
+ * local provider servers with faults injected, an interrupted run resumed, and clear messages
+ * and exit codes for bad arguments and bad workflow files.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
+import { testVideo } from '../providers/fixtures';
+import type { FakeProvider } from '../providers/kit';
+import { fakeFal } from '../providers/servers/fal';
+
+const BIN = join(process.cwd(), 'bin/stillmotion.mjs');
+let dir: string;
+let fal: FakeProvider;
+
+function photos(count: number): string {
+  const folder = join(dir, `photos-${count}`);
+  mkdirSync(folder, { recursive: true });
+  // testsrc2 draws a frame counter, so every photo differs.
+  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=1', '-frames:v', String(count), join(folder, 'photo%02d.png')]);
+  return folder;
+}
+
+function workflow(name: string, prompt: string): string {
+  const document: WorkflowDocument = {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    id: name,
+    name,
+    nodes: [
+      { id: 'photos', type: 'image.batch', version: 1, position: { x: 0, y: 0 }, params: {} },
+      { id: 'gen', type: 'generate.video', version: 1, position: { x: 300, y: 0 }, params: { model: 'kling-v2.1-master', route: 'fal', duration: '5', resolution: '1080p', aspectRatio: 'auto', prompt } },
+    ],
+    edges: [{ id: 'e1', source: 'photos', sourcePort: 'image', target: 'gen', targetPort: 'image' }],
+  };
+  const path = join(dir, `${name}.stillmotion.json`);
+  writeFileSync(path, JSON.stringify(document));
+  return path;
+}
+
+function settings(): string {
+  const path = join(dir, 'settings.json');
+  writeFileSync(path, JSON.stringify({ timing: { pollMs: 50, maxPollMs: 100, requestTimeoutMs: 5000, deadlineMs: 60_000 } }));
+  return path;
+}
+
+/** Runs the CLI without blocking this process: the fake providers answer from its event loop. */
+function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: 'fal-key' } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'stillmotion-cli-'));
+  fal = await fakeFal(testVideo(), 'fal-key').start();
+});
+afterAll(() => fal?.close());
+
+/** Image data sent in each accepted submit: one per photo means nothing was paid twice. */
+const acceptedImages = () => [...fal.tasks.values()].map((t) => (t.input as { image_url: string }).image_url);
+
+describe('stillmotion run', () => {
+  it('names a bad argument, shows the usage and exits 2', async () => {
+    const result = await cli(['run', 'x.json', '--input', dir]);
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('stillmotion: --out <folder for results> is required');
+    expect(result.err).toContain('Usage: stillmotion run');
+    expect((await cli(['run', 'x.json', '--input', dir, '--out', dir, '--concurrency', 'lots'])).err).toContain('--concurrency must be a whole number 1..64 (got lots)');
+    expect((await cli(['frobnicate'])).code).toBe(2);
+  });
+
+  it('names what is wrong in a bad workflow file and exits 3', async () => {
+    const broken = join(dir, 'broken.stillmotion.json');
+    writeFileSync(broken, JSON.stringify({ format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, id: 'b', name: 'b', nodes: [{ id: 'gen', type: 'generate.video', version: 1, position: { x: 0, y: 0 }, params: { duration: 99 } }], edges: [] }));
+    const result = await cli(['run', broken, '--input', photos(1), '--out', join(dir, 'out-broken')]);
+    expect(result.code).toBe(3);
+    expect(result.err).toMatch(/broken\.stillmotion\.json is not a workflow this version can run:\n {2}nodes\[0\]\.params\.duration: expected one of 1, 2, 3/);
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, '{ nope');
+    expect((await cli(['run', notJson, '--input', photos(1), '--out', dir])).code).toBe(3);
+  });
+
+  it('prints the plan and the cost of the whole batch on a dry run, sending nothing', async () => {
+    const result = await cli(['run', workflow('dry', 'dry'), '--input', photos(20), '--out', join(dir, 'out-dry'), '--dry-run']);
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('20 photos');
+    expect(result.out).toMatch(/Generate video \(gen\): \$1\.40 x 20/);
+    expect(result.out).toContain('Estimated cost: $28.00');
+    expect(fal.log).toHaveLength(0);
+  });
+
+  it('runs 20 photos through faults: each ends done or with a clear error, none paid twice, the summary right', async () => {
+    fal.fail('submit', { type: 'status', status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: 'flagged', type: 'value_error' }] } }, 2);
+    fal.fail('poll', { type: 'status', status: 500 }, 3).fail('poll', { type: 'status', status: 429, headers: { 'Retry-After': '0' } }, 2);
+    fal.fail('result', { type: 'status', status: 422, body: { detail: 'the model failed' } });
+    const out = join(dir, 'out-20');
+    const result = await cli(['run', workflow('twenty', 'twenty'), '--input', photos(20), '--out', out, '--settings', settings(), '--endpoint', `fal=${fal.url}`]);
+    expect(result.code, result.err).toBe(1);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(summary.counts).toEqual({ done: 17, failed: 3 });
+    for (const item of summary.items) {
+      if (item.status === 'done') expect(item.outputs).toEqual([expect.stringMatching(/photo\d\d\.gen\.mp4$/)]);
+      else expect(item.error).toMatch(/^Generate video \(gen\): fal (refused the request \(HTTP 422\): prompt: flagged|could not make the video: .*the model failed)/);
+    }
+    expect(fal.accepted).toBe(18);
+    expect(new Set(acceptedImages()).size).toBe(18);
+    expect(result.out).toContain('17 done, 3 failed of 20');
+  });
+
+  it('resumes an interrupted run without paying again for what was sent', async () => {
+    const before = fal.accepted;
+    fal.pollsToFinish = 1000; // nothing finishes until the run is killed
+    const out = join(dir, 'out-resume');
+    const args = ['run', workflow('resume', 'resume'), '--input', photos(4), '--out', out, '--settings', settings(), '--endpoint', `fal=${fal.url}`];
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: 'fal-key' }, detached: true, stdio: 'ignore' });
+    await expect.poll(() => fal.accepted - before, { timeout: 120_000, interval: 200 }).toBe(4);
+    process.kill(-child.pid!, 'SIGKILL'); // the CLI and its browser, as a crash would
+    fal.pollsToFinish = 2;
+    const result = await cli(args);
+    expect(result.code, result.err).toBe(0);
+    expect(fal.accepted - before).toBe(4);
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts).toEqual({ done: 4, failed: 0 });
+    // A third run finds everything done: it starts no browser and sends nothing.
+    const requests = fal.log.length;
+    const again = await cli(args);
+    expect(again.out).toContain('Resuming: 4 of 4 photos were finished earlier.');
+    expect(fal.log.length).toBe(requests);
+  });
+});
