@@ -1,0 +1,99 @@
+/**
+ * SSIM exactly as ffmpeg's `ssim` filter computes it, which is x264's: sums over 4x4 blocks,
+ * SSIM of each 8x8 window (four blocks) stepping 4 pixels, integer sums and the float formula of
+ * x264's ssim_end1, per plane; "All" weights the planes by their sample counts. Checked against
+ * native ffmpeg in test/unit/metrics-ffmpeg.test.ts.
+ *
+ * One known difference, on ffmpeg's side: its x86 SSE4 ssim_end_line, when a plane is 4k+2
+ * blocks wide (e.g. 250 or 360 px luma), drops the row's last real window and counts a window
+ * past the plane's edge instead (for luma an all-zero one, SSIM 1). x264's C code, ffmpeg's own
+ * C fallback and this module count the real window; at such widths ffmpeg reads a little high.
+ */
+import { sameSize, type PlanarFrame, type Plane } from './frame';
+
+const f = Math.fround;
+// x264's constants for 8-bit samples, scaled to sums over 64 samples (8x8 windows).
+const C1 = Math.trunc(0.01 * 0.01 * 255 * 255 * 64 + 0.5);
+const C2 = Math.trunc(0.03 * 0.03 * 255 * 255 * 64 * 63 + 0.5);
+
+/** SSIM of one 8x8 window from its sums: s1, s2, sum of squares of both, sum of products. */
+function windowSsim(s1: number, s2: number, ss: number, s12: number): number {
+  const vars = ss * 64 - s1 * s1 - s2 * s2;
+  const covar = s12 * 64 - s1 * s2;
+  return f(f(f(2 * s1 * s2 + C1) * f(2 * covar + C2)) / f(f(s1 * s1 + s2 * s2 + C1) * f(vars + C2)));
+}
+
+/** The four sums of each 4x4 block along block row `by`, into `out` (4 numbers per block). */
+function blockRow(a: Plane, b: Plane, by: number, blocks: number, out: Int32Array): void {
+  for (let bx = 0; bx < blocks; bx++) {
+    let s1 = 0;
+    let s2 = 0;
+    let ss = 0;
+    let s12 = 0;
+    for (let y = 0; y < 4; y++) {
+      const ra = (by * 4 + y) * a.stride + bx * 4;
+      const rb = (by * 4 + y) * b.stride + bx * 4;
+      for (let x = 0; x < 4; x++) {
+        const va = a.data[ra + x]!;
+        const vb = b.data[rb + x]!;
+        s1 += va;
+        s2 += vb;
+        ss += va * va + vb * vb;
+        s12 += va * vb;
+      }
+    }
+    out.set([s1, s2, ss, s12], bx * 4);
+  }
+}
+
+/**
+ * Mean SSIM of two planes of the same size, as ffmpeg reports per plane. Planes narrower or
+ * shorter than 8 samples hold no whole window: ffmpeg then reports NaN, and so does this.
+ */
+export function ssimPlane(a: Plane, b: Plane): number {
+  sameSize(a, b, 'SSIM');
+  const blocksX = a.width >> 2;
+  const blocksY = a.height >> 2;
+  let previous = new Int32Array(blocksX * 4);
+  let current = new Int32Array(blocksX * 4);
+  if (blocksY > 0) blockRow(a, b, 0, blocksX, previous);
+  let total = 0;
+  for (let by = 1; by < blocksY; by++) {
+    blockRow(a, b, by, blocksX, current);
+    // ffmpeg adds each row's windows in float, then the rows in double.
+    let row = 0;
+    for (let i = 0; i < blocksX - 1; i++) {
+      const o = i * 4;
+      const sum = (k: number) => previous[o + k]! + previous[o + 4 + k]! + current[o + k]! + current[o + 4 + k]!;
+      row = f(row + windowSsim(sum(0), sum(1), sum(2), sum(3)));
+    }
+    total += row;
+    [previous, current] = [current, previous];
+  }
+  return total / ((blocksY - 1) * (blocksX - 1));
+}
+
+export interface FrameSsim {
+  /** Per plane, in the frame's order (Y, U, V). */
+  planes: number[];
+  /** The planes weighted by their sample counts: ffmpeg's "All". */
+  all: number;
+}
+
+/** SSIM of two frames, per plane and overall, as ffmpeg's `ssim` filter prints for each frame. */
+export function ssimFrame(a: PlanarFrame, b: PlanarFrame): FrameSsim {
+  if (a.planes.length !== b.planes.length) throw new RangeError(`SSIM: frames have ${a.planes.length} and ${b.planes.length} planes`);
+  const planes = a.planes.map((p, i) => ssimPlane(p, b.planes[i]!));
+  return { planes, all: weighted(a.planes, planes) };
+}
+
+/** Values per plane averaged with weights proportional to each plane's sample count. */
+export function weighted(planes: readonly Plane[], values: readonly number[]): number {
+  const total = planes.reduce((n, p) => n + p.width * p.height, 0);
+  return planes.reduce((sum, p, i) => sum + (values[i]! * p.width * p.height) / total, 0);
+}
+
+/** SSIM in decibels, as ffmpeg prints it beside the value: -10 log10(1 - ssim). */
+export function ssimDb(ssim: number): number {
+  return -10 * Math.log10(1 - ssim);
+}
