@@ -1,0 +1,130 @@
+/**
+ * Identity preservation: SSIM of each frame against a reference picture (the source image, or
+ * the take's first frame), after following the camera. A take that zooms or pans is not the
+ * source pixel for pixel, so each frame is first aligned to the reference by a zoom and shift,
+ * found by a pattern search that starts from the previous frame's alignment (camera moves are
+ * smooth). What is left is the picture changing: faces morphing, objects appearing, drift.
+ */
+import { luma, plane, shrink, type PlanarFrame, type Plane } from './frame';
+import { ssimPlane } from './ssim';
+
+/** Width both pictures are compared at: structure, not grain, is what identity is about. */
+export const IDENTITY_WIDTH = 160;
+
+/** Frame pixel p maps to reference point c + (p - c) / scale + (x, y), in frame pixels. */
+export interface Alignment {
+  scale: number;
+  x: number;
+  y: number;
+}
+
+const START: Alignment = { scale: 1, x: 0, y: 0 };
+const STEPS = { scale: 0.02, shift: 1 };
+const MIN_STEPS = { scale: 0.002, shift: 0.125 };
+const MAX_ITERATIONS = 60;
+
+export interface IdentityTracker {
+  /** Identity of the next frame of the clip (frames in order) and the alignment found. */
+  next(frame: PlanarFrame): { identity: number; alignment: Alignment };
+}
+
+/**
+ * Follows a clip against `reference` (a luma plane of any size with the clip's aspect; a different
+ * aspect is stretched to the frame's).
+ */
+export function identityTracker(reference: Plane): IdentityTracker {
+  const ref = shrink(reference, IDENTITY_WIDTH * 2).plane;
+  let alignment = START;
+  return {
+    next(frame) {
+      const small = shrink(luma(frame), IDENTITY_WIDTH).plane;
+      alignment = align(ref, small, alignment);
+      return { identity: ssimPlane(small, warp(ref, small.width, small.height, alignment)), alignment };
+    },
+  };
+}
+
+/** Pattern search for the alignment of `frame` to `ref` that leaves the least difference. */
+export function align(ref: Plane, frame: Plane, from: Alignment): Alignment {
+  let best = from;
+  let bestCost = cost(ref, frame, best);
+  let steps = { ...STEPS };
+  for (let i = 0; i < MAX_ITERATIONS && (steps.scale >= MIN_STEPS.scale || steps.shift >= MIN_STEPS.shift); i++) {
+    const candidates: Alignment[] = [
+      { ...best, scale: best.scale + steps.scale },
+      { ...best, scale: Math.max(0.1, best.scale - steps.scale) },
+      { ...best, x: best.x + steps.shift },
+      { ...best, x: best.x - steps.shift },
+      { ...best, y: best.y + steps.shift },
+      { ...best, y: best.y - steps.shift },
+    ];
+    let improved = false;
+    for (const candidate of candidates) {
+      const c = cost(ref, frame, candidate);
+      if (c < bestCost - 1e-6) {
+        best = candidate;
+        bestCost = c;
+        improved = true;
+      }
+    }
+    if (!improved) steps = { scale: steps.scale / 2, shift: steps.shift / 2 };
+  }
+  return best;
+}
+
+/** Mean absolute difference between `frame` and the aligned reference, on every other pixel. */
+function cost(ref: Plane, frame: Plane, a: Alignment): number {
+  const map = mapping(ref, frame.width, frame.height, a);
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < frame.height; y += 2) {
+    for (let x = 0; x < frame.width; x += 2) {
+      sum += Math.abs(frame.data[y * frame.stride + x]! - sample(ref, map.x(x), map.y(y)));
+      n++;
+    }
+  }
+  return sum / n;
+}
+
+/** The reference resampled onto a width x height frame grid under alignment `a`. */
+export function warp(ref: Plane, width: number, height: number, a: Alignment): Plane {
+  const map = mapping(ref, width, height, a);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out[y * width + x] = Math.round(sample(ref, map.x(x), map.y(y)));
+  return plane(out, width, height);
+}
+
+function mapping(ref: Plane, width: number, height: number, a: Alignment) {
+  const sx = ref.width / width;
+  const sy = ref.height / height;
+  const cx = (width - 1) / 2;
+  const cy = (height - 1) / 2;
+  return {
+    x: (x: number) => (cx + (x - cx) / a.scale + a.x) * sx + (sx - 1) / 2,
+    y: (y: number) => (cy + (y - cy) / a.scale + a.y) * sy + (sy - 1) / 2,
+  };
+}
+
+/** Bilinear sample at (x, y), clamped to the plane's edges. */
+function sample(p: Plane, x: number, y: number): number {
+  const cx = Math.min(Math.max(x, 0), p.width - 1);
+  const cy = Math.min(Math.max(y, 0), p.height - 1);
+  const x0 = Math.floor(cx);
+  const y0 = Math.floor(cy);
+  const x1 = Math.min(x0 + 1, p.width - 1);
+  const y1 = Math.min(y0 + 1, p.height - 1);
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const top = p.data[y0 * p.stride + x0]! * (1 - fx) + p.data[y0 * p.stride + x1]! * fx;
+  const bottom = p.data[y1 * p.stride + x0]! * (1 - fx) + p.data[y1 * p.stride + x1]! * fx;
+  return top * (1 - fy) + bottom * fy;
+}
+
+/** Luma of straight-alpha RGBA pixels as a studio-range BT.601 plane, as video encoders make it. */
+export function lumaOfRgba(data: Uint8Array | Uint8ClampedArray, width: number, height: number): Plane {
+  const out = new Uint8Array(width * height);
+  for (let i = 0; i < width * height; i++) {
+    out[i] = Math.round(16 + (65.481 * data[i * 4]! + 128.553 * data[i * 4 + 1]! + 24.966 * data[i * 4 + 2]!) / 255);
+  }
+  return plane(out, width, height);
+}
