@@ -8,3 +8,4 @@ export * from './identity';
 export * from './audio';
 export * from './take';
 export * from './rank';
+export * from './report';

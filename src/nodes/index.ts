@@ -1,5 +1,6 @@
 /** Every built-in node type. Adding a node type is adding its file and one line here. */
 import { NodeRegistry } from '../engine';
+import compare from './compare';
 import exportVideo from './export-video';
 import extractFrame from './extract-frame';
 import imageInput from './image-input';
@@ -10,7 +11,7 @@ import sampleImage from './sample-image';
 import trimVideo from './trim-video';
 import upscale from './upscale';
 
-export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, trimVideo, extractFrame, exportVideo];
+export const builtinNodes = [imageInput, sampleImage, prompt, joinText, upscale, localMotion, trimVideo, extractFrame, compare, exportVideo];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);
