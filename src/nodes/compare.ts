@@ -24,6 +24,7 @@ export default defineNode({
   },
   outputs: {
     pick: { type: 'video', label: 'Pick', description: 'The picked take, unchanged.' },
+    ranked: { type: 'list<video>', label: 'Ranked takes', description: 'Every take, best ranked first.' },
     report: { type: 'text', label: 'Report', description: 'Scores, ranking and per-frame curves as JSON.' },
   },
   params: {
@@ -42,7 +43,7 @@ export default defineNode({
     }
     const report = buildReport(scored, params.pick, reference ? 'source' : 'first-frame');
     progress(1, `take ${report.picked + 1} ${report.pickedBy === 'rank' ? 'ranks best' : 'picked'}`);
-    return { pick: takes[report.picked]!, report: JSON.stringify(report) };
+    return { pick: takes[report.picked]!, ranked: report.ranking.map((i) => takes[i]!), report: JSON.stringify(report) };
   },
 });
 
