@@ -1,0 +1,126 @@
+/**
+ * Compare takes in real Chromium: three Local motion takes of a Sample image (a push in, a still
+ * hold, and a push in on a different image) run through the app into Compare with the image as
+ * source. The take of the wrong picture ranks last; the best ranked take is passed on; the
+ * viewer shows the takes, the explained scores and the curves; clicking a take picks it through
+ * the editor (undoable), and the re-run passes that take.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { WorkflowDocument, WorkflowNode } from '../../src/engine';
+import { parseReport, type CompareReport } from '../../src/metrics/report';
+import { runAndWait } from './app';
+import { launch, screenshot, watchErrors } from './chromium';
+import { motionGraph } from './graphs';
+
+const take = (id: string, x: number, params: Record<string, unknown>): WorkflowNode => ({
+  id,
+  type: 'generate.local',
+  version: 1,
+  position: { x: 400, y: x },
+  params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 1, fps: '30', resolution: 'source', handheld: 0, seed: 0, ...params },
+});
+
+/** image -> motion (push in, take 1), image -> still (take 2), other image -> wrong (take 3), all -> compare. */
+const graph: WorkflowDocument = motionGraph('compare-test', {
+  motion: { duration: 1 },
+  nodes: [
+    take('still', 200, { move: 'none' }),
+    { id: 'other', type: 'image.sample', version: 1, position: { x: 0, y: 400 }, params: { aspect: '16:9', height: 360, seed: 99 } },
+    take('wrong', 400, {}),
+    { id: 'compare', type: 'analyse.compare', version: 1, position: { x: 800, y: 0 }, params: { pick: 0 } },
+  ],
+  edges: [
+    { id: 'e-still', source: 'image', sourcePort: 'image', target: 'still', targetPort: 'image' },
+    { id: 'e-other', source: 'other', sourcePort: 'image', target: 'wrong', targetPort: 'image' },
+    { id: 't1', source: 'motion', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+    { id: 't2', source: 'still', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+    { id: 't3', source: 'wrong', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+    { id: 'src', source: 'image', sourcePort: 'image', target: 'compare', targetPort: 'source' },
+  ],
+});
+
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  errors = watchErrors(page);
+  await page.goto(inject('baseUrl'));
+  await page.locator('[data-node-id="image"]').waitFor();
+  await page.evaluate((g) => (globalThis as any).stillmotion.documents.replace(g), graph);
+  await page.locator('[data-node-id="compare"]').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The compare node's state, its report, and which take (by upstream node id) it passed on. */
+async function outcome(): Promise<{ state: string; error?: string; report?: CompareReport; pickedFrom?: string }> {
+  const raw = await page.evaluate(() => {
+    const { runs } = (globalThis as any).stillmotion;
+    const compare = runs.node('compare');
+    const hash = compare?.outputs?.pick?.hash;
+    const pickedFrom = ['motion', 'still', 'wrong'].find((id) => runs.node(id)?.outputs?.video?.hash === hash);
+    return { state: compare?.state, error: compare?.error, report: compare?.outputs?.report, pickedFrom };
+  });
+  return { ...raw, report: raw.report ? parseReport(raw.report) : undefined };
+}
+
+describe('Compare takes', () => {
+  it('ranks the take of the wrong picture last and passes the best ranked take on', async () => {
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    const { state, error, report, pickedFrom } = await outcome();
+    expect(error).toBeUndefined();
+    expect(state).toBe('done');
+    expect(report).toBeDefined();
+    console.log('compare report', JSON.stringify({ ranking: report!.ranking, takes: report!.takes.map((t) => ({ total: t.total, ...t.values })) }));
+    expect(report!.reference).toBe('source');
+    expect(report!.ranking).toHaveLength(3);
+    expect(report!.ranking[2]).toBe(2);
+    const [push, still, wrong] = report!.takes;
+    expect(wrong!.values.identity).toBeLessThan(Math.min(push!.values.identity, still!.values.identity) - 0.1);
+    expect(still!.values.motion).toBeLessThan(push!.values.motion);
+    expect(push!.curves.identity).toHaveLength(30);
+    expect(report!.pickedBy).toBe('rank');
+    expect(pickedFrom).toBe(['motion', 'still', 'wrong'][report!.ranking[0]!]);
+  });
+
+  it('shows the takes, the scores with one line each, and the curves in the Inspector', async () => {
+    await page.locator('[data-node-id="compare"]').click();
+    const view = page.locator('.compare-view');
+    await view.waitFor();
+    await expect.poll(() => view.locator('.compare-cell video').count()).toBe(3);
+    expect(await view.locator('.compare-scores .score-explain').count()).toBeGreaterThanOrEqual(7);
+    expect(await view.locator('.compare-curve polyline').count()).toBe(15);
+    await view.getByRole('button', { name: 'Next frame' }).click();
+    await expect.poll(() => view.locator('.frame-counter').textContent()).toBe('2/30');
+    await screenshot(page, 'compare-grid');
+    await view.getByRole('button', { name: 'A/B wipe' }).click();
+    await view.locator('.compare-wipe video').nth(1).waitFor();
+    await screenshot(page, 'compare-wipe');
+    await view.getByRole('button', { name: 'Grid' }).click();
+  });
+
+  it('picks a clicked take through the editor (undoable), and the re-run passes it on', async () => {
+    const view = page.locator('.compare-view');
+    await view.locator('.compare-cell[data-take="3"]').getByRole('button', { name: 'Pick' }).click();
+    const pickParam = () => page.evaluate(() => (globalThis as any).stillmotion.documents.node('compare').params.pick);
+    expect(await pickParam()).toBe(3);
+    await page.evaluate(() => (globalThis as any).stillmotion.documents.undo());
+    expect(await pickParam()).toBe(0);
+    await page.evaluate(() => (globalThis as any).stillmotion.documents.redo());
+    expect(await pickParam()).toBe(3);
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    const { report, pickedFrom } = await outcome();
+    expect(report!.pickedBy).toBe('user');
+    expect(report!.picked).toBe(2);
+    expect(pickedFrom).toBe('wrong');
+    await expect.poll(() => view.locator('.compare-cell.picked').getAttribute('data-take')).toBe('3');
+    await screenshot(page, 'compare-picked');
+    expect(errors).toEqual([]);
+  });
+});
