@@ -9,6 +9,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument, WorkflowNode } from '../../src/engine';
 import { parseReport, type CompareReport } from '../../src/metrics/report';
+import { GPU_CPU_SSIM_DIFF } from '../../src/metrics/ssim-gpu';
+import { servePage } from '../../bench/lib/serve-page';
+import type { MetricsBench } from '../../bench/pages/metrics/main';
 import { runAndWait } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
@@ -122,5 +125,28 @@ describe('Compare takes', () => {
     await expect.poll(() => view.locator('.compare-cell.picked').getAttribute('data-take')).toBe('3');
     await screenshot(page, 'compare-picked');
     expect(errors).toEqual([]);
+  });
+});
+
+describe('SSIM on WebGPU', () => {
+  it(`agrees with the CPU path within ${GPU_CPU_SSIM_DIFF} on every plane (sizes with and without partial blocks)`, async () => {
+    const served = await servePage('metrics');
+    try {
+      const bench = await browser.newPage();
+      await bench.goto(served.url);
+      await bench.waitForFunction(() => 'metricsBench' in globalThis);
+      const adapter = await bench.evaluate(() => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.adapter());
+      console.log('WebGPU adapter:', adapter);
+      expect(adapter).not.toBeNull();
+      for (const [width, height, seed] of [[320, 180, 1], [250, 142, 2], [64, 36, 3]] as const) {
+        const { gpu, cpu } = await bench.evaluate((a) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.both(a.width, a.height, a.seed), { width, height, seed });
+        expect(cpu.all).toBeLessThan(0.99);
+        expect(Math.abs(gpu.all - cpu.all)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF);
+        gpu.planes.forEach((v, i) => expect(Math.abs(v - cpu.planes[i]!)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF));
+      }
+      await bench.close();
+    } finally {
+      await served.close();
+    }
   });
 });
