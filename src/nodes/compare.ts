@@ -11,6 +11,14 @@ import { buildReport, lumaOfRgba, TakeAnalyser, type Plane, type ScoredTake } fr
 /** The viewer's grid holds at most 3 x 3 takes. */
 export const MAX_TAKES = 9;
 
+/**
+ * Scores of recent takes by take and source hash. Picking another take changes a param, so the
+ * engine runs the node again; without this it would decode and score every take again to pass a
+ * different one on. Scores are small (a few numbers per frame), so a few dozen are kept.
+ */
+const recent = new Map<string, ScoredTake>();
+const RECENT_LIMIT = 36;
+
 export default defineNode({
   type: 'analyse.compare',
   version: 1,
@@ -38,8 +46,13 @@ export default defineNode({
     const reference = source ? await sourceLuma(source) : undefined;
     const scored: ScoredTake[] = [];
     for (const [i, take] of takes.entries()) {
+      const key = `${take.hash}:${source?.hash ?? 'first-frame'}`;
       const report = (done: number) => progress((i + done) / takes.length, `scoring take ${i + 1} of ${takes.length}`);
-      scored.push(await scoreTake(take, i + 1, reference, signal, report));
+      const scores = recent.get(key) ?? (await scoreTake(take, i + 1, reference, signal, report));
+      recent.delete(key);
+      recent.set(key, scores);
+      if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+      scored.push(scores);
     }
     const report = buildReport(scored, params.pick, reference ? 'source' : 'first-frame');
     progress(1, `take ${report.picked + 1} ${report.pickedBy === 'rank' ? 'ranks best' : 'picked'}`);
