@@ -23,26 +23,35 @@ function windowSsim(s1: number, s2: number, ss: number, s12: number): number {
   return f(f(f(2 * s1 * s2 + C1) * f(2 * covar + C2)) / f(f(s1 * s1 + s2 * s2 + C1) * f(vars + C2)));
 }
 
-/** The four sums of each 4x4 block along block row `by`, into `out` (4 numbers per block). */
+/**
+ * The four sums of each 4x4 block along block row `by`, into `out` (4 numbers per block). Row by
+ * row across the plane rather than block by block: memory is read in order, which is faster.
+ */
 function blockRow(a: Plane, b: Plane, by: number, blocks: number, out: Int32Array): void {
-  for (let bx = 0; bx < blocks; bx++) {
-    let s1 = 0;
-    let s2 = 0;
-    let ss = 0;
-    let s12 = 0;
-    for (let y = 0; y < 4; y++) {
-      const ra = (by * 4 + y) * a.stride + bx * 4;
-      const rb = (by * 4 + y) * b.stride + bx * 4;
-      for (let x = 0; x < 4; x++) {
-        const va = a.data[ra + x]!;
-        const vb = b.data[rb + x]!;
+  const da = a.data;
+  const db = b.data;
+  out.fill(0);
+  for (let y = 0; y < 4; y++) {
+    let ia = (by * 4 + y) * a.stride;
+    let ib = (by * 4 + y) * b.stride;
+    for (let o = 0; o < blocks * 4; o += 4) {
+      let s1 = 0;
+      let s2 = 0;
+      let ss = 0;
+      let s12 = 0;
+      for (let x = 0; x < 4; x++, ia++, ib++) {
+        const va = da[ia]!;
+        const vb = db[ib]!;
         s1 += va;
         s2 += vb;
         ss += va * va + vb * vb;
         s12 += va * vb;
       }
+      out[o] = out[o]! + s1;
+      out[o + 1] = out[o + 1]! + s2;
+      out[o + 2] = out[o + 2]! + ss;
+      out[o + 3] = out[o + 3]! + s12;
     }
-    out.set([s1, s2, ss, s12], bx * 4);
   }
 }
 
@@ -62,10 +71,12 @@ export function ssimPlane(a: Plane, b: Plane): number {
     blockRow(a, b, by, blocksX, current);
     // ffmpeg adds each row's windows in float, then the rows in double.
     let row = 0;
-    for (let i = 0; i < blocksX - 1; i++) {
-      const o = i * 4;
-      const sum = (k: number) => previous[o + k]! + previous[o + 4 + k]! + current[o + k]! + current[o + 4 + k]!;
-      row = f(row + windowSsim(sum(0), sum(1), sum(2), sum(3)));
+    for (let o = 0; o < (blocksX - 1) * 4; o += 4) {
+      const s1 = previous[o]! + previous[o + 4]! + current[o]! + current[o + 4]!;
+      const s2 = previous[o + 1]! + previous[o + 5]! + current[o + 1]! + current[o + 5]!;
+      const ss = previous[o + 2]! + previous[o + 6]! + current[o + 2]! + current[o + 6]!;
+      const s12 = previous[o + 3]! + previous[o + 7]! + current[o + 3]! + current[o + 7]!;
+      row = f(row + windowSsim(s1, s2, ss, s12));
     }
     total += row;
     [previous, current] = [current, previous];
