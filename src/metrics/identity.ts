@@ -120,11 +120,24 @@ function sample(p: Plane, x: number, y: number): number {
   return top * (1 - fy) + bottom * fy;
 }
 
-/** Luma of straight-alpha RGBA pixels as a studio-range BT.601 plane, as video encoders make it. */
-export function lumaOfRgba(data: Uint8Array | Uint8ClampedArray, width: number, height: number): Plane {
+/** How a video stores luma: the matrix its YUV came from and whether it uses the full 0..255 range. */
+export interface LumaEncoding {
+  matrix: 'bt601' | 'bt709';
+  fullRange: boolean;
+}
+
+/** Red and blue weights of each matrix (green takes the rest). */
+const WEIGHTS = { bt601: [0.299, 0.114], bt709: [0.2126, 0.0722] } as const;
+
+/**
+ * Luma of straight-alpha RGBA pixels as the clip's encoder would have made it, so a still held in
+ * a video compares equal to its source. Studio range BT.601 unless told otherwise.
+ */
+export function lumaOfRgba(data: Uint8Array | Uint8ClampedArray, width: number, height: number, encoding: LumaEncoding = { matrix: 'bt601', fullRange: false }): Plane {
+  const [kr, kb] = WEIGHTS[encoding.matrix];
+  const kg = 1 - kr - kb;
+  const [offset, scale] = encoding.fullRange ? [0, 1] : [16, 219 / 255];
   const out = new Uint8Array(width * height);
-  for (let i = 0; i < width * height; i++) {
-    out[i] = Math.round(16 + (65.481 * data[i * 4]! + 128.553 * data[i * 4 + 1]! + 24.966 * data[i * 4 + 2]!) / 255);
-  }
+  for (let i = 0; i < width * height; i++) out[i] = Math.round(offset + scale * (kr * data[i * 4]! + kg * data[i * 4 + 1]! + kb * data[i * 4 + 2]!));
   return plane(out, width, height);
 }

@@ -6,7 +6,7 @@
 import { defineNode, NodeError, param, type ImageValue, type VideoValue } from '../engine';
 import { decodeImage } from '../media/image-pixels';
 import { monoAudio, yuvFrames } from '../media/video/yuv-frames';
-import { buildReport, lumaOfRgba, TakeAnalyser, type Plane, type ScoredTake } from '../metrics';
+import { buildReport, lumaOfRgba, TakeAnalyser, type LumaEncoding, type Plane, type ScoredTake } from '../metrics';
 
 /** The viewer's grid holds at most 3 x 3 takes. */
 export const MAX_TAKES = 9;
@@ -60,21 +60,29 @@ export default defineNode({
   },
 });
 
-async function sourceLuma(source: ImageValue): Promise<Plane> {
+/** The source's luma made the way each take's encoder made its own, decoded once. */
+async function sourceLuma(source: ImageValue): Promise<(encoding: LumaEncoding) => Plane> {
   const image = await decodeImage(source.blob);
-  return lumaOfRgba(image.data, image.width, image.height);
+  const made = new Map<string, Plane>();
+  return (encoding) => {
+    const key = `${encoding.matrix}:${encoding.fullRange}`;
+    let luma = made.get(key);
+    if (!luma) made.set(key, (luma = lumaOfRgba(image.data, image.width, image.height, encoding)));
+    return luma;
+  };
 }
 
 /** Decodes the take frame by frame into the analyser; never holds more than one frame. */
-async function scoreTake(take: VideoValue, number: number, reference: Plane | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
-  const analyser = new TakeAnalyser(reference);
+async function scoreTake(take: VideoValue, number: number, reference: ((encoding: LumaEncoding) => Plane) | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
+  let analyser: TakeAnalyser | undefined;
   const expected = Math.max(1, Math.round(take.duration * take.fps));
   let count = 0;
-  for await (const { frame, time } of yuvFrames(take.blob, signal)) {
+  for await (const { frame, time, encoding } of yuvFrames(take.blob, signal)) {
+    analyser ??= new TakeAnalyser(reference?.(encoding));
     analyser.add(frame, time);
     if (++count % 5 === 0) progress(Math.min(0.95, count / expected));
   }
-  if (count === 0) throw new NodeError(`take ${number} has no frames to score`);
+  if (!analyser) throw new NodeError(`take ${number} has no frames to score`);
   const audio = take.hasAudio ? await monoAudio(take.blob, signal) : undefined;
   return { scores: analyser.finish(audio), width: take.width, height: take.height, fps: take.fps };
 }

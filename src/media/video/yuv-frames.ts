@@ -7,12 +7,15 @@
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input, VideoSampleSink, type VideoSample } from 'mediabunny';
 import { NodeError } from '../../engine';
 import { plane, type PlanarFrame } from '../../metrics/frame';
+import type { LumaEncoding } from '../../metrics/identity';
 import type { AudioTrack } from '../../metrics/take';
 
 export interface DecodedFrame {
   frame: PlanarFrame;
   /** Seconds from the clip's first frame. */
   time: number;
+  /** How the decoder says its luma was made: BT.709 when it says so, else BT.601; studio range unless full. */
+  encoding: LumaEncoding;
 }
 
 /**
@@ -33,7 +36,8 @@ export async function* yuvFrames(blob: Blob, signal?: AbortSignal): AsyncGenerat
         const size = sample.allocationSize();
         if (buffer.length < size) buffer = new Uint8Array(size);
         const frame = await planesOf(sample, buffer);
-        yield { frame, time: sample.timestamp - first };
+        const { matrix, fullRange } = sample.colorSpace;
+        yield { frame, time: sample.timestamp - first, encoding: { matrix: matrix === 'bt709' ? 'bt709' : 'bt601', fullRange: fullRange === true } };
       } finally {
         sample.close();
       }
