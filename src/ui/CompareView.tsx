@@ -91,6 +91,8 @@ export function CompareView({ nodeId, report, ranked }: Props) {
 
   const picked = report.picked;
   const userPick = typeof pickParam === 'number' && pickParam > 0 ? pickParam - 1 : undefined;
+  // The report is from the last run; a pick made since takes effect when the graph runs again.
+  const pending = (userPick ?? report.ranking[0]) !== picked;
   return (
     <div className="compare-view nodrag">
       <div className="compare-toolbar">
@@ -127,6 +129,9 @@ export function CompareView({ nodeId, report, ranked }: Props) {
           <div className="compare-wipe">
             {video(a, 0)}
             {video(b, 1, { clipPath: `inset(0 0 0 ${wipe}%)` })}
+            <div className="wipe-line" style={{ left: `${wipe}%` }} />
+            <span className="wipe-label left">A · take {a + 1}</span>
+            <span className="wipe-label right">B · take {b + 1}</span>
             <input type="range" className="wipe-slider" min={0} max={100} value={wipe} onChange={(e) => setWipe(Number(e.target.value))} aria-label="Wipe position" />
           </div>
         )}
@@ -148,6 +153,7 @@ export function CompareView({ nodeId, report, ranked }: Props) {
       </div>
       <p className="compare-pick">
         Passing take {picked + 1} downstream ({report.pickedBy === 'rank' ? 'best ranked' : 'your pick'}).{' '}
+        {pending ? <strong className="pick-pending">Run again to pass take {(userPick ?? report.ranking[0]!) + 1} on. </strong> : null}
         {userPick !== undefined ? (
           <button type="button" onClick={() => commands.setParam(nodeId, 'pick', 0)}>
             Go back to the best ranked

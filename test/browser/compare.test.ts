@@ -120,12 +120,14 @@ describe('Compare takes', () => {
     expect(await pickParam()).toBe(0);
     await page.evaluate(() => (globalThis as any).stillmotion.documents.redo());
     expect(await pickParam()).toBe(3);
+    await expect.poll(() => view.locator('.pick-pending').textContent()).toContain('Run again to pass take 3 on');
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     const { report, pickedFrom } = await outcome();
     expect(report!.pickedBy).toBe('user');
     expect(report!.picked).toBe(2);
     expect(pickedFrom).toBe('wrong');
     await expect.poll(() => view.locator('.compare-cell.picked').getAttribute('data-take')).toBe('3');
+    expect(await view.locator('.pick-pending').count()).toBe(0);
     await screenshot(page, 'compare-picked');
     expect(errors).toEqual([]);
   });
