@@ -71,6 +71,12 @@ export function meanOf(p: Plane): number {
 }
 
 /**
+ * Width the structural analyses (motion, identity) look at: structure, not grain, and the same
+ * cost whatever the clip's size.
+ */
+export const ANALYSIS_WIDTH = 160;
+
+/**
  * A smaller copy of `p`, at most `maxWidth` wide, by averaging whole factor x factor boxes, so
  * analyses that look at structure (motion, alignment) cost the same whatever the clip's size.
  * Returns the factor used; 1 keeps the plane's size (still packed).

@@ -5,11 +5,8 @@
  * found by a pattern search that starts from the previous frame's alignment (camera moves are
  * smooth). What is left is the picture changing: faces morphing, objects appearing, drift.
  */
-import { luma, plane, shrink, type PlanarFrame, type Plane } from './frame';
+import { ANALYSIS_WIDTH, plane, shrink, type Plane } from './frame';
 import { ssimPlane } from './ssim';
-
-/** Width both pictures are compared at: structure, not grain, is what identity is about. */
-export const IDENTITY_WIDTH = 160;
 
 /** Frame pixel p maps to reference point c + (p - c) / scale + (x, y), in frame pixels. */
 export interface Alignment {
@@ -24,8 +21,11 @@ const MIN_STEPS = { scale: 0.002, shift: 0.125 };
 const MAX_ITERATIONS = 60;
 
 export interface IdentityTracker {
-  /** Identity of the next frame of the clip (frames in order) and the alignment found. */
-  next(frame: PlanarFrame): { identity: number; alignment: Alignment };
+  /**
+   * Identity of the clip's next frame (frames in order), given as its luma shrunk to
+   * ANALYSIS_WIDTH by `shrink`, and the alignment found.
+   */
+  next(small: Plane): { identity: number; alignment: Alignment };
 }
 
 /**
@@ -33,11 +33,11 @@ export interface IdentityTracker {
  * aspect is stretched to the frame's).
  */
 export function identityTracker(reference: Plane): IdentityTracker {
-  const ref = shrink(reference, IDENTITY_WIDTH * 2).plane;
+  // Twice the frames' size, so the sub-pixel shifts and zooms sample real detail.
+  const ref = shrink(reference, ANALYSIS_WIDTH * 2).plane;
   let alignment = START;
   return {
-    next(frame) {
-      const small = shrink(luma(frame), IDENTITY_WIDTH).plane;
+    next(small) {
       alignment = align(ref, small, alignment);
       return { identity: ssimPlane(small, warp(ref, small.width, small.height, alignment)), alignment };
     },

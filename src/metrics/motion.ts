@@ -1,14 +1,12 @@
 /**
- * Motion between consecutive frames by block matching on a shrunken luma plane: for each block of
- * the later frame, the shift within +-SEARCH that best matches the earlier frame (least mean
- * absolute difference). From the vectors: how much moves, whether the border (background) stays
+ * Motion between consecutive frames by block matching on luma shrunk to ANALYSIS_WIDTH: for
+ * each block of the later frame, the shift within +-SEARCH that best matches the earlier frame
+ * (least mean absolute difference). From the vectors: how much moves, whether the border (background) stays
  * put while the centre (subject) moves, and the warp error, the difference left after motion
  * compensation, which is what flicker and boiling textures leave behind.
  */
-import { luma, sameSize, shrink, type PlanarFrame, type Plane } from './frame';
+import { sameSize, type Plane } from './frame';
 
-/** Width the planes are shrunk to before matching: enough for motion, cheap at any clip size. */
-export const MOTION_WIDTH = 160;
 const BLOCK = 8;
 const SEARCH = 4;
 
@@ -69,13 +67,7 @@ function blockError(previous: Plane, current: Plane, x: number, y: number, dx: n
   return sum / (BLOCK * BLOCK);
 }
 
-/** Motion and warp error from `previous` to `current`, full-size frames of one clip. */
-export function frameMotion(previous: PlanarFrame, current: PlanarFrame): FrameMotion {
-  const a = shrink(luma(previous), MOTION_WIDTH).plane;
-  const b = shrink(luma(current), MOTION_WIDTH).plane;
-  return motionOfVectors(blockVectors(a, b), b.width);
-}
-
+/** Motion and warp error from block vectors on planes `width` wide. */
 export function motionOfVectors(vectors: readonly BlockVector[], width: number): FrameMotion {
   const length = (v: BlockVector) => Math.hypot(v.dx, v.dy) / width;
   const mean = (list: readonly BlockVector[], pick: (v: BlockVector) => number) => (list.length ? list.reduce((s, v) => s + pick(v), 0) / list.length : 0);

@@ -16,7 +16,7 @@ export interface ScoreInfo {
 }
 
 export const SCORES: Readonly<Record<ScoreName, ScoreInfo>> = {
-  identity: { label: 'Identity', better: 'higher', weight: 0.3, explain: 'SSIM of each frame against the source (or first frame) after following the camera; 1 is the same picture.' },
+  identity: { label: 'Identity', better: 'higher', weight: 0.3, explain: "SSIM of each frame's luma (160 px wide) against the source, or the first frame, after following the camera's zoom and pan; 1 is the same picture." },
   drift: { label: 'Drift', better: 'lower', weight: 0.15, explain: 'How much identity falls from the start of the clip to its end; 0 holds steady.' },
   flicker: { label: 'Flicker', better: 'lower', weight: 0.15, explain: 'Mean change of overall brightness from frame to frame, in 8-bit levels; 0 is steady light.' },
   warpError: { label: 'Warp error', better: 'lower', weight: 0.2, explain: 'Difference left between frames after motion compensation, in levels; high means boiling or popping.' },

@@ -2,9 +2,9 @@
  * Every score of one take, gathered frame by frame as the clip decodes: only the previous frame
  * (shrunk) and the per-frame curves are kept, never the clip.
  */
-import { luma, meanOf, plane, shrink, type PlanarFrame, type Plane } from './frame';
+import { ANALYSIS_WIDTH, luma, meanOf, plane, shrink, type PlanarFrame, type Plane } from './frame';
 import { identityTracker, type IdentityTracker } from './identity';
-import { blockVectors, MOTION_WIDTH, motionOfVectors } from './motion';
+import { blockVectors, motionOfVectors } from './motion';
 import { sharpness } from './sharpness';
 import { loudness, onsets, onsetSync, peaks } from './audio';
 
@@ -64,10 +64,10 @@ export class TakeAnalyser {
   add(frame: PlanarFrame, time: number): void {
     const y = luma(frame);
     this.#tracker ??= identityTracker(copy(y));
-    const small = shrink(y, MOTION_WIDTH).plane;
+    const small = shrink(y, ANALYSIS_WIDTH).plane;
     const c = this.curves;
     c.time.push(time);
-    c.identity.push(this.#tracker.next(frame).identity);
+    c.identity.push(this.#tracker.next(small).identity);
     c.sharpness.push(sharpness(y));
     const level = meanOf(y);
     if (this.#previousMean !== undefined && this.#previousSmall) {
