@@ -48,7 +48,7 @@ export default defineNode({
     for (const [i, take] of takes.entries()) {
       const key = `${take.hash}:${source?.hash ?? 'first-frame'}`;
       const report = (done: number) => progress((i + done) / takes.length, `scoring take ${i + 1} of ${takes.length}`);
-      const scores = recent.get(key) ?? (await scoreTake(take, i + 1, reference, signal, report));
+      const scores = recent.get(key) ?? (await scoreTake(take, reference, signal, report).catch(naming(i + 1)));
       recent.delete(key);
       recent.set(key, scores);
       if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
@@ -73,7 +73,7 @@ async function sourceLuma(source: ImageValue): Promise<(encoding: LumaEncoding) 
 }
 
 /** Decodes the take frame by frame into the analyser; never holds more than one frame. */
-async function scoreTake(take: VideoValue, number: number, reference: ((encoding: LumaEncoding) => Plane) | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
+async function scoreTake(take: VideoValue, reference: ((encoding: LumaEncoding) => Plane) | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
   let analyser: TakeAnalyser | undefined;
   const expected = Math.max(1, Math.round(take.duration * take.fps));
   let count = 0;
@@ -82,7 +82,14 @@ async function scoreTake(take: VideoValue, number: number, reference: ((encoding
     analyser.add(frame, time);
     if (++count % 5 === 0) progress(Math.min(0.95, count / expected));
   }
-  if (!analyser) throw new NodeError(`take ${number} has no frames to score`);
+  if (!analyser) throw new NodeError('it has no frames to score');
   const audio = take.hasAudio ? await monoAudio(take.blob, signal) : undefined;
   return { scores: analyser.finish(audio), width: take.width, height: take.height, fps: take.fps };
+}
+
+/** Says which take a NodeError is about; other errors are bugs and pass through as they are. */
+function naming(number: number): (error: unknown) => never {
+  return (error) => {
+    throw error instanceof NodeError ? new NodeError(`take ${number}: ${error.message}`) : error;
+  };
 }

@@ -4,7 +4,7 @@
  * curves, and a click on a take to pick it (through the editor's commands, so it can be undone).
  * Everything from the report is rendered as text, never as HTML.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { isMedia, type PortValue, type VideoValue } from '../engine';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices } from './services';
@@ -70,7 +70,7 @@ export function CompareView({ nodeId, report, ranked }: Props) {
   };
   const pick = (take: number) => commands.setParam(nodeId, 'pick', take + 1);
 
-  const video = (take: number, slot: number, style?: React.CSSProperties) => {
+  const video = (take: number, slot: number, style?: CSSProperties) => {
     const meta = report.takes[take]!;
     return (
       <video
