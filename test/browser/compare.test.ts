@@ -4,7 +4,16 @@
  * source. The take of the wrong picture ranks last; the best ranked take is passed on; the
  * viewer shows the takes, the explained scores and the curves; clicking a take picks it through
  * the editor (undoable), and the re-run passes that take.
+ *
+ * Through the metrics page (bench/pages/metrics): WebGPU SSIM agrees with the CPU path, and clips
+ * made by native ffmpeg, decoded frame by frame by the browser as the Compare node reads them,
+ * score as ffmpeg's own ssim and psnr filters score the same files; their sound decodes to the
+ * loudness it was made at.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument, WorkflowNode } from '../../src/engine';
@@ -133,25 +142,63 @@ describe('Compare takes', () => {
   });
 });
 
-describe('SSIM on WebGPU', () => {
-  it(`agrees with the CPU path within ${GPU_CPU_SSIM_DIFF} on every plane (sizes with and without partial blocks)`, async () => {
-    const served = await servePage('metrics');
-    try {
-      const bench = await browser.newPage();
-      await bench.goto(served.url);
-      await bench.waitForFunction(() => 'metricsBench' in globalThis);
-      const adapter = await bench.evaluate(() => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.adapter());
-      console.log('WebGPU adapter:', adapter);
-      expect(adapter).not.toBeNull();
-      for (const [width, height, seed] of [[320, 180, 1], [250, 142, 2], [64, 36, 3]] as const) {
-        const { gpu, cpu } = await bench.evaluate((a) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.both(a.width, a.height, a.seed), { width, height, seed });
-        expect(cpu.all).toBeLessThan(0.99);
-        expect(Math.abs(gpu.all - cpu.all)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF);
-        gpu.planes.forEach((v, i) => expect(Math.abs(v - cpu.planes[i]!)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF));
-      }
-      await bench.close();
-    } finally {
-      await served.close();
+describe('the metrics page (bench/pages/metrics)', () => {
+  let served: Awaited<ReturnType<typeof servePage>>;
+  let bench: Page;
+  const dir = mkdtempSync(join(tmpdir(), 'stillmotion-compare-'));
+
+  beforeAll(async () => {
+    served = await servePage('metrics');
+    bench = await browser.newPage();
+    await bench.goto(served.url);
+    await bench.waitForFunction(() => 'metricsBench' in globalThis);
+  });
+
+  afterAll(async () => {
+    await served?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`computes SSIM on WebGPU as on the CPU, within ${GPU_CPU_SSIM_DIFF} on every plane (sizes with and without partial blocks)`, async () => {
+    const adapter = await bench.evaluate(() => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.adapter());
+    console.log('WebGPU adapter:', adapter);
+    expect(adapter).not.toBeNull();
+    for (const [width, height, seed] of [[320, 180, 1], [250, 142, 2], [64, 36, 3]] as const) {
+      const { gpu, cpu } = await bench.evaluate((a) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.both(a.width, a.height, a.seed), { width, height, seed });
+      expect(cpu.all).toBeLessThan(0.99);
+      expect(Math.abs(gpu.all - cpu.all)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF);
+      gpu.planes.forEach((v, i) => expect(Math.abs(v - cpu.planes[i]!)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF));
     }
+  });
+
+  it('scores clips decoded by the browser as native ffmpeg scores the same files: SSIM within 1e-3, PSNR within 0.05 dB, every frame', async () => {
+    const clip = (name: string, filter: string, audio: boolean) => {
+      const file = join(dir, `${name}.mp4`);
+      const sound = audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1', '-c:a', 'libopus', '-b:a', '96k'] : [];
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=30:duration=1,${filter},format=yuv420p`, ...sound, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-shortest', file]);
+      return file;
+    };
+    const a = clip('a', 'null', true);
+    const b = clip('b', 'noise=alls=16:allf=t', false);
+    const native = (filter: 'ssim' | 'psnr') => {
+      const stats = join(dir, `${filter}.log`);
+      execFileSync('ffmpeg', ['-v', 'error', '-i', a, '-i', b, '-lavfi', `[0:v][1:v]${filter}=stats_file=${stats}`, '-f', 'null', '-']);
+      const key = filter === 'ssim' ? /All:([\d.]+)/ : /psnr_avg:([\d.]+|inf)/;
+      return readFileSync(stats, 'utf8').trim().split('\n').map((line) => Number(key.exec(line)![1]));
+    };
+    const bytes = (file: string) => [...readFileSync(file)];
+    const ours = await bench.evaluate((c) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.decodedScores(c.a, c.b), { a: bytes(a), b: bytes(b) });
+    const [ssim, psnr] = [native('ssim'), native('psnr')];
+    expect(ours.ssim).toHaveLength(30);
+    expect(ssim).toHaveLength(30);
+    ours.ssim.forEach((v, i) => expect(Math.abs(v - ssim[i]!)).toBeLessThan(1e-3));
+    ours.psnr.forEach((v, i) => expect(Math.abs(v - psnr[i]!)).toBeLessThan(0.05));
+
+    // ffmpeg's sine source plays at 1/8 of full scale: RMS 20 log10(0.125 / sqrt 2) = -21.07 dBFS.
+    const audio = await bench.evaluate((c) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.decodedAudio(c), bytes(a));
+    expect(audio).not.toBeNull();
+    expect(audio!.seconds).toBeGreaterThan(0.9);
+    expect(Math.abs(audio!.loudness - -21.07)).toBeLessThan(0.5);
+    expect(await bench.evaluate((c) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.decodedAudio(c), bytes(b))).toBeNull();
   });
 });
