@@ -45,7 +45,7 @@ export function identityTracker(reference: Plane): IdentityTracker {
 }
 
 /** Pattern search for the alignment of `frame` to `ref` that leaves the least difference. */
-export function align(ref: Plane, frame: Plane, from: Alignment): Alignment {
+function align(ref: Plane, frame: Plane, from: Alignment): Alignment {
   let best = from;
   let bestCost = cost(ref, frame, best);
   let steps = { ...STEPS };

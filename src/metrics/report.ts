@@ -6,12 +6,12 @@ import { z } from 'zod';
 import { rankTakes, SCORES, type ScoreName } from './rank';
 import type { TakeScores } from './take';
 
-export const REPORT_FORMAT = 'stillmotion.compare';
+const REPORT_FORMAT = 'stillmotion.compare';
 
 const curve = z.array(z.number());
 const scoreNames = Object.keys(SCORES) as [ScoreName, ...ScoreName[]];
 
-export const reportSchema = z.object({
+const reportSchema = z.object({
   format: z.literal(REPORT_FORMAT),
   /** The take passed downstream, 0-based. */
   picked: z.number().int().nonnegative(),

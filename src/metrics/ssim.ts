@@ -103,8 +103,3 @@ export function weighted(planes: readonly Plane[], values: readonly number[]): n
   const total = planes.reduce((n, p) => n + p.width * p.height, 0);
   return planes.reduce((sum, p, i) => sum + (values[i]! * p.width * p.height) / total, 0);
 }
-
-/** SSIM in decibels, as ffmpeg prints it beside the value: -10 log10(1 - ssim). */
-export function ssimDb(ssim: number): number {
-  return -10 * Math.log10(1 - ssim);
-}
