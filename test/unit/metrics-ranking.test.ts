@@ -1,7 +1,8 @@
 /**
  * The take scores on synthetic takes whose faults are known, made by native ffmpeg from one
  * still: a clean camera push-in, and the still with flicker, with drift (a slow turn away from
- * the source), and blurred. Each fault shows in its own score, and the clean take ranks first.
+ * the source), blurred, and upscaled from half size. Each fault shows in its own score, and the
+ * clean take ranks first.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -74,6 +75,13 @@ describe('take scores on takes with known faults', () => {
 
   it('see blur as lost high-frequency energy: the blurred take is the least sharp', () => {
     for (const other of [takes.clean, takes.flicker, takes.drift]) expect(takes.blur.sharpness).toBeLessThan(other.sharpness / 2);
+  });
+
+  it('see an upscaled soft clip for what it is: half the detail, though the same pixel count', () => {
+    const soft = score(take('upscaled', `scale=${W / 2}:${H / 2}:flags=area,scale=${W}:${H}:flags=bicubic`), source);
+    const sharp = score(take('native', fit), source);
+    expect(soft.sharpness).toBeLessThan(sharp.sharpness / 2);
+    expect(soft.identity).toBeGreaterThan(0.5);
   });
 
   it('rank the clean take first', () => {
