@@ -111,7 +111,7 @@ export function CompareView({ nodeId, report, ranked }: Props) {
       </div>
       <div className={oneToOne ? 'compare-stage scroll' : 'compare-stage'}>
         {mode === 'grid' ? (
-          <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(Math.sqrt(takes.length))}, 1fr)` }}>
+          <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(Math.sqrt(takes.length))}, ${oneToOne ? 'max-content' : '1fr'})` }}>
             {takes.map((_, i) => (
               <figure key={i} className={i === picked ? 'compare-cell picked' : 'compare-cell'} data-take={i + 1}>
                 {video(i, i)}

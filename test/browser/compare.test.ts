@@ -114,6 +114,10 @@ describe('Compare takes', () => {
     await view.getByRole('button', { name: 'Next frame' }).click();
     await expect.poll(() => view.locator('.frame-counter').textContent()).toBe('2/30');
     await screenshot(page, 'compare-grid');
+    // 1:1 shows each take at its own pixel size (640x360 here), scrolled rather than scaled.
+    await view.getByLabel('1:1').check();
+    await expect.poll(() => view.locator('.compare-cell video').first().evaluate((v) => v.getBoundingClientRect().width)).toBe(640);
+    await view.getByLabel('1:1').uncheck();
     await view.getByRole('button', { name: 'A/B wipe' }).click();
     await view.locator('.compare-wipe video').nth(1).waitFor();
     await screenshot(page, 'compare-wipe');
