@@ -1,36 +1,52 @@
 /**
- * The Compare node's edges and its report: bad wiring and a pick past the last take are refused
- * with messages that say what to change; the report survives the trip through JSON text and is
- * refused when it is not one; the pick follows the ranking unless the user chose.
+ * The Compare node's edges and its report, run through the engine: too many takes, a pick past
+ * the last take and a take that is no video are refused with messages that say what to change.
+ * The report survives the trip through JSON text and is refused when it is not one; the pick
+ * follows the ranking unless the user chose.
  */
 import { describe, expect, it } from 'vitest';
-import { NodeError, type VideoValue } from '../../src/engine';
+import { createMedia, defineNode, Engine, NodeRegistry, param, WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { buildReport, parseReport, type ScoredTake } from '../../src/metrics/report';
 import compare, { MAX_TAKES } from '../../src/nodes/compare';
 
-const video = (n: number): VideoValue => ({ kind: 'video', hash: String(n).padStart(64, '0'), blob: new Blob([]), mime: 'video/mp4', width: 64, height: 36, duration: 1, fps: 30, hasAudio: false });
+/** A stand-in take: the refusals come before any frame is decoded. */
+const clip = defineNode({
+  type: 'test.clip',
+  version: 1,
+  title: 'Clip',
+  category: 'Input',
+  description: 'A stand-in video.',
+  inputs: {},
+  outputs: { video: { type: 'video', label: 'Video' } },
+  params: { n: param.number({ label: 'n', default: 0, min: 0, max: 99 }) },
+  run: async ({ params }) => ({ video: await createMedia('video', new Blob([String(params.n)]), { mime: 'video/mp4', width: 64, height: 36, duration: 1, fps: 30, hasAudio: false }) }),
+});
 
-function run(takes: VideoValue[], pick = 0) {
-  return compare.run({
-    nodeId: 'compare',
-    inputs: { takes },
-    params: { pick },
-    signal: new AbortController().signal,
-    progress: () => {},
-    assets: { get: async () => undefined },
-    workflow: { format: 'stillmotion.workflow', version: 1, id: 'w', name: 'w', nodes: [], edges: [] },
-  });
+/** Compare's error when `takes` clips are wired in and Pick is `pick`. */
+async function refusal(takes: number, pick = 0): Promise<string | undefined> {
+  const clips = Array.from({ length: takes }, (_, n) => ({ id: `clip-${n}`, type: 'test.clip', version: 1, position: { x: 0, y: 0 }, params: { n } }));
+  const document: WorkflowDocument = {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    id: 'refusals',
+    name: 'refusals',
+    nodes: [...clips, { id: 'compare', type: 'analyse.compare', version: 1, position: { x: 0, y: 0 }, params: { pick } }],
+    edges: clips.map((c) => ({ id: `e-${c.id}`, source: c.id, sourcePort: 'video', target: 'compare', targetPort: 'takes' })),
+  };
+  const summary = await new Engine({ registry: new NodeRegistry([clip, compare]) }).run({ document });
+  return summary.nodes.compare?.error;
 }
 
 describe('Compare node refuses', () => {
-  it('no takes', async () => {
-    await expect(run([])).rejects.toThrow(new NodeError('no takes to compare: wire one or more videos into Takes'));
-  });
   it(`more than ${MAX_TAKES} takes`, async () => {
-    await expect(run(Array.from({ length: 10 }, (_, i) => video(i)))).rejects.toThrow(/10 takes wired in; Compare takes at most 9/);
+    expect(await refusal(10)).toMatch(/10 takes wired in; Compare takes at most 9/);
   });
   it('a pick past the last take', async () => {
-    await expect(run([video(1), video(2)], 3)).rejects.toThrow(/Pick is take 3, but only 2 takes are wired in/);
+    expect(await refusal(2, 3)).toMatch(/Pick is take 3, but only 2 takes are wired in/);
+  });
+  it('a take it cannot read, naming the take', async () => {
+    // Not a video file: the frame reader says so, and the message says which take.
+    expect(await refusal(2)).toMatch(/^take 1: it is not a video file this app can read/);
   });
 });
 

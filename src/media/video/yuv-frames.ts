@@ -4,7 +4,7 @@
  * compare, so scores made from them match native ffmpeg's on the same file. Frames stream: one
  * is held at a time, in one buffer reused for the next, and each VideoFrame is closed at once.
  */
-import { ALL_FORMATS, AudioSampleSink, BlobSource, Input, VideoSampleSink, type VideoSample } from 'mediabunny';
+import { ALL_FORMATS, AudioSampleSink, BlobSource, Input, UnsupportedInputFormatError, VideoSampleSink, type InputAudioTrack, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { NodeError } from '../../engine';
 import { plane, type PlanarFrame } from '../../metrics/frame';
 import type { LumaEncoding } from '../../metrics/identity';
@@ -25,7 +25,7 @@ export interface DecodedFrame {
 export async function* yuvFrames(blob: Blob, signal?: AbortSignal): AsyncGenerator<DecodedFrame> {
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
   try {
-    const track = await input.getPrimaryVideoTrack();
+    const track = await readable(input.getPrimaryVideoTrack());
     if (!track) throw new NodeError('the input has no video track to score');
     if (!(await track.canDecode())) throw new NodeError(`this browser cannot decode ${track.codec ?? 'this'} video`);
     const first = await track.getFirstTimestamp();
@@ -80,7 +80,7 @@ async function planesOf(sample: VideoSample, buffer: Uint8Array): Promise<Planar
 export async function monoAudio(blob: Blob, signal?: AbortSignal): Promise<AudioTrack | undefined> {
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
   try {
-    const track = await input.getPrimaryAudioTrack();
+    const track = await readable(input.getPrimaryAudioTrack());
     if (!track) return undefined;
     if (!(await track.canDecode())) throw new NodeError(`this browser cannot decode ${track.codec ?? 'this'} audio`);
     const chunks: Float32Array[] = [];
@@ -103,6 +103,16 @@ export async function monoAudio(blob: Blob, signal?: AbortSignal): Promise<Audio
     return { samples, sampleRate };
   } finally {
     input.dispose();
+  }
+}
+
+/** A track, or the user's error when the file is no media mediabunny knows. */
+async function readable<T extends InputVideoTrack | InputAudioTrack>(track: Promise<T | null>): Promise<T | null> {
+  try {
+    return await track;
+  } catch (error) {
+    if (error instanceof UnsupportedInputFormatError) throw new NodeError('it is not a video file this app can read (MP4, MOV, WebM or MKV)');
+    throw error;
   }
 }
 
