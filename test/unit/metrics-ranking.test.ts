@@ -1,6 +1,6 @@
 /**
  * The take scores on synthetic takes whose faults are known, made by native ffmpeg from one
- * still: a clean camera push-in, and the still with flicker, with drift (a slow turn away from
+ * still: clean camera moves (push-in, pull-out from 1.4x, pan), and the still with flicker, with drift (a slow turn away from
  * the source), blurred, and upscaled from half size. Each fault shows in its own score, and the
  * clean take ranks first.
  */
@@ -61,6 +61,13 @@ describe('take scores on takes with known faults', () => {
     expect(takes.clean.identity).toBeGreaterThan(0.85);
     expect(Math.abs(takes.clean.drift)).toBeLessThan(0.05);
     expect(takes.clean.motion).toBeGreaterThan(0);
+  });
+
+  it('follow a pull-out that starts zoomed in, and a pan', () => {
+    const pullOut = score(take('pull-out', `zoompan=z='1.4-0.01*on':d=1:s=${W}x${H}:fps=30:x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2'`), source);
+    const pan = score(take('pan', `zoompan=z='1.25':d=1:s=${W}x${H}:fps=30:x='2*on':y='ih/2-ih/zoom/2'`), source);
+    expect(pullOut.identity).toBeGreaterThan(0.85);
+    expect(pan.identity).toBeGreaterThan(0.85);
   });
 
   it('see flicker as brightness change: the flickering take has by far the most', () => {
