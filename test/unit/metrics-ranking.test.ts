@@ -1,8 +1,8 @@
 /**
  * The take scores on synthetic takes whose faults are known, made by native ffmpeg from one
- * still: clean camera moves (push-in, pull-out from 1.4x, pan), and the still with flicker, with drift (a slow turn away from
- * the source), blurred, and upscaled from half size. Each fault shows in its own score, and the
- * clean take ranks first.
+ * still: clean camera moves (push-in, pull-out from 1.4x, pan), and the still with flicker, with
+ * drift (a slow turn away from the source), blurred, and upscaled from half size. Each fault
+ * shows in its own score, and the clean push-in ranks first.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
