@@ -3,6 +3,7 @@ import { NodeRegistry } from '../engine';
 import audioInput from './audio-input';
 import audioMux from './audio-mux';
 import batchInput from './batch-input';
+import compare from './compare';
 import concatVideo from './concat-video';
 import conformVideo from './conform-video';
 import exportVideo from './export-video';
@@ -31,6 +32,7 @@ export const builtinNodes = [
   conformVideo,
   audioMux,
   extractFrame,
+  compare,
   exportVideo,
 ];
 

@@ -1,7 +1,8 @@
 /** The selected node, larger: what it is, how its last run went, and its outputs at full size. */
 import { formatMs } from '../editor/run-store';
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { isMedia } from '../engine';
+import { comparisonOf, CompareView } from './CompareView';
 import { describeMedia, DownloadLink, OutputPreview } from './OutputPreview';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
@@ -16,6 +17,7 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
   const node = useDocument(() => documents.node(nodeId));
   const definition = useDefinition(node?.type ?? '');
   const run = useNodeRun(nodeId);
+  const comparison = useMemo(() => (run?.outputs ? comparisonOf(run.outputs) : undefined), [run?.outputs]);
   if (!node) return null;
   return (
     <section className="inspector">
@@ -29,8 +31,9 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
         </p>
       ) : null}
       {run?.cacheKey ? <PinToggle cacheKey={run.cacheKey} /> : null}
+      {comparison ? <CompareView nodeId={nodeId} report={comparison.report} ranked={comparison.ranked} /> : null}
       {run?.outputs
-        ? Object.entries(run.outputs).map(([port, value]) => (
+        ? Object.entries(run.outputs).filter(([port]) => port !== comparison?.reportPort).map(([port, value]) => (
             <figure key={port} className="inspector-output">
               <OutputPreview value={value} large />
               <figcaption>

@@ -128,7 +128,7 @@ export async function isGpuAccelerated(): Promise<boolean> {
 }
 
 /** The shared device, asked for once; undefined when WebGPU is absent or refuses. */
-function gpuDevice(): Promise<GPUDevice | undefined> {
+export function gpuDevice(): Promise<GPUDevice | undefined> {
   devicePromise ??= requestDevice();
   return devicePromise;
 }

@@ -1,0 +1,283 @@
+/**
+ * The Compare takes viewer: the takes side by side in a synced grid (or two of them under an A/B
+ * wipe), frame stepping, 1:1 zoom, the scores with a line each on what they mean, per-frame
+ * curves, and a click on a take to pick it (through the editor's commands, so it can be undone).
+ * Everything from the report is rendered as text, never as HTML.
+ */
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { isMedia, type PortValue, type VideoValue } from '../engine';
+import { parseReport, type CompareReport } from '../metrics/report';
+import { useDocument, useServices } from './services';
+
+const COLOURS = ['#f98f5f', '#5fb3f9', '#6fcf97', '#b18cff', '#f2c94c', '#ff6b6b', '#4fd1c5', '#e879f9', '#a3a3a3'];
+const CURVES = ['identity', 'warpError', 'flicker', 'motion', 'sharpness'] as const;
+
+/**
+ * A comparison among a node's outputs: a text output holding a Compare report and a list of
+ * videos (the ranked takes). Found by content, so any node that writes a report gets the viewer.
+ */
+export function comparisonOf(outputs: Readonly<Record<string, PortValue>>): { reportPort: string; report: CompareReport; ranked: VideoValue[] } | undefined {
+  for (const [port, value] of Object.entries(outputs)) {
+    const report = typeof value === 'string' ? parseReport(value) : undefined;
+    const ranked = Object.values(outputs).find((v): v is readonly VideoValue[] => Array.isArray(v) && v.length === report?.takes.length && v.every((t) => isMedia(t) && t.kind === 'video'));
+    if (report && ranked) return { reportPort: port, report, ranked: [...ranked] };
+  }
+  return undefined;
+}
+
+interface Props {
+  nodeId: string;
+  report: CompareReport;
+  /** The takes, best ranked first, as the node's `ranked` output gives them. */
+  ranked: readonly VideoValue[];
+}
+
+export function CompareView({ nodeId, report, ranked }: Props) {
+  const { commands } = useServices();
+  const pickParam = useDocument((d) => d.nodes.find((n) => n.id === nodeId)?.params.pick);
+  // Back to input order, so take n is the nth wire, as the Pick param counts.
+  const takes = report.takes.map((_, i) => ranked[report.ranking.indexOf(i)]);
+  const urls = useObjectUrls(takes);
+  const fps = report.takes[0]?.fps ?? 30;
+  const frames = Math.max(1, ...report.takes.map((t) => t.curves.time.length));
+  const players = useRef<(HTMLVideoElement | null)[]>([]);
+  const [frame, setFrame] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [mode, setMode] = useState<'grid' | 'wipe'>('grid');
+  const [oneToOne, setOneToOne] = useState(false);
+  const [wipe, setWipe] = useState(50);
+  const [a, setA] = useState(report.ranking[0] ?? 0);
+  const [b, setB] = useState(report.ranking[1] ?? 0);
+
+  const live = () => players.current.filter((v): v is HTMLVideoElement => v !== null);
+  const seek = (f: number) => {
+    const target = Math.max(0, Math.min(frames - 1, f));
+    setFrame(target);
+    for (const v of live()) {
+      v.pause();
+      v.currentTime = (target + 0.5) / fps;
+    }
+  };
+  const toggle = () => {
+    if (playing) for (const v of live()) v.pause();
+    else for (const v of live()) void v.play();
+    setPlaying(!playing);
+  };
+  // The first player is the clock; the others are pulled back when they stray over a frame.
+  const follow = (v: HTMLVideoElement) => {
+    setFrame(Math.min(frames - 1, Math.floor(v.currentTime * fps)));
+    for (const other of live()) if (other !== v && Math.abs(other.currentTime - v.currentTime) > 1 / fps) other.currentTime = v.currentTime;
+  };
+  const pick = (take: number) => commands.setParam(nodeId, 'pick', take + 1);
+
+  const video = (take: number, slot: number, style?: CSSProperties) => {
+    const meta = report.takes[take]!;
+    return (
+      <video
+        key={`${take}-${slot}`}
+        ref={(el) => void (players.current[slot] = el)}
+        src={urls[take]}
+        muted
+        loop
+        playsInline
+        width={oneToOne ? meta.width : undefined}
+        height={oneToOne ? meta.height : undefined}
+        className={oneToOne ? 'compare-video one-to-one' : 'compare-video'}
+        style={style}
+        onTimeUpdate={slot === 0 ? (e) => follow(e.currentTarget) : undefined}
+      />
+    );
+  };
+
+  const picked = report.picked;
+  const userPick = typeof pickParam === 'number' && pickParam > 0 ? pickParam - 1 : undefined;
+  // The report is from the last run; a pick made since takes effect when the graph runs again.
+  const pending = (userPick ?? report.ranking[0]) !== picked;
+  return (
+    <div className="compare-view nodrag">
+      <div className="compare-toolbar">
+        <button type="button" onClick={() => setMode(mode === 'grid' ? 'wipe' : 'grid')}>
+          {mode === 'grid' ? 'A/B wipe' : 'Grid'}
+        </button>
+        <label>
+          <input type="checkbox" checked={oneToOne} onChange={(e) => setOneToOne(e.target.checked)} /> 1:1
+        </label>
+        {mode === 'wipe' ? (
+          <>
+            <TakeSelect label="A" value={a} count={takes.length} onChange={setA} />
+            <TakeSelect label="B" value={b} count={takes.length} onChange={setB} />
+          </>
+        ) : null}
+      </div>
+      <div className={oneToOne ? 'compare-stage scroll' : 'compare-stage'}>
+        {mode === 'grid' ? (
+          <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(Math.sqrt(takes.length))}, ${oneToOne ? 'max-content' : '1fr'})` }}>
+            {takes.map((_, i) => (
+              <figure key={i} className={i === picked ? 'compare-cell picked' : 'compare-cell'} data-take={i + 1}>
+                {video(i, i)}
+                <figcaption>
+                  <span className="take-swatch" style={{ background: COLOURS[i % COLOURS.length] }} />
+                  Take {i + 1} · rank {report.ranking.indexOf(i) + 1}
+                  <button type="button" className={i === userPick ? 'pick-button chosen' : 'pick-button'} onClick={() => pick(i)} aria-pressed={i === userPick}>
+                    {i === userPick ? 'Picked' : 'Pick'}
+                  </button>
+                </figcaption>
+              </figure>
+            ))}
+          </div>
+        ) : (
+          <div className="compare-wipe">
+            {video(a, 0)}
+            {video(b, 1, { clipPath: `inset(0 0 0 ${wipe}%)` })}
+            <div className="wipe-line" style={{ left: `${wipe}%` }} />
+            <span className="wipe-label left">A · take {a + 1}</span>
+            <span className="wipe-label right">B · take {b + 1}</span>
+            <input type="range" className="wipe-slider" min={0} max={100} value={wipe} onChange={(e) => setWipe(Number(e.target.value))} aria-label="Wipe position" />
+          </div>
+        )}
+      </div>
+      <div className="video-controls">
+        <button type="button" onClick={toggle} aria-label={playing ? 'Pause' : 'Play'}>
+          {playing ? '❚❚' : '▶'}
+        </button>
+        <button type="button" onClick={() => seek(frame - 1)} aria-label="Previous frame">
+          ‹
+        </button>
+        <input type="range" min={0} max={frames - 1} value={frame} onChange={(e) => seek(Number(e.target.value))} aria-label="Frame" />
+        <button type="button" onClick={() => seek(frame + 1)} aria-label="Next frame">
+          ›
+        </button>
+        <span className="frame-counter">
+          {frame + 1}/{frames}
+        </span>
+      </div>
+      <p className="compare-pick">
+        Passing take {picked + 1} downstream ({report.pickedBy === 'rank' ? 'best ranked' : 'your pick'}).{' '}
+        {pending ? <strong className="pick-pending">Run again to pass take {(userPick ?? report.ranking[0]!) + 1} on. </strong> : null}
+        {userPick !== undefined ? (
+          <button type="button" onClick={() => commands.setParam(nodeId, 'pick', 0)}>
+            Go back to the best ranked
+          </button>
+        ) : null}
+      </p>
+      <ScoreTable report={report} />
+      <div className="compare-curves">
+        {CURVES.map((name) => (
+          <Curve key={name} report={report} name={name} frame={frame} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+function TakeSelect({ label, value, count, onChange }: { label: string; value: number; count: number; onChange: (take: number) => void }) {
+  return (
+    <label>
+      {label}{' '}
+      <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
+        {Array.from({ length: count }, (_, i) => (
+          <option key={i} value={i}>
+            Take {i + 1}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+function ScoreTable({ report }: { report: CompareReport }) {
+  const names = Object.keys(report.scores) as (keyof CompareReport['scores'])[];
+  return (
+    <table className="compare-scores">
+      <thead>
+        <tr>
+          <th>Score</th>
+          {report.takes.map((_, i) => (
+            <th key={i}>Take {i + 1}</th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        <tr className="total">
+          <th>Overall (rank)</th>
+          {report.takes.map((t, i) => (
+            <td key={i}>
+              {t.total.toFixed(2)} ({report.ranking.indexOf(i) + 1})
+            </td>
+          ))}
+        </tr>
+        {names.map((name) => {
+          const info = report.scores[name]!;
+          const values = report.takes.map((t) => t.values[name] ?? NaN);
+          const best = info.better === 'higher' ? Math.max(...values) : info.better === 'lower' ? Math.min(...values) : undefined;
+          return (
+            <tr key={name}>
+              <th>
+                {info.label}
+                <span className="score-explain">{info.explain}</span>
+              </th>
+              {values.map((v, i) => (
+                <td key={i} className={v === best ? 'best' : undefined}>
+                  {formatScore(v)}
+                </td>
+              ))}
+            </tr>
+          );
+        })}
+        <tr>
+          <th>
+            Sound
+            <span className="score-explain">Loudness (RMS dBFS) and the share of sound onsets that land on a motion peak.</span>
+          </th>
+          {report.takes.map((t, i) => (
+            <td key={i}>{t.audio.present ? `${formatScore(t.audio.loudness ?? -Infinity)} dB${t.audio.onsetSync !== undefined ? ` · ${Math.round(t.audio.onsetSync * 100)}% in sync` : ''}` : 'none'}</td>
+          ))}
+        </tr>
+      </tbody>
+    </table>
+  );
+}
+
+function formatScore(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3);
+}
+
+/** One score's per-frame curve for every take, as a plain SVG chart, with the current frame marked. */
+function Curve({ report, name, frame }: { report: CompareReport; name: (typeof CURVES)[number]; frame: number }) {
+  const W = 240;
+  const H = 60;
+  const series = report.takes.map((t) => t.curves[name]);
+  const all = series.flat();
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const span = hi - lo || 1;
+  const n = Math.max(2, ...series.map((s) => s.length));
+  const x = (i: number) => (i / (n - 1)) * W;
+  const y = (v: number) => H - 2 - ((v - lo) / span) * (H - 4);
+  return (
+    <figure className="compare-curve" data-curve={name}>
+      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${report.scores[name]?.label ?? name} per frame`}>
+        <line x1={x(frame)} x2={x(frame)} y1={0} y2={H} className="curve-cursor" />
+        {series.map((values, take) => (
+          <polyline key={take} fill="none" stroke={COLOURS[take % COLOURS.length]} strokeWidth={1.5} points={values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')} />
+        ))}
+      </svg>
+      <figcaption>
+        {report.scores[name]?.label ?? name} ({formatScore(lo)}–{formatScore(hi)})
+      </figcaption>
+    </figure>
+  );
+}
+
+/** Blob URLs for each take, revoked when the takes change or the view closes. */
+function useObjectUrls(videos: readonly (VideoValue | undefined)[]): (string | undefined)[] {
+  const [urls, setUrls] = useState<(string | undefined)[]>([]);
+  const key = videos.map((v) => v?.hash ?? '').join(',');
+  useEffect(() => {
+    const made = videos.map((v) => (v ? URL.createObjectURL(v.blob) : undefined));
+    setUrls(made);
+    return () => made.forEach((u) => u && URL.revokeObjectURL(u));
+  }, [key]); // the hashes say when the blobs change
+  return urls;
+}

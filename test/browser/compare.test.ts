@@ -1,0 +1,208 @@
+/**
+ * Compare takes in real Chromium: three Local motion takes of a Sample image (a push in, a still
+ * hold, and a push in on a different image) run through the app into Compare with the image as
+ * source. The take of the wrong picture ranks last; the best ranked take is passed on; the
+ * viewer shows the takes, the explained scores and the curves; clicking a take picks it through
+ * the editor (undoable), and the re-run passes that take.
+ *
+ * Through the metrics page (bench/pages/metrics): WebGPU SSIM agrees with the CPU path, and clips
+ * made by native ffmpeg, decoded frame by frame by the browser as the Compare node reads them,
+ * score as ffmpeg's own ssim and psnr filters score the same files; their sound decodes to the
+ * loudness it was made at.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { WorkflowDocument, WorkflowNode } from '../../src/engine';
+import { parseReport, type CompareReport } from '../../src/metrics/report';
+import { GPU_CPU_SSIM_DIFF } from '../../src/metrics/ssim-gpu';
+import { servePage } from '../../bench/lib/serve-page';
+import type { MetricsBench } from '../../bench/pages/metrics/main';
+import { runAndWait } from './app';
+import { launch, screenshot, watchErrors } from './chromium';
+import { motionGraph } from './graphs';
+
+const take = (id: string, x: number, params: Record<string, unknown>): WorkflowNode => ({
+  id,
+  type: 'generate.local',
+  version: 1,
+  position: { x: 400, y: x },
+  params: { move: 'push-in', intensity: 0.5, easing: 'ease-in-out', duration: 1, fps: '30', resolution: 'source', handheld: 0, seed: 0, ...params },
+});
+
+/** image -> motion (push in, take 1), image -> still (take 2), other image -> wrong (take 3), all -> compare. */
+const graph: WorkflowDocument = motionGraph('compare-test', {
+  motion: { duration: 1 },
+  nodes: [
+    take('still', 200, { move: 'none' }),
+    { id: 'other', type: 'image.sample', version: 1, position: { x: 0, y: 400 }, params: { aspect: '16:9', height: 360, seed: 99 } },
+    take('wrong', 400, {}),
+    { id: 'compare', type: 'analyse.compare', version: 1, position: { x: 800, y: 0 }, params: { pick: 0 } },
+  ],
+  edges: [
+    { id: 'e-still', source: 'image', sourcePort: 'image', target: 'still', targetPort: 'image' },
+    { id: 'e-other', source: 'other', sourcePort: 'image', target: 'wrong', targetPort: 'image' },
+    { id: 't1', source: 'motion', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+    { id: 't2', source: 'still', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+    { id: 't3', source: 'wrong', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+    { id: 'src', source: 'image', sourcePort: 'image', target: 'compare', targetPort: 'source' },
+  ],
+});
+
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  errors = watchErrors(page);
+  await page.goto(inject('baseUrl'));
+  await page.locator('[data-node-id="image"]').waitFor();
+  await page.evaluate((g) => (globalThis as any).stillmotion.documents.replace(g), graph);
+  await page.locator('[data-node-id="compare"]').waitFor();
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** The compare node's state, its report, and which take (by upstream node id) it passed on. */
+async function outcome(): Promise<{ state: string; error?: string; report?: CompareReport; pickedFrom?: string }> {
+  const raw = await page.evaluate(() => {
+    const { runs } = (globalThis as any).stillmotion;
+    const compare = runs.node('compare');
+    const hash = compare?.outputs?.pick?.hash;
+    const pickedFrom = ['motion', 'still', 'wrong'].find((id) => runs.node(id)?.outputs?.video?.hash === hash);
+    return { state: compare?.state, error: compare?.error, report: compare?.outputs?.report, pickedFrom };
+  });
+  return { ...raw, report: raw.report ? parseReport(raw.report) : undefined };
+}
+
+describe('Compare takes', () => {
+  it('ranks the take of the wrong picture last and passes the best ranked take on', async () => {
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    const { state, error, report, pickedFrom } = await outcome();
+    expect(error).toBeUndefined();
+    expect(state).toBe('done');
+    expect(report).toBeDefined();
+    console.log('compare report', JSON.stringify({ ranking: report!.ranking, takes: report!.takes.map((t) => ({ total: t.total, ...t.values })) }));
+    expect(report!.reference).toBe('source');
+    expect(report!.ranking).toHaveLength(3);
+    expect(report!.ranking[2]).toBe(2);
+    const [push, still, wrong] = report!.takes;
+    // Following the push in, its frames match the source as well as the still's do.
+    expect(push!.values.identity).toBeGreaterThan(0.98);
+    expect(still!.values.identity).toBeGreaterThan(0.98);
+    expect(wrong!.values.identity).toBeLessThan(0.9);
+    expect(still!.values.motion).toBeLessThan(push!.values.motion);
+    expect(push!.curves.identity).toHaveLength(30);
+    expect(report!.pickedBy).toBe('rank');
+    expect(pickedFrom).toBe(['motion', 'still', 'wrong'][report!.ranking[0]!]);
+  });
+
+  it('shows the takes, the scores with one line each, and the curves in the Inspector', async () => {
+    await page.locator('[data-node-id="compare"]').click();
+    const view = page.locator('.compare-view');
+    await view.waitFor();
+    await expect.poll(() => view.locator('.compare-cell video').count()).toBe(3);
+    expect(await view.locator('.compare-scores .score-explain').count()).toBeGreaterThanOrEqual(7);
+    expect(await view.locator('.compare-curve polyline').count()).toBe(15);
+    await view.getByRole('button', { name: 'Next frame' }).click();
+    await expect.poll(() => view.locator('.frame-counter').textContent()).toBe('2/30');
+    await screenshot(page, 'compare-grid');
+    // 1:1 shows each take at its own pixel size (640x360 here), scrolled rather than scaled.
+    await view.getByLabel('1:1').check();
+    await expect.poll(() => view.locator('.compare-cell video').first().evaluate((v) => v.getBoundingClientRect().width)).toBe(640);
+    await view.getByLabel('1:1').uncheck();
+    await view.getByRole('button', { name: 'A/B wipe' }).click();
+    await view.locator('.compare-wipe video').nth(1).waitFor();
+    await screenshot(page, 'compare-wipe');
+    await view.getByRole('button', { name: 'Grid' }).click();
+  });
+
+  it('picks a clicked take through the editor (undoable), and the re-run passes it on', async () => {
+    const view = page.locator('.compare-view');
+    await view.locator('.compare-cell[data-take="3"]').getByRole('button', { name: 'Pick' }).click();
+    const pickParam = () => page.evaluate(() => (globalThis as any).stillmotion.documents.node('compare').params.pick);
+    expect(await pickParam()).toBe(3);
+    await page.evaluate(() => (globalThis as any).stillmotion.documents.undo());
+    expect(await pickParam()).toBe(0);
+    await page.evaluate(() => (globalThis as any).stillmotion.documents.redo());
+    expect(await pickParam()).toBe(3);
+    await expect.poll(() => view.locator('.pick-pending').textContent()).toContain('Run again to pass take 3 on');
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    const { report, pickedFrom } = await outcome();
+    expect(report!.pickedBy).toBe('user');
+    expect(report!.picked).toBe(2);
+    expect(pickedFrom).toBe('wrong');
+    await expect.poll(() => view.locator('.compare-cell.picked').getAttribute('data-take')).toBe('3');
+    expect(await view.locator('.pick-pending').count()).toBe(0);
+    await screenshot(page, 'compare-picked');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('the metrics page (bench/pages/metrics)', () => {
+  let served: Awaited<ReturnType<typeof servePage>>;
+  let bench: Page;
+  const dir = mkdtempSync(join(tmpdir(), 'stillmotion-compare-'));
+
+  beforeAll(async () => {
+    served = await servePage('metrics');
+    bench = await browser.newPage();
+    await bench.goto(served.url);
+    await bench.waitForFunction(() => 'metricsBench' in globalThis);
+  });
+
+  afterAll(async () => {
+    await served?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`computes SSIM on WebGPU as on the CPU, within ${GPU_CPU_SSIM_DIFF} on every plane (sizes with and without partial blocks)`, async () => {
+    const adapter = await bench.evaluate(() => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.adapter());
+    console.log('WebGPU adapter:', adapter);
+    expect(adapter).not.toBeNull();
+    for (const [width, height, seed] of [[320, 180, 1], [250, 142, 2], [64, 36, 3]] as const) {
+      const { gpu, cpu } = await bench.evaluate((a) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.both(a.width, a.height, a.seed), { width, height, seed });
+      expect(cpu.all).toBeLessThan(0.99);
+      expect(Math.abs(gpu.all - cpu.all)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF);
+      gpu.planes.forEach((v, i) => expect(Math.abs(v - cpu.planes[i]!)).toBeLessThanOrEqual(GPU_CPU_SSIM_DIFF));
+    }
+  });
+
+  it('scores clips decoded by the browser as native ffmpeg scores the same files: SSIM within 1e-3, PSNR within 0.05 dB, every frame', async () => {
+    const clip = (name: string, filter: string, audio: boolean) => {
+      const file = join(dir, `${name}.mp4`);
+      const sound = audio ? ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=1', '-c:a', 'libopus', '-b:a', '96k'] : [];
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=30:duration=1,${filter},format=yuv420p`, ...sound, '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '30', '-shortest', file]);
+      return file;
+    };
+    const a = clip('a', 'null', true);
+    const b = clip('b', 'noise=alls=16:allf=t', false);
+    const native = (filter: 'ssim' | 'psnr') => {
+      const stats = join(dir, `${filter}.log`);
+      execFileSync('ffmpeg', ['-v', 'error', '-i', a, '-i', b, '-lavfi', `[0:v][1:v]${filter}=stats_file=${stats}`, '-f', 'null', '-']);
+      const key = filter === 'ssim' ? /All:([\d.]+)/ : /psnr_avg:([\d.]+|inf)/;
+      return readFileSync(stats, 'utf8').trim().split('\n').map((line) => Number(key.exec(line)![1]));
+    };
+    const bytes = (file: string) => [...readFileSync(file)];
+    const ours = await bench.evaluate((c) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.decodedScores(c.a, c.b), { a: bytes(a), b: bytes(b) });
+    const [ssim, psnr] = [native('ssim'), native('psnr')];
+    expect(ours.ssim).toHaveLength(30);
+    expect(ssim).toHaveLength(30);
+    ours.ssim.forEach((v, i) => expect(Math.abs(v - ssim[i]!)).toBeLessThan(1e-3));
+    ours.psnr.forEach((v, i) => expect(Math.abs(v - psnr[i]!)).toBeLessThan(0.05));
+
+    // ffmpeg's sine source plays at 1/8 of full scale: RMS 20 log10(0.125 / sqrt 2) = -21.07 dBFS.
+    const audio = await bench.evaluate((c) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.decodedAudio(c), bytes(a));
+    expect(audio).not.toBeNull();
+    expect(audio!.seconds).toBeGreaterThan(0.9);
+    expect(Math.abs(audio!.loudness - -21.07)).toBeLessThan(0.5);
+    expect(await bench.evaluate((c) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.decodedAudio(c), bytes(b))).toBeNull();
+  });
+});
