@@ -3,8 +3,9 @@
  * native ffprobe. Shared by the media tests so each one states only what it checks.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
@@ -23,19 +24,41 @@ export interface NodeOutcome {
   file?: string;
 }
 
-const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'image/png': 'png' };
+const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov', 'image/png': 'png', 'image/gif': 'gif' };
+
+/** A file for the app's asset store: what an asset param holds, and the bytes behind it. */
+export function assetFile(path: string, mime: string): { ref: { hash: string; name: string; mime: string; size: number }; path: string } {
+  const bytes = readFileSync(path);
+  return { ref: { hash: createHash('sha256').update(bytes).digest('hex'), name: basename(path), mime, size: bytes.length }, path };
+}
 
 /**
  * Runs `document` in a fresh browser context (its own storage, so nothing comes from an earlier
  * run's cache) and writes every node's media output into `dir` as `<tag>-<node>.<ext>`.
+ * `files` (from assetFile) are put into the app's asset store first, for asset params to name.
  */
-export async function runGraph(browser: Browser, document: WorkflowDocument, dir: string, tag: string): Promise<{ ms: number; nodes: Record<string, NodeOutcome> }> {
+export async function runGraph(
+  browser: Browser,
+  document: WorkflowDocument,
+  dir: string,
+  tag: string,
+  files: readonly ReturnType<typeof assetFile>[] = [],
+): Promise<{ ms: number; nodes: Record<string, NodeOutcome> }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(inject('baseUrl'));
     await page.locator('[data-node-id="image"]').waitFor();
+    for (const { ref, path } of files) {
+      await page.evaluate(
+        async ({ data, name, mime }) => {
+          const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+          await (globalThis as any).stillmotion.assets.put(new Blob([bytes], { type: mime }), name);
+        },
+        { data: readFileSync(path).toString('base64'), name: ref.name, mime: ref.mime },
+      );
+    }
     const result = await page.evaluate(async (document) => {
       const { engine } = (globalThis as any).stillmotion;
       const base64 = async (blob: Blob) => {
