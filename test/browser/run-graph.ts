@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { watchErrors } from './chromium';
@@ -26,8 +26,13 @@ export interface NodeOutcome {
 
 const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov', 'image/png': 'png', 'image/gif': 'gif' };
 
-/** A file for the app's asset store: what an asset param holds, and the bytes behind it. */
-export function assetFile(path: string, mime: string): { ref: { hash: string; name: string; mime: string; size: number }; path: string } {
+export interface AssetFile {
+  ref: { hash: string; name: string; mime: string; size: number };
+  path: string;
+}
+
+/** A file for the app's asset store: what an asset param holds, and where the bytes are. */
+export function assetFile(path: string, mime: string): AssetFile {
   const bytes = readFileSync(path);
   return { ref: { hash: createHash('sha256').update(bytes).digest('hex'), name: basename(path), mime, size: bytes.length }, path };
 }
@@ -42,7 +47,7 @@ export async function runGraph(
   document: WorkflowDocument,
   dir: string,
   tag: string,
-  files: readonly ReturnType<typeof assetFile>[] = [],
+  files: readonly AssetFile[] = [],
 ): Promise<{ ms: number; nodes: Record<string, NodeOutcome> }> {
   const context = await browser.newContext();
   try {
@@ -50,15 +55,7 @@ export async function runGraph(
     const errors = watchErrors(page);
     await page.goto(inject('baseUrl'));
     await page.locator('[data-node-id="image"]').waitFor();
-    for (const { ref, path } of files) {
-      await page.evaluate(
-        async ({ data, name, mime }) => {
-          const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-          await (globalThis as any).stillmotion.assets.put(new Blob([bytes], { type: mime }), name);
-        },
-        { data: readFileSync(path).toString('base64'), name: ref.name, mime: ref.mime },
-      );
-    }
+    await putFiles(page, files);
     const result = await page.evaluate(async (document) => {
       const { engine } = (globalThis as any).stillmotion;
       const base64 = async (blob: Blob) => {
@@ -100,6 +97,19 @@ export async function runGraph(
   }
 }
 
+/** Puts `files` into the page's asset store, where the engine worker finds them by hash. */
+async function putFiles(page: Page, files: readonly AssetFile[]): Promise<void> {
+  for (const { ref, path } of files) {
+    await page.evaluate(
+      async ({ data, name, mime }) => {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        await (globalThis as any).stillmotion.assets.put(new Blob([bytes], { type: mime }), name);
+      },
+      { data: readFileSync(path).toString('base64'), name: ref.name, mime: ref.mime },
+    );
+  }
+}
+
 export interface Probe {
   streams: { codec_name: string; width: number; height: number; r_frame_rate: string; nb_read_frames: string }[];
   format: { format_name: string; duration: string; tags?: Record<string, string> };
@@ -115,12 +125,19 @@ export function probe(file: string): Probe {
  * Runs `document` in a fresh browser context and cancels as soon as node `nodeId` reports more
  * than `fraction` done; returns how the run ended and how long it took to stop.
  */
-export async function runAndCancel(browser: Browser, document: WorkflowDocument, nodeId: string, fraction: number): Promise<{ status: string; state: string; stopMs: number }> {
+export async function runAndCancel(
+  browser: Browser,
+  document: WorkflowDocument,
+  nodeId: string,
+  fraction: number,
+  files: readonly AssetFile[] = [],
+): Promise<{ status: string; state: string; stopMs: number }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto(inject('baseUrl'));
     await page.locator('[data-node-id="image"]').waitFor();
+    await putFiles(page, files);
     return await page.evaluate(
       async ({ document, nodeId, fraction }) => {
         const { engine } = (globalThis as any).stillmotion;

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { psnr } from './psnr';
-import { assetFile, probe, runGraph } from './run-graph';
+import { assetFile, probe, runAndCancel, runGraph, type AssetFile } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-video-input-'));
@@ -27,7 +27,7 @@ export function testClip(name: string, codecs: string[], seconds = 1): string {
 }
 
 /** A graph of one Video input (`input`) reading `file`. */
-function inputGraph(id: string, file: ReturnType<typeof assetFile>): WorkflowDocument {
+function inputGraph(id: string, file: AssetFile): WorkflowDocument {
   return {
     format: WORKFLOW_FORMAT,
     version: WORKFLOW_VERSION,
@@ -38,7 +38,7 @@ function inputGraph(id: string, file: ReturnType<typeof assetFile>): WorkflowDoc
   };
 }
 
-async function runInput(id: string, file: ReturnType<typeof assetFile>) {
+async function runInput(id: string, file: AssetFile) {
   const { nodes } = await runGraph(browser, inputGraph(id, file), dir, id, [file]);
   return nodes.input!;
 }
@@ -74,6 +74,14 @@ describe('Video input', () => {
     expect(audio.trim()).toBe('aac');
     // x264 at CRF 18 of a clean test pattern: close to the source, frame for frame.
     expect(psnr(node.file!, path)).toBeGreaterThan(35);
+  });
+
+  it('ends the ffmpeg.wasm conversion within a second of a cancel', async () => {
+    const path = testClip('long-prores.mov', ['-c:v', 'prores_ks', '-profile:v', '0', '-an'], 8);
+    const file = assetFile(path, 'video/quicktime');
+    const outcome = await runAndCancel(browser, inputGraph('prores-cancel', file), 'input', 0.1, [file]);
+    expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
+    expect(outcome.stopMs).toBeLessThan(1000);
   });
 
   it('fails a damaged file with an error that names it', async () => {
