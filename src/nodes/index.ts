@@ -9,9 +9,10 @@ import prompt from './prompt';
 import sampleImage from './sample-image';
 import trimVideo from './trim-video';
 import upscale from './upscale';
+import upscaleVideo from './upscale-video';
 import videoInput from './video-input';
 
-export const builtinNodes = [imageInput, videoInput, sampleImage, prompt, joinText, upscale, localMotion, trimVideo, extractFrame, exportVideo];
+export const builtinNodes = [imageInput, videoInput, sampleImage, prompt, joinText, upscale, upscaleVideo, localMotion, trimVideo, extractFrame, exportVideo];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtinNodes);
