@@ -13,12 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build, preview } from 'vite';
 import { GPU_CPU_MAX_DIFF, GPU_CPU_MEAN_DIFF } from '../../src/media/resample/lanczos-gpu';
 import { renderSampleScene } from '../../src/media/sample-scene';
 import { launch } from '../../test/browser/chromium';
 import { report, type BenchResult } from '../lib/report';
+import { servePage } from '../lib/serve-page';
 import { median, now, nsToMs, round } from '../lib/timing';
 import type { Backend, Size, UpscaleBench } from '../pages/upscale/main';
 
@@ -36,28 +35,10 @@ interface PageScope {
   upscaleBench: UpscaleBench;
 }
 
-const PAGE_ROOT = fileURLToPath(new URL('../pages/upscale/', import.meta.url));
-
 interface BrowserTimes {
   adapter: string | null;
   ms: Partial<Record<Backend, number>>;
   agreement?: { max: number; mean: number; differing: number };
-}
-
-/** Builds the bench page into a temporary folder and serves it; returns its URL and a closer. */
-async function servePage(): Promise<{ url: string; close: () => Promise<void> }> {
-  const outDir = mkdtempSync(join(tmpdir(), 'stillmotion-bench-upscale-'));
-  await build({ root: PAGE_ROOT, configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022' } });
-  const server = await preview({ root: PAGE_ROOT, configFile: false, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    close: async () => {
-      await server.close();
-      rmSync(outDir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function measureBrowser(url: string): Promise<BrowserTimes> {
@@ -113,7 +94,7 @@ function measureNative(): number {
 
 async function main(): Promise<void> {
   const native = measureNative();
-  const served = await servePage();
+  const served = await servePage('upscale');
   let browser: BrowserTimes;
   try {
     browser = await measureBrowser(served.url);

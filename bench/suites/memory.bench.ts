@@ -1,0 +1,150 @@
+/**
+ * Suite `memory`: peak tab memory while the app upscales a 10 s 1080p30 clip with audio to 4K
+ * (Video input -> Upscale video 2x, Auto backend -> Export MP4 H.264, defaults) in headless
+ * Chromium. Measured as the resident set (VmRSS from /proc) of the browser's renderer processes,
+ * which hold the page, the engine worker and every decoder, encoder and frame buffer they use,
+ * sampled every SAMPLE_MS; the GPU process (WebGPU, compositing) is reported beside it. CDP's
+ * JS heap metrics and measureUserAgentSpecificMemory (which needs cross-origin isolation) would
+ * miss the native video buffers, which are the point.
+ *
+ * Ratio `peak_mib_4k_10s` = peak renderer RSS in MiB (goal <= 1024).
+ */
+import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
+import { CHROMIUM, FLAGS } from '../../test/browser/chromium';
+import { assetFile } from '../../test/browser/run-graph';
+import { serveApp } from '../../test/browser/serve-app';
+import { report } from '../lib/report';
+import { clip1080p } from '../lib/sources';
+import { round } from '../lib/timing';
+
+const SECONDS = 10;
+const SAMPLE_MS = 250;
+const GOAL_MIB = 1024;
+
+/** Every process, by pid: parent and command line. */
+function processes(): Map<number, { ppid: number; cmdline: string }> {
+  const out = new Map<number, { ppid: number; cmdline: string }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      out.set(Number(entry), { ppid, cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+    } catch {
+      // gone between listing and reading
+    }
+  }
+  return out;
+}
+
+function rssMiB(pid: number): number {
+  try {
+    const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resident MiB of the descendants of `root` whose command line says `--type=TYPE`, summed. */
+function memoryOf(root: number): { renderer: number; gpu: number } {
+  const all = processes();
+  const descends = (pid: number): boolean => {
+    for (let at = all.get(pid); at; at = all.get(at.ppid)) if (at.ppid === root) return true;
+    return false;
+  };
+  let renderer = 0;
+  let gpu = 0;
+  for (const [pid, { cmdline }] of all) {
+    if (!descends(pid)) continue;
+    if (cmdline.includes('--type=renderer')) renderer += rssMiB(pid);
+    if (cmdline.includes('--type=gpu-process')) gpu += rssMiB(pid);
+  }
+  return { renderer, gpu };
+}
+
+function graph(file: ReturnType<typeof assetFile>): WorkflowDocument {
+  const at = (x: number) => ({ x, y: 0 });
+  return {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    id: 'memory-4k',
+    name: 'memory-4k',
+    nodes: [
+      { id: 'input', type: 'video.input', version: 1, position: at(0), params: { file: file.ref } },
+      { id: 'upscale', type: 'video.upscale', version: 1, position: at(400), params: { mode: '2x' } },
+      { id: 'export', type: 'output.export', version: 1, position: at(800), params: { format: 'mp4-h264' } },
+    ],
+    edges: [
+      { id: 'e1', source: 'input', sourcePort: 'video', target: 'upscale', targetPort: 'video' },
+      { id: 'e2', source: 'upscale', sourcePort: 'video', target: 'export', targetPort: 'video' },
+    ],
+  };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'stillmotion-bench-memory-'));
+  const app = await serveApp();
+  const server = await chromium.launchServer({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  try {
+    const root = server.process().pid!;
+    const browser = await chromium.connect(server.wsEndpoint());
+    const file = assetFile(clip1080p(dir, SECONDS), 'video/mp4');
+    const page = await browser.newPage();
+    await page.goto(app.url);
+    await page.locator('[data-node-id="image"]').waitFor();
+    await page.evaluate(
+      async ({ data, name, mime }) => {
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        await (globalThis as any).stillmotion.assets.put(new Blob([bytes], { type: mime }), name);
+      },
+      { data: readFileSync(file.path).toString('base64'), name: file.ref.name, mime: file.ref.mime },
+    );
+    const before = memoryOf(root);
+    const peak = { ...before };
+    const sampler = setInterval(() => {
+      const now = memoryOf(root);
+      peak.renderer = Math.max(peak.renderer, now.renderer);
+      peak.gpu = Math.max(peak.gpu, now.gpu);
+    }, SAMPLE_MS);
+    const started = Date.now();
+    const outcome = await page.evaluate(async (document) => {
+      const { engine } = (globalThis as any).stillmotion;
+      const summary = await engine.run(document, {}).done;
+      const pick = (id: string) => {
+        const node = summary.nodes[id];
+        const { blob, ...meta } = node.outputs?.video ?? {};
+        return { state: node.state, error: node.error, meta, bytes: blob?.size };
+      };
+      return { status: summary.status, upscale: pick('upscale'), export: pick('export') };
+    }, graph(file));
+    const seconds = (Date.now() - started) / 1000;
+    clearInterval(sampler);
+    console.log(JSON.stringify(outcome));
+    if (outcome.status !== 'done' || outcome.export.meta.width !== 3840) throw new Error(`the 4K run did not finish: ${JSON.stringify(outcome)}`);
+    await browser.close();
+    const peakMiB = round(peak.renderer, 0);
+    report(
+      'memory',
+      [
+        { name: 'renderer_rss_before_mib', value: round(before.renderer, 0), unit: 'MiB' },
+        { name: 'renderer_rss_peak_mib', value: peakMiB, unit: 'MiB' },
+        { name: 'gpu_process_rss_peak_mib', value: round(peak.gpu, 0), unit: 'MiB' },
+        { name: 'run_4k_10s_seconds', value: round(seconds, 1), unit: 's' },
+        { name: 'export_4k_bytes', value: outcome.export.bytes, unit: 'bytes' },
+      ],
+      { peak_mib_4k_10s: peakMiB },
+    );
+    console.log(`\npeak tab memory goal <= ${GOAL_MIB} MiB: ${peakMiB <= GOAL_MIB ? 'met' : 'NOT met'}`);
+  } finally {
+    await server.close();
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
