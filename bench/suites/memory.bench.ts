@@ -10,7 +10,7 @@
  * Ratio `peak_mib_4k_10s` = peak renderer RSS in MiB (goal <= 1024).
  */
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
@@ -87,6 +87,8 @@ function graph(file: ReturnType<typeof assetFile>): WorkflowDocument {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine slows every path; the load says how busy it was.
+  const load = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'stillmotion-bench-memory-'));
   const app = await serveApp();
   const server = await chromium.launchServer({ executablePath: CHROMIUM, args: FLAGS, headless: true });
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
         { name: 'gpu_process_rss_peak_mib', value: round(peak.gpu, 0), unit: 'MiB' },
         { name: 'run_4k_10s_seconds', value: round(seconds, 1), unit: 's' },
         { name: 'export_4k_bytes', value: outcome.export.bytes, unit: 'bytes' },
+        { name: 'load_average_1m_at_start', value: round(load, 2), unit: 'runnable tasks' },
       ],
       { peak_mib_4k_10s: peakMiB },
     );

@@ -6,12 +6,15 @@
  * Native: one ffmpeg process upscaling NATIVE_FRAMES raw frames, timed whole (start-up, reading
  * and writing the raw files included), median of NATIVE_REPEATS, divided by the frame count.
  *
- * Ratio `upscale_vs_native_lanczos` = our faster path's ms/frame / native ms/frame (goal <= 1.5).
+ * Our CPU path runs on one thread (`cpu`) and split into row bands over one worker per core
+ * (`cpu-workers`, what the Upscale nodes use); the bands give the very same pixels.
+ *
+ * Ratio `upscale_vs_native_lanczos` = our fastest path's ms/frame / native ms/frame (goal <= 1.5).
  * Also checks that the two paths agree at this size; exits non-zero, after reporting, if not.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GPU_CPU_MAX_DIFF, GPU_CPU_MEAN_DIFF } from '../../src/media/resample/lanczos-gpu';
 import { renderSampleScene } from '../../src/media/sample-scene';
@@ -37,6 +40,8 @@ interface PageScope {
 
 interface BrowserTimes {
   adapter: string | null;
+  /** Workers the pooled CPU path used: one per core Chromium reports. */
+  threads: number;
   ms: Partial<Record<Backend, number>>;
   agreement?: { max: number; mean: number; differing: number };
 }
@@ -48,7 +53,8 @@ async function measureBrowser(url: string): Promise<BrowserTimes> {
     await page.goto(url);
     await page.waitForFunction(() => 'upscaleBench' in globalThis);
     const adapter = await page.evaluate(() => (globalThis as unknown as PageScope).upscaleBench.adapter());
-    const backends: Backend[] = adapter === null ? ['cpu'] : ['gpu', 'cpu'];
+    const threads = await page.evaluate(() => navigator.hardwareConcurrency);
+    const backends: Backend[] = adapter === null ? ['cpu', 'cpu-workers'] : ['gpu', 'cpu', 'cpu-workers'];
     const ms: BrowserTimes['ms'] = {};
     for (const backend of backends) {
       const times = await page.evaluate(
@@ -58,9 +64,9 @@ async function measureBrowser(url: string): Promise<BrowserTimes> {
       ms[backend] = median(times);
       console.log(`${backend}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
     }
-    if (adapter === null) return { adapter, ms };
+    if (adapter === null) return { adapter, threads, ms };
     const agreement = await page.evaluate((a) => (globalThis as unknown as PageScope).upscaleBench.agreement(a.size, a.sharpen), { size: SIZE, sharpen: AGREEMENT_SHARPEN });
-    return { adapter, ms, agreement };
+    return { adapter, threads, ms, agreement };
   } finally {
     await browser.close();
   }
@@ -93,6 +99,8 @@ function measureNative(): number {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine slows every path; the load says how busy it was.
+  const load = loadavg()[0]!;
   const native = measureNative();
   const served = await servePage('upscale');
   let browser: BrowserTimes;
@@ -106,6 +114,9 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   if (browser.ms.gpu !== undefined) results.push({ name: 'gpu_ms_per_frame', value: round(browser.ms.gpu, 1), unit: 'ms/frame' });
   results.push({ name: 'cpu_ms_per_frame', value: round(browser.ms.cpu!, 1), unit: 'ms/frame' });
+  results.push({ name: 'cpu_workers_ms_per_frame', value: round(browser.ms['cpu-workers']!, 1), unit: 'ms/frame' });
+  results.push({ name: 'cpu_workers_threads', value: browser.threads, unit: 'workers' });
+  results.push({ name: 'load_average_1m_at_start', value: round(load, 2), unit: 'runnable tasks' });
   results.push({ name: 'native_ffmpeg_lanczos_ms_per_frame', value: round(native, 1), unit: 'ms/frame' });
   if (browser.agreement) {
     results.push({ name: 'gpu_cpu_max_abs_diff', value: browser.agreement.max, unit: 'levels' });

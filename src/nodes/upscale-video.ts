@@ -33,7 +33,7 @@ export default defineNode({
       resampler,
       signal,
       onProgress: (done) => progress(0.99 * done, `${doing()}, ${Math.round(done * 100)}%`),
-    });
+    }).finally(() => resampler.close());
     progress(1, `upscaled to ${doing()}`);
     const { duration, fps, hasAudio } = source;
     return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio }) };

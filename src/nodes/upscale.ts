@@ -63,7 +63,7 @@ export default defineNode({
     signal.throwIfAborted();
     const resampler = await chooseResampler(params.backend);
     progress(0.1, `resampling to ${width}x${height} on the ${resampler.on}`);
-    const result = await resampler.resample(source, width, height, { sharpen: params.sharpen });
+    const result = await resampler.resample(source, width, height, { sharpen: params.sharpen }).finally(() => resampler.close());
     signal.throwIfAborted();
     progress(0.8, 'encoding PNG');
     const blob = await encodeImagePng(result);

@@ -1,0 +1,76 @@
+/**
+ * The CPU Lanczos path on several threads: the result's rows split into one band per worker
+ * (resampleLanczosBand), so the pixels are exactly those of resampleLanczos. Workers are made
+ * once per pool and ended by `close()`.
+ */
+import type { RgbaImage, ResampleOptions } from './lanczos';
+
+export interface BandRequest {
+  id: number;
+  image: RgbaImage;
+  width: number;
+  height: number;
+  sharpen: number;
+  first: number;
+  end: number;
+}
+
+export type BandReply = { id: number; data: Uint8ClampedArray<ArrayBuffer> } | { id: number; error: string };
+
+/** Threads worth using here: one per core, when there is more than one and workers exist. */
+export function poolSize(): number {
+  if (typeof Worker === 'undefined' || typeof navigator === 'undefined') return 1;
+  return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
+}
+
+export class LanczosPool {
+  private readonly workers: Worker[];
+  private readonly pending = new Map<number, { resolve(data: Uint8ClampedArray<ArrayBuffer>): void; reject(error: Error): void }>();
+  private nextId = 0;
+
+  constructor(size: number) {
+    this.workers = Array.from({ length: size }, () => {
+      const worker = new Worker(new URL('./lanczos.worker.ts', import.meta.url), { type: 'module', name: 'lanczos' });
+      worker.onmessage = ({ data }: MessageEvent<BandReply>) => this.settle(data);
+      worker.onerror = (event) => this.failAll(new Error(`a Lanczos worker failed: ${event.message}`));
+      return worker;
+    });
+  }
+
+  async resample(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}): Promise<RgbaImage> {
+    const bands = Math.min(this.workers.length, height);
+    const edges = Array.from({ length: bands + 1 }, (_, b) => Math.round((b * height) / bands));
+    const parts = await Promise.all(
+      this.workers.slice(0, bands).map((worker, b) => this.request(worker, { image, width, height, sharpen: options.sharpen ?? 0, first: edges[b]!, end: edges[b + 1]! })),
+    );
+    const data = new Uint8ClampedArray(width * height * 4);
+    parts.forEach((part, b) => data.set(part, edges[b]! * width * 4));
+    return { data, width, height };
+  }
+
+  /** Ends the threads; pending requests fail. */
+  close(): void {
+    for (const worker of this.workers) worker.terminate();
+    this.failAll(new Error('the Lanczos pool was closed'));
+  }
+
+  private request(worker: Worker, band: Omit<BandRequest, 'id'>): Promise<Uint8ClampedArray<ArrayBuffer>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, ...band } satisfies BandRequest);
+    });
+  }
+
+  private settle(reply: BandReply): void {
+    const waiting = this.pending.get(reply.id);
+    this.pending.delete(reply.id);
+    if ('error' in reply) waiting?.reject(new Error(reply.error));
+    else waiting?.resolve(reply.data);
+  }
+
+  private failAll(error: Error): void {
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+  }
+}
