@@ -15,11 +15,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launch } from '../../test/browser/chromium';
 import { psnr } from '../../test/browser/psnr';
 import type { ExportBench } from '../pages/export/main';
 import { report, type BenchResult } from '../lib/report';
-import { servePage } from '../lib/serve-page';
+import { servePage } from '../../test/browser/serve-page';
 import { clip1080p } from '../lib/sources';
 import { now, nsToMs, round } from '../lib/timing';
 
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
     const nativeMs = native(source, nativeOut);
     console.log(`native x264 veryfast: ${nativeMs.toFixed(0)} ms`);
 
-    const served = await servePage('export', [source]);
+    const served = await servePage(fileURLToPath(new URL('../pages/export/', import.meta.url)), [source]);
     const browser = await launch();
     const outputs: Record<'webcodecs' | 'wasm', string> = { webcodecs: join(dir, 'webcodecs.mp4'), wasm: join(dir, 'wasm.mp4') };
     let ms: Record<'webcodecs' | 'wasm' | 'warm', number>;

@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     const outcome = await page.evaluate(async (document) => {
       const { engine } = (globalThis as any).stillmotion;
-      const summary = await engine.run(document, {}).done;
+      const summary = await engine.run(document, { onEvents: () => {} }).done;
       const pick = (id: string) => {
         const node = summary.nodes[id];
         const { blob, ...meta } = node.outputs?.video ?? {};

@@ -16,11 +16,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GPU_CPU_MAX_DIFF, GPU_CPU_MEAN_DIFF } from '../../src/media/resample/lanczos-gpu';
 import { renderSampleScene } from '../../src/media/sample-scene';
 import { launch } from '../../test/browser/chromium';
 import { report, type BenchResult } from '../lib/report';
-import { servePage } from '../lib/serve-page';
+import { servePage } from '../../test/browser/serve-page';
 import { median, now, nsToMs, round } from '../lib/timing';
 import type { Backend, Size, UpscaleBench } from '../pages/upscale/main';
 
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   // Other work on the machine slows every path; the load says how busy it was.
   const load = loadavg()[0]!;
   const native = measureNative();
-  const served = await servePage('upscale');
+  const served = await servePage(fileURLToPath(new URL('../pages/upscale/', import.meta.url)));
   let browser: BrowserTimes;
   try {
     browser = await measureBrowser(served.url);

@@ -1,17 +1,15 @@
-/** A bench page (index.html + main.ts under bench/pages/NAME) built with Vite and served locally. */
+/** A test or bench page (a folder with index.html and main.ts) built with Vite and served locally. */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build, preview } from 'vite';
 
 /**
- * Builds bench/pages/`name` into a temporary folder, copies `files` beside it (served from the
- * root by their base names, so large inputs need not pass through page.evaluate), and serves it.
+ * Builds the page in folder `root` into a temporary folder, copies `files` beside it (served from
+ * the root by their base names, so large inputs need not pass through page.evaluate), serves it.
  */
-export async function servePage(name: string, files: readonly string[] = []): Promise<{ url: string; close: () => Promise<void> }> {
-  const root = fileURLToPath(new URL(`../pages/${name}/`, import.meta.url));
-  const outDir = mkdtempSync(join(tmpdir(), `stillmotion-bench-${name}-`));
+export async function servePage(root: string, files: readonly string[] = []): Promise<{ url: string; close: () => Promise<void> }> {
+  const outDir = mkdtempSync(join(tmpdir(), `stillmotion-page-${basename(root)}-`));
   // Workers as ES modules, as the app builds them (ffmpeg.wasm's class worker needs it).
   await build({ root, configFile: false, logLevel: 'warn', worker: { format: 'es' }, build: { outDir, emptyOutDir: true, target: 'es2022' } });
   for (const file of files) copyFileSync(file, join(outDir, basename(file)));
