@@ -54,8 +54,8 @@ export default defineNode({
   async run({ inputs, params, progress, signal, workflow }) {
     const source = inputs.video;
     progress(0, 'starting');
-    const report = (done: number) => progress(0.99 * done, `${Math.round(done * 100)}%`);
     if (params.format === 'gif') return { video: await exportGif(source, params, signal, progress) };
+    // H.264 + AAC: the usual H.264 MP4 first, then ffmpeg.wasm puts the source's sound beside it as AAC.
     const target = params.format === 'mp4-h264-aac' ? 'mp4-h264' : params.format;
     const withAac = params.format === 'mp4-h264-aac' && source.hasAudio;
     const { blob, copied } = await convertVideo(source.blob, {
@@ -64,7 +64,7 @@ export default defineNode({
       ...(params.bitrate > 0 ? { bitrate: params.bitrate * 1e6 } : {}),
       ...(params.embedWorkflow ? { tags: workflowTags(target, workflow) } : {}),
       signal,
-      onProgress: (done) => (withAac ? progress(0.5 * done, 'video') : report(done)),
+      onProgress: (done) => progress((withAac ? 0.5 : 0.99) * done, `${Math.round(done * 100)}%`),
     });
     const video = withAac ? await aac(blob, source, params.quality, signal, progress) : blob;
     progress(1, `${copied ? 'copied without re-encoding' : 'encoded'}${withAac ? '; audio encoded to AAC' : ''}`);
