@@ -5,6 +5,9 @@
  */
 import type { RgbaImage, ResampleOptions } from './lanczos';
 
+/** Bands per worker per image; more bands mean less scratch memory and a few more edge rows. */
+const BANDS_PER_WORKER = 4;
+
 export interface BandRequest {
   id: number;
   image: RgbaImage;
@@ -38,13 +41,20 @@ export class LanczosPool {
   }
 
   async resample(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}): Promise<RgbaImage> {
-    const bands = Math.min(this.workers.length, height);
+    // Several bands per worker, each worker taking its bands in turn: a band's float scratch
+    // (a quarter of the share) is all a worker holds at once, which matters at 4K.
+    const bands = Math.min(this.workers.length * BANDS_PER_WORKER, height);
     const edges = Array.from({ length: bands + 1 }, (_, b) => Math.round((b * height) / bands));
-    const parts = await Promise.all(
-      this.workers.slice(0, bands).map((worker, b) => this.request(worker, { image, width, height, sharpen: options.sharpen ?? 0, first: edges[b]!, end: edges[b + 1]! })),
-    );
     const data = new Uint8ClampedArray(width * height * 4);
-    parts.forEach((part, b) => data.set(part, edges[b]! * width * 4));
+    const sharpen = options.sharpen ?? 0;
+    await Promise.all(
+      this.workers.map(async (worker, w) => {
+        for (let b = w; b < bands; b += this.workers.length) {
+          const part = await this.request(worker, { image, width, height, sharpen, first: edges[b]!, end: edges[b + 1]! });
+          data.set(part, edges[b]! * width * 4);
+        }
+      }),
+    );
     return { data, width, height };
   }
 
