@@ -14,11 +14,10 @@
  */
 import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { basename, join } from 'node:path';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
-import { CHROMIUM, FLAGS } from '../../test/browser/chromium';
-import { assetFile } from '../../test/browser/run-graph';
+import { launch } from '../../test/browser/chromium';
+import { assetRef, type TestAsset } from '../../test/browser/run-graph';
 import { serveApp } from '../../test/browser/serve-app';
 import { report } from '../lib/report';
 import { clip1080p } from '../lib/sources';
@@ -54,6 +53,12 @@ function pssMiB(pid: number): number {
   }
 }
 
+/** The Chromium this process started (Playwright launches it as our child, over a pipe). */
+function browserPid(): number {
+  for (const [pid, { ppid, cmdline }] of processes()) if (ppid === process.pid && cmdline.includes('--remote-debugging-pipe')) return pid;
+  throw new Error('cannot find the Chromium this bench started');
+}
+
 /** Proportional resident MiB of the descendants of `root` whose command line says `--type=TYPE`, summed. */
 function memoryOf(root: number): { renderer: number; gpu: number } {
   const all = processes();
@@ -71,7 +76,7 @@ function memoryOf(root: number): { renderer: number; gpu: number } {
   return { renderer, gpu };
 }
 
-function graph(file: ReturnType<typeof assetFile>): WorkflowDocument {
+function graph(file: TestAsset): WorkflowDocument {
   const at = (x: number) => ({ x, y: 0 });
   return {
     format: WORKFLOW_FORMAT,
@@ -79,7 +84,7 @@ function graph(file: ReturnType<typeof assetFile>): WorkflowDocument {
     id: 'memory-4k',
     name: 'memory-4k',
     nodes: [
-      { id: 'input', type: 'video.input', version: 1, position: at(0), params: { file: file.ref } },
+      { id: 'input', type: 'video.input', version: 1, position: at(0), params: { file: assetRef(file) } },
       { id: 'upscale', type: 'video.upscale', version: 1, position: at(400), params: { mode: '2x' } },
       { id: 'export', type: 'output.export', version: 1, position: at(800), params: { format: 'mp4-h264' } },
     ],
@@ -95,23 +100,23 @@ async function main(): Promise<void> {
   const load = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), 'stillmotion-bench-memory-'));
   const app = await serveApp();
-  const server = await chromium.launchServer({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+  const browser = await launch();
   try {
-    const root = server.process().pid!;
-    const browser = await chromium.connect(server.wsEndpoint());
-    const file = assetFile(clip1080p(dir, SECONDS), 'video/mp4');
+    const root = browserPid();
+    const path = clip1080p(dir, SECONDS);
+    const file = { path, name: basename(path), mime: 'video/mp4' };
     const page = await browser.newPage();
     // tsx compiles with keepNames, which wraps functions passed to evaluate() in __name().
     await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
     await page.goto(app.url);
     await page.locator('[data-node-id="image"]').waitFor();
-    await page.route('**/bench-source.mp4', (route) => route.fulfill({ path: file.path, contentType: file.ref.mime }));
+    await page.route('**/bench-source.mp4', (route) => route.fulfill({ path: file.path, contentType: file.mime }));
     await page.evaluate(
       async ({ name, mime }) => {
         const blob = await (await fetch('/bench-source.mp4')).blob();
         await (globalThis as any).stillmotion.assets.put(new Blob([blob], { type: mime }), name);
       },
-      { name: file.ref.name, mime: file.ref.mime },
+      { name: file.name, mime: file.mime },
     );
     const before = memoryOf(root);
     const peak = { ...before };
@@ -135,7 +140,6 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     console.log(JSON.stringify(outcome));
     if (outcome.status !== 'done' || outcome.export.meta.width !== 3840) throw new Error(`the 4K run did not finish: ${JSON.stringify(outcome)}`);
-    await browser.close();
     const peakMiB = round(peak.renderer, 0);
     report(
       'memory',
@@ -151,7 +155,7 @@ async function main(): Promise<void> {
     );
     console.log(`\npeak tab memory goal <= ${GOAL_MIB} MiB: ${peakMiB <= GOAL_MIB ? 'met' : 'NOT met'}`);
   } finally {
-    await server.close();
+    await browser.close();
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }

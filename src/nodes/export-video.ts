@@ -53,36 +53,65 @@ export default defineNode({
   // where nodes sit, so dragging a node does not re-export.
   async run({ inputs, params, progress, signal, workflow }) {
     const source = inputs.video;
+    if (params.format === 'gif' || params.format === 'mp4-h264-aac') return { video: await viaFfmpeg(source, { ...params, format: params.format }, workflow, signal, progress) };
     progress(0, 'starting');
-    if (params.format === 'gif') return { video: await exportGif(source, params, signal, progress) };
-    // H.264 + AAC: the usual H.264 MP4 first, then ffmpeg.wasm puts the source's sound beside it as AAC.
-    const target = params.format === 'mp4-h264-aac' ? 'mp4-h264' : params.format;
-    const withAac = params.format === 'mp4-h264-aac' && source.hasAudio;
     const { blob, copied } = await convertVideo(source.blob, {
-      target,
+      target: params.format,
       quality: params.quality,
       ...(params.bitrate > 0 ? { bitrate: params.bitrate * 1e6 } : {}),
-      ...(params.embedWorkflow ? { tags: workflowTags(target, workflow) } : {}),
+      ...(params.embedWorkflow ? { tags: workflowTags(params.format, workflow) } : {}),
       signal,
-      onProgress: (done) => progress((withAac ? 0.5 : 0.99) * done, `${Math.round(done * 100)}%`),
+      onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`),
     });
-    const video = withAac ? await aac(blob, source, params.quality, signal, progress) : blob;
-    progress(1, `${copied ? 'copied without re-encoding' : 'encoded'}${withAac ? '; audio encoded to AAC' : ''}`);
+    progress(1, copied ? 'copied without re-encoding' : 'encoded');
     const { width, height, duration, fps, hasAudio } = source;
-    return { video: await createMedia('video', video, { mime: video.type, width, height, duration, fps, hasAudio }) };
+    return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio }) };
   },
 });
 
+interface FfmpegParams {
+  format: 'gif' | 'mp4-h264-aac';
+  quality: ConvertQuality;
+  bitrate: number;
+  gifFps: number;
+  gifWidth: number;
+  embedWorkflow: boolean;
+}
+
+/** The formats made with ffmpeg.wasm: GIF, and H.264 + AAC. */
+function viaFfmpeg(source: VideoValue, params: FfmpegParams, workflow: WorkflowDocument, signal: AbortSignal, progress: ProgressReporter): Promise<VideoValue> {
+  return params.format === 'gif' ? exportGif(source, params, signal, progress) : exportAac(source, params, workflow, signal, progress);
+}
+
 const AAC_BITRATES: Record<ConvertQuality, number> = { high: 192_000, medium: 128_000, low: 96_000 };
 
-/** The H.264 MP4 with the source's audio encoded to AAC by ffmpeg.wasm. */
-function aac(video: Blob, source: VideoValue, quality: ConvertQuality, signal: AbortSignal, progress: ProgressReporter): Promise<Blob> {
-  progress(0.5, 'loading ffmpeg.wasm for AAC');
-  return muxWithAac(video, source.blob, source.duration, {
-    audioBitrate: AAC_BITRATES[quality],
+/**
+ * The usual H.264 MP4 (workflow embedded), then ffmpeg.wasm puts the source's sound beside it as
+ * AAC, which Chromium cannot encode. A source without sound gives the plain MP4.
+ */
+async function exportAac(source: VideoValue, params: FfmpegParams, workflow: WorkflowDocument, signal: AbortSignal, progress: ProgressReporter): Promise<VideoValue> {
+  const share = source.hasAudio ? 0.5 : 0.99;
+  progress(0, 'starting');
+  const { blob, copied } = await convertVideo(source.blob, {
+    target: 'mp4-h264',
+    quality: params.quality,
+    ...(params.bitrate > 0 ? { bitrate: params.bitrate * 1e6 } : {}),
+    ...(params.embedWorkflow ? { tags: workflowTags('mp4-h264', workflow) } : {}),
     signal,
-    onProgress: (done) => progress(0.5 + 0.49 * done, `AAC ${Math.round(done * 100)}%`),
+    onProgress: (done) => progress(share * done, `${Math.round(done * 100)}%`),
   });
+  let video = blob;
+  if (source.hasAudio) {
+    progress(0.5, 'loading ffmpeg.wasm for AAC');
+    video = await muxWithAac(blob, source.blob, source.duration, {
+      audioBitrate: AAC_BITRATES[params.quality],
+      signal,
+      onProgress: (done) => progress(0.5 + 0.49 * done, `AAC ${Math.round(done * 100)}%`),
+    });
+  }
+  progress(1, `${copied ? 'copied without re-encoding' : 'encoded'}${source.hasAudio ? '; audio encoded to AAC' : ''}`);
+  const { width, height, duration, fps, hasAudio } = source;
+  return createMedia('video', video, { mime: 'video/mp4', width, height, duration, fps, hasAudio });
 }
 
 const GIF_COLOURS: Record<ConvertQuality, number> = { high: 256, medium: 128, low: 64 };

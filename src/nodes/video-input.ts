@@ -5,7 +5,7 @@
  */
 import { createMedia, defineNode, NodeError, param } from '../engine';
 import { transcodeToH264 } from '../media/ffmpeg/transcode';
-import { probeVideo, type VideoProbe } from '../media/video/probe-video';
+import { inspectVideo, type VideoInspection } from '../media/video/inspect-video';
 
 export default defineNode({
   type: 'video.input',
@@ -25,7 +25,7 @@ export default defineNode({
     const blob = await assets.get(ref.hash);
     if (!blob) throw new NodeError(`"${ref.name}" is no longer in this browser's file store; pick it again`);
     progress(0, 'reading');
-    const probe = await probeVideo(blob);
+    const probe = await inspectVideo(blob);
     signal.throwIfAborted();
     if (probe?.decodable) {
       progress(1, `${probe.codec ?? 'video'} ${probe.width}x${probe.height}, read as is`);
@@ -42,14 +42,14 @@ export default defineNode({
       if (error instanceof NodeError) throw new NodeError(`"${ref.name}" is not a video this app can read (${error.message})`);
       throw error;
     });
-    const result = await probeVideo(converted);
+    const result = await inspectVideo(converted);
     if (!result?.decodable) throw new NodeError(`"${ref.name}" was converted to H.264, but this browser cannot decode even that`);
     progress(1, `${why}: converted to H.264 with ffmpeg.wasm`);
     return { video: await valueOf(converted, result) };
   },
 });
 
-function valueOf(blob: Blob, probe: VideoProbe) {
+function valueOf(blob: Blob, probe: VideoInspection) {
   const { mime, width, height, duration, fps, hasAudio } = probe;
   return createMedia('video', blob, { mime, width, height, duration, fps, hasAudio });
 }

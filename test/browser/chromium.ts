@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = process.env.STILLMOTION_CHROMIUM ?? '/usr/bin/chromium';
 
-export const FLAGS = [
+const FLAGS = [
   '--no-sandbox',
   '--disable-background-networking',
   '--disable-component-update',

@@ -6,13 +6,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { assetFile, probe, runGraph, type AssetFile } from './run-graph';
+import { assetRef, probe, runGraph, type TestAsset } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-ffmpeg-export-'));
@@ -37,13 +37,13 @@ function motionExport(id: string, params: Record<string, unknown>, seconds = 1):
 }
 
 /** Video input reading `file` -> Export with `params`. */
-function fileExport(id: string, file: AssetFile, params: Record<string, unknown>): WorkflowDocument {
+function fileExport(id: string, file: TestAsset, params: Record<string, unknown>): WorkflowDocument {
   return {
     format: WORKFLOW_FORMAT,
     version: WORKFLOW_VERSION,
     id,
     name: id,
-    nodes: [{ id: 'input', type: 'video.input', version: 1, position: { x: 0, y: 0 }, params: { file: file.ref } }, exportNode(params)],
+    nodes: [{ id: 'input', type: 'video.input', version: 1, position: { x: 0, y: 0 }, params: { file: assetRef(file) } }, exportNode(params)],
     edges: [{ id: 'e-export', source: 'input', sourcePort: 'video', target: 'export', targetPort: 'video' }],
   };
 }
@@ -69,7 +69,7 @@ describe('Export through ffmpeg.wasm', () => {
     const source = join(dir, 'vp9-opus.webm');
     const sources = ['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
     execFileSync('ffmpeg', ['-v', 'error', '-y', ...sources, '-t', '1', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-c:a', 'libopus', source]);
-    const file = assetFile(source, 'video/webm');
+    const file = { path: source, name: basename(source), mime: 'video/webm' };
     const { nodes } = await runGraph(browser, fileExport('aac', file, { format: 'mp4-h264-aac' }), dir, 'aac', [file]);
     const node = nodes.export!;
     expect(node.error).toBeUndefined();

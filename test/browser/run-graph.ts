@@ -2,10 +2,10 @@
  * Running a graph in the app's engine worker from a test, and looking at what it made with
  * native ffprobe. Shared by the media tests so each one states only what it checks.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
@@ -24,40 +24,37 @@ export interface NodeOutcome {
   file?: string;
 }
 
-const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'video/quicktime': 'mov', 'image/png': 'png', 'image/gif': 'gif' };
+const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'image/png': 'png' };
 
-export interface AssetFile {
-  ref: { hash: string; name: string; mime: string; size: number };
+/** A file put into the app's asset store before a run, as the file picker would. */
+export interface TestAsset {
   path: string;
+  name: string;
+  mime: string;
 }
 
-/** A file for the app's asset store: what an asset param holds, and where the bytes are. */
-export function assetFile(path: string, mime: string): AssetFile {
-  const bytes = readFileSync(path);
-  return { ref: { hash: createHash('sha256').update(bytes).digest('hex'), name: basename(path), mime, size: bytes.length }, path };
+/** The parameter value that refers to `asset` once stored: content hash, name, type, size. */
+export function assetRef(asset: TestAsset): { hash: string; name: string; mime: string; size: number } {
+  const bytes = readFileSync(asset.path);
+  return { hash: createHash('sha256').update(bytes).digest('hex'), name: asset.name, mime: asset.mime, size: bytes.length };
 }
 
 /**
  * Runs `document` in a fresh browser context (its own storage, so nothing comes from an earlier
  * run's cache) and writes every node's media output into `dir` as `<tag>-<node>.<ext>`.
- * `files` (from assetFile) are put into the app's asset store first, for asset params to name.
+ * `assets` are stored first, so params made with `assetRef` find them.
  */
-export async function runGraph(
-  browser: Browser,
-  document: WorkflowDocument,
-  dir: string,
-  tag: string,
-  files: readonly AssetFile[] = [],
-): Promise<{ ms: number; nodes: Record<string, NodeOutcome> }> {
+export async function runGraph(browser: Browser, document: WorkflowDocument, dir: string, tag: string, assets: TestAsset[] = []): Promise<{ ms: number; nodes: Record<string, NodeOutcome> }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(inject('baseUrl'));
     await page.locator('[data-node-id="image"]').waitFor();
-    await putFiles(page, files);
-    const result = await page.evaluate(async (document) => {
+    const files = assets.map(({ name, mime, path }) => ({ name, mime, data: readFileSync(path).toString('base64') }));
+    const result = await page.evaluate(async ({ document, files }) => {
       const { engine } = (globalThis as any).stillmotion;
+      for (const { name, mime, data } of files) await engine.putAsset(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: mime }), name);
       const base64 = async (blob: Blob) => {
         const bytes = new Uint8Array(await blob.arrayBuffer());
         let text = '';
@@ -78,12 +75,12 @@ export async function runGraph(
       const ms = performance.now() - started;
       const nodes: Record<string, { state: string; error?: string; message?: string; ms?: number; meta?: Record<string, unknown>; data?: string }> = {};
       for (const [id, result] of Object.entries<any>(summary.nodes)) {
-        const media = result.outputs?.video ?? result.outputs?.image;
+        const media = result.outputs?.video ?? result.outputs?.image ?? result.outputs?.audio;
         const { blob, ...meta } = media ?? {};
         nodes[id] = { state: result.state, message: messages[id], ms: times[id], ...(result.error ? { error: result.error } : {}), ...(media ? { meta, data: await base64(blob) } : {}) };
       }
       return { ms, nodes };
-    }, document);
+    }, { document, files });
     expect(errors).toEqual([]);
     const nodes: Record<string, NodeOutcome> = {};
     for (const [id, { data, ...rest }] of Object.entries(result.nodes)) {
@@ -94,19 +91,6 @@ export async function runGraph(
     return { ms: result.ms, nodes };
   } finally {
     await context.close();
-  }
-}
-
-/** Puts `files` into the page's asset store, where the engine worker finds them by hash. */
-async function putFiles(page: Page, files: readonly AssetFile[]): Promise<void> {
-  for (const { ref, path } of files) {
-    await page.evaluate(
-      async ({ data, name, mime }) => {
-        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-        await (globalThis as any).stillmotion.assets.put(new Blob([bytes], { type: mime }), name);
-      },
-      { data: readFileSync(path).toString('base64'), name: ref.name, mime: ref.mime },
-    );
   }
 }
 
@@ -121,23 +105,54 @@ export function probe(file: string): Probe {
   return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })) as Probe;
 }
 
+/** A metric printed by one of ffmpeg's comparison filters ('ssim' All, 'psnr' average) for two images. */
+export function compare(a: string, b: string, metric: 'ssim' | 'psnr'): number {
+  // SSIM in 4:2:0 YUV, the space H.264 stores, so chroma subsampling does not count as a difference.
+  const filter = metric === 'ssim' ? '[0]format=yuv420p[a];[1]format=yuv420p[b];[a][b]ssim' : '[0][1]psnr';
+  const { stderr } = spawnSync('ffmpeg', ['-i', a, '-i', b, '-lavfi', filter, '-f', 'null', '-'], { encoding: 'utf8' });
+  const match = (metric === 'ssim' ? /All:([\d.]+)/ : /average:([\d.]+|inf)/).exec(stderr);
+  if (!match) throw new Error(`ffmpeg printed no ${metric}:\n${stderr}`);
+  return match[1] === 'inf' ? Infinity : Number(match[1]);
+}
+
+export interface AudioProbe {
+  codec_name: string;
+  sample_rate: string;
+  channels: number;
+  /** Seconds, as ffprobe prints them. */
+  duration: string;
+}
+
+/** ffprobe's view of a file's first audio stream, or undefined when it has none. */
+export function probeAudio(file: string): AudioProbe | undefined {
+  const args = ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,sample_rate,channels,duration', '-of', 'json', file];
+  const { streams } = JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })) as { streams: AudioProbe[] };
+  return streams[0];
+}
+
+/**
+ * Mean loudness in dBFS of a file's audio between `from` and `to` seconds (ffmpeg volumedetect),
+ * after `filter` (say a band-pass that keeps one tone); -91 is digital silence.
+ */
+export function meanVolume(file: string, from: number, to: number, filter?: string): number {
+  const chain = [`atrim=${from}:${to}`, ...(filter ? [filter] : []), 'volumedetect'].join(',');
+  const { stderr } = spawnSync('ffmpeg', ['-hide_banner', '-i', file, '-map', '0:a:0', '-af', chain, '-f', 'null', '-'], { encoding: 'utf8' });
+  const match = /mean_volume: (-?[\d.]+|-inf) dB/.exec(stderr);
+  if (!match) throw new Error(`ffmpeg printed no volume:\n${stderr}`);
+  return match[1] === '-inf' ? -Infinity : Number(match[1]);
+}
+
 /**
  * Runs `document` in a fresh browser context and cancels as soon as node `nodeId` reports more
  * than `fraction` done; returns how the run ended and how long it took to stop.
  */
-export async function runAndCancel(
-  browser: Browser,
-  document: WorkflowDocument,
-  nodeId: string,
-  fraction: number,
-  files: readonly AssetFile[] = [],
-): Promise<{ status: string; state: string; stopMs: number }> {
+export async function runAndCancel(browser: Browser, document: WorkflowDocument, nodeId: string, fraction: number, assets: TestAsset[] = []): Promise<{ status: string; state: string; stopMs: number }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto(inject('baseUrl'));
     await page.locator('[data-node-id="image"]').waitFor();
-    await putFiles(page, files);
+    await storeAssets(page, assets);
     return await page.evaluate(
       async ({ document, nodeId, fraction }) => {
         const { engine } = (globalThis as any).stillmotion;
@@ -158,4 +173,13 @@ export async function runAndCancel(
   } finally {
     await context.close();
   }
+}
+
+/** Puts `assets` into the page's engine asset store, as runGraph does before its run. */
+async function storeAssets(page: Page, assets: TestAsset[]): Promise<void> {
+  const files = assets.map(({ name, mime, path }) => ({ name, mime, data: readFileSync(path).toString('base64') }));
+  await page.evaluate(async (files) => {
+    const { engine } = (globalThis as any).stillmotion;
+    for (const { name, mime, data } of files) await engine.putAsset(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: mime }), name);
+  }, files);
 }

@@ -7,14 +7,14 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
 import { psnr } from './psnr';
-import { assetFile, probe, runGraph, type AssetFile } from './run-graph';
+import { assetRef, probe, runGraph, type TestAsset } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-upscale-video-'));
@@ -30,24 +30,24 @@ afterAll(async () => {
 const upscaleNode = (params: Record<string, unknown>) => ({ id: 'upscale', type: 'video.upscale', version: 1, position: { x: 400, y: 0 }, params: { sharpen: 0, backend: 'cpu', ...params } });
 
 /** Video input reading `file` -> Upscale video with `params`. */
-function fileGraph(id: string, file: AssetFile, params: Record<string, unknown>): WorkflowDocument {
+function fileGraph(id: string, file: TestAsset, params: Record<string, unknown>): WorkflowDocument {
   return {
     format: WORKFLOW_FORMAT,
     version: WORKFLOW_VERSION,
     id,
     name: id,
-    nodes: [{ id: 'input', type: 'video.input', version: 1, position: { x: 0, y: 0 }, params: { file: file.ref } }, upscaleNode(params)],
+    nodes: [{ id: 'input', type: 'video.input', version: 1, position: { x: 0, y: 0 }, params: { file: assetRef(file) } }, upscaleNode(params)],
     edges: [{ id: 'e-upscale', source: 'input', sourcePort: 'video', target: 'upscale', targetPort: 'video' }],
   };
 }
 
 /** A 320x180, 30 fps, 1 s H.264 + AAC test clip with a 440 Hz tone, by native ffmpeg. */
-function clip(): AssetFile {
+function clip(): TestAsset {
   const path = join(dir, 'clip.mp4');
   const sources = ['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
   const bt709 = ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'];
   execFileSync('ffmpeg', ['-v', 'error', '-y', ...sources, '-t', '1', '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv420p', ...bt709, '-c:a', 'aac', path]);
-  return assetFile(path, 'video/mp4');
+  return { path, name: basename(path), mime: 'video/mp4' };
 }
 
 function audioCodecs(file: string): string[] {

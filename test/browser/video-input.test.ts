@@ -7,13 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { psnr } from './psnr';
-import { assetFile, probe, runAndCancel, runGraph, type AssetFile } from './run-graph';
+import { assetRef, probe, runAndCancel, runGraph, type TestAsset } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-video-input-'));
@@ -27,18 +27,18 @@ export function testClip(name: string, codecs: string[], seconds = 1): string {
 }
 
 /** A graph of one Video input (`input`) reading `file`. */
-function inputGraph(id: string, file: AssetFile): WorkflowDocument {
+function inputGraph(id: string, file: TestAsset): WorkflowDocument {
   return {
     format: WORKFLOW_FORMAT,
     version: WORKFLOW_VERSION,
     id,
     name: id,
-    nodes: [{ id: 'input', type: 'video.input', version: 1, position: { x: 0, y: 0 }, params: { file: file.ref } }],
+    nodes: [{ id: 'input', type: 'video.input', version: 1, position: { x: 0, y: 0 }, params: { file: assetRef(file) } }],
     edges: [],
   };
 }
 
-async function runInput(id: string, file: AssetFile) {
+async function runInput(id: string, file: TestAsset) {
   const { nodes } = await runGraph(browser, inputGraph(id, file), dir, id, [file]);
   return nodes.input!;
 }
@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('Video input', () => {
   it('passes an H.264 MP4 with audio through unchanged, with its size, length, rate and audio', async () => {
     const path = testClip('clip.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac']);
-    const node = await runInput('h264', assetFile(path, 'video/mp4'));
+    const node = await runInput('h264', { path, name: basename(path), mime: 'video/mp4' });
     expect(node.error).toBeUndefined();
     expect(node.meta).toMatchObject({ kind: 'video', mime: 'video/mp4', width: 320, height: 180, fps: 30, hasAudio: true });
     expect(node.meta!.duration).toBeCloseTo(1, 1);
@@ -64,7 +64,7 @@ describe('Video input', () => {
 
   it('converts a ProRes MOV, which WebCodecs cannot decode, to H.264 + AAC through ffmpeg.wasm, saying so', async () => {
     const path = testClip('prores.mov', ['-c:v', 'prores_ks', '-profile:v', '2', '-c:a', 'pcm_s16le']);
-    const node = await runInput('prores', assetFile(path, 'video/quicktime'));
+    const node = await runInput('prores', { path, name: basename(path), mime: 'video/quicktime' });
     expect(node.error).toBeUndefined();
     expect(node.message).toMatch(/cannot decode.*converted to H\.264 with ffmpeg\.wasm/);
     expect(node.meta).toMatchObject({ mime: 'video/mp4', width: 320, height: 180, fps: 30, hasAudio: true });
@@ -78,7 +78,7 @@ describe('Video input', () => {
 
   it('ends the ffmpeg.wasm conversion within a second of a cancel', async () => {
     const path = testClip('long-prores.mov', ['-c:v', 'prores_ks', '-profile:v', '0', '-an'], 8);
-    const file = assetFile(path, 'video/quicktime');
+    const file = { path, name: basename(path), mime: 'video/quicktime' };
     const outcome = await runAndCancel(browser, inputGraph('prores-cancel', file), 'input', 0.1, [file]);
     expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
     expect(outcome.stopMs).toBeLessThan(1000);
@@ -88,7 +88,7 @@ describe('Video input', () => {
     const good = readFileSync(testClip('for-damage.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-an']));
     const damaged = join(dir, 'damaged.mp4');
     writeFileSync(damaged, Buffer.concat([good.subarray(0, 64), Buffer.alloc(4096, 0x5a)]));
-    const node = await runInput('damaged', assetFile(damaged, 'video/mp4'));
+    const node = await runInput('damaged', { path: damaged, name: basename(damaged), mime: 'video/mp4' });
     expect(node.state).toBe('failed');
     expect(node.error).toMatch(/"damaged\.mp4" is not a video this app can read \(ffmpeg\.wasm failed/);
   });

@@ -4,7 +4,7 @@
  */
 import { ALL_FORMATS, BlobSource, Input } from 'mediabunny';
 
-export interface VideoProbe {
+export interface VideoInspection {
   /** The container's MIME type without codec parameters, e.g. `video/mp4`, `video/quicktime`. */
   mime: string;
   /** mediabunny's codec name (`avc`, `vp9`...), or undefined when it does not know the codec (ProRes). */
@@ -21,7 +21,7 @@ export interface VideoProbe {
 }
 
 /** Reads `blob`'s container; null when mediabunny does not recognise it or finds no video track. */
-export async function probeVideo(blob: Blob): Promise<VideoProbe | null> {
+export async function inspectVideo(blob: Blob): Promise<VideoInspection | null> {
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
   try {
     const track = await input.getPrimaryVideoTrack();
