@@ -14,11 +14,11 @@ export interface BandRequest {
   width: number;
   height: number;
   sharpen: number;
-  first: number;
-  end: number;
+  /** Row ranges [first, end) of the result, made one after another from the one copy of `image`. */
+  bands: [number, number][];
 }
 
-export type BandReply = { id: number; data: Uint8ClampedArray<ArrayBuffer> } | { id: number; error: string };
+export type BandReply = { id: number; parts: Uint8ClampedArray<ArrayBuffer>[] } | { id: number; error: string };
 
 /** Threads worth using here: one per core, when there is more than one and workers exist. */
 export function poolSize(): number {
@@ -28,7 +28,7 @@ export function poolSize(): number {
 
 export class LanczosPool {
   private readonly workers: Worker[];
-  private readonly pending = new Map<number, { resolve(data: Uint8ClampedArray<ArrayBuffer>): void; reject(error: Error): void }>();
+  private readonly pending = new Map<number, { resolve(parts: Uint8ClampedArray<ArrayBuffer>[]): void; reject(error: Error): void }>();
   private nextId = 0;
 
   constructor(size: number) {
@@ -41,18 +41,19 @@ export class LanczosPool {
   }
 
   async resample(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}): Promise<RgbaImage> {
-    // Several bands per worker, each worker taking its bands in turn: a band's float scratch
-    // (a quarter of the share) is all a worker holds at once, which matters at 4K.
-    const bands = Math.min(this.workers.length * BANDS_PER_WORKER, height);
-    const edges = Array.from({ length: bands + 1 }, (_, b) => Math.round((b * height) / bands));
+    // Several bands per worker, made in turn from one copy of the source: a band's float scratch
+    // (a quarter of the worker's share) is all a worker holds at once, which matters at 4K.
+    const count = Math.min(this.workers.length * BANDS_PER_WORKER, height);
+    const edges = Array.from({ length: count + 1 }, (_, b) => Math.round((b * height) / count));
     const data = new Uint8ClampedArray(width * height * 4);
     const sharpen = options.sharpen ?? 0;
     await Promise.all(
       this.workers.map(async (worker, w) => {
-        for (let b = w; b < bands; b += this.workers.length) {
-          const part = await this.request(worker, { image, width, height, sharpen, first: edges[b]!, end: edges[b + 1]! });
-          data.set(part, edges[b]! * width * 4);
-        }
+        const bands: [number, number][] = [];
+        for (let b = w; b < count; b += this.workers.length) bands.push([edges[b]!, edges[b + 1]!]);
+        if (bands.length === 0) return;
+        const parts = await this.request(worker, { image, width, height, sharpen, bands });
+        parts.forEach((part, i) => data.set(part, bands[i]![0] * width * 4));
       }),
     );
     return { data, width, height };
@@ -64,11 +65,11 @@ export class LanczosPool {
     this.failAll(new Error('the Lanczos pool was closed'));
   }
 
-  private request(worker: Worker, band: Omit<BandRequest, 'id'>): Promise<Uint8ClampedArray<ArrayBuffer>> {
+  private request(worker: Worker, work: Omit<BandRequest, 'id'>): Promise<Uint8ClampedArray<ArrayBuffer>[]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, ...band } satisfies BandRequest);
+      worker.postMessage({ id, ...work } satisfies BandRequest);
     });
   }
 
@@ -76,7 +77,7 @@ export class LanczosPool {
     const waiting = this.pending.get(reply.id);
     this.pending.delete(reply.id);
     if ('error' in reply) waiting?.reject(new Error(reply.error));
-    else waiting?.resolve(reply.data);
+    else waiting?.resolve(reply.parts);
   }
 
   private failAll(error: Error): void {

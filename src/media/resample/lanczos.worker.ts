@@ -1,4 +1,4 @@
-/** One thread of the CPU Lanczos pool: makes the band of rows it is asked for (lanczos-pool.ts). */
+/** One thread of the CPU Lanczos pool: makes the bands of rows it is asked for (lanczos-pool.ts). */
 import { resampleLanczosBand } from './lanczos';
 import type { BandReply, BandRequest } from './lanczos-pool';
 
@@ -6,12 +6,12 @@ import type { BandReply, BandRequest } from './lanczos-pool';
 const scope = self as unknown as { onmessage: ((event: MessageEvent<BandRequest>) => void) | null; postMessage(message: BandReply, transfer: Transferable[]): void };
 
 scope.onmessage = ({ data: request }: MessageEvent<BandRequest>) => {
-  const { id, image, width, height, sharpen, first, end } = request;
+  const { id, image, width, height, sharpen, bands } = request;
   let reply: BandReply;
   try {
-    reply = { id, data: resampleLanczosBand(image, width, height, { sharpen }, first, end) };
+    reply = { id, parts: bands.map(([first, end]) => resampleLanczosBand(image, width, height, { sharpen }, first, end)) };
   } catch (error) {
     reply = { id, error: error instanceof Error ? error.message : String(error) };
   }
-  scope.postMessage(reply, 'data' in reply ? [reply.data.buffer] : []);
+  scope.postMessage(reply, 'parts' in reply ? reply.parts.map((part) => part.buffer) : []);
 };
