@@ -35,6 +35,8 @@ function contentSecurityPolicy(): Plugin {
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   worker: { format: 'es' },
+  // Pre-bundling breaks ffmpeg.wasm's class worker ("Outdated Optimize Dep"); it loads lazily anyway.
+  optimizeDeps: { exclude: ['@ffmpeg/ffmpeg'] },
   build: { target: 'es2022', sourcemap: true },
   server: { host: '127.0.0.1', port: 5173 },
   preview: { host: '127.0.0.1', port: 4173, headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },

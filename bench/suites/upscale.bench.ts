@@ -6,19 +6,22 @@
  * Native: one ffmpeg process upscaling NATIVE_FRAMES raw frames, timed whole (start-up, reading
  * and writing the raw files included), median of NATIVE_REPEATS, divided by the frame count.
  *
- * Ratio `upscale_vs_native_lanczos` = our faster path's ms/frame / native ms/frame (goal <= 1.5).
+ * Our CPU path runs on one thread (`cpu`) and split into row bands over one worker per core
+ * (`cpu-workers`, what the Upscale nodes use); the bands give the very same pixels.
+ *
+ * Ratio `upscale_vs_native_lanczos` = our fastest path's ms/frame / native ms/frame (goal <= 1.5).
  * Also checks that the two paths agree at this size; exits non-zero, after reporting, if not.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, preview } from 'vite';
 import { GPU_CPU_MAX_DIFF, GPU_CPU_MEAN_DIFF } from '../../src/media/resample/lanczos-gpu';
 import { renderSampleScene } from '../../src/media/sample-scene';
 import { launch } from '../../test/browser/chromium';
 import { report, type BenchResult } from '../lib/report';
+import { servePage } from '../../test/browser/serve-page';
 import { median, now, nsToMs, round } from '../lib/timing';
 import type { Backend, Size, UpscaleBench } from '../pages/upscale/main';
 
@@ -36,28 +39,12 @@ interface PageScope {
   upscaleBench: UpscaleBench;
 }
 
-const PAGE_ROOT = fileURLToPath(new URL('../pages/upscale/', import.meta.url));
-
 interface BrowserTimes {
   adapter: string | null;
+  /** Workers the pooled CPU path used: one per core Chromium reports. */
+  threads: number;
   ms: Partial<Record<Backend, number>>;
   agreement?: { max: number; mean: number; differing: number };
-}
-
-/** Builds the bench page into a temporary folder and serves it; returns its URL and a closer. */
-async function servePage(): Promise<{ url: string; close: () => Promise<void> }> {
-  const outDir = mkdtempSync(join(tmpdir(), 'stillmotion-bench-upscale-'));
-  await build({ root: PAGE_ROOT, configFile: false, logLevel: 'warn', build: { outDir, emptyOutDir: true, target: 'es2022' } });
-  const server = await preview({ root: PAGE_ROOT, configFile: false, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
-  const address = server.httpServer.address();
-  if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  return {
-    url: `http://127.0.0.1:${address.port}/`,
-    close: async () => {
-      await server.close();
-      rmSync(outDir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function measureBrowser(url: string): Promise<BrowserTimes> {
@@ -67,7 +54,8 @@ async function measureBrowser(url: string): Promise<BrowserTimes> {
     await page.goto(url);
     await page.waitForFunction(() => 'upscaleBench' in globalThis);
     const adapter = await page.evaluate(() => (globalThis as unknown as PageScope).upscaleBench.adapter());
-    const backends: Backend[] = adapter === null ? ['cpu'] : ['gpu', 'cpu'];
+    const threads = await page.evaluate(() => navigator.hardwareConcurrency);
+    const backends: Backend[] = adapter === null ? ['cpu', 'cpu-workers'] : ['gpu', 'cpu', 'cpu-workers'];
     const ms: BrowserTimes['ms'] = {};
     for (const backend of backends) {
       const times = await page.evaluate(
@@ -77,9 +65,9 @@ async function measureBrowser(url: string): Promise<BrowserTimes> {
       ms[backend] = median(times);
       console.log(`${backend}: ${times.map((t) => t.toFixed(0)).join(', ')} ms`);
     }
-    if (adapter === null) return { adapter, ms };
+    if (adapter === null) return { adapter, threads, ms };
     const agreement = await page.evaluate((a) => (globalThis as unknown as PageScope).upscaleBench.agreement(a.size, a.sharpen), { size: SIZE, sharpen: AGREEMENT_SHARPEN });
-    return { adapter, ms, agreement };
+    return { adapter, threads, ms, agreement };
   } finally {
     await browser.close();
   }
@@ -112,8 +100,10 @@ function measureNative(): number {
 }
 
 async function main(): Promise<void> {
+  // Other work on the machine slows every path; the load says how busy it was.
+  const load = loadavg()[0]!;
   const native = measureNative();
-  const served = await servePage();
+  const served = await servePage(fileURLToPath(new URL('../pages/upscale/', import.meta.url)));
   let browser: BrowserTimes;
   try {
     browser = await measureBrowser(served.url);
@@ -125,6 +115,9 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   if (browser.ms.gpu !== undefined) results.push({ name: 'gpu_ms_per_frame', value: round(browser.ms.gpu, 1), unit: 'ms/frame' });
   results.push({ name: 'cpu_ms_per_frame', value: round(browser.ms.cpu!, 1), unit: 'ms/frame' });
+  results.push({ name: 'cpu_workers_ms_per_frame', value: round(browser.ms['cpu-workers']!, 1), unit: 'ms/frame' });
+  results.push({ name: 'cpu_workers_threads', value: browser.threads, unit: 'workers' });
+  results.push({ name: 'load_average_1m_at_start', value: round(load, 2), unit: 'runnable tasks' });
   results.push({ name: 'native_ffmpeg_lanczos_ms_per_frame', value: round(native, 1), unit: 'ms/frame' });
   if (browser.agreement) {
     results.push({ name: 'gpu_cpu_max_abs_diff', value: browser.agreement.max, unit: 'levels' });

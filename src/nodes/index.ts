@@ -16,15 +16,19 @@ import prompt from './prompt';
 import sampleImage from './sample-image';
 import trimVideo from './trim-video';
 import upscale from './upscale';
+import upscaleVideo from './upscale-video';
+import videoInput from './video-input';
 
 export const builtinNodes = [
   imageInput,
   batchInput,
+  videoInput,
   sampleImage,
   audioInput,
   prompt,
   joinText,
   upscale,
+  upscaleVideo,
   localMotion,
   generateVideo,
   trimVideo,

@@ -1,8 +1,7 @@
 /** Upscale: Lanczos-3 resampling of an image, on WebGPU when there is one, else on the CPU. */
-import { createMedia, defineNode, NodeError, param, type ProgressReporter } from '../engine';
+import { createMedia, defineNode, NodeError, param } from '../engine';
 import { decodeImage, encodeImagePng } from '../media/image-pixels';
-import { resampleLanczos, type RgbaImage } from '../media/resample/lanczos';
-import { isGpuAccelerated, resampleLanczosGpu } from '../media/resample/lanczos-gpu';
+import { chooseResampler } from '../media/resample/backend';
 
 /** Largest side made: beyond it, buffers outgrow what browsers and GPUs reliably give. */
 export const MAX_SIDE = 8192;
@@ -17,6 +16,31 @@ export function upscaledSize(width: number, height: number, mode: Mode, targetWi
   return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
 }
 
+/** The size and quality settings Upscale and Upscale video share. */
+export const UPSCALE_PARAMS = {
+  mode: param.select({
+    label: 'Scale',
+    default: '2x',
+    options: [
+      { value: '2x', label: '2x' },
+      { value: '4x', label: '4x' },
+      { value: 'target', label: 'Fit inside target size' },
+    ],
+  }),
+  width: param.number({ label: 'Target width', default: 3840, min: 16, max: MAX_SIDE, step: 2, integer: true, unit: 'px', description: 'Used when Scale is "Fit inside target size".' }),
+  height: param.number({ label: 'Target height', default: 2160, min: 16, max: MAX_SIDE, step: 2, integer: true, unit: 'px', description: 'Used when Scale is "Fit inside target size".' }),
+  sharpen: param.number({ label: 'Sharpen', default: 0.2, min: 0, max: 1, step: 0.05, description: 'Unsharp mask after resampling; 0 is off.' }),
+  backend: param.select({
+    label: 'Run on',
+    default: 'auto',
+    options: [
+      { value: 'auto', label: 'Auto (GPU when it is hardware)' },
+      { value: 'gpu', label: 'GPU (WebGPU)' },
+      { value: 'cpu', label: 'CPU' },
+    ],
+  }),
+};
+
 export default defineNode({
   type: 'image.upscale',
   version: 1,
@@ -25,29 +49,7 @@ export default defineNode({
   description: 'Enlarges an image with Lanczos-3 resampling and an optional light sharpen, on the GPU when the browser has a hardware WebGPU adapter.',
   inputs: { image: { type: 'image', label: 'Image' } },
   outputs: { image: { type: 'image', label: 'Image' } },
-  params: {
-    mode: param.select({
-      label: 'Scale',
-      default: '2x',
-      options: [
-        { value: '2x', label: '2x' },
-        { value: '4x', label: '4x' },
-        { value: 'target', label: 'Fit inside target size' },
-      ],
-    }),
-    width: param.number({ label: 'Target width', default: 3840, min: 16, max: MAX_SIDE, step: 2, integer: true, unit: 'px', description: 'Used when Scale is "Fit inside target size".' }),
-    height: param.number({ label: 'Target height', default: 2160, min: 16, max: MAX_SIDE, step: 2, integer: true, unit: 'px', description: 'Used when Scale is "Fit inside target size".' }),
-    sharpen: param.number({ label: 'Sharpen', default: 0.2, min: 0, max: 1, step: 0.05, description: 'Unsharp mask after resampling; 0 is off.' }),
-    backend: param.select({
-      label: 'Run on',
-      default: 'auto',
-      options: [
-        { value: 'auto', label: 'Auto (GPU when it is hardware)' },
-        { value: 'gpu', label: 'GPU (WebGPU)' },
-        { value: 'cpu', label: 'CPU' },
-      ],
-    }),
-  },
+  params: UPSCALE_PARAMS,
   // Auto holds the GPU slot too: whether it will use the GPU is known only once it asks the
   // adapter, and holding the slot when it does not costs no more than queueing behind GPU nodes.
   resource: (params) => (params.backend === 'cpu' ? undefined : 'gpu'),
@@ -59,37 +61,12 @@ export default defineNode({
       throw new NodeError(`the result would be ${width}x${height} px, larger than the ${MAX_SIDE} px a side Upscale can make; choose a smaller scale or a target size`);
     }
     signal.throwIfAborted();
-    const result = await resample(source, width, height, params.sharpen, params.backend, progress);
+    const resampler = await chooseResampler(params.backend);
+    progress(0.1, `resampling to ${width}x${height} on the ${resampler.on}`);
+    const result = await resampler.resample(source, width, height, { sharpen: params.sharpen }).finally(() => resampler.close());
     signal.throwIfAborted();
     progress(0.8, 'encoding PNG');
     const blob = await encodeImagePng(result);
     return { image: await createMedia('image', blob, { mime: 'image/png', width, height }) };
   },
 });
-
-/**
- * Picks the backend. Auto takes a hardware GPU and falls back to the CPU when it refuses; it
- * skips software adapters (SwiftShader), which are slower than the CPU path.
- */
-async function resample(
-  source: RgbaImage,
-  width: number,
-  height: number,
-  sharpen: number,
-  backend: 'auto' | 'gpu' | 'cpu',
-  progress: ProgressReporter,
-): Promise<RgbaImage> {
-  const cpu = () => {
-    progress(0.1, `resampling to ${width}x${height} on the CPU`);
-    return resampleLanczos(source, width, height, { sharpen });
-  };
-  if (backend === 'cpu' || (backend === 'auto' && !(await isGpuAccelerated()))) return cpu();
-  progress(0.1, `resampling to ${width}x${height} on the GPU`);
-  try {
-    return await resampleLanczosGpu(source, width, height, { sharpen });
-  } catch (error) {
-    // Too big for this GPU's buffers or memory: the CPU gives the same pixels, only slower.
-    if (backend === 'auto' && error instanceof NodeError) return cpu();
-    throw error;
-  }
-}

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { watchErrors } from './chromium';
@@ -146,12 +146,13 @@ export function meanVolume(file: string, from: number, to: number, filter?: stri
  * Runs `document` in a fresh browser context and cancels as soon as node `nodeId` reports more
  * than `fraction` done; returns how the run ended and how long it took to stop.
  */
-export async function runAndCancel(browser: Browser, document: WorkflowDocument, nodeId: string, fraction: number): Promise<{ status: string; state: string; stopMs: number }> {
+export async function runAndCancel(browser: Browser, document: WorkflowDocument, nodeId: string, fraction: number, assets: TestAsset[] = []): Promise<{ status: string; state: string; stopMs: number }> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto(inject('baseUrl'));
     await page.locator('[data-node-id="image"]').waitFor();
+    await storeAssets(page, assets);
     return await page.evaluate(
       async ({ document, nodeId, fraction }) => {
         const { engine } = (globalThis as any).stillmotion;
@@ -172,4 +173,13 @@ export async function runAndCancel(browser: Browser, document: WorkflowDocument,
   } finally {
     await context.close();
   }
+}
+
+/** Puts `assets` into the page's engine asset store, as runGraph does before its run. */
+async function storeAssets(page: Page, assets: TestAsset[]): Promise<void> {
+  const files = assets.map(({ name, mime, path }) => ({ name, mime, data: readFileSync(path).toString('base64') }));
+  await page.evaluate(async (files) => {
+    const { engine } = (globalThis as any).stillmotion;
+    for (const { name, mime, data } of files) await engine.putAsset(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: mime }), name);
+  }, files);
 }

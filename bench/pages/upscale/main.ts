@@ -5,9 +5,11 @@
  */
 import { resampleLanczos, type RgbaImage } from '../../../src/media/resample/lanczos';
 import { isWebGpuAvailable, resampleLanczosGpu } from '../../../src/media/resample/lanczos-gpu';
+import { LanczosPool, poolSize } from '../../../src/media/resample/lanczos-pool';
 import { renderSampleScene } from '../../../src/media/sample-scene';
 
-export type Backend = 'gpu' | 'cpu';
+/** `cpu-workers`: the CPU path split over one worker per core, as the Upscale nodes run it. */
+export type Backend = 'gpu' | 'cpu' | 'cpu-workers';
 
 export interface UpscaleBench {
   adapter(): Promise<string | null>;
@@ -28,10 +30,13 @@ function frame(size: Size, seed: number): RgbaImage {
   return { data: renderSampleScene(size.width, size.height, seed), width: size.width, height: size.height };
 }
 
+let pool: LanczosPool | undefined;
+
 function upscale(backend: Backend, image: RgbaImage, size: Size, sharpen: number): Promise<RgbaImage> {
-  return backend === 'gpu'
-    ? resampleLanczosGpu(image, size.targetWidth, size.targetHeight, { sharpen })
-    : Promise.resolve(resampleLanczos(image, size.targetWidth, size.targetHeight, { sharpen }));
+  if (backend === 'gpu') return resampleLanczosGpu(image, size.targetWidth, size.targetHeight, { sharpen });
+  if (backend === 'cpu') return Promise.resolve(resampleLanczos(image, size.targetWidth, size.targetHeight, { sharpen }));
+  pool ??= new LanczosPool(poolSize());
+  return pool.resample(image, size.targetWidth, size.targetHeight, { sharpen });
 }
 
 const bench: UpscaleBench = {

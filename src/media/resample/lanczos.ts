@@ -70,10 +70,39 @@ export function axisWeights(sourceSize: number, targetSize: number): AxisWeights
 
 /** Resamples `image` to `width` x `height` with Lanczos-3, then sharpens if asked. */
 export function resampleLanczos(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}): RgbaImage {
+  return { data: resampleLanczosBand(image, width, height, options, 0, height), width, height };
+}
+
+/**
+ * Rows [first, end) of `resampleLanczos(image, width, height, options)`, bit for bit, made from
+ * only the source rows they read: bands are independent, so they can run on several threads.
+ */
+export function resampleLanczosBand(image: RgbaImage, width: number, height: number, options: ResampleOptions, first: number, end: number): Uint8ClampedArray<ArrayBuffer> {
   checkSizes(image, width, height);
-  const horizontal = resampleRows(image, axisWeights(image.width, width));
-  const rows = rowWindow(width * 4, height, columnResampler(horizontal, width, axisWeights(image.height, height)));
-  return { data: finish(rows, width, height, options.sharpen ?? 0), width, height };
+  if (!Number.isInteger(first) || !Number.isInteger(end) || first < 0 || end > height || first >= end) {
+    throw new RangeError(`rows ${first}..${end} are not a band of a ${height}-row result`);
+  }
+  const y = axisWeights(image.height, height);
+  // The source rows under the band's rows and, for the sharpen, one row more on each side.
+  const [low, high] = sourceRows(y, Math.max(0, first - 1), Math.min(height, end + 1));
+  const stride = image.width * 4;
+  const rowsRead = { data: image.data.subarray(low * stride, (high + 1) * stride), width: image.width, height: high - low + 1 };
+  const horizontal = resampleRows(rowsRead, axisWeights(image.width, width));
+  // Row indices relative to the first row read; rows outside the band are never asked for.
+  const shifted = { taps: y.taps, weights: y.weights, indices: y.indices.map((index) => index - low) };
+  const rows = rowWindow(width * 4, height, columnResampler(horizontal, width, shifted));
+  return finish(rows, width, first, end, options.sharpen ?? 0);
+}
+
+/** The lowest and highest source index the outputs [first, end) of one axis read. */
+function sourceRows(axis: AxisWeights, first: number, end: number): [number, number] {
+  let low = Infinity;
+  let high = -Infinity;
+  for (let k = first * axis.taps; k < end * axis.taps; k++) {
+    low = Math.min(low, axis.indices[k]!);
+    high = Math.max(high, axis.indices[k]!);
+  }
+  return [low, high];
 }
 
 /** Rejects sizes that would make empty or mis-sized buffers, naming what is wrong. */
@@ -173,24 +202,24 @@ function rowWindow(stride: number, height: number, make: (row: number, out: Floa
 }
 
 /**
- * Sharpens (value + amount * (value - blur)) and quantises back to straight-alpha RGBA8.
+ * Sharpens (value + amount * (value - blur)) and quantises rows [first, end) back to straight-alpha RGBA8.
  * The blur is [1 2 1]^T [1 2 1] / 16 with clamped edges, done as a vertical sum per row then a
  * horizontal sum, so it needs two rows of scratch memory instead of a second image.
  */
-function finish(rows: (row: number) => Float32Array, width: number, height: number, amount: number): Uint8ClampedArray {
+function finish(rows: (row: number) => Float32Array, width: number, first: number, end: number, amount: number): Uint8ClampedArray<ArrayBuffer> {
   const stride = width * 4;
-  const out = new Uint8ClampedArray(stride * height);
+  const out = new Uint8ClampedArray(stride * (end - first));
   const columns = new Float32Array(stride);
   const sharpened = new Float32Array(stride);
-  for (let y = 0; y < height; y++) {
+  for (let y = first; y < end; y++) {
     if (amount <= 0) {
-      quantiseRow(rows(y), out, y * stride);
+      quantiseRow(rows(y), out, (y - first) * stride);
       continue;
     }
     const [above, row, below] = [rows(y - 1), rows(y), rows(y + 1)];
     for (let i = 0; i < stride; i++) columns[i] = above[i]! + 2 * row[i]! + below[i]!;
     sharpenRow(row, columns, amount, sharpened);
-    quantiseRow(sharpened, out, y * stride);
+    quantiseRow(sharpened, out, (y - first) * stride);
   }
   return out;
 }

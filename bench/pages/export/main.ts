@@ -1,0 +1,64 @@
+/**
+ * The page suite `export` drives in headless Chromium: the same H.264 export at the same bitrate
+ * by our WebCodecs path (convertVideo, as the Export node runs it) and by ffmpeg.wasm's libx264
+ * veryfast (through our loader), each timed with performance.now() from source Blob to output Blob.
+ */
+import { inputPath, outputPath, runFfmpeg } from '../../../src/media/ffmpeg/ffmpeg';
+import { convertVideo } from '../../../src/media/video/convert-video';
+
+export interface Timed {
+  ms: number;
+  /** The output file, base64, for the suite to measure. */
+  data: string;
+}
+
+export interface ExportBench {
+  /** Loads ffmpeg.wasm with a one-frame job, so its start-up is not timed with the export. */
+  warmFfmpeg(): Promise<number>;
+  webcodecs(source: string, bitrate: number): Promise<Timed>;
+  ffmpegWasm(source: string, bitrate: number): Promise<Timed>;
+}
+
+async function fetchBlob(name: string): Promise<Blob> {
+  const response = await fetch(name);
+  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  return response.blob();
+}
+
+async function base64(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+const bench: ExportBench = {
+  async warmFfmpeg() {
+    const started = performance.now();
+    await runFfmpeg({ inputs: [], args: ['-f', 'lavfi', '-i', 'color=size=16x16', '-frames:v', '1', outputPath('warm.png')], output: { name: 'warm.png', mime: 'image/png' } });
+    return performance.now() - started;
+  },
+
+  async webcodecs(source, bitrate) {
+    const blob = await fetchBlob(source);
+    const started = performance.now();
+    const result = await convertVideo(blob, { target: 'mp4-h264', bitrate });
+    const ms = performance.now() - started;
+    return { ms, data: await base64(result.blob) };
+  },
+
+  async ffmpegWasm(source, bitrate) {
+    const blob = await fetchBlob(source);
+    const started = performance.now();
+    const result = await runFfmpeg({
+      inputs: [{ name: 'source.mp4', blob }],
+      args: ['-i', inputPath('source.mp4'), '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', String(bitrate), '-c:a', 'copy', outputPath('out.mp4')],
+      output: { name: 'out.mp4', mime: 'video/mp4' },
+      stallMs: 120_000,
+    });
+    const ms = performance.now() - started;
+    return { ms, data: await base64(result) };
+  },
+};
+
+(globalThis as { exportBench?: ExportBench }).exportBench = bench;

@@ -1,0 +1,102 @@
+/**
+ * Suite `export`: a 1080p30 10 s clip with audio (native ffmpeg's testsrc2 and a tone: easy
+ * content, H.264 CRF 12 + AAC) exported to H.264 MP4 at BITRATE, audio copied, three ways:
+ * - ours: WebCodecs through convertVideo, as the Export node runs it, in headless Chromium;
+ * - ffmpeg.wasm: libx264 veryfast through our lazy loader, in the same Chromium (start-up excluded);
+ * - native ffmpeg: libx264 veryfast, timed whole (process start and file I/O included).
+ * Each timed from source file to output file, once (each takes seconds to minutes).
+ *
+ * Ratios: `export_vs_ffmpeg_wasm` = ours / ffmpeg.wasm (goal <= 0.25) and
+ * `export_vs_native_x264_veryfast` = ours / native (goal <= 1.0). PSNR of each output against the
+ * source (native ffmpeg's psnr filter, limited range 4:2:0) and each output's real video bitrate,
+ * since WebCodecs H.264 can miss the rate asked for.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from '../../test/browser/chromium';
+import { psnr } from '../../test/browser/psnr';
+import type { ExportBench } from '../pages/export/main';
+import { report, type BenchResult } from '../lib/report';
+import { servePage } from '../../test/browser/serve-page';
+import { clip1080p } from '../lib/sources';
+import { now, nsToMs, round } from '../lib/timing';
+
+const SECONDS = 10;
+const BITRATE = 8_000_000;
+
+interface PageScope {
+  exportBench: ExportBench;
+}
+
+function native(source: string, out: string): number {
+  const started = now();
+  const run = spawnSync('ffmpeg', ['-v', 'error', '-y', '-i', source, '-c:v', 'libx264', '-preset', 'veryfast', '-b:v', String(BITRATE), '-c:a', 'copy', out], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`native ffmpeg failed: ${run.stderr}`);
+  return nsToMs(now() - started);
+}
+
+/** The video stream's bitrate in Mb/s, from its size and duration. */
+function videoMbps(file: string): number {
+  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=bit_rate', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  return Number(out.trim()) / 1e6;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'stillmotion-bench-export-'));
+  try {
+    const source = clip1080p(dir, SECONDS);
+    // Other work on the machine slows every path; the load says how busy it was.
+    const load = loadavg()[0]!;
+    const nativeOut = join(dir, 'native.mp4');
+    const nativeMs = native(source, nativeOut);
+    console.log(`native x264 veryfast: ${nativeMs.toFixed(0)} ms`);
+
+    const served = await servePage(fileURLToPath(new URL('../pages/export/', import.meta.url)), [source]);
+    const browser = await launch();
+    const outputs: Record<'webcodecs' | 'wasm', string> = { webcodecs: join(dir, 'webcodecs.mp4'), wasm: join(dir, 'wasm.mp4') };
+    let ms: Record<'webcodecs' | 'wasm' | 'warm', number>;
+    try {
+      const page = await browser.newPage();
+      await page.goto(served.url);
+      await page.waitForFunction(() => 'exportBench' in globalThis);
+      const ours = await page.evaluate(([s, b]) => (globalThis as unknown as PageScope).exportBench.webcodecs(s, b), ['source.mp4', BITRATE] as const);
+      writeFileSync(outputs.webcodecs, Buffer.from(ours.data, 'base64'));
+      console.log(`ours (WebCodecs): ${ours.ms.toFixed(0)} ms`);
+      const warm = await page.evaluate(() => (globalThis as unknown as PageScope).exportBench.warmFfmpeg());
+      console.log(`ffmpeg.wasm load: ${warm.toFixed(0)} ms`);
+      const wasm = await page.evaluate(([s, b]) => (globalThis as unknown as PageScope).exportBench.ffmpegWasm(s, b), ['source.mp4', BITRATE] as const);
+      writeFileSync(outputs.wasm, Buffer.from(wasm.data, 'base64'));
+      console.log(`ffmpeg.wasm x264 veryfast: ${wasm.ms.toFixed(0)} ms`);
+      ms = { webcodecs: ours.ms, wasm: wasm.ms, warm };
+    } finally {
+      await browser.close();
+      await served.close();
+    }
+
+    const quality = { webcodecs: psnr(outputs.webcodecs, source), wasm: psnr(outputs.wasm, source), native: psnr(nativeOut, source) };
+    const results: BenchResult[] = [
+      { name: 'ours_webcodecs_ms', value: round(ms.webcodecs, 0), unit: 'ms' },
+      { name: 'ffmpeg_wasm_x264_veryfast_ms', value: round(ms.wasm, 0), unit: 'ms' },
+      { name: 'ffmpeg_wasm_load_ms', value: round(ms.warm, 0), unit: 'ms' },
+      { name: 'native_x264_veryfast_ms', value: round(nativeMs, 0), unit: 'ms' },
+      { name: 'ours_webcodecs_psnr', value: round(quality.webcodecs.average, 2), unit: 'dB' },
+      { name: 'ffmpeg_wasm_psnr', value: round(quality.wasm.average, 2), unit: 'dB' },
+      { name: 'native_x264_veryfast_psnr', value: round(quality.native.average, 2), unit: 'dB' },
+      { name: 'ours_webcodecs_video_bitrate', value: round(videoMbps(outputs.webcodecs), 2), unit: 'Mb/s' },
+      { name: 'ffmpeg_wasm_video_bitrate', value: round(videoMbps(outputs.wasm), 2), unit: 'Mb/s' },
+      { name: 'native_x264_veryfast_video_bitrate', value: round(videoMbps(nativeOut), 2), unit: 'Mb/s' },
+      { name: 'load_average_1m_at_start', value: round(load, 2), unit: 'runnable tasks' },
+    ];
+    report('export', results, {
+      export_vs_ffmpeg_wasm: round(ms.webcodecs / ms.wasm),
+      export_vs_native_x264_veryfast: round(ms.webcodecs / nativeMs),
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

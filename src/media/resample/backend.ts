@@ -1,0 +1,61 @@
+/**
+ * Which Lanczos implementation runs: WebGPU when the adapter is hardware, else the CPU path,
+ * split over one worker per core when there is more than one. All give the same pixels within
+ * GPU_CPU_MAX_DIFF (see lanczos-gpu.ts); the CPU paths are identical to each other.
+ */
+import { NodeError } from '../../engine';
+import { resampleLanczos, type ResampleOptions, type RgbaImage } from './lanczos';
+import { isGpuAccelerated, resampleLanczosGpu } from './lanczos-gpu';
+import { LanczosPool, poolSize } from './lanczos-pool';
+
+export type Backend = 'auto' | 'gpu' | 'cpu';
+
+export interface Resampler {
+  /** Where the next image runs; the GPU hands over to the CPU for good once it refuses a size. */
+  readonly on: 'GPU' | 'CPU';
+  resample(image: RgbaImage, width: number, height: number, options: ResampleOptions): Promise<RgbaImage>;
+  /** Ends the CPU worker threads, if any were started. */
+  close(): void;
+}
+
+/**
+ * Picks the backend. Auto takes a hardware GPU and falls back to the CPU when it refuses (too big
+ * for its buffers or memory); it skips software adapters (SwiftShader), slower than the CPU path.
+ */
+export async function chooseResampler(backend: Backend): Promise<Resampler> {
+  const cpu = cpuResampler();
+  if (backend === 'cpu' || (backend === 'auto' && !(await isGpuAccelerated()))) return cpu;
+  const gpu = {
+    on: 'GPU' as 'GPU' | 'CPU',
+    async resample(image: RgbaImage, width: number, height: number, options: ResampleOptions): Promise<RgbaImage> {
+      if (gpu.on === 'CPU') return cpu.resample(image, width, height, options);
+      try {
+        return await resampleLanczosGpu(image, width, height, options);
+      } catch (error) {
+        if (backend !== 'auto' || !(error instanceof NodeError)) throw error;
+        gpu.on = 'CPU';
+        return cpu.resample(image, width, height, options);
+      }
+    },
+    close: () => cpu.close(),
+  };
+  return gpu;
+}
+
+/** The CPU path; its worker threads start with the first image, not before they are needed. */
+function cpuResampler(): Resampler {
+  const threads = poolSize();
+  let pool: LanczosPool | undefined;
+  return {
+    on: 'CPU',
+    async resample(image, width, height, options) {
+      if (threads < 2) return resampleLanczos(image, width, height, options);
+      pool ??= new LanczosPool(threads);
+      return pool.resample(image, width, height, options);
+    },
+    close() {
+      pool?.close();
+      pool = undefined;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * A video resized frame by frame with our Lanczos resampler (GPU or CPU), audio copied. Frames
+ * stream through mediabunny's Conversion: one decoded frame at a time is drawn to RGBA,
+ * resampled and handed to the encoder, and the next is not decoded until the encoder takes it
+ * (Conversion awaits `process` and the encoder queue), so memory stays flat whatever the length.
+ */
+import {
+  ALL_FORMATS,
+  BlobSource,
+  BufferTarget,
+  canEncodeVideo,
+  Conversion,
+  Input,
+  Mp4OutputFormat,
+  Output,
+  QUALITY_HIGH,
+  type VideoSample,
+  WebMOutputFormat,
+  type VideoCodec,
+} from 'mediabunny';
+import { NodeError } from '../../engine';
+import type { Resampler } from '../resample/backend';
+import { runCancellable } from './convert-video';
+
+export interface UpscaleVideoOptions {
+  /** Even numbers: H.264 and VP9 in 4:2:0 need them. */
+  width: number;
+  height: number;
+  sharpen: number;
+  resampler: Resampler;
+  signal?: AbortSignal;
+  /** The share done, 0..1, as frames go through. */
+  onProgress?(fraction: number): void;
+}
+
+/** Codecs tried in turn: the source's own (when we can encode it at the new size), then these. */
+const FALLBACK_CODECS: readonly VideoCodec[] = ['avc', 'vp9'];
+
+export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): Promise<Blob> {
+  const input = new Input({ source: new BlobSource(source), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) throw new NodeError('the input has no video track to upscale');
+    if (!(await track.canDecode())) throw new NodeError(`this browser cannot decode ${track.codec ?? 'this'} video; put it through a Video input node first`);
+    const { width, height, sharpen, resampler } = options;
+    const codec = await encodableCodec(track.codec, width, height);
+    const webm = codec === 'vp9' || codec === 'vp8';
+    const target = new BufferTarget();
+    const output = new Output({ format: webm ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+    const frame = new FrameReader(track.displayWidth, track.displayHeight);
+    const conversion = await Conversion.init({
+      input,
+      output,
+      video: {
+        codec,
+        quality: QUALITY_HIGH,
+        forceTranscode: true,
+        processedWidth: width,
+        processedHeight: height,
+        process: async (sample) => {
+          options.signal?.throwIfAborted();
+          const result = await resampler.resample(frame.read(sample), width, height, { sharpen });
+          // The pixels move into the frame (transfer), not copied: at 4K a copy is 33 MB a frame.
+          const whole = result.data.byteOffset === 0 && result.data.byteLength === result.data.buffer.byteLength;
+          const buffer = (whole ? result.data : result.data.slice()).buffer;
+          const init = { format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: sample.microsecondTimestamp, duration: sample.microsecondDuration, transfer: [buffer] } as const;
+          return new VideoFrame(buffer, init);
+        },
+      },
+      showWarnings: false,
+    });
+    if (!conversion.isValid) {
+      const reasons = conversion.discardedTracks.map((d) => `${d.track.type} track: ${d.reason}`).join(', ');
+      throw new NodeError(`this video cannot be upscaled (${reasons})`);
+    }
+    conversion.onProgress = (fraction) => options.onProgress?.(fraction);
+    await runCancellable(conversion, options.signal);
+    return new Blob([target.buffer!], { type: webm ? 'video/webm' : 'video/mp4' });
+  } finally {
+    input.dispose();
+  }
+}
+
+async function encodableCodec(own: VideoCodec | null, width: number, height: number): Promise<VideoCodec> {
+  for (const codec of own ? [own, ...FALLBACK_CODECS] : FALLBACK_CODECS) {
+    if (await canEncodeVideo(codec, { width, height })) return codec;
+  }
+  throw new NodeError(`this browser cannot encode video at ${width}x${height} px; choose a smaller scale`);
+}
+
+/** Draws decoded frames onto one reused canvas and reads their sRGB RGBA pixels. */
+class FrameReader {
+  private readonly context: OffscreenCanvasRenderingContext2D;
+
+  constructor(
+    private readonly width: number,
+    private readonly height: number,
+  ) {
+    const context = new OffscreenCanvas(width, height).getContext('2d', { alpha: false, colorSpace: 'srgb', willReadFrequently: true });
+    if (!context) throw new NodeError('this browser gives no 2D canvas to read video frames on');
+    this.context = context;
+  }
+
+  read(sample: VideoSample) {
+    sample.draw(this.context, 0, 0, this.width, this.height);
+    const { data } = this.context.getImageData(0, 0, this.width, this.height, { colorSpace: 'srgb' });
+    return { data, width: this.width, height: this.height };
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Video input: the user's clip (MP4, WebM, MOV...), read by mediabunny and passed on as is. A
+ * codec this browser cannot decode (ProRes, DNxHD...) is converted to H.264 + AAC by ffmpeg.wasm
+ * first, which is slow and says so.
+ */
+import { createMedia, defineNode, NodeError, param } from '../engine';
+import { transcodeToH264 } from '../media/ffmpeg/transcode';
+import { inspectVideo, type VideoInspection } from '../media/video/inspect-video';
+
+export default defineNode({
+  type: 'video.input',
+  version: 1,
+  title: 'Video input',
+  category: 'Input',
+  description:
+    'Your video clip (MP4, WebM, MOV). One whose codec this browser cannot decode, such as ProRes, is first converted to H.264 by ffmpeg.wasm, which takes a while.',
+  inputs: {},
+  outputs: { video: { type: 'video', label: 'Video' } },
+  params: {
+    file: param.asset({ label: 'File', accept: ['video/*'] }),
+  },
+  async run({ params, assets, progress, signal }) {
+    const ref = params.file;
+    if (!ref) throw new NodeError('no file chosen: pick a video file');
+    const blob = await assets.get(ref.hash);
+    if (!blob) throw new NodeError(`"${ref.name}" is no longer in this browser's file store; pick it again`);
+    progress(0, 'reading');
+    const probe = await inspectVideo(blob);
+    signal.throwIfAborted();
+    if (probe?.decodable) {
+      progress(1, `${probe.codec ?? 'video'} ${probe.width}x${probe.height}, read as is`);
+      return { video: await valueOf(blob, probe) };
+    }
+    const why = probe ? `this browser cannot decode its ${probe.codec ?? 'codec'}` : 'the browser cannot read this file';
+    progress(0, `${why}: converting to H.264 with ffmpeg.wasm (slow)`);
+    const converted = await transcodeToH264(blob, {
+      ...(probe ? { duration: probe.duration } : {}),
+      signal,
+      onProgress: (done) => progress(0.98 * done, `${why}: converting to H.264 with ffmpeg.wasm, ${Math.round(done * 100)}%`),
+    }).catch((error: unknown) => {
+      signal.throwIfAborted();
+      if (error instanceof NodeError) throw new NodeError(`"${ref.name}" is not a video this app can read (${error.message})`);
+      throw error;
+    });
+    const result = await inspectVideo(converted);
+    if (!result?.decodable) throw new NodeError(`"${ref.name}" was converted to H.264, but this browser cannot decode even that`);
+    progress(1, `${why}: converted to H.264 with ffmpeg.wasm`);
+    return { video: await valueOf(converted, result) };
+  },
+});
+
+function valueOf(blob: Blob, probe: VideoInspection) {
+  const { mime, width, height, duration, fps, hasAudio } = probe;
+  return createMedia('video', blob, { mime, width, height, duration, fps, hasAudio });
+}

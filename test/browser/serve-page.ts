@@ -1,0 +1,26 @@
+/** A test or bench page (a folder with index.html and main.ts) built with Vite and served locally. */
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { build, preview } from 'vite';
+
+/**
+ * Builds the page in folder `root` into a temporary folder, copies `files` beside it (served from
+ * the root by their base names, so large inputs need not pass through page.evaluate), serves it.
+ */
+export async function servePage(root: string, files: readonly string[] = []): Promise<{ url: string; close: () => Promise<void> }> {
+  const outDir = mkdtempSync(join(tmpdir(), `stillmotion-page-${basename(root)}-`));
+  // Workers as ES modules, as the app builds them (ffmpeg.wasm's class worker needs it).
+  await build({ root, configFile: false, logLevel: 'warn', worker: { format: 'es' }, build: { outDir, emptyOutDir: true, target: 'es2022' } });
+  for (const file of files) copyFileSync(file, join(outDir, basename(file)));
+  const server = await preview({ root, configFile: false, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port: 0, strictPort: false } });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('preview server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}/`,
+    close: async () => {
+      await server.close();
+      rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
