@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useSyncExternalStore, useState } from 'react';
+import { BatchPanel } from './BatchPanel';
 import { GraphCanvas } from './GraphCanvas';
 import { HelpPanel } from './HelpPanel';
 import { Hints } from './Hints';
@@ -13,7 +14,7 @@ import { useDocument, useRunOverview, useServices, useSession } from './services
 import { WorkflowsPanel } from './WorkflowsPanel';
 
 /** The panels that open over the canvas from the toolbar, one at a time. */
-export type PanelName = 'workflows' | 'providers' | 'generations';
+export type PanelName = 'workflows' | 'providers' | 'generations' | 'batch';
 
 export function App() {
   const [selected, setSelected] = useState<string[]>([]);
@@ -34,6 +35,7 @@ export function App() {
             {panel === 'workflows' ? <WorkflowsPanel onClose={close} /> : null}
             {panel === 'providers' ? <ProvidersPanel onClose={close} /> : null}
             {panel === 'generations' ? <GenerationsPanel onClose={close} /> : null}
+            {panel === 'batch' ? <BatchPanel onClose={close} /> : null}
             <Hints />
           </section>
           <aside className="sidebar">
@@ -86,7 +88,8 @@ function WorkflowName() {
 }
 
 function Toolbar({ onHelp, onPanel }: { onHelp: () => void; onPanel: (name: PanelName) => void }) {
-  const { runner, documents, session } = useServices();
+  const { runner, documents, session, registry } = useServices();
+  const hasBatch = useDocument((d) => d.nodes.some((n) => registry.get(n.type)?.batch !== undefined));
   const overview = useRunOverview();
   const history = useSyncExternalStore(
     useCallback((notify: () => void) => documents.subscribe(notify), [documents]),
@@ -107,6 +110,11 @@ function Toolbar({ onHelp, onPanel }: { onHelp: () => void; onPanel: (name: Pane
       <button type="button" onClick={() => onPanel('generations')} title="Paid generations: their status and estimated spend">
         Generations
       </button>
+      {hasBatch ? (
+        <button type="button" onClick={() => onPanel('batch')} title="Run every photo of the Batch input through this workflow, and see the results">
+          Batch
+        </button>
+      ) : null}
       <WorkflowName />
       <div className="history-controls">
         <button type="button" onClick={() => documents.undo()} disabled={!(history & 1)} title="Undo (Ctrl+Z)">

@@ -1,6 +1,6 @@
 /** One widget per parameter kind; the node definition decides which, never the node's code. */
 import { useEffect, useId, useState } from 'react';
-import { SEED_MAX, type AssetRef, type ParamSpec } from '../engine';
+import { MAX_ASSETS, SEED_MAX, type AssetRef, type ParamSpec } from '../engine';
 import { showHint } from './hints';
 import { useServices } from './services';
 
@@ -65,6 +65,8 @@ function Widget({ id, spec, value, offered, onChange }: Props & { id: string }) 
       return <input id={id} className="nodrag" type="checkbox" checked={Boolean(value)} onChange={(e) => onChange(e.target.checked)} />;
     case 'asset':
       return <AssetField id={id} accept={spec.accept} value={value as AssetRef | null} onChange={onChange} />;
+    case 'assets':
+      return <AssetsField id={id} accept={spec.accept} value={value as readonly AssetRef[]} onChange={onChange} />;
   }
 }
 
@@ -130,6 +132,48 @@ function AssetField({ id, accept, value, onChange }: { id: string; accept: reado
         {value ? 'Replace' : 'Choose'}
       </label>
       <input id={id} className="visually-hidden" type="file" accept={accept.join(',')} onChange={(e) => void pick(e.target.files?.[0])} />
+    </span>
+  );
+}
+
+/** Many files: picked together or as a whole folder (only the types `accept` names are kept). */
+function AssetsField({ id, accept, value, onChange }: { id: string; accept: readonly string[]; value: readonly AssetRef[]; onChange: (v: AssetRef[]) => void }) {
+  const { engine } = useServices();
+  const [busy, setBusy] = useState('');
+  const add = async (list: FileList | null) => {
+    const files = [...(list ?? [])].filter((f) => accept.includes(f.type)).sort((a, b) => a.name.localeCompare(b.name));
+    if (files.length === 0) return showHint(`No ${accept.map((t) => t.replace('image/', '').toUpperCase()).join(', ')} files there.`, 'error');
+    const added: AssetRef[] = [];
+    for (const [i, file] of files.entries()) {
+      setBusy(`adding ${i + 1}/${files.length}…`);
+      try {
+        added.push(await engine.putAsset(file, file.name));
+      } catch (error) {
+        showHint(`"${file.name}" could not be added: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      }
+    }
+    setBusy('');
+    const known = new Set(value.map((r) => r.hash));
+    onChange([...value, ...added.filter((r) => !known.has(r.hash))].slice(0, MAX_ASSETS));
+  };
+  return (
+    <span className="asset-field">
+      <span className="asset-name" title={value.map((r) => r.name).join('\n')}>
+        {busy || (value.length === 0 ? 'no photos' : `${value.length} photo${value.length === 1 ? '' : 's'}`)}
+      </span>
+      <label className="button nodrag" htmlFor={id}>
+        Add
+      </label>
+      <input id={id} className="visually-hidden" type="file" multiple accept={accept.join(',')} onChange={(e) => void add(e.target.files)} />
+      <label className="button nodrag" htmlFor={`${id}-folder`}>
+        Folder
+      </label>
+      <input id={`${id}-folder`} className="visually-hidden" type="file" {...{ webkitdirectory: '' }} onChange={(e) => void add(e.target.files)} />
+      {value.length > 0 ? (
+        <button type="button" className="nodrag" onClick={() => onChange([])}>
+          Clear
+        </button>
+      ) : null}
     </span>
   );
 }

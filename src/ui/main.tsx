@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { GraphCommands } from '../editor/commands';
 import { DocumentStore } from '../editor/document-store';
 import { RunStore } from '../editor/run-store';
+import { BatchRunner } from '../editor/batch-runner';
 import { Runner } from '../editor/runner';
 import { readShareLink } from '../editor/workflow-files';
 import { WorkflowSession } from '../editor/workflow-session';
@@ -16,19 +17,28 @@ import { App } from './App';
 import { showHint } from './hints';
 import { ServicesProvider, type Services } from './services';
 
+/** Settings key naming the workflow whose batch was running when the page went away. */
+const BATCH_RUNNING = 'batch-running';
+
 async function start(): Promise<Services> {
   const registry = createRegistry();
   const documents = new DocumentStore(defaultWorkflow());
   const runs = new RunStore();
   const engine = createEngineClient();
-  const services: Services = { registry, documents, commands: new GraphCommands(documents, registry), runs, runner: new Runner(documents, registry, runs, engine), engine };
+  const runner = new Runner(documents, registry, runs, engine);
+  const services: Services = { registry, documents, commands: new GraphCommands(documents, registry), runs, runner, batch: new BatchRunner(documents, registry, engine, runner), engine };
   try {
     const db = await openStillmotionDb();
+    services.batch = new BatchRunner(documents, registry, engine, runner, {
+      get: async () => (await db.get('settings', BATCH_RUNNING)) as string | undefined,
+      set: async (id) => void (id === undefined ? await db.delete('settings', BATCH_RUNNING) : await db.put('settings', id, BATCH_RUNNING)),
+    });
     services.session = new WorkflowSession(documents, new WorkflowStore(db, registry), db, registry);
     services.assets = new IdbAssetStore(db);
     const problem = await services.session.start();
     if (problem) showHint(`The last workflow could not be reopened (${problem}); it is kept in the list. A new one is open.`, 'error');
     void requestPersistence();
+    void services.batch.resume();
   } catch (error) {
     services.storageProblem = `Work is not being saved: the browser's storage (IndexedDB) could not be opened (${error instanceof Error ? error.message : String(error)}). Export your workflow to keep it.`;
   }

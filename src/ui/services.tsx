@@ -4,6 +4,7 @@ import type { AnyNodeDefinition, AssetStore, NodeRegistry, WorkflowDocument } fr
 import type { GraphCommands } from '../editor/commands';
 import type { DocumentStore } from '../editor/document-store';
 import type { NodeRunState, RunOverview, RunStore } from '../editor/run-store';
+import type { BatchRunner } from '../editor/batch-runner';
 import type { Runner } from '../editor/runner';
 import type { SessionState, WorkflowSession } from '../editor/workflow-session';
 import type { EngineClient } from '../worker/engine-client';
@@ -14,6 +15,8 @@ export interface Services {
   commands: GraphCommands;
   runs: RunStore;
   runner: Runner;
+  /** Run batch: every photo of a Batch input through the graph. */
+  batch: BatchRunner;
   engine: EngineClient;
   /** Saved workflows; absent when the browser's storage cannot be opened. */
   session?: WorkflowSession;
