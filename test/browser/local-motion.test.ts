@@ -152,6 +152,23 @@ describe('Local motion', () => {
     expect(psnr(readFileSync(frameOf(a.nodes.motion!.file!, 29, 'rawvideo')), readFileSync(frameOf(other.nodes.motion!.file!, 29, 'rawvideo')))).toBeLessThan(50);
   });
 
+  it('keeps its sound through Export, to MP4 and to WebM', async () => {
+    const document = depthGraph({ move: 'orbit-left', sound: 'rain', duration: 1 });
+    const exportNode = (id: string, format: string) => ({ id, type: 'output.export', version: 1, position: { x: 800, y: 0 }, params: { format, quality: 'medium', bitrate: 0, embedWorkflow: false } });
+    document.nodes.push(exportNode('mp4', 'mp4-h264'), exportNode('webm', 'webm-vp9'));
+    document.edges.push(
+      { id: 'e-mp4', source: 'motion', sourcePort: 'video', target: 'mp4', targetPort: 'video' },
+      { id: 'e-webm', source: 'motion', sourcePort: 'video', target: 'webm', targetPort: 'video' },
+    );
+    const { nodes } = await run(document, 'export-sound');
+    for (const id of ['mp4', 'webm']) {
+      expect(nodes[id], nodes[id]!.error).toMatchObject({ state: 'done', meta: { hasAudio: true } });
+      const audio = audioStream(nodes[id]!.file!);
+      console.log(`exported ${id}: audio ${JSON.stringify(audio)}`);
+      expect(audio).toMatchObject({ codec_name: 'opus', channels: 2 });
+    }
+  });
+
   it('stops between frames when the run is cancelled', async () => {
     const outcome = await runAndCancel(browser, graph({ resolution: '1080p', duration: 20 }), 'motion', 0.1);
     expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
