@@ -134,7 +134,7 @@ export default defineNode({
     let painter: FramePainter | undefined;
     try {
       painter = usesDepth(spec) ? await depthPainter(bitmap, spec, width, height, frameCount, params.renderer, progress) : flatPainter(bitmap, spec, frameCount);
-      const draw = painter.draw;
+      const { draw, label } = painter;
       const blob = await encodeVideo({
         width,
         height,
@@ -143,7 +143,7 @@ export default defineNode({
         signal,
         ...(audio ? { audio } : {}),
         drawFrame: (index, context) => draw(context, index),
-        onProgress: (done) => progress(0.08 + 0.9 * done, `frame ${Math.round(done * frameCount)} of ${frameCount}${painter!.label}`),
+        onProgress: (done) => progress(0.08 + 0.9 * done, `frame ${Math.round(done * frameCount)} of ${frameCount}${label}`),
       });
       return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio: audio !== undefined }) };
     } finally {
