@@ -34,8 +34,10 @@ const MOVE_LABELS: Record<(typeof MOVES)[number], string> = {
   'dolly-zoom-in': 'Dolly zoom in (depth)',
   'dolly-zoom-out': 'Dolly zoom out (depth)',
 };
-const AMBIENT_LABELS: Record<(typeof AMBIENTS)[number], string> = { none: 'None', shimmer: 'Shimmer (far parts: water, haze)', sway: 'Sway (near parts: foliage)' };
+const AMBIENT_LABELS: Record<(typeof AMBIENTS)[number], string> = { none: 'None', shimmer: 'Shimmer (far: water, haze)', sway: 'Sway (near: foliage)' };
 const SOUND_LABELS: Record<(typeof SOUND_BEDS)[number] | 'none', string> = { none: 'None (silent)', wind: 'Wind', rain: 'Rain', 'room-tone': 'Room tone' };
+/** Sound bed gain: peaks near -16 dBFS, a bed under whatever is mixed over it later. */
+const SOUND_LEVEL = 0.5;
 /** Longest side of the copy depth is estimated from: the estimate is coarse by design. */
 const DEPTH_INPUT_SIDE = 320;
 const EASING_LABELS: Record<(typeof EASINGS)[number], string> = { linear: 'Linear', 'ease-in-out': 'Ease in and out', 'ease-out': 'Ease out' };
@@ -65,7 +67,7 @@ export default defineNode({
     move: param.select({ label: 'Move', default: 'push-in', options: MOVES.map((value) => ({ value, label: MOVE_LABELS[value] })) }),
     intensity: param.number({ label: 'Intensity', default: 0.5, min: 0, max: 1, step: 0.05, description: 'How far the camera travels: at 1 a push in ends at 1.5x, a pan crosses a quarter of the picture.' }),
     parallax: param.number({
-      label: 'Depth parallax',
+      label: 'Parallax',
       default: 0.5,
       min: 0,
       max: 1,
@@ -93,10 +95,8 @@ export default defineNode({
       ],
     }),
     handheld: param.number({ label: 'Handheld', default: 0, min: 0, max: 1, step: 0.05, description: 'Slow sway as if the camera were held by hand; the seed fixes its path.' }),
-    ambient: param.select({ label: 'Ambient motion', default: 'none', options: AMBIENTS.map((value) => ({ value, label: AMBIENT_LABELS[value] })) }),
-    ambientAmount: param.number({ label: 'Ambient amount', default: 0.5, min: 0, max: 1, step: 0.05 }),
-    sound: param.select({ label: 'Sound', default: 'none', options: (['none', ...SOUND_BEDS] as const).map((value) => ({ value, label: SOUND_LABELS[value] })), description: 'A procedural ambient bed encoded as Opus into the clip; the seed fixes it.' }),
-    soundLevel: param.number({ label: 'Sound level', default: 0.6, min: 0, max: 1, step: 0.05 }),
+    ambient: param.select({ label: 'Ambient', default: 'none', options: AMBIENTS.map((value) => ({ value, label: AMBIENT_LABELS[value] })) }),
+    sound: param.select({ label: 'Sound', default: 'none', options: (['none', ...SOUND_BEDS] as const).map((value) => ({ value, label: SOUND_LABELS[value] })), description: 'A procedural ambient bed (no recording) encoded as Opus into the clip; the seed fixes it.' }),
     renderer: param.select({
       label: 'Render on',
       default: 'auto',
@@ -125,10 +125,9 @@ export default defineNode({
       duration: params.duration,
       parallax: params.parallax,
       ambient: params.ambient,
-      ambientAmount: params.ambientAmount,
     };
     const duration = frameCount / fps;
-    const audio = params.sound === 'none' ? undefined : synthesizeSoundBed(params.sound, duration, params.seed, params.soundLevel);
+    const audio = params.sound === 'none' ? undefined : synthesizeSoundBed(params.sound, duration, params.seed, SOUND_LEVEL);
     progress(0.02, 'decoding');
     const bitmap = await openBitmap(inputs.image.blob);
     let painter: FramePainter | undefined;

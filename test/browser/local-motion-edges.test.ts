@@ -38,8 +38,8 @@ const FLAT_MOVES = ['push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', '
 const CASES: { name: string; version: number; params: Record<string, unknown> }[] = [
   ...FLAT_MOVES.map((move) => ({ name: move, version: 1, params: { move } })),
   ...(['orbit-left', 'orbit-right', 'dolly-zoom-in', 'dolly-zoom-out'] as const).map((move) => ({ name: move, version: 2, params: { move } })),
-  { name: 'push-in, parallax 1, shimmer 1', version: 2, params: { move: 'push-in', parallax: 1, ambient: 'shimmer', ambientAmount: 1 } },
-  { name: 'pan-left, parallax 1, sway 1', version: 2, params: { move: 'pan-left', parallax: 1, ambient: 'sway', ambientAmount: 1 } },
+  { name: 'push-in, parallax 1, shimmer', version: 2, params: { move: 'push-in', parallax: 1, ambient: 'shimmer' } },
+  { name: 'pan-left, parallax 1, sway', version: 2, params: { move: 'pan-left', parallax: 1, ambient: 'sway' } },
   { name: 'tilt-down, parallax 1', version: 2, params: { move: 'tilt-down', parallax: 1 } },
 ];
 /** A border's mean luma must stay above this (0..255): black or empty reads 0..3 after H.264. */

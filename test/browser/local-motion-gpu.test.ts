@@ -40,7 +40,7 @@ async function harness(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-const base: MotionSpec = { move: 'push-in', intensity: 1, easing: 'ease-in-out', parallax: 1, handheld: 1, seed: 5, duration: 2, ambient: 'none', ambientAmount: 1 };
+const base: MotionSpec = { move: 'push-in', intensity: 1, easing: 'ease-in-out', parallax: 1, handheld: 1, seed: 5, duration: 2, ambient: 'none' };
 const CASES: { label: string; spec: MotionSpec; t: number }[] = [
   { label: 'push in + parallax, t 0', spec: base, t: 0 },
   { label: 'push in + parallax, t 1', spec: base, t: 1 },
@@ -91,7 +91,7 @@ describe('Local motion on WebGPU', () => {
   });
 
   it('makes the same clip through the node on GPU and on CPU', async () => {
-    const params = { move: 'orbit-right', intensity: 1, ambient: 'shimmer', ambientAmount: 1, duration: 1, seed: 4 };
+    const params = { move: 'orbit-right', intensity: 1, ambient: 'shimmer', duration: 1, seed: 4 };
     const gpu = await runGraph(browser, graph('lm-gpu', { ...params, renderer: 'gpu' }), dir, 'gpu');
     const cpu = await runGraph(browser, graph('lm-cpu', { ...params, renderer: 'cpu' }), dir, 'cpu');
     expect(gpu.nodes.motion).toMatchObject({ state: 'done', message: expect.stringMatching(/ \(GPU\)$/) });

@@ -116,7 +116,7 @@ describe('Local motion', () => {
   });
 
   it.each(['orbit-right', 'dolly-zoom-in', 'push-in'])('%s with depth, shimmer and a wind bed starts on the source image and carries an Opus track', async (move) => {
-    const { nodes } = await run(depthGraph({ move, intensity: 1, parallax: 1, ambient: 'shimmer', ambientAmount: 1, sound: 'wind', seed: 3 }), `depth-${move}`);
+    const { nodes } = await run(depthGraph({ move, intensity: 1, parallax: 1, ambient: 'shimmer', sound: 'wind', seed: 3 }), `depth-${move}`);
     expect(nodes.motion, nodes.motion!.error).toMatchObject({ state: 'done', meta: { width: 640, height: 360, duration: 2, fps: 30, hasAudio: true } });
     const video = nodes.motion!.file!;
     expect(probe(video).streams[0]).toMatchObject({ codec_name: 'h264', nb_read_frames: '60' });
@@ -135,7 +135,7 @@ describe('Local motion', () => {
   });
 
   it('gives the same frames and sound for the same seed with depth, sway and rain', async () => {
-    const params = { move: 'orbit-left', parallax: 1, ambient: 'sway', ambientAmount: 1, sound: 'rain', handheld: 1, seed: 42, duration: 1 };
+    const params = { move: 'orbit-left', parallax: 1, ambient: 'sway', sound: 'rain', handheld: 1, seed: 42, duration: 1 };
     const [a, b] = [await run(depthGraph(params), 'dseed-a'), await run(depthGraph(params), 'dseed-b')];
     for (const n of [0, 15, 29]) {
       const db = psnr(readFileSync(frameOf(a.nodes.motion!.file!, n, 'rawvideo')), readFileSync(frameOf(b.nodes.motion!.file!, n, 'rawvideo')));

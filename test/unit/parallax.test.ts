@@ -19,7 +19,6 @@ const specs = fc.record({
   easing: fc.constantFrom(...EASINGS),
   handheld: fc.double({ min: 0, max: 1, noNaN: true }),
   ambient: fc.constantFrom(...AMBIENTS),
-  ambientAmount: fc.double({ min: 0, max: 1, noNaN: true }),
   seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
   duration: fc.double({ min: 1, max: 20, noNaN: true }),
 });
@@ -31,14 +30,14 @@ function at(spec: MotionSpec, t: number, X: number, Y: number): [number, number]
   return [into[0]!, into[1]!];
 }
 
-const base: MotionSpec = { move: 'orbit-right', intensity: 1, easing: 'linear', parallax: 1, ambient: 'none', ambientAmount: 0, seed: 3, duration: 4 };
+const base: MotionSpec = { move: 'orbit-right', intensity: 1, easing: 'linear', parallax: 1, ambient: 'none', seed: 3, duration: 4 };
 
 describe('depth-aware motion', () => {
   it('starts on the source: frame 0 of every move that starts on the whole picture is the source, pixel for pixel', () => {
     const out = new Uint8ClampedArray(WIDTH * HEIGHT * 4);
     for (const move of ['none', 'push-in', 'orbit-left', 'orbit-right', 'dolly-zoom-in', 'dolly-zoom-out'] as const) {
       for (const ambient of AMBIENTS) {
-        const spec: MotionSpec = { ...base, move, ambient, ambientAmount: 1 };
+        const spec: MotionSpec = { ...base, move, ambient };
         renderFrameCpu(source, depth, framePose(spec, 0, depthLimit(spec, depth.maxGradient)), out, WIDTH, HEIGHT);
         expect(Buffer.from(out).equals(Buffer.from(source.data)), `${move} with ambient ${ambient}`).toBe(true);
       }
@@ -109,7 +108,7 @@ describe('depth-aware motion', () => {
         expect(framePose({ ...spec }, t, 1)).toEqual(framePose(spec, t, 1));
       }),
     );
-    const spec: MotionSpec = { ...base, ambient: 'shimmer', ambientAmount: 1 };
+    const spec: MotionSpec = { ...base, ambient: 'shimmer' };
     expect(at({ ...spec, seed: 1 }, 0.5, 0.5, 0.1)).not.toEqual(at({ ...spec, seed: 2 }, 0.5, 0.5, 0.1));
     expect(at({ ...spec, seed: 1, ambient: 'none' }, 0.5, 0.5, 0.1)).toEqual(at({ ...spec, seed: 2, ambient: 'none' }, 0.5, 0.5, 0.1));
   });
@@ -118,6 +117,6 @@ describe('depth-aware motion', () => {
     expect(usesDepth({ ...base, move: 'push-in', parallax: 0, ambient: 'none' })).toBe(false);
     expect(usesDepth({ ...base, move: 'push-in', parallax: 0.2, ambient: 'none' })).toBe(true);
     expect(usesDepth({ ...base, move: 'orbit-left', parallax: 0, ambient: 'none' })).toBe(true);
-    expect(usesDepth({ ...base, move: 'pan-left', parallax: 0, ambient: 'sway', ambientAmount: 0.3 })).toBe(true);
+    expect(usesDepth({ ...base, move: 'pan-left', parallax: 0, ambient: 'sway' })).toBe(true);
   });
 });
