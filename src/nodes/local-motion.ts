@@ -3,6 +3,7 @@
  * ambient sound bed, rendered and encoded in the browser. A local motion generator, not a
  * diffusion model: the picture's content never changes, its layers move.
  */
+import type { Output } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
 import { estimateDepth, type DepthMap } from '../media/depth/estimate-depth';
 import { drawPixels, openBitmap } from '../media/image-pixels';
@@ -11,7 +12,8 @@ import { AMBIENTS, depthLimit, framePose, renderFrameCpu, usesDepth, type Motion
 import { createParallaxGpu, type ParallaxRenderer } from '../media/motion/parallax-gpu';
 import { isGpuAccelerated } from '../media/resample/lanczos-gpu';
 import type { RgbaImage } from '../media/resample/lanczos';
-import { SOUND_BEDS, synthesizeSoundBed } from '../media/sound-bed/sound-bed';
+import { addSoundtrack } from '../media/audio/mux-soundtrack';
+import { soundBed, SOUND_BEDS, type SoundBed } from '../media/sound-bed/sound-bed';
 import { encodeVideo } from '../media/video/encode-video';
 
 /** Frame boxes for the named resolutions, landscape; portrait images get them turned. */
@@ -38,6 +40,8 @@ const AMBIENT_LABELS: Record<(typeof AMBIENTS)[number], string> = { none: 'None'
 const SOUND_LABELS: Record<(typeof SOUND_BEDS)[number] | 'none', string> = { none: 'None (silent)', wind: 'Wind', rain: 'Rain', 'room-tone': 'Room tone' };
 /** Sound bed gain: peaks near -16 dBFS, a bed under whatever is mixed over it later. */
 const SOUND_LEVEL = 0.5;
+/** Seconds the sound fades in and out, so the clip neither starts nor stops with a click. */
+const SOUND_FADE = 0.25;
 /** Longest side of the copy depth is estimated from: the estimate is coarse by design. */
 const DEPTH_INPUT_SIDE = 320;
 const EASING_LABELS: Record<(typeof EASINGS)[number], string> = { linear: 'Linear', 'ease-in-out': 'Ease in and out', 'ease-out': 'Ease out' };
@@ -127,7 +131,7 @@ export default defineNode({
       ambient: params.ambient,
     };
     const duration = frameCount / fps;
-    const audio = params.sound === 'none' ? undefined : synthesizeSoundBed(params.sound, duration, params.seed, SOUND_LEVEL);
+    const sound = params.sound;
     progress(0.02, 'decoding');
     const bitmap = await openBitmap(inputs.image.blob);
     let painter: FramePainter | undefined;
@@ -140,17 +144,23 @@ export default defineNode({
         fps,
         frameCount,
         signal,
-        ...(audio ? { audio } : {}),
+        ...(sound === 'none' ? {} : { withTracks: (output) => addSoundBed(output, sound, params.seed, duration, signal) }),
         drawFrame: (index, context) => draw(context, index),
         onProgress: (done) => progress(0.08 + 0.9 * done, `frame ${Math.round(done * frameCount)} of ${frameCount}${label}`),
       });
-      return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio: audio !== undefined }) };
+      return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio: sound !== 'none' }) };
     } finally {
       painter?.destroy();
       bitmap.close();
     }
   },
 });
+
+/** Adds the sound bed to `output` as an Opus track, through the audio mixer (gain, fades). */
+function addSoundBed(output: Output, kind: SoundBed, seed: number, duration: number, signal: AbortSignal): Promise<() => Promise<void>> {
+  const layer = { source: soundBed(kind, seed), start: 0, end: duration, gain: SOUND_LEVEL };
+  return addSoundtrack(output, [layer], { duration, fadeIn: SOUND_FADE, fadeOut: SOUND_FADE, signal });
+}
 
 /** Draws frame `index` onto the encoder's canvas. */
 interface FramePainter {

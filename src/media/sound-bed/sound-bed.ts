@@ -3,43 +3,36 @@
  * TypeScript: seeded, so the same seed gives the same samples on every machine, and free of
  * Web Audio, so it runs in the engine worker (OfflineAudioContext does not exist there).
  * Each bed is shaped noise: filters and slow modulations chosen by ear to read as the named
- * ambience, not recordings and not a model.
+ * ambience, not recordings and not a model. A bed is an endless FrameSource at the mix's rate,
+ * so it goes through the audio mixer (gain, fades, Opus) like any other layer.
  */
+import { MIX_CHANNELS, MIX_RATE, silence } from '../audio/format';
+import type { FrameSource } from '../audio/mix';
 import { mulberry32 } from '../random';
 
 export const SOUND_BEDS = ['wind', 'rain', 'room-tone'] as const;
 export type SoundBed = (typeof SOUND_BEDS)[number];
 
-/** Opus's native rate: encoding at it avoids a resampling step. */
-export const SOUND_BED_RATE = 48_000;
-export const SOUND_BED_CHANNELS = 2;
-/** Fade at each end, seconds, so the clip neither starts nor stops with a click. */
-const FADE = 0.25;
-
-export interface SoundBedAudio {
-  /** Interleaved stereo float samples in -1..1. */
-  readonly data: Float32Array;
-  readonly sampleRate: number;
-  readonly channels: number;
-}
-
-/** `seconds` of bed `kind` at `level` (0..1, linear gain; at 1 wind and rain peak near -10 dBFS, room tone lower). */
-export function synthesizeSoundBed(kind: SoundBed, seconds: number, seed: number, level: number): SoundBedAudio {
-  const frames = Math.round(seconds * SOUND_BED_RATE);
-  const data = new Float32Array(frames * SOUND_BED_CHANNELS);
-  for (let channel = 0; channel < SOUND_BED_CHANNELS; channel++) {
-    // Each channel has its own noise (a wide, natural stereo image) but shares the slow shape.
-    const voice = VOICES[kind](mulberry32(seed * 2 + channel), mulberry32(seed * 2 + 7919));
-    for (let i = 0; i < frames; i++) data[i * SOUND_BED_CHANNELS + channel] = voice(i / SOUND_BED_RATE);
-  }
-  const fadeFrames = Math.min(Math.round(FADE * SOUND_BED_RATE), Math.floor(frames / 2));
-  const gain = Math.max(0, Math.min(1, level));
-  for (let i = 0; i < frames; i++) {
-    const edge = Math.min(1, i / fadeFrames, (frames - 1 - i) / fadeFrames);
-    const g = gain * (fadeFrames > 0 ? edge : 1);
-    for (let c = 0; c < SOUND_BED_CHANNELS; c++) data[i * SOUND_BED_CHANNELS + c]! *= g;
-  }
-  return { data, sampleRate: SOUND_BED_RATE, channels: SOUND_BED_CHANNELS };
+/**
+ * Bed `kind` from its first sample on, at MIX_RATE stereo; reads continue where the last one
+ * ended, so any chunking gives the same samples. At gain 1 wind and rain peak near -10 dBFS,
+ * room tone lower.
+ */
+export function soundBed(kind: SoundBed, seed: number): FrameSource {
+  // Each channel has its own noise (a wide, natural stereo image) but shares the slow shape.
+  const voices = Array.from({ length: MIX_CHANNELS }, (_, channel) => VOICES[kind](mulberry32(seed * 2 + channel), mulberry32(seed * 2 + 7919)));
+  let position = 0;
+  return {
+    async read(frames) {
+      const planes = silence(frames);
+      voices.forEach((voice, channel) => {
+        const plane = planes[channel]!;
+        for (let i = 0; i < frames; i++) plane[i] = voice((position + i) / MIX_RATE);
+      });
+      position += frames;
+      return planes;
+    },
+  };
 }
 
 /** A voice: given this channel's noise and the shared shape's randomness, the sample at time s. */
@@ -47,7 +40,7 @@ type Voice = (noise: () => number, shape: () => number) => (seconds: number) => 
 
 const white = (random: () => number) => random() * 2 - 1;
 /** One-pole low-pass coefficient for a cut-off in hertz. */
-const onePole = (hz: number) => 1 - Math.exp((-2 * Math.PI * hz) / SOUND_BED_RATE);
+const onePole = (hz: number) => 1 - Math.exp((-2 * Math.PI * hz) / MIX_RATE);
 
 /** Slow random modulation in 0..1: a few sines with seeded phases and rates. */
 function slowWave(shape: () => number, rates: readonly number[]): (seconds: number) => number {
@@ -74,8 +67,8 @@ const VOICES: Record<SoundBed, Voice> = {
     let low = 0;
     let drop = 0;
     let dropLevel = 0;
-    const dropChance = 35 / SOUND_BED_RATE; // about 35 near drops a second
-    const dropDecay = Math.exp(-1 / (0.004 * SOUND_BED_RATE));
+    const dropChance = 35 / MIX_RATE; // about 35 near drops a second
+    const dropDecay = Math.exp(-1 / (0.004 * MIX_RATE));
     return () => {
       const n = white(noise);
       low += onePole(2500) * (n - low);
