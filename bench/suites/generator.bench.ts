@@ -4,22 +4,23 @@
  * comparable push in on the same machine.
  *
  * The document is Sample image (16:9, seed 7, as tall as the video) -> Local motion (push in,
- * intensity 0.5 = zoom 1 -> 1.25, linear, 5 s, 30 fps, no handheld). The time is the Local
- * motion node's own `ms` from its 'done' event: rendering every frame, H.264 encoding by
- * WebCodecs, muxing, hashing the MP4 and storing it in the output cache (the Sample image node
- * is not counted). Each run is on a fresh browser context, so nothing comes from a cache; the
- * median of REPEATS runs is reported.
- *
- * Paths: Local motion has one rendering path today, Canvas 2D drawImage on an OffscreenCanvas in
- * the worker (the "CPU path"; Chromium decides how it rasterises). It has no WebGPU path yet, so
- * there is no WebGPU number to report; the suite says so and prints what WebGPU adapter the page
- * would get (SwiftShader here) for when one exists.
+ * intensity 0.5 = zoom 1 -> 1.25, linear, 5 s, 30 fps, no handheld), in three configurations:
+ * - depth, CPU: the node's defaults (depth parallax 0.5) rendered by the CPU path, which is what
+ *   Auto picks here (WebGPU is SwiftShader, a CPU fallback);
+ * - depth, WebGPU: the same on the WGSL path (SwiftShader on this machine);
+ * - flat: a version-1 node (no parallax), drawn by Canvas 2D drawImage, as before depth existed.
+ * The time is the Local motion node's own `ms` from its 'done' event: depth estimate, rendering
+ * every frame, H.264 encoding by WebCodecs, muxing, hashing the MP4 and storing it in the output
+ * cache (the Sample image node is not counted). Each run is on a fresh browser context, so
+ * nothing comes from a cache; the median of REPEATS runs is reported.
  *
  * Baseline: native ffmpeg (libx264 veryfast) doing a zoompan push in 1 -> 1.25 over 150 frames
  * of the same sample image exported as PNG, median of REPEATS runs.
  *
- * Ratios: `generator_s_per_video_s_<res>` = seconds of compute per second of video (below 1 is
- * faster than real time); `local_motion_vs_native_zoompan_1080p` = app time / ffmpeg time.
+ * Ratios: `generator_s_per_video_s_1080p` = seconds of compute per second of video for the
+ * default configuration (depth, CPU here; below 1 is faster than real time), with
+ * `_webgpu_`, `_cpu_` and `_flat_` variants; `local_motion_vs_native_zoompan_1080p` = default
+ * configuration time / ffmpeg time.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,11 +41,23 @@ const FRAMES = DURATION_S * FPS;
 const RESOLUTIONS = { '1080p': { width: 1920, height: 1080 }, '720p': { width: 1280, height: 720 } } as const;
 type Resolution = keyof typeof RESOLUTIONS;
 
-function document(resolution: Resolution): WorkflowDocument {
-  return motionGraph(`bench-generator-${resolution}`, {
+const CONFIGS = {
+  'depth-cpu-1080p': { resolution: '1080p', version: 2, params: { renderer: 'cpu' } },
+  'depth-webgpu-1080p': { resolution: '1080p', version: 2, params: { renderer: 'gpu' } },
+  'flat-1080p': { resolution: '1080p', version: 1, params: {} },
+  'flat-720p': { resolution: '720p', version: 1, params: {} },
+} as const satisfies Record<string, { resolution: Resolution; version: number; params: Record<string, unknown> }>;
+type Config = keyof typeof CONFIGS;
+
+function document(config: Config): WorkflowDocument {
+  const { resolution, version, params } = CONFIGS[config];
+  const doc = motionGraph(`bench-generator-${config}`, {
     image: { height: RESOLUTIONS[resolution].height },
-    motion: { easing: 'linear', duration: DURATION_S, fps: String(FPS), resolution },
+    motion: { easing: 'linear', duration: DURATION_S, fps: String(FPS), resolution, ...params },
   });
+  // Version 1 loads with parallax 0 (flat); version 2 takes the node's defaults (parallax 0.5).
+  doc.nodes[1]!.version = version;
+  return doc;
 }
 
 interface RunOutcome {
@@ -130,37 +143,38 @@ async function main() {
   const browser = await launch();
   let failed = false;
   try {
-    const seconds: Partial<Record<Resolution, number>> = {};
+    const seconds: Partial<Record<Config, number>> = {};
     let webgpu = '';
     let png1080 = '';
-    for (const resolution of Object.keys(RESOLUTIONS) as Resolution[]) {
+    for (const config of Object.keys(CONFIGS) as Config[]) {
+      const { resolution } = CONFIGS[config];
       const times: number[] = [];
       for (let r = 0; r < REPEATS; r++) {
-        const outcome = await runOnce(browser, app.url, document(resolution), r === 0);
+        const outcome = await runOnce(browser, app.url, document(config), r === 0);
         webgpu = outcome.webgpu;
         if (outcome.status !== 'done' || outcome.motionState !== 'done' || outcome.motionMs === null) {
-          throw new Error(`${resolution} run ${r}: run ${outcome.status}, Local motion ${outcome.motionState}${outcome.error ? `: ${outcome.error}` : ''}`);
+          throw new Error(`${config} run ${r}: run ${outcome.status}, Local motion ${outcome.motionState}${outcome.error ? `: ${outcome.error}` : ''}`);
         }
         times.push(outcome.motionMs);
-        console.log(`${resolution} run ${r + 1}/${REPEATS}: Local motion ${round(outcome.motionMs / 1000, 3)} s`);
+        console.log(`${config} run ${r + 1}/${REPEATS}: Local motion ${round(outcome.motionMs / 1000, 3)} s`);
         if (outcome.video) {
           // Correctness check: the timed output is what was asked for, every frame present.
-          const file = join(dir, `${resolution}.mp4`);
+          const file = join(dir, `${config}.mp4`);
           writeFileSync(file, Buffer.from(outcome.video, 'base64'));
           const { width, height } = RESOLUTIONS[resolution];
           const facts = probeFrames(file);
-          console.log(`${resolution} output: ${JSON.stringify(facts)}`);
+          console.log(`${config} output: ${JSON.stringify(facts)}`);
           if (facts.codec !== 'h264' || facts.width !== width || facts.height !== height || facts.frames !== FRAMES) {
-            console.error(`${resolution}: expected h264 ${width}x${height} with ${FRAMES} frames`);
+            console.error(`${config}: expected h264 ${width}x${height} with ${FRAMES} frames`);
             failed = true;
           }
-          if (resolution === '1080p') {
+          if (resolution === '1080p' && !png1080) {
             png1080 = join(dir, 'sample-1080.png');
             writeFileSync(png1080, Buffer.from(outcome.image!, 'base64'));
           }
         }
       }
-      seconds[resolution] = median(times) / 1000;
+      seconds[config] = median(times) / 1000;
     }
 
     const nativeMs: number[] = [];
@@ -169,27 +183,28 @@ async function main() {
     console.log(`native ffmpeg zoompan output: ${JSON.stringify(zoompanFacts)}; runs ${nativeMs.map((ms) => round(ms / 1000, 3)).join(', ')} s`);
     const native = median(nativeMs) / 1000;
 
-    const s1080 = seconds['1080p']!;
-    const s720 = seconds['720p']!;
-    const results: BenchResult[] = [
-      { name: 'local_motion_1080p30_5s_s', value: round(s1080, 3), unit: 's' },
-      { name: 'local_motion_1080p30_fps', value: round(FRAMES / s1080, 2), unit: 'frames/s' },
-      { name: 'local_motion_720p30_5s_s', value: round(s720, 3), unit: 's' },
-      { name: 'local_motion_720p30_fps', value: round(FRAMES / s720, 2), unit: 'frames/s' },
-      { name: 'native_ffmpeg_zoompan_1080p30_5s_s', value: round(native, 3), unit: 's' },
-      { name: 'native_ffmpeg_zoompan_1080p30_fps', value: round(FRAMES / native, 2), unit: 'frames/s' },
-    ];
+    const t = seconds as Record<Config, number>;
+    const results: BenchResult[] = [];
+    for (const config of Object.keys(CONFIGS) as Config[]) {
+      results.push({ name: `local_motion_${config.replaceAll('-', '_')}_5s_s`, value: round(t[config], 3), unit: 's' });
+      results.push({ name: `local_motion_${config.replaceAll('-', '_')}_fps`, value: round(FRAMES / t[config], 2), unit: 'frames/s' });
+    }
+    results.push({ name: 'native_ffmpeg_zoompan_1080p30_5s_s', value: round(native, 3), unit: 's' });
+    results.push({ name: 'native_ffmpeg_zoompan_1080p30_fps', value: round(FRAMES / native, 2), unit: 'frames/s' });
+    const perVideoSecond = (config: Config) => round(t[config] / DURATION_S, 3);
     report('generator', results, {
-      generator_s_per_video_s_1080p: round(s1080 / DURATION_S, 3),
-      generator_s_per_video_s_720p: round(s720 / DURATION_S, 3),
-      local_motion_vs_native_zoompan_1080p: round(s1080 / native, 3),
+      generator_s_per_video_s_1080p: perVideoSecond('depth-cpu-1080p'),
+      generator_cpu_s_per_video_s_1080p: perVideoSecond('depth-cpu-1080p'),
+      generator_webgpu_s_per_video_s_1080p: perVideoSecond('depth-webgpu-1080p'),
+      generator_flat_s_per_video_s_1080p: perVideoSecond('flat-1080p'),
+      generator_flat_s_per_video_s_720p: perVideoSecond('flat-720p'),
+      local_motion_vs_native_zoompan_1080p: round(t['depth-cpu-1080p'] / native, 3),
     });
     console.log(
       [
         '',
-        'paths: Local motion has only a Canvas 2D path (drawImage on an OffscreenCanvas in the engine worker), timed above.',
-        `       It has no WebGPU path yet, so no WebGPU time is reported. WebGPU in this browser: ${webgpu}.`,
-        'times: the Local motion node alone (render + WebCodecs H.264 encode + mux + SHA-256 + output cache write),',
+        `paths: depth (parallax 0.5) on the CPU path and on WebGPU; flat = Canvas 2D drawImage. WebGPU in this browser: ${webgpu}.`,
+        'times: the Local motion node alone (depth estimate + render + WebCodecs H.264 encode + mux + SHA-256 + output cache write),',
         `       median of ${REPEATS}, each on a fresh browser context; the Sample image node is not counted.`,
         `baseline: native ffmpeg zoompan (zoom 1 -> 1.25, top-left anchored as zoompan defaults) + libx264 veryfast, ${REPEATS} runs, median.`,
       ].join('\n'),

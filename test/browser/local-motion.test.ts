@@ -32,6 +32,25 @@ function graph(params: Record<string, unknown>): WorkflowDocument {
   return motionGraph('local-motion-test', { motion: params });
 }
 
+/** The same, as a version-2 node (depth parallax, ambient motion, sound). */
+function depthGraph(params: Record<string, unknown>): WorkflowDocument {
+  const document = graph(params);
+  document.nodes[1]!.version = 2;
+  return document;
+}
+
+/** The audio stream ffprobe sees, if any. */
+function audioStream(file: string): { codec_name: string; sample_rate: string; channels: number; duration: string } | undefined {
+  const args = ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,sample_rate,channels,duration', '-of', 'json', file];
+  return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })).streams[0];
+}
+
+/** The first audio track decoded by native ffmpeg to 48 kHz stereo f32. */
+function decodeAudio(file: string): Float32Array {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-map', '0:a:0', '-f', 'f32le', '-ar', '48000', '-ac', '2', '-'], { maxBuffer: 1 << 28 });
+  return new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4);
+}
+
 /** Frame `n` of `video` as a file in `format` ('rawvideo' rgb24 bytes, or 'png'). */
 function frameOf(video: string, n: number, format: 'rawvideo' | 'png'): string {
   const out = `${video}-frame${n}.${format === 'png' ? 'png' : 'rgb'}`;
@@ -93,6 +112,60 @@ describe('Local motion', () => {
       const db = psnr(pa, pb);
       console.log(`seed 42, frame ${n}: files ${same ? 'identical' : 'differ'}, decoded frames ${db === Infinity ? 'byte-identical' : `${db.toFixed(1)} dB apart`}`);
       expect(db).toBeGreaterThanOrEqual(50);
+    }
+  });
+
+  it.each(['orbit-right', 'dolly-zoom-in', 'push-in'])('%s with depth, shimmer and a wind bed starts on the source image and carries an Opus track', async (move) => {
+    const { nodes } = await run(depthGraph({ move, intensity: 1, parallax: 1, ambient: 'shimmer', sound: 'wind', seed: 3 }), `depth-${move}`);
+    expect(nodes.motion, nodes.motion!.error).toMatchObject({ state: 'done', meta: { width: 640, height: 360, duration: 2, fps: 30, hasAudio: true } });
+    const video = nodes.motion!.file!;
+    expect(probe(video).streams[0]).toMatchObject({ codec_name: 'h264', nb_read_frames: '60' });
+    const audio = audioStream(video);
+    console.log(`${move}: audio stream ${JSON.stringify(audio)}`);
+    expect(audio).toMatchObject({ codec_name: 'opus', sample_rate: '48000', channels: 2 });
+    expect(Math.abs(Number(audio!.duration) - 2)).toBeLessThan(0.05);
+    const samples = decodeAudio(video);
+    const rms = Math.sqrt(samples.reduce((sum, v) => sum + v * v, 0) / samples.length);
+    console.log(`${move}: decoded wind bed RMS ${(20 * Math.log10(rms)).toFixed(1)} dBFS`);
+    expect(rms).toBeGreaterThan(0.01);
+    const first = ssim(frameOf(video, 0, 'png'), nodes.image!.file!);
+    console.log(`${move} with depth: SSIM of the first frame against the source ${first}`);
+    expect(first).toBeGreaterThanOrEqual(0.98);
+    expect(ssim(frameOf(video, 59, 'png'), nodes.image!.file!)).toBeLessThan(0.95);
+  });
+
+  it('gives the same frames and sound for the same seed with depth, sway and rain', async () => {
+    const params = { move: 'orbit-left', parallax: 1, ambient: 'sway', sound: 'rain', handheld: 1, seed: 42, duration: 1 };
+    const [a, b] = [await run(depthGraph(params), 'dseed-a'), await run(depthGraph(params), 'dseed-b')];
+    for (const n of [0, 15, 29]) {
+      const db = psnr(readFileSync(frameOf(a.nodes.motion!.file!, n, 'rawvideo')), readFileSync(frameOf(b.nodes.motion!.file!, n, 'rawvideo')));
+      console.log(`depth seed 42, frame ${n}: decoded frames ${db === Infinity ? 'byte-identical' : `${db.toFixed(1)} dB apart`}`);
+      expect(db).toBeGreaterThanOrEqual(50);
+    }
+    const [sa, sb] = [decodeAudio(a.nodes.motion!.file!), decodeAudio(b.nodes.motion!.file!)];
+    expect(sa.length).toBe(sb.length);
+    let worst = 0;
+    for (let i = 0; i < sa.length; i++) worst = Math.max(worst, Math.abs(sa[i]! - sb[i]!));
+    console.log(`depth seed 42: decoded rain beds differ by at most ${worst}`);
+    expect(worst).toBeLessThan(1e-3);
+    const other = await run(depthGraph({ ...params, seed: 43 }), 'dseed-c');
+    expect(psnr(readFileSync(frameOf(a.nodes.motion!.file!, 29, 'rawvideo')), readFileSync(frameOf(other.nodes.motion!.file!, 29, 'rawvideo')))).toBeLessThan(50);
+  });
+
+  it('keeps its sound through Export, to MP4 and to WebM', async () => {
+    const document = depthGraph({ move: 'orbit-left', sound: 'rain', duration: 1 });
+    const exportNode = (id: string, format: string) => ({ id, type: 'output.export', version: 1, position: { x: 800, y: 0 }, params: { format, quality: 'medium', bitrate: 0, embedWorkflow: false } });
+    document.nodes.push(exportNode('mp4', 'mp4-h264'), exportNode('webm', 'webm-vp9'));
+    document.edges.push(
+      { id: 'e-mp4', source: 'motion', sourcePort: 'video', target: 'mp4', targetPort: 'video' },
+      { id: 'e-webm', source: 'motion', sourcePort: 'video', target: 'webm', targetPort: 'video' },
+    );
+    const { nodes } = await run(document, 'export-sound');
+    for (const id of ['mp4', 'webm']) {
+      expect(nodes[id], nodes[id]!.error).toMatchObject({ state: 'done', meta: { hasAudio: true } });
+      const audio = audioStream(nodes[id]!.file!);
+      console.log(`exported ${id}: audio ${JSON.stringify(audio)}`);
+      expect(audio).toMatchObject({ codec_name: 'opus', channels: 2 });
     }
   });
 

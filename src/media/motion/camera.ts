@@ -6,7 +6,7 @@
  */
 import { mulberry32 } from '../random';
 
-export const MOVES = ['none', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down'] as const;
+export const MOVES = ['none', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down', 'orbit-left', 'orbit-right', 'dolly-zoom-in', 'dolly-zoom-out'] as const;
 export type Move = (typeof MOVES)[number];
 
 export const EASINGS = ['linear', 'ease-in-out', 'ease-out'] as const;
@@ -70,6 +70,12 @@ function moveView(move: Move, intensity: number, p: number): View {
   const across = (from: number, to: number) => 0.5 + (MAX_TRAVEL * i * (from + (to - from) * p)) / 2;
   switch (move) {
     case 'none':
+    // Orbit and dolly zoom hold the frame: they move the picture's layers against each other
+    // (parallax.ts), not the view.
+    case 'orbit-left':
+    case 'orbit-right':
+    case 'dolly-zoom-in':
+    case 'dolly-zoom-out':
       return zoomed(1);
     case 'push-in':
       return zoomed(1 + (MAX_ZOOM - 1) * i * p);

@@ -1,0 +1,221 @@
+/**
+ * Depth-aware motion: each output pixel samples the source at a position displaced by the
+ * estimated nearness there, so near and far parts of the picture move against each other
+ * (parallax, orbit, dolly zoom), plus optional ambient motion (shimmer, sway) on regions chosen
+ * by depth. This file is the reference: the CPU renderer below and the WGSL shader in
+ * parallax-gpu.ts compute the same function of (pose, depth, source).
+ *
+ * Why it cannot tear or smear: the displacement is a smooth function of the output position
+ * (the depth map is smooth, see estimate-depth.ts), so neighbouring pixels always sample
+ * neighbouring source points; there are no holes to fill. Its strength is capped per clip so
+ * the map's local stretch stays within 1 +- MAX_STRETCH on every axis (never folding over
+ * itself), and the view is inset by the largest displacement of the frame so every sample lies
+ * inside the picture: the borders always show picture.
+ * The first frame (t = 0) has no displacement and, for moves that start on the whole picture,
+ * is the source itself.
+ */
+import { sampleDepth, type DepthMap } from '../depth/estimate-depth';
+import { mulberry32 } from '../random';
+import type { RgbaImage } from '../resample/lanczos';
+import { cameraView, ease, type CameraSpec, type View } from './camera';
+
+export const AMBIENTS = ['none', 'shimmer', 'sway'] as const;
+export type Ambient = (typeof AMBIENTS)[number];
+
+export interface MotionSpec extends CameraSpec {
+  /** 0..1: how strongly depth separates the layers during push, pull, pan and tilt moves. */
+  parallax: number;
+  ambient: Ambient;
+}
+
+/** Everything a frame's render needs besides the source and depth: uniform over the frame. */
+export interface Pose {
+  /** The part of the source the frame shows before displacement (fractions of the picture). */
+  view: View;
+  /** Radial displacement per unit of nearness from the pivot: > 0 magnifies near parts. */
+  scale: number;
+  /** Lateral displacement per unit of nearness from the pivot, fractions of width and height. */
+  shiftX: number;
+  shiftY: number;
+  /** The nearness that does not move (the subject plane). */
+  pivot: number;
+  /** Amplitudes of ambient motion now, fractions of the picture. */
+  shimmer: number;
+  sway: number;
+  /** Clip time in seconds, for the ambient waves. */
+  seconds: number;
+  /** Seeded wave phases. */
+  phases: readonly [number, number, number];
+}
+
+/** Largest local stretch or squeeze the displacement may cause on any axis (0.35 = 35%). */
+export const MAX_STRETCH = 0.35;
+const PIVOT = 0.5;
+/** Radial displacement per unit nearness at full parallax in a push in or pull out. */
+const PUSH_SCALE = 0.2;
+/** Lateral displacement per unit nearness at full parallax in a pan or tilt. */
+const PAN_SHIFT = 0.06;
+/** Orbit's lateral displacement per unit nearness at full intensity. */
+const ORBIT_SHIFT = 0.08;
+/** Dolly zoom's radial displacement per unit nearness at full intensity. */
+const DOLLY_SCALE = 0.3;
+/** Ambient amplitudes, fractions of the picture: about 1.6 and 4 px of a 1080p frame, felt more than seen. */
+const SHIMMER = 0.0015;
+const SWAY = 0.004;
+/** Ambient motion fades in over this many seconds, so the first frame is still the source. */
+const AMBIENT_FADE_IN = 0.6;
+/** Wave rates in radians per second and spatial frequencies in radians per picture width/height. */
+export const WAVES = { shimmerRate: 2 * Math.PI * 0.9, swayRate: 2 * Math.PI * 0.25, shimmerX: 11, shimmerY: 47, shimmerY2: 17, shimmerX2: 37, swayX: 2, swayY: 5 } as const;
+
+/** Moves that exist only through depth; the others are camera moves that parallax can enrich. */
+const DEPTH_MOVES = new Set<string>(['orbit-left', 'orbit-right', 'dolly-zoom-in', 'dolly-zoom-out']);
+
+/** Whether a clip needs the depth renderer, or is a plain camera move over a flat picture. */
+export function usesDepth(spec: MotionSpec): boolean {
+  return DEPTH_MOVES.has(spec.move) || spec.parallax > 0 || spec.ambient !== 'none';
+}
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+const smoothstep = (a: number, b: number, v: number) => {
+  const u = clamp01((v - a) / (b - a));
+  return u * u * (3 - 2 * u);
+};
+
+/** Radial scale and lateral shift of the move alone, at eased progress p, before the cap. */
+function depthTerms(spec: MotionSpec, p: number): { scale: number; shiftX: number; shiftY: number } {
+  const par = clamp01(spec.parallax);
+  const i = clamp01(spec.intensity);
+  const zero = { scale: 0, shiftX: 0, shiftY: 0 };
+  switch (spec.move) {
+    case 'none':
+      return zero;
+    case 'push-in':
+      return { ...zero, scale: PUSH_SCALE * par * p };
+    // Pulling back, near parts shrink faster than far ones.
+    case 'pull-out':
+      return { ...zero, scale: -PUSH_SCALE * par * p };
+    // The camera travels right: near parts slide left past far ones, so near samples lie further right.
+    case 'pan-right':
+      return { ...zero, shiftX: PAN_SHIFT * par * p };
+    case 'pan-left':
+      return { ...zero, shiftX: -PAN_SHIFT * par * p };
+    case 'tilt-down':
+      return { ...zero, shiftY: PAN_SHIFT * par * p };
+    case 'tilt-up':
+      return { ...zero, shiftY: -PAN_SHIFT * par * p };
+    case 'orbit-right':
+      return { ...zero, shiftX: ORBIT_SHIFT * i * p };
+    case 'orbit-left':
+      return { ...zero, shiftX: -ORBIT_SHIFT * i * p };
+    // Camera in, lens wider: the subject holds its size, near parts grow, the background recedes.
+    case 'dolly-zoom-in':
+      return { ...zero, scale: DOLLY_SCALE * i * p };
+    case 'dolly-zoom-out':
+      return { ...zero, scale: -DOLLY_SCALE * i * p };
+  }
+}
+
+/**
+ * The share of the move's depth terms that keeps the stretch within MAX_STRETCH for this depth
+ * map. One factor for the whole clip (from the move's peak, p = 1), so the motion stays smooth.
+ */
+export function depthLimit(spec: MotionSpec, maxGradient: number): number {
+  const peak = depthTerms(spec, 1);
+  const reach = Math.max(PIVOT, 1 - PIVOT);
+  // d(displacement)/d(position) <= |scale| * reach + (|scale| / 2 + |shift|) * gradient.
+  const stretch = Math.abs(peak.scale) * reach + (Math.abs(peak.scale) / 2 + Math.max(Math.abs(peak.shiftX), Math.abs(peak.shiftY))) * maxGradient;
+  return stretch > MAX_STRETCH ? MAX_STRETCH / stretch : 1;
+}
+
+/** The pose of frame time t (0..1) of a clip `seconds` long; `limit` from depthLimit. */
+export function framePose(spec: MotionSpec, t: number, limit: number): Pose {
+  const p = ease(spec.easing, t);
+  const terms = depthTerms(spec, p);
+  const scale = terms.scale * limit;
+  const shiftX = terms.shiftX * limit;
+  const shiftY = terms.shiftY * limit;
+  const seconds = clamp01(t) * (spec.duration ?? 5);
+  const fade = smoothstep(0, AMBIENT_FADE_IN, seconds);
+  const shimmer = spec.ambient === 'shimmer' ? SHIMMER * fade : 0;
+  const sway = spec.ambient === 'sway' ? SWAY * fade : 0;
+
+  const reach = Math.max(PIVOT, 1 - PIVOT);
+  const camera = cameraView(spec, t);
+  // Inset the view by the largest displacement this frame can make, so no sample leaves the picture.
+  const marginX = (Math.abs(scale) * camera.width) / 2 * reach + Math.abs(shiftX) * reach + shimmer + sway;
+  const marginY = (Math.abs(scale) * camera.height) / 2 * reach + Math.abs(shiftY) * reach + shimmer / 2;
+  const size = Math.min(camera.width, 1 - 2 * marginX, 1 - 2 * marginY);
+  const cx = clampTo(camera.x + camera.width / 2, marginX + size / 2, 1 - marginX - size / 2);
+  const cy = clampTo(camera.y + camera.height / 2, marginY + size / 2, 1 - marginY - size / 2);
+  const view = { x: cx - size / 2, y: cy - size / 2, width: size, height: size };
+  return { view, scale, shiftX, shiftY, pivot: PIVOT, shimmer, sway, seconds, phases: wavePhases(spec.seed ?? 0) };
+}
+
+function clampTo(v: number, lo: number, hi: number): number {
+  return lo > hi ? (lo + hi) / 2 : Math.min(hi, Math.max(lo, v));
+}
+
+function wavePhases(seed: number): [number, number, number] {
+  // A different stream from the handheld drift's, which uses the seed itself.
+  const random = mulberry32(seed ^ 0x5eed5eed);
+  return [random() * 2 * Math.PI, random() * 2 * Math.PI, random() * 2 * Math.PI];
+}
+
+/**
+ * Where output point (X, Y) (fractions of the frame) samples the source, in fractions of the
+ * picture, written to `into` (reused across pixels: this runs for every pixel of every frame).
+ */
+export function sourcePosition(pose: Pose, depth: DepthMap, X: number, Y: number, into: Float64Array): void {
+  const { view } = pose;
+  const bx = view.x + X * view.width;
+  const by = view.y + Y * view.height;
+  const n = sampleDepth(depth, bx, by);
+  const d = n - pose.pivot;
+  const cx = view.x + view.width / 2;
+  const cy = view.y + view.height / 2;
+  const radial = 1 - pose.scale * d;
+  let u = cx + (bx - cx) * radial + pose.shiftX * d;
+  let v = cy + (by - cy) * radial + pose.shiftY * d;
+  if (pose.shimmer > 0) {
+    // Haze or water: a fine ripple on the far parts.
+    const far = pose.shimmer * (1 - smoothstep(0.2, 0.5, n));
+    u += far * Math.sin(WAVES.shimmerRate * pose.seconds + WAVES.shimmerY * by + WAVES.shimmerX * bx + pose.phases[0]);
+    v += 0.5 * far * Math.sin(WAVES.shimmerRate * 1.3 * pose.seconds + WAVES.shimmerX2 * bx + WAVES.shimmerY2 * by + pose.phases[1]);
+  }
+  if (pose.sway > 0) {
+    // Foliage or grass in the foreground: a slow sideways sway, a little out of step across it.
+    const near = pose.sway * smoothstep(0.5, 0.8, n);
+    u += near * Math.sin(WAVES.swayRate * pose.seconds + WAVES.swayY * by + WAVES.swayX * bx + pose.phases[2]);
+  }
+  into[0] = u;
+  into[1] = v;
+}
+
+/** Renders one frame of `pose` into `out` (RGBA8, width x height), bilinear, edges held. */
+export function renderFrameCpu(source: RgbaImage, depth: DepthMap, pose: Pose, out: Uint8ClampedArray, width: number, height: number): void {
+  const { data, width: sw, height: sh } = source;
+  const at = new Float64Array(2);
+  for (let y = 0; y < height; y++) {
+    const Y = (y + 0.5) / height;
+    for (let x = 0; x < width; x++) {
+      sourcePosition(pose, depth, (x + 0.5) / width, Y, at);
+      const fx = clampTo(at[0]! * sw - 0.5, 0, sw - 1);
+      const fy = clampTo(at[1]! * sh - 0.5, 0, sh - 1);
+      const x0 = Math.min(Math.floor(fx), sw - 2);
+      const y0 = Math.min(Math.floor(fy), sh - 2);
+      const ax = fx - x0;
+      const ay = fy - y0;
+      const i00 = (y0 * sw + x0) * 4;
+      const i10 = i00 + 4;
+      const i01 = i00 + sw * 4;
+      const i11 = i01 + 4;
+      const o = (y * width + x) * 4;
+      for (let c = 0; c < 3; c++) {
+        const top = data[i00 + c]! + (data[i10 + c]! - data[i00 + c]!) * ax;
+        const bottom = data[i01 + c]! + (data[i11 + c]! - data[i01 + c]!) * ax;
+        out[o + c] = top + (bottom - top) * ay; // Uint8ClampedArray rounds half to even
+      }
+      out[o + 3] = 255;
+    }
+  }
+}
