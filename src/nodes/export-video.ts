@@ -22,6 +22,8 @@ export default defineNode({
   readsWorkflow: (params) => params.embedWorkflow,
   inputs: { video: { type: 'video', label: 'Video' } },
   outputs: { video: { type: 'video', label: 'Video' } },
+  // GIF settings apply to GIFs only: hidden otherwise, and then no part of the export's identity.
+  constrain: (params) => ({ gifFps: { hidden: params.format !== 'gif' }, gifWidth: { hidden: params.format !== 'gif' } }),
   params: {
     format: param.select({
       label: 'Format',
