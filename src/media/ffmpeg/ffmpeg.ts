@@ -8,9 +8,6 @@
  * never enter ffmpeg's memory), the output is read back and deleted, and a watchdog terminates
  * the core when it stops reporting progress. A terminated core is loaded afresh by the next job.
  */
-import coreURL from '@ffmpeg/core?url';
-import wasmURL from '@ffmpeg/core/wasm?url';
-import classWorkerURL from '@ffmpeg/ffmpeg/worker?worker&url';
 import type { FFFSType, FFmpeg, LogEvent, ProgressEvent } from '@ffmpeg/ffmpeg';
 import { NodeError } from '../../engine';
 
@@ -65,7 +62,7 @@ export function runFfmpeg(job: FfmpegJob): Promise<Blob> {
 
 function load(): Promise<FFmpeg> {
   loaded ??= (async () => {
-    const { FFmpeg } = await import('@ffmpeg/ffmpeg');
+    const [{ FFmpeg }, { coreURL, wasmURL, classWorkerURL }] = await Promise.all([import('@ffmpeg/ffmpeg'), import('./core-urls')]);
     const ffmpeg = new FFmpeg();
     await ffmpeg.load({ coreURL, wasmURL, classWorkerURL });
     await ffmpeg.createDir(INPUT_DIR);
