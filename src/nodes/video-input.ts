@@ -5,7 +5,7 @@
  */
 import { createMedia, defineNode, NodeError, param } from '../engine';
 import { transcodeToH264 } from '../media/ffmpeg/transcode';
-import { inspectVideo, type VideoInspection } from '../media/video/inspect-video';
+import { inspectVideo, type VideoInspection } from '../media/video/probe-video';
 
 export default defineNode({
   type: 'video.input',
