@@ -43,3 +43,20 @@ async function read(file: File, { registry, assets }: OpenContext): Promise<Load
 function refuse(message: string): LoadResult {
   return { ok: false, errors: [{ path: '', message }] };
 }
+
+/**
+ * The input node that takes a dropped file of this type, from the definitions themselves: the
+ * first with an asset parameter that accepts it (`image/png`, or a wildcard like `audio/*`).
+ */
+export function inputNodeFor(file: File, registry: NodeRegistry): { type: string; param: string } | undefined {
+  for (const definition of registry.list()) {
+    for (const [name, spec] of Object.entries(definition.params)) {
+      if (spec.kind === 'asset' && spec.accept.some((pattern) => accepts(pattern, file.type))) return { type: definition.type, param: name };
+    }
+  }
+  return undefined;
+}
+
+function accepts(pattern: string, mime: string): boolean {
+  return pattern.endsWith('/*') ? mime.startsWith(pattern.slice(0, -1)) : pattern === mime;
+}

@@ -21,7 +21,7 @@ import {
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
 import type { WireEnd } from '../editor/commands';
-import { carriesWorkflow, openWorkflowFile } from '../editor/open-file';
+import { carriesWorkflow, inputNodeFor, openWorkflowFile } from '../editor/open-file';
 import { showHint } from './hints';
 import { NodeView } from './NodeView';
 import { Palette, type PaletteRequest } from './Palette';
@@ -142,21 +142,29 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
     setPalette({ screen: { x: Math.max(8, screen.x), y: Math.max(8, screen.y) }, at: flow.screenToFlowPosition({ x: clientX, y: clientY }), ...(accepts ? { accepts } : {}), ...(from ? { from } : {}) });
   };
 
-  /** Each dropped image becomes an Image input node holding it, stacked from the drop point. */
+  /**
+   * A workflow file or bundle opens; a video Stillmotion exported opens its workflow; any other
+   * image, sound or video becomes the input node that takes it, stacked from the drop point.
+   */
   const dropFiles = async (files: File[], at: Position) => {
     const added: string[] = [];
     for (const file of files) {
       if (carriesWorkflow(file)) {
         const opened = await openWorkflowFile(file, { registry, assets, open: (doc) => (session ? session.create(doc) : Promise.resolve(documents.replace(doc))) });
-        if (!opened.ok) showHint(opened.reason, 'error');
-        continue;
+        if (opened.ok) continue;
+        // A video without a workflow in it is simply a video to use.
+        if (!file.type.startsWith('video/')) {
+          showHint(opened.reason, 'error');
+          continue;
+        }
       }
-      if (!file.type.startsWith('image/')) {
-        showHint(`"${file.name}" is not an image (${file.type || 'unknown type'}); drop JPEG, PNG, WebP, AVIF or GIF files`, 'error');
+      const input = inputNodeFor(file, registry);
+      if (!input) {
+        showHint(`"${file.name}" (${file.type || 'unknown type'}) is not a file any node takes; drop images, sound, video or workflow files`, 'error');
         continue;
       }
       const ref = await engine.putAsset(file, file.name);
-      added.push(commands.addNode('image.input', { x: at.x, y: at.y + added.length * 40 }, { file: ref }));
+      added.push(commands.addNode(input.type, { x: at.x, y: at.y + added.length * 40 }, { [input.param]: ref }));
     }
     if (added.length > 0) selectOnly(added);
   };

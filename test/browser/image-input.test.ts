@@ -112,7 +112,7 @@ describe('Image input', () => {
     expect(await page.locator('.react-flow__node').count()).toBe(1);
   });
 
-  it('turns image files dropped onto the canvas into Image input nodes, and refuses other files by name', async () => {
+  it('turns dropped images and sounds into the input nodes that take them, and refuses other files by name', async () => {
     const ids = () => page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')!));
     const before = await ids();
     const png = readFileSync(picture('dropped.png')).toString('base64');
@@ -121,12 +121,15 @@ describe('Image input', () => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([bytes], 'dropped.png', { type: 'image/png' }));
       transfer.items.add(new File(['just words'], 'notes.txt', { type: 'text/plain' }));
+      transfer.items.add(new File([new Uint8Array(44)], 'tone.wav', { type: 'audio/wav' }));
       return transfer;
     }, png);
     await page.dispatchEvent('.react-flow__pane', 'drop', { dataTransfer, clientX: 300, clientY: 300 });
-    await expect.poll(() => ids().then((now) => now.length)).toBe(before.length + 1);
-    await expect.poll(() => page.locator('.hint-error').textContent()).toBe('"notes.txt" is not an image (text/plain); drop JPEG, PNG, WebP, AVIF or GIF files');
-    const id = (await ids()).find((n) => !before.includes(n))!;
+    await expect.poll(() => ids().then((now) => now.length)).toBe(before.length + 2);
+    await expect.poll(() => page.locator('.hint-error').textContent()).toBe('"notes.txt" (text/plain) is not a file any node takes; drop images, sound, video or workflow files');
+    const added = await page.evaluate((before) => (globalThis as any).stillmotion.documents.document.nodes.filter((n: any) => !before.includes(n.id)).map((n: any) => [n.id, n.type]), before);
+    expect(added.map(([, type]: string[]) => type).sort()).toEqual(['audio.input', 'image.input']);
+    const id = added.find(([, type]: string[]) => type === 'image.input')![0] as string;
     expect(await runNode(id)).toEqual({ size: [640, 480] });
   });
 });
