@@ -25,6 +25,8 @@ export interface OutputSpec {
   type: PortType;
   label: string;
   description?: string;
+  /** False for machine-readable data (a JSON report) that a node card should not print. */
+  preview?: boolean;
 }
 
 export type InputSpecs = Readonly<Record<string, InputSpec>>;

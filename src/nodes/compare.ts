@@ -33,7 +33,7 @@ export default defineNode({
   outputs: {
     pick: { type: 'video', label: 'Pick', description: 'The picked take, unchanged.' },
     ranked: { type: 'list<video>', label: 'Ranked takes', description: 'Every take, best ranked first.' },
-    report: { type: 'text', label: 'Report', description: 'Scores, ranking and per-frame curves as JSON.' },
+    report: { type: 'text', label: 'Report', description: 'Scores, ranking and per-frame curves as JSON.', preview: false },
   },
   params: {
     pick: param.number({ label: 'Pick', default: 0, min: 0, max: MAX_TAKES, step: 1, integer: true, description: '0 passes the best ranked take; 1 to 9 pass that take (click one in the viewer).' }),

@@ -49,9 +49,11 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : null}
       {run?.outputs ? (
         <div className="node-preview">
-          {Object.entries(run.outputs).map(([port, value]) => (
-            <OutputPreview key={port} value={value} />
-          ))}
+          {Object.entries(run.outputs)
+            .filter(([port]) => definition.outputs[port]?.preview !== false)
+            .map(([port, value]) => (
+              <OutputPreview key={port} value={value} />
+            ))}
         </div>
       ) : null}
     </div>
