@@ -7,7 +7,6 @@
 import {
   ALL_FORMATS,
   BlobSource,
-  BufferTarget,
   canEncodeVideo,
   Conversion,
   Input,
@@ -20,6 +19,7 @@ import {
 } from 'mediabunny';
 import { NodeError } from '../../engine';
 import type { Resampler } from '../resample/backend';
+import { BlobSink } from './blob-sink';
 import { runCancellable } from './convert-video';
 
 export interface UpscaleVideoOptions {
@@ -45,8 +45,9 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
     const { width, height, sharpen, resampler } = options;
     const codec = await encodableCodec(track.codec, width, height);
     const webm = codec === 'vp9' || codec === 'vp8';
-    const target = new BufferTarget();
-    const output = new Output({ format: webm ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+    // Kept as pieces, moov at the end: a 4K clip is never held whole in one growing buffer.
+    const sink = new BlobSink();
+    const output = new Output({ format: webm ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: false }), target: sink.target });
     const frame = new FrameReader(track.displayWidth, track.displayHeight);
     const conversion = await Conversion.init({
       input,
@@ -75,7 +76,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
     }
     conversion.onProgress = (fraction) => options.onProgress?.(fraction);
     await runCancellable(conversion, options.signal);
-    return new Blob([target.buffer!], { type: webm ? 'video/webm' : 'video/mp4' });
+    return sink.blob(webm ? 'video/webm' : 'video/mp4');
   } finally {
     input.dispose();
   }
