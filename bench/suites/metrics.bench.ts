@@ -19,7 +19,8 @@ import { ssimFrame } from '../../src/metrics/ssim';
 import { GPU_CPU_SSIM_DIFF } from '../../src/metrics/ssim-gpu';
 import { launch } from '../../test/browser/chromium';
 import { report, type BenchResult } from '../lib/report';
-import { servePage } from '../lib/serve-page';
+import { fileURLToPath } from 'node:url';
+import { servePage } from '../../test/browser/serve-page';
 import { median, now, nsToMs, round } from '../lib/timing';
 import { framePairBytes } from '../pages/metrics/frames';
 import type { Backend, MetricsBench } from '../pages/metrics/main';
@@ -95,7 +96,7 @@ function measureNative(): { ms: number; firstAll: number } {
 async function main(): Promise<void> {
   const native = measureNative();
   const ours = ssimFrame(i420(framePairBytes(WIDTH, HEIGHT, 1, 'a'), WIDTH, HEIGHT), i420(framePairBytes(WIDTH, HEIGHT, 1, 'b'), WIDTH, HEIGHT)).all;
-  const served = await servePage('metrics');
+  const served = await servePage(fileURLToPath(new URL('../pages/metrics/', import.meta.url)));
   let browser: BrowserTimes;
   try {
     browser = await measureBrowser(served.url);

@@ -19,7 +19,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument, WorkflowNode } from '../../src/engine';
 import { parseReport, type CompareReport } from '../../src/metrics/report';
 import { GPU_CPU_SSIM_DIFF } from '../../src/metrics/ssim-gpu';
-import { servePage } from '../../bench/lib/serve-page';
+import { fileURLToPath } from 'node:url';
+import { servePage } from './serve-page';
 import type { MetricsBench } from '../../bench/pages/metrics/main';
 import { runAndWait } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
@@ -152,7 +153,7 @@ describe('the metrics page (bench/pages/metrics)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'stillmotion-compare-'));
 
   beforeAll(async () => {
-    served = await servePage('metrics');
+    served = await servePage(fileURLToPath(new URL('../../bench/pages/metrics/', import.meta.url)));
     bench = await browser.newPage();
     await bench.goto(served.url);
     await bench.waitForFunction(() => 'metricsBench' in globalThis);
