@@ -113,8 +113,8 @@ describe('Image input', () => {
   });
 
   it('turns dropped images and sounds into the input nodes that take them, and refuses other files by name', async () => {
-    const ids = () => page.locator('.react-flow__node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-id')!));
-    const before = await ids();
+    const nodes = (): Promise<[string, string][]> => page.evaluate(() => (globalThis as any).stillmotion.documents.document.nodes.map((n: any) => [n.id, n.type]));
+    const before = (await nodes()).map(([id]) => id);
     const png = readFileSync(picture('dropped.png')).toString('base64');
     const dataTransfer = await page.evaluateHandle((b64) => {
       const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -125,11 +125,11 @@ describe('Image input', () => {
       return transfer;
     }, png);
     await page.dispatchEvent('.react-flow__pane', 'drop', { dataTransfer, clientX: 300, clientY: 300 });
-    await expect.poll(() => ids().then((now) => now.length)).toBe(before.length + 2);
+    // Each file is stored before its node is added, one after another: give a busy machine time.
+    const added = async () => (await nodes()).filter(([id]) => !before.includes(id));
+    await expect.poll(async () => (await added()).map(([, type]) => type).sort(), { timeout: 15_000 }).toEqual(['audio.input', 'image.input']);
     await expect.poll(() => page.locator('.hint-error').textContent()).toBe('"notes.txt" (text/plain) is not a file any node takes; drop images, sound, video or workflow files');
-    const added = await page.evaluate((before) => (globalThis as any).stillmotion.documents.document.nodes.filter((n: any) => !before.includes(n.id)).map((n: any) => [n.id, n.type]), before);
-    expect(added.map(([, type]: string[]) => type).sort()).toEqual(['audio.input', 'image.input']);
-    const id = added.find(([, type]: string[]) => type === 'image.input')![0] as string;
+    const id = (await added()).find(([, type]) => type === 'image.input')![0];
     expect(await runNode(id)).toEqual({ size: [640, 480] });
   });
 });
