@@ -18,6 +18,9 @@ export default defineConfig({
           globalSetup: ['test/browser/serve.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // The UI answers within a frame on a quiet machine; CI shares 2 cores with Chromium and
+          // the build, so polls wait up to 10 s before calling a late answer a failure.
+          expect: { poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },
