@@ -11,7 +11,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot } from '../batch/batch';
-import type { AssetRef, WorkflowDocument } from '../engine';
+import { fileExtension, type AssetRef, type WorkflowDocument } from '../engine';
 import { readWorkflowFile } from '../editor/workflow-files';
 import { createRegistry } from '../nodes';
 import { providerSettingsSchema } from '../providers/settings';
@@ -29,7 +29,6 @@ const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
  */
 const APP_ORIGIN = 'http://stillmotion.localhost';
 const PHOTO_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.avif': 'image/avif', '.gif': 'image/gif' };
-const EXTENSIONS: Readonly<Record<string, string>> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'image/png': 'png', 'image/gif': 'gif', 'audio/ogg': 'ogg', 'audio/mpeg': 'mp3', 'audio/wav': 'wav' };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, workflow: 3, refused: 4 } as const;
 
@@ -273,7 +272,7 @@ function writeOutputs(out: string, input: string, outcome: ItemOutcome): JobItem
   const stem = basename(input, extname(input));
   const outputs = outcome.media.map(({ nodeId, mime, data }, i, all) => {
     const repeated = all.filter((m) => m.nodeId === nodeId).length > 1;
-    const path = join(out, `${stem}.${nodeId}${repeated ? `-${i}` : ''}.${EXTENSIONS[mime] ?? 'bin'}`);
+    const path = join(out, `${stem}.${nodeId}${repeated ? `-${i}` : ''}.${fileExtension(mime) ?? 'bin'}`);
     writeFileSync(path, Buffer.from(data, 'base64'));
     return path;
   });

@@ -71,6 +71,22 @@ export async function createMedia<K extends MediaValue['kind']>(
   return { kind, blob, hash: await hashBytes(blob), ...meta } as Extract<MediaValue, { kind: K }>;
 }
 
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
+  'audio/ogg': 'ogg',
+  'audio/mpeg': 'mp3',
+  'audio/wav': 'wav',
+};
+
+/** The file extension media of this MIME type is saved with; undefined for types without one here. */
+export function fileExtension(mime: string): string | undefined {
+  return Object.hasOwn(EXTENSIONS, mime) ? EXTENSIONS[mime] : undefined;
+}
+
 export function isMedia(value: unknown): value is MediaValue {
   return typeof value === 'object' && value !== null && 'hash' in value && 'blob' in value;
 }

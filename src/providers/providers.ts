@@ -43,8 +43,3 @@ export function unavailableReason(id: ProviderId): string {
 export function providerInfo(id: string): ProviderInfo | undefined {
   return Object.hasOwn(PROVIDERS, id) ? PROVIDERS[id as ProviderId] : undefined;
 }
-
-/** `Authorization: Bearer <key>`, the most common scheme. */
-export function bearer({ apiKey }: { apiKey: string }): Record<string, string> {
-  return { Authorization: `Bearer ${apiKey}` };
-}

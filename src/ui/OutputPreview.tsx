@@ -1,6 +1,6 @@
 /** Shows a node's output: media from blob URLs (revoked when unmounted), text as text. */
 import { useEffect, useRef, useState } from 'react';
-import { isMedia, type AudioValue, type MediaValue, type PortValue, type VideoValue } from '../engine';
+import { fileExtension, isMedia, type AudioValue, type MediaValue, type PortValue, type VideoValue } from '../engine';
 
 export function OutputPreview({ value, large = false }: { value: PortValue; large?: boolean }) {
   if (Array.isArray(value)) {
@@ -105,12 +105,10 @@ function drawWaveform(canvas: HTMLCanvasElement, buffer: AudioBuffer): void {
   }
 }
 
-const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'video/mp4': 'mp4', 'video/webm': 'webm', 'image/gif': 'gif', 'audio/ogg': 'ogg', 'audio/wav': 'wav' };
-
 /** Saves a media output as a file named after its node. */
 export function DownloadLink({ media, name }: { media: MediaValue; name: string }) {
   const url = useObjectUrl(media.blob);
-  const extension = EXTENSIONS[media.mime] ?? media.mime.split('/')[1] ?? 'bin';
+  const extension = fileExtension(media.mime) ?? media.mime.split('/')[1] ?? 'bin';
   const file = `${name.replace(/[^\w\- ]+/g, '').trim() || 'output'}.${extension}`;
   return url ? (
     <a className="button download" href={url} download={file}>

@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
-import type { WorkflowDocument } from '../../src/engine';
+import { fileExtension, type WorkflowDocument } from '../../src/engine';
 import { watchErrors } from './chromium';
 
 export interface NodeOutcome {
@@ -24,7 +24,6 @@ export interface NodeOutcome {
   file?: string;
 }
 
-const EXTENSIONS: Record<string, string> = { 'video/mp4': 'mp4', 'video/webm': 'webm', 'image/png': 'png' };
 
 /** A file put into the app's asset store before a run, as the file picker would. */
 export interface TestAsset {
@@ -84,7 +83,7 @@ export async function runGraph(browser: Browser, document: WorkflowDocument, dir
     expect(errors).toEqual([]);
     const nodes: Record<string, NodeOutcome> = {};
     for (const [id, { data, ...rest }] of Object.entries(result.nodes)) {
-      const file = data ? join(dir, `${tag}-${id}.${EXTENSIONS[String(rest.meta?.mime)] ?? 'bin'}`) : undefined;
+      const file = data ? join(dir, `${tag}-${id}.${fileExtension(String(rest.meta?.mime)) ?? 'bin'}`) : undefined;
       if (file) writeFileSync(file, Buffer.from(data!, 'base64'));
       nodes[id] = { ...rest, ...(file ? { file } : {}) };
     }
