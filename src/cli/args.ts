@@ -1,6 +1,6 @@
 /** The command line, parsed and checked: every mistake named, with the usage, and exit code 2. */
 import { z } from 'zod';
-import { PROVIDER_IDS } from '../providers/catalog/schema';
+import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 
 export const USAGE = `Usage: stillmotion run <workflow.json> --input <folder> --out <folder> [options]
 
@@ -11,8 +11,10 @@ command again to resume: finished photos are skipped and paid generations are ne
 Options:
   --dry-run              print the plan and the estimated cost; send nothing
   --concurrency <n>      photos in flight at once (default 4; providers' own limits still hold)
-  --settings <file>      provider settings JSON (endpoints, timing, confirmAboveUsd)
-  --endpoint <id=url>    send a provider's requests to a proxy or test server (repeatable)
+  --settings <file>      provider settings JSON (timing, confirmAboveUsd, comfyuiServers)
+  --endpoint <id=url[,url...]>
+                         relay a provider's calls to a proxy or test server instead of its own API
+                         (repeatable); further URLs are hosts it may reach without the key
   --max-cost <usd>       refuse to start when the estimate is above this (default: no limit)
   --help                 this text
 
@@ -27,13 +29,14 @@ export interface RunArgs {
   dryRun: boolean;
   concurrency: number;
   settings?: string;
-  endpoints: Record<string, string>;
+  /** Per provider: the API to relay to instead of its own, then hosts reached without the key. */
+  endpoints: Record<string, string[]>;
   maxCostUsd?: number;
 }
 
 export type Parsed = RunArgs | { command: 'help' } | { command: 'error'; message: string };
 
-const endpointSchema = z.string().regex(/^[a-z]+=https?:\/\/.+$/, 'expected <provider>=<http(s) URL>');
+const endpointSchema = z.string().regex(/^[a-z]+=https?:\/\/[^,]+(,https?:\/\/[^,]+)*$/, 'expected <provider>=<http(s) URL>[,<http(s) URL>...]');
 
 export function parseArgs(argv: readonly string[]): Parsed {
   if (argv.length === 0 || argv.includes('--help') || argv.includes('-h') || argv[0] === 'help') return { command: 'help' };
@@ -64,13 +67,13 @@ export function parseArgs(argv: readonly string[]): Parsed {
   if (!out) return { command: 'error', message: '--out <folder for results> is required' };
   const concurrency = Number(flags.concurrency?.[0] ?? 4);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) return { command: 'error', message: `--concurrency must be a whole number 1..64 (got ${flags.concurrency?.[0]})` };
-  const endpoints: Record<string, string> = {};
+  const endpoints: Record<string, string[]> = {};
   for (const value of flags.endpoint ?? []) {
     const checked = endpointSchema.safeParse(value);
     if (!checked.success) return { command: 'error', message: `--endpoint ${value}: ${checked.error.issues[0]!.message}` };
     const [id, url] = [value.slice(0, value.indexOf('=')), value.slice(value.indexOf('=') + 1)];
-    if (!(PROVIDER_IDS as readonly string[]).includes(id)) return { command: 'error', message: `--endpoint ${value}: "${id}" is not a provider (${PROVIDER_IDS.join(', ')})` };
-    endpoints[id] = url;
+    if (!isRelayed(id)) return { command: 'error', message: `--endpoint ${value}: "${id}" is not a provider the server relays (${Object.keys(PROVIDER_ENDPOINTS).join(', ')}); a ComfyUI server is named in the workflow` };
+    endpoints[id] = url.split(',').map((u) => new URL(u).origin);
   }
   const maxCost = flags['max-cost']?.[0];
   if (maxCost !== undefined && !(Number(maxCost) >= 0)) return { command: 'error', message: `--max-cost must be a number of dollars (got ${maxCost})` };

@@ -14,7 +14,9 @@ import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot
 import { fileExtension, type AssetRef, type WorkflowDocument } from '../engine';
 import { readWorkflowFile } from '../editor/workflow-files';
 import { createRegistry } from '../nodes';
+import { DEFAULT_COMFYUI_SERVER, normalizeServerAddress } from '../providers/comfyui/server-address';
 import { providerSettingsSchema } from '../providers/settings';
+import type { AppServerOptions } from '../server/app-server';
 import { KEY_VARIABLES, type RunArgs } from './args';
 import { found, launchWithProfile } from './chromium';
 import { readJob, writeJob, type Job, type JobItem } from './job';
@@ -65,12 +67,15 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
   const slot = findBatchSlot(document, registry);
   if ('error' in slot) throw new CliError(`${args.workflow}: ${slot.error}`, EXIT.workflow);
   const photos = listPhotos(args.input);
-  const settings = readSettings(args);
+  const comfyuiServers = comfyuiServersOf(document);
+  const settings = readSettings(args, comfyuiServers);
+  const upstreams = upstreamsOf(args);
 
   const estimate = batchEstimate(document, registry, slot, photos.length);
   io.out.write(`${document.name}: ${photos.length} photo${photos.length === 1 ? '' : 's'} from ${args.input} into ${args.out}\n`);
   for (const line of estimate.lines) io.out.write(`  ${line.title} (${line.nodeId}): $${line.usd.toFixed(2)} x ${line.times}${line.assumed ? ' (price partly assumed)' : ''}\n    ${line.basis}\n`);
   io.out.write(`Estimated cost: $${estimate.totalUsd.toFixed(2)}${estimate.lines.length === 0 ? ' (nothing in this workflow is paid)' : ''}; results already made are not paid again.\n`);
+  if (comfyuiServers.length > 0) io.out.write(`ComfyUI servers this workflow uses, reached through the Stillmotion server: ${comfyuiServers.join(', ')}\n`);
   if (args.dryRun) return EXIT.ok;
   if (args.maxCostUsd !== undefined && estimate.totalUsd > args.maxCostUsd) {
     throw new CliError(`the estimate ($${estimate.totalUsd.toFixed(2)}) is above --max-cost $${args.maxCostUsd.toFixed(2)}; nothing was sent`, EXIT.refused);
@@ -91,7 +96,7 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
   writeJob(jobPath, job);
 
   const titles = Object.fromEntries(document.nodes.map((n) => [n.id, n.title ?? registry.get(n.type)?.title ?? n.type]));
-  if (todo.length > 0) await runItems(args, io, { document, slot, settings, job, jobPath, todo, profile: join(state, 'profile'), titles });
+  if (todo.length > 0) await runItems(args, io, { document, slot, settings, upstreams, job, jobPath, todo, profile: join(state, 'profile'), titles });
   const counts = { done: job.items.filter((i) => i.status === 'done').length, failed: job.items.filter((i) => i.status === 'failed').length };
   writeFileSync(join(args.out, 'summary.json'), `${JSON.stringify({ workflow: resolve(args.workflow), name: document.name, estimatedCostUsd: estimate.totalUsd, counts, items: job.items }, null, 2)}\n`);
   io.out.write(`${counts.done} done, ${counts.failed} failed of ${job.items.length}; summary in ${join(args.out, 'summary.json')}\n`);
@@ -120,7 +125,21 @@ function listPhotos(folder: string): string[] {
   return photos;
 }
 
-function readSettings(args: RunArgs): ReturnType<typeof providerSettingsSchema.parse> {
+/**
+ * The ComfyUI servers the workflow's nodes name: running this workflow is the user saying they
+ * may be reached, so the relay and the app's settings get them (the plan prints them).
+ */
+function comfyuiServersOf(document: WorkflowDocument): string[] {
+  const servers = document.nodes.filter((n) => n.type === 'generate.video' && n.params.route === 'comfyui').map((n) => normalizeServerAddress(String(n.params.server ?? DEFAULT_COMFYUI_SERVER)));
+  return [...new Set(servers.flatMap((s) => (s.ok ? [s.url] : [])))];
+}
+
+/** --endpoint provider=API[,HOST...]: where the relay sends that provider's traffic instead of its own API. */
+function upstreamsOf(args: RunArgs): AppServerOptions['upstreams'] {
+  return Object.fromEntries(Object.entries(args.endpoints).map(([id, urls]) => [id, { keyed: [urls[0]!], open: urls.slice(1) }]));
+}
+
+function readSettings(args: RunArgs, comfyuiServers: readonly string[]): ReturnType<typeof providerSettingsSchema.parse> {
   let saved: Record<string, unknown> = {};
   if (args.settings) {
     try {
@@ -129,7 +148,7 @@ function readSettings(args: RunArgs): ReturnType<typeof providerSettingsSchema.p
       throw new CliError(`--settings ${args.settings}: ${(error as Error).message}`, EXIT.usage);
     }
   }
-  const parsed = providerSettingsSchema.safeParse({ ...saved, endpoints: { ...(saved.endpoints as object | undefined), ...args.endpoints } });
+  const parsed = providerSettingsSchema.safeParse({ ...saved, comfyuiServers: [...new Set([...((saved.comfyuiServers as string[] | undefined) ?? []), ...comfyuiServers])] });
   if (!parsed.success) throw new CliError(`--settings ${args.settings}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, EXIT.usage);
   return parsed.data;
 }
@@ -138,6 +157,7 @@ interface Plan {
   document: WorkflowDocument;
   slot: BatchSlot;
   settings: ReturnType<typeof providerSettingsSchema.parse>;
+  upstreams: AppServerOptions['upstreams'];
   job: Job;
   jobPath: string;
   todo: { item: JobItem; index: number }[];
@@ -155,11 +175,11 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
   // The app as `npm start` serves it, rebuilt first if the sources changed.
   const build = spawnSync(process.execPath, ['--input-type=module', '-e', "import { ensureBuild } from './scripts/ensure.mjs'; ensureBuild();"], { cwd: ROOT, encoding: 'utf8' });
   if (build.status !== 0) throw new CliError(`the app could not be built:\n${build.stdout}${build.stderr}`, EXIT.refused);
-  const server = await serveApp(ROOT);
-  // The app's origin is served through interception, so Chromium cannot tell it lives on this
-  // machine; without this it would treat calls to ComfyUI or a proxy on localhost as a public
-  // site reaching into the local network, and headless has no one to ask for permission.
-  const context = await launchWithProfile(plan.profile, ['--disable-features=LocalNetworkAccessChecks,PrivateNetworkAccessChecks']);
+  // The Stillmotion server, relaying provider calls as it does for the editor: to each provider's
+  // API, or where --endpoint sends it, and to the ComfyUI servers this workflow names.
+  const server = await serveApp(ROOT, { publicOrigins: [APP_ORIGIN], upstreams: plan.upstreams, comfyuiServers: plan.settings.comfyuiServers });
+  // The fixed origin resolves to the server's port, whichever it is this time.
+  const context = await launchWithProfile(plan.profile, [`--host-resolver-rules=MAP ${new URL(APP_ORIGIN).hostname} ${new URL(server.url).host}`]);
   const view = new ProgressView(plan.todo.length, io.out);
   try {
     const page = await context.newPage();
@@ -171,10 +191,6 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
       return route.fulfill({ body: readFileSync(path), contentType: PHOTO_TYPES[extname(path).toLowerCase()]! });
     });
     await page.exposeFunction('__stillmotionProgress', (index: number, fraction: number, message: string) => view.update(index, { name: basename(plan.job.items[index]!.input), fraction, message }));
-    await context.route(`${APP_ORIGIN}/**`, async (route) => {
-      const url = new URL(route.request().url());
-      await route.fulfill({ response: await route.fetch({ url: new URL(url.pathname + url.search, server.url).href }) });
-    });
     await page.goto(`${APP_ORIGIN}/`);
     await page.waitForFunction(() => (globalThis as { stillmotion?: unknown }).stillmotion !== undefined);
     await configure(page, io.env, plan.settings);

@@ -9,7 +9,9 @@ import { createMedia, defineNode, NodeError, param, type ImageValue, type ParamC
 import { probeVideo } from '../media/video/probe-video';
 import { catalog, findModel, findRoute, priceOf, routeCapabilities } from '../providers/catalog/catalog';
 import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type Resolution, type Route } from '../providers/catalog/schema';
+import { comfyuiConnection, connectionFor } from '../providers/connection';
 import { runGeneration } from '../providers/generation';
+import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
 import type { ImagePayload } from '../providers/protocol';
 import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
 import { PROVIDER_SETTINGS, readProviderSettings } from '../providers/settings';
@@ -17,7 +19,6 @@ import { PROVIDER_SETTINGS, readProviderSettings } from '../providers/settings';
 const MODELS = catalog().models;
 const DURATIONS = [...new Set(MODELS.flatMap((m) => m.capabilities.durations))].sort((a, b) => a - b);
 const DEFAULT_MODEL = 'seedance-2.0-fast';
-const DEFAULT_COMFY_SERVER = 'http://127.0.0.1:8188';
 
 interface Choice {
   model: CatalogModel;
@@ -69,7 +70,7 @@ export default defineNode({
     negativePrompt: param.text({ label: 'Negative prompt', default: '', multiline: true, maxLength: 2000, placeholder: 'What to avoid' }),
     seed: param.seed({ label: 'Seed', default: 0 }),
     motion: param.number({ label: 'Motion', default: 0.5, min: 0, max: 1, step: 0.05, description: 'How much moves, for models with a motion or camera-control setting.' }),
-    server: param.text({ label: 'ComfyUI server', default: DEFAULT_COMFY_SERVER, placeholder: DEFAULT_COMFY_SERVER }),
+    server: param.text({ label: 'ComfyUI server', default: DEFAULT_COMFYUI_SERVER, placeholder: DEFAULT_COMFYUI_SERVER }),
     template: param.text({
       label: 'ComfyUI workflow',
       default: '',
@@ -121,7 +122,8 @@ export default defineNode({
     if (inputs.endImage && !capabilities.endFrame) throw new NodeError(`${model.name} cannot end on a given frame: disconnect the End frame input, or choose a model that can`);
 
     const settings = readProviderSettings(await ctx.settings.get(PROVIDER_SETTINGS));
-    const origin = route.provider === 'comfyui' ? params.server : (settings.endpoints[route.provider] ?? provider.origin);
+    const connection = route.provider === 'comfyui' ? await comfyuiConnection(params.server, settings) : await connectionFor(provider, settings);
+    if ('error' in connection) throw new NodeError(connection.error);
     const seconds = Number(params.duration);
     const audio = withAudio(capabilities, params.audio);
     const resolution = params.resolution as Resolution;
@@ -130,7 +132,7 @@ export default defineNode({
 
     const blob = await runGeneration(ctx, {
       provider,
-      origin,
+      ...connection,
       model: model.id,
       timing: settings.timing,
       ...(costUsd === undefined ? {} : { costUsd }),

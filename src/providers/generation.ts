@@ -10,16 +10,16 @@
  * - cancelling asks the provider to stop where it can.
  */
 import { NodeError, type JournalEntry, type JsonValue, type NodeServices, type ProgressReporter } from '../engine';
+import type { Connection } from './connection';
 import { ProviderError } from './errors';
 import { ProviderHttp } from './http';
 import { pollUntilDone, sleep } from './polling';
 import type { GenerationRequest, ProviderCall, ProviderInfo, SubmittedTask, TaskState } from './protocol';
 import type { ProviderTiming } from './settings';
 
-export interface GenerationJob {
+/** `origin` and the rest of the connection: the provider's own API, a user's proxy, or the relay (connection.ts). */
+export interface GenerationJob extends Connection {
   provider: ProviderInfo;
-  /** The origin to use: the provider's own, or the user's override from settings. */
-  origin: string;
   /** Catalog model id, for the journal. */
   model: string;
   request: Omit<GenerationRequest, 'clientRef'>;
@@ -41,7 +41,16 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob):
   const { provider } = job;
   const credentials = provider.keyless ? { apiKey: '' } : await ctx.secrets.credentials(provider.id);
   if (!credentials || (!credentials.apiKey && !provider.keyless)) throw new NodeError(`No ${provider.name} key: add one in Settings > Providers > ${provider.name} (get it at ${provider.keysUrl})`);
-  const http = new ProviderHttp({ name: provider.name, origin: job.origin, authorize: async () => provider.authorize(credentials), timeoutMs: requestTimeoutMs(job) });
+  const { origin, keyedOrigins, relay, browserCalls } = job;
+  const http = new ProviderHttp({
+    name: provider.name,
+    origin,
+    ...(keyedOrigins ? { keyedOrigins } : {}),
+    ...(relay ? { relay } : {}),
+    ...(browserCalls === undefined ? {} : { browserCalls }),
+    authorize: async () => provider.authorize(credentials),
+    timeoutMs: requestTimeoutMs(job),
+  });
   const call: ProviderCall = { http, signal: ctx.signal };
 
   const earlier = await settledEarlier(ctx, job, call);

@@ -1,20 +1,29 @@
 /**
- * HTTP to one provider. Credentials go only to the provider's own origin: a URL a response
- * points at (a CDN, a file host) is fetched without them, so no answer, and no workflow, can
- * lead a key elsewhere. Every request has a timeout, every answer is checked against a schema,
- * and every failure becomes a ProviderError that says what happened in the user's terms.
+ * HTTP to one provider. Credentials go only to the provider's own API origin(s): a URL a
+ * response points at (a CDN, a file host) is fetched without them, so no answer, and no
+ * workflow, can lead a key elsewhere. Requests go through the Stillmotion server's relay when
+ * there is one (most providers refuse a browser page's calls), or straight to the provider.
+ * Every request has a timeout, every answer is checked against a schema, and every failure
+ * becomes a ProviderError that says what happened in the user's terms.
  */
 import type { z } from 'zod';
 import { errorText, kindOfStatus, ProviderError, retryAfterMs, type ProviderErrorKind } from './errors';
+import type { RelayRoute } from './relay-route';
 
 export interface ProviderHttpOptions {
   /** Shown in messages: "fal", "Runway". */
   name: string;
-  /** The one origin credentials are sent to, e.g. https://queue.fal.run. */
+  /** The API every path is resolved against: the provider's origin, a user's proxy, a ComfyUI server's address. */
   origin: string;
+  /** Other origins that take the key (fal's storage API); the API's own always does. */
+  keyedOrigins?: readonly string[];
   /** Headers that carry the credentials; called per request (Kling's tokens expire). */
   authorize: () => Promise<Record<string, string>>;
   timeoutMs: number;
+  /** Through the Stillmotion server's relay; absent, straight from the page. */
+  relay?: RelayRoute;
+  /** False for a provider that refuses a browser page's calls (no CORS): a direct call that fails says so. */
+  browserCalls?: boolean;
 }
 
 export interface RequestOptions {
@@ -64,12 +73,34 @@ export class ProviderHttp {
     return parsed.data;
   }
 
+  /** Where a request for `path` is actually sent: the provider, or the relay's address for it. */
+  fetchUrl(path: string): URL {
+    const target = this.url(path);
+    return this.options.relay ? this.options.relay.fetchUrl(target) : target;
+  }
+
   /** Sends a request; a non-2xx answer throws, naming what the provider said. */
   async send(method: string, path: string, options: RequestOptions): Promise<Response> {
+    const response = await this.#sendOnce(method, path, options);
+    // The relay forgot a ComfyUI server (it restarted): registered again, the request is sent once more.
+    if (response.headers.get('x-stillmotion-relay') === 'not-added' && this.options.relay?.prepare) {
+      await response.body?.cancel();
+      await this.options.relay.prepare();
+      return this.#checked(await this.#sendOnce(method, path, options), options.kindOf);
+    }
+    return this.#checked(response, options.kindOf);
+  }
+
+  async #checked(response: Response, kindOf: RequestOptions['kindOf']): Promise<Response> {
+    if (!response.ok) throw await this.#statusError(response, kindOf);
+    return response;
+  }
+
+  async #sendOnce(method: string, path: string, options: RequestOptions): Promise<Response> {
     const url = this.url(path);
     const headers = new Headers(options.headers);
     // The key goes to the provider's own origin and nowhere else.
-    if (url.origin === new URL(this.options.origin).origin) for (const [k, v] of Object.entries(await this.options.authorize())) headers.set(k, v);
+    if (this.#keyed(url)) for (const [k, v] of Object.entries(await this.options.authorize())) headers.set(k, v);
     let body: BodyInit | undefined;
     if (options.form) body = options.form;
     else if (options.body !== undefined) {
@@ -81,16 +112,17 @@ export class ProviderHttp {
     // Held until fetch settles: Node may garbage-collect a timeout signal that only AbortSignal.any
     // refers to, and it then never fires (nodejs/node#57736), so a hung request would hang forever.
     PENDING_TIMEOUTS.add(timeout);
-    let response: Response;
     try {
-      response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.any([options.signal, timeout]) });
+      return await fetch(this.options.relay?.fetchUrl(url) ?? url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.any([options.signal, timeout]) });
     } catch (error) {
       throw this.#transportError(error, options.signal, timeoutMs, method, url);
     } finally {
       PENDING_TIMEOUTS.delete(timeout);
     }
-    if (!response.ok) throw await this.#statusError(response, options.kindOf);
-    return response;
+  }
+
+  #keyed(url: URL): boolean {
+    return url.origin === new URL(this.options.origin).origin || (this.options.keyedOrigins ?? []).includes(url.origin);
   }
 
   /** Downloads a result; URLs off the provider's origin get no credentials. */
@@ -113,10 +145,30 @@ export class ProviderHttp {
     if (error instanceof DOMException && error.name === 'TimeoutError') {
       return new ProviderError('timeout', `${this.options.name} did not answer ${method} ${url.pathname} within ${Math.round(timeoutMs / 1000)} s`);
     }
-    return new ProviderError('network', `${this.options.name} could not be reached at ${url.origin} (${error instanceof Error ? error.message : String(error)}): check the connection`);
+    return new ProviderError('network', this.#unreachable(url, error instanceof Error ? error.message : String(error)));
+  }
+
+  /**
+   * Why a request never got an answer, in terms of what the user can do: a browser refuses a
+   * page's calls to a provider that sends no CORS headers, and the app's own security policy
+   * blocks plain-http addresses off this machine; "check the connection" is said only when
+   * neither is the cause.
+   */
+  #unreachable(url: URL, cause: string): string {
+    const { name, relay, browserCalls } = this.options;
+    if (relay) return `the Stillmotion server that relays calls to ${name} did not answer (${cause}); is it still running?`;
+    if (!inBrowser()) return `${name} could not be reached at ${url.origin} (${cause}): check the connection`;
+    const viaServer = 'open Stillmotion through `npm start`, whose server relays the call';
+    if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
+      return `the app's security policy lets a page served without the Stillmotion server reach only HTTPS addresses and this machine, not ${url.origin}: ${viaServer}`;
+    }
+    if (browserCalls === false) return `${name} does not accept calls from a browser page: ${viaServer}, or set a proxy in Settings > Providers > ${name}`;
+    return `${name} could not be reached at ${url.origin} (${cause}): check the connection${browserCalls === undefined ? '' : `, or ${viaServer}`}`;
   }
 
   async #statusError(response: Response, kindOf: RequestOptions['kindOf']): Promise<ProviderError> {
+    const relayed = response.headers.get('x-stillmotion-relay');
+    if (relayed) return relayError(this.options.name, relayed, await response.text().catch(() => ''), response.status);
     const text = await response.text().catch(() => '');
     let said: string | undefined;
     let body: unknown;
@@ -160,4 +212,33 @@ export class ProviderHttp {
 function describe(text: string): string {
   const trimmed = text.trim();
   return trimmed === '' ? 'an empty body' : `"${trimmed.slice(0, 60)}${trimmed.length > 60 ? '...' : ''}"`;
+}
+
+/** Addresses the app's Content-Security-Policy lets a page reach over plain http. */
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost']);
+
+function inBrowser(): boolean {
+  return typeof (globalThis as { document?: unknown }).document !== 'undefined' || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== 'undefined';
+}
+
+/**
+ * The relay's own answer (src/server/relay.ts), not the provider's: whether anything reached the
+ * provider decides the kind, since a request that may have arrived must never be sent again blindly.
+ */
+function relayError(name: string, code: string, text: string, status: number): ProviderError {
+  let said = text.trim();
+  try {
+    said = (JSON.parse(text) as { error?: string }).error ?? said;
+  } catch {
+    // a plain-text refusal from the server's guard
+  }
+  switch (code) {
+    case 'unreachable': // the connection failed before anything was sent
+      return new ProviderError('network', `${said} (the Stillmotion server relays calls to ${name})`, { status });
+    case 'timeout':
+    case 'failed': // sent, but the answer was lost: it may have been accepted
+      return new ProviderError('timeout', `${said} (the Stillmotion server relays calls to ${name})`, { status });
+    default:
+      return new ProviderError('invalid', `the Stillmotion server refused a call to ${name}: ${said}`, { status });
+  }
 }

@@ -1,9 +1,11 @@
 /**
  * The user's provider settings, kept in the settings store (never in a workflow): endpoint
- * overrides for a proxy or a test server, the cost above which a run asks first, and timing.
+ * overrides for a proxy, the ComfyUI servers the user added, the cost above which a run asks
+ * first, and timing.
  */
 import { z } from 'zod';
 import { PROVIDER_IDS } from './catalog/schema';
+import { DEFAULT_COMFYUI_SERVER, normalizeServerAddress } from './comfyui/server-address';
 
 export const PROVIDER_SETTINGS = 'providers';
 
@@ -18,8 +20,17 @@ const timingSchema = z.object({
 });
 export type ProviderTiming = z.infer<typeof timingSchema>;
 
+/** A ComfyUI server address, kept in its normal form. */
+const comfyuiServer = z.string().transform((text, ctx) => {
+  const server = normalizeServerAddress(text);
+  if (!server.ok) ctx.addIssue({ code: 'custom', message: server.error });
+  return server.ok ? server.url : text;
+});
+
 export const providerSettingsSchema = z.object({
   endpoints: z.partialRecord(z.enum(PROVIDER_IDS), z.url()).default({}),
+  /** The ComfyUI servers the user added: the only ones the app (and the server's relay) will reach. */
+  comfyuiServers: z.array(comfyuiServer).max(64).default([DEFAULT_COMFYUI_SERVER]),
   /** A run estimated above this many dollars asks before it starts. */
   confirmAboveUsd: z.number().nonnegative().default(2),
   timing: timingSchema.default(timingSchema.parse({})),

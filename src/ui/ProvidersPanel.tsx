@@ -1,20 +1,28 @@
 /**
  * Settings > Providers: a key per provider (written, never shown again), where to get one, an
- * endpoint override for a proxy, and the cost above which a run asks first. Everything the user
- * typed is rendered as text.
+ * endpoint override for a proxy, the ComfyUI servers the app may reach, the cost above which a
+ * run asks first, and whether calls go through the Stillmotion server (which providers need it).
+ * Everything the user typed is rendered as text.
  */
 import { useId, useState, type FormEvent } from 'react';
 import { endpointSchema, type ProviderConfig } from '../editor/provider-config';
 import { formatUsd } from '../editor/run-cost';
+import { normalizeServerAddress } from '../providers/comfyui/server-address';
+import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 import type { ProviderInfo } from '../providers/protocol';
 import { PROVIDERS } from '../providers/providers';
+import type { RelayInfo } from '../providers/relay-route';
 import { showHint } from './hints';
-import { useFreshProviderState, useProviderConfig } from './provider-hooks';
+import { useFreshProviderState, useProviderConfig, useRelay } from './provider-hooks';
 
 const providers = (): ProviderInfo[] => Object.values(PROVIDERS).filter((p) => p !== undefined);
 
+/** Providers that refuse a browser page's calls, so only the Stillmotion server's relay (or a proxy) reaches them. */
+const needsServer = (info: ProviderInfo) => isRelayed(info.id) && !PROVIDER_ENDPOINTS[info.id].browser;
+
 export function ProvidersPanel({ onClose }: { onClose: () => void }) {
   const config = useProviderConfig();
+  const relay = useRelay();
   return (
     <section className="side-panel providers-panel" role="dialog" aria-label="Providers">
       <header>
@@ -26,10 +34,11 @@ export function ProvidersPanel({ onClose }: { onClose: () => void }) {
       {config ? (
         <>
           <p className="panel-note">Keys stay in this browser, apart from your workflows, and are sent only to their provider. They are never shown again once saved.</p>
+          <Connection relay={relay} />
           <Threshold config={config} />
           <ul className="provider-list">
             {providers().map((info) => (
-              <ProviderRow key={info.id} config={config} info={info} />
+              <ProviderRow key={info.id} config={config} info={info} relay={relay} />
             ))}
           </ul>
         </>
@@ -40,7 +49,28 @@ export function ProvidersPanel({ onClose }: { onClose: () => void }) {
   );
 }
 
-function ProviderRow({ config, info }: { config: ProviderConfig; info: ProviderInfo }) {
+/** How calls leave this page: through the Stillmotion server, or straight (and then who cannot be reached). */
+function Connection({ relay }: { relay: RelayInfo | null | undefined }) {
+  if (relay === undefined) return null;
+  if (relay) {
+    return (
+      <p className="panel-note relay-status" data-relay="on">
+        Calls go through the Stillmotion server that serves this page, which passes each key on to its provider’s API only.
+      </p>
+    );
+  }
+  const names = providers()
+    .filter(needsServer)
+    .map((p) => p.name)
+    .join(', ');
+  return (
+    <p className="panel-note relay-status" data-relay="off" role="status">
+      This page is served without the Stillmotion server, so it calls providers itself. {names} refuse calls from a browser page: open Stillmotion through <code>npm start</code>, whose server relays them, or set a proxy of your own for each. fal and the Gemini API work from here.
+    </p>
+  );
+}
+
+function ProviderRow({ config, info, relay }: { config: ProviderConfig; info: ProviderInfo; relay: RelayInfo | null | undefined }) {
   const { configured } = useFreshProviderState(config);
   const saved = configured.has(info.id);
   const id = useId();
@@ -75,8 +105,11 @@ function ProviderRow({ config, info }: { config: ProviderConfig; info: ProviderI
           {info.keyless ? 'Documentation' : 'Get a key'}
         </a>
       </div>
+      {relay === null && needsServer(info) ? (
+        <p className="panel-note needs-server">Needs the Stillmotion server (or a proxy below): {info.name} refuses calls from a browser page.</p>
+      ) : null}
       {info.keyless ? (
-        <p className="panel-note">Needs no key; its address is set on each node that uses it.</p>
+        <ComfyuiServers config={config} relayed={Boolean(relay?.comfyui)} />
       ) : (
         <>
           <form className="provider-keys" onSubmit={(e) => void save(e)} autoComplete="off">
@@ -150,7 +183,7 @@ function Endpoint({ config, info }: { config: ProviderConfig; info: ProviderInfo
         </p>
       ) : null}
       <p className="panel-note">
-        Your {info.name} key is sent to this endpoint’s origin instead of {info.origin}. Use only a proxy you trust.
+        Your {info.name} key is sent to this endpoint’s origin instead of {info.origin}, straight from this page (not through the Stillmotion server), so the proxy must answer browsers. Use only a proxy you trust.
         {current !== undefined ? ` Now: ${current}` : ''}
       </p>
     </details>
@@ -183,6 +216,60 @@ function Threshold({ config }: { config: ProviderConfig }) {
         onKeyDown={(e) => e.key === 'Enter' && void commit()}
       />
       <span className="panel-note">now {formatUsd(settings.confirmAboveUsd)}; 0 asks before every paid run</span>
+    </div>
+  );
+}
+
+/** The ComfyUI servers the app may reach: a node names one of these, and nothing else is called. */
+function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: boolean }) {
+  const { settings } = useFreshProviderState(config);
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const id = useId();
+
+  const add = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const server = normalizeServerAddress(text);
+    if (!server.ok) return setError(server.error);
+    setError('');
+    await config.updateSettings((s) => ({ ...s, comfyuiServers: [...new Set([...s.comfyuiServers, server.url])] }));
+    setText('');
+    showHint(`ComfyUI at ${server.url} added.`);
+  };
+  const remove = async (url: string) => {
+    await config.updateSettings((s) => ({ ...s, comfyuiServers: s.comfyuiServers.filter((u) => u !== url) }));
+    showHint(`ComfyUI at ${url} removed; nodes that name it will say so.`);
+  };
+
+  return (
+    <div className="comfyui-servers">
+      <ul>
+        {settings.comfyuiServers.map((url) => (
+          <li key={url}>
+            <span>{url}</span>
+            <button type="button" onClick={() => void remove(url)} aria-label={`Remove the ComfyUI server ${url}`}>
+              Remove
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form className="provider-keys" onSubmit={(e) => void add(e)} autoComplete="off">
+        <label htmlFor={id}>Add a server</label>
+        <input id={id} type="text" spellCheck={false} placeholder="http://192.168.1.20:8188" value={text} onChange={(e) => setText(e.target.value)} aria-invalid={error !== ''} />
+        <div className="provider-buttons">
+          <button type="submit">Add</button>
+        </div>
+      </form>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <p className="panel-note">
+        {relayed
+          ? 'Calls go through the Stillmotion server, so ComfyUI needs no --enable-cors-header (a flag that also turns off its own check of who is calling). Any address works: this machine, the LAN, a VPN, a host name, https.'
+          : 'This page is served without the Stillmotion server: it reaches only a ComfyUI on this machine started with --enable-cors-header, which also turns off ComfyUI’s own check of who is calling. Through npm start, any address works and no flag is needed.'}
+      </p>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 /** The page's provider settings and keys status, one instance per database, read by any component. */
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { ProviderConfig, type ProviderConfigState } from '../editor/provider-config';
+import { findRelay, type RelayInfo } from '../providers/relay-route';
 import { readProviderSettings } from '../providers/settings';
 import type { StillmotionDb } from '../storage';
 import { useServices } from './services';
@@ -28,4 +29,17 @@ export function useProviderState(config: ProviderConfig | undefined): ProviderCo
 export function useFreshProviderState(config: ProviderConfig | undefined): ProviderConfigState {
   useEffect(() => void config?.load(), [config]);
   return useProviderState(config);
+}
+
+/** The Stillmotion server's relay, when that server serves this page: null on a static host, undefined while asking. */
+export function useRelay(): RelayInfo | null | undefined {
+  const [relay, setRelay] = useState<RelayInfo | null>();
+  useEffect(() => {
+    let live = true;
+    void findRelay().then((found) => live && setRelay(found ?? null));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return relay;
 }

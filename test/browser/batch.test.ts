@@ -2,35 +2,41 @@
  * Run batch in the app: every photo of a Batch input through a paid generation, each item's
  * results in the gallery, and a reload in the middle that carries on without paying twice.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../src/engine';
+import type { AppServer } from '../../src/server/app-server';
 import { launch, screenshot, watchErrors } from './chromium';
+import { serveApp } from './serve-app';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
 import { fakeFal } from '../providers/servers/fal';
 
 let browser: Browser;
 let fal: FakeProvider;
+/** The app, its relay sending fal's calls to the fake. */
+let app: AppServer;
 
 beforeAll(async () => {
   browser = await launch();
   fal = await fakeFal(testVideo(), 'fal-key').start();
+  app = await serveApp(process.cwd(), { upstreams: { fal: fal.upstream() } });
 });
 afterAll(async () => {
   await browser?.close();
+  await app?.close();
   await fal?.close();
 });
 
 /** Photos made in the page (a different colour each), stored as the app stores picked files. */
 async function setUp(page: Page, count: number): Promise<void> {
-  await page.goto(inject('baseUrl'));
+  await page.goto(app.url);
   await page.locator('.react-flow__node').first().waitFor();
   await page.evaluate(
-    async ({ count, url, format, version }) => {
+    async ({ count, format, version }) => {
       const { session, engine } = (globalThis as any).stillmotion;
       await session.db.put('secrets', { provider: 'fal', apiKey: 'fal-key', savedAt: Date.now() });
-      await session.db.put('settings', { endpoints: { fal: url }, confirmAboveUsd: 1000, timing: { pollMs: 200, maxPollMs: 300, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
+      await session.db.put('settings', { confirmAboveUsd: 1000, timing: { pollMs: 200, maxPollMs: 300, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
       const files = [];
       for (let i = 0; i < count; i++) {
         const canvas = new OffscreenCanvas(160, 90);
@@ -51,7 +57,7 @@ async function setUp(page: Page, count: number): Promise<void> {
         edges: [{ id: 'e1', source: 'photos', sourcePort: 'image', target: 'gen', targetPort: 'image' }],
       });
     },
-    { count, url: fal.url, format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION },
+    { count, format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION },
   );
   await page.locator('[data-node-id="gen"]').waitFor();
 }

@@ -66,6 +66,9 @@ beforeAll(async () => {
 });
 afterAll(() => fal?.close());
 
+/** --endpoint for the fake: the relay sends fal's calls there, and may fetch results from its CDN. */
+const falEndpoint = () => `fal=${[fal.url, ...fal.upstream().open].join(',')}`;
+
 /** Image data sent in each accepted submit: one per photo means nothing was paid twice. */
 const acceptedImages = () => [...fal.tasks.values()].map((t) => (t.input as { image_url: string }).image_url);
 
@@ -104,7 +107,7 @@ describe('stillmotion run', () => {
     fal.fail('poll', { type: 'status', status: 500 }, 3).fail('poll', { type: 'status', status: 429, headers: { 'Retry-After': '0' } }, 2);
     fal.fail('result', { type: 'status', status: 422, body: { detail: 'the model failed' } });
     const out = join(dir, 'out-20');
-    const result = await cli(['run', workflow('twenty', 'twenty'), '--input', photos(20), '--out', out, '--settings', settings(), '--endpoint', `fal=${fal.url}`]);
+    const result = await cli(['run', workflow('twenty', 'twenty'), '--input', photos(20), '--out', out, '--settings', settings(), '--endpoint', falEndpoint()]);
     expect(result.code, result.err).toBe(1);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.counts).toEqual({ done: 17, failed: 3 });
@@ -121,7 +124,7 @@ describe('stillmotion run', () => {
     const before = fal.accepted;
     fal.pollsToFinish = 1000; // nothing finishes until the run is killed
     const out = join(dir, 'out-resume');
-    const args = ['run', workflow('resume', 'resume'), '--input', photos(4), '--out', out, '--settings', settings(), '--endpoint', `fal=${fal.url}`];
+    const args = ['run', workflow('resume', 'resume'), '--input', photos(4), '--out', out, '--settings', settings(), '--endpoint', falEndpoint()];
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: 'fal-key' }, detached: true, stdio: 'ignore' });
     await expect.poll(() => fal.accepted - before, { timeout: 120_000, interval: 200 }).toBe(4);
     process.kill(-child.pid!, 'SIGKILL'); // the CLI and its browser, as a crash would

@@ -1,12 +1,18 @@
 /**
- * Generate video in the real app against local provider servers: three providers at once, a
- * reload in the middle that resumes every task and bills nothing twice, and faults that end in
- * clear node errors while the rest of the graph finishes.
+ * Generate video in the real app against local provider servers, through the Stillmotion
+ * server's relay as a user's browser goes: three providers at once (two of them send no CORS
+ * headers, as the real ones do not), a reload in the middle that resumes every task and bills
+ * nothing twice, faults that end in clear node errors while the rest of the graph finishes, and
+ * what a page served without the server says of a provider that refuses browsers.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { preview } from 'vite';
 import type { WorkflowNode } from '../../src/engine';
+import type { AppServer } from '../../src/server/app-server';
+import { CONTENT_SECURITY_POLICY } from '../../src/server/security-headers';
 import { launch, screenshot, watchErrors } from './chromium';
+import { serveApp } from './serve-app';
 import { motionGraph } from './graphs';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
@@ -31,13 +37,17 @@ const TAKES: Take[] = [
 
 let browser: Browser;
 const servers = new Map<string, FakeProvider>();
+/** The app, its relay sending each provider's calls to that provider's fake. */
+let app: AppServer;
 
 beforeAll(async () => {
   browser = await launch();
   for (const take of TAKES) servers.set(take.provider, await take.server().start());
+  app = await serveApp(process.cwd(), { upstreams: Object.fromEntries([...servers].map(([provider, server]) => [provider, server.upstream()])) });
 });
 afterAll(async () => {
   await browser?.close();
+  await app?.close();
   await Promise.all([...servers.values()].map((s) => s.close()));
 });
 
@@ -48,21 +58,20 @@ function generateNodes(takes: Take[], extra: (take: Take) => Record<string, unkn
   };
 }
 
-/** Keys and endpoints the way the settings panel stores them, then `document` opened. */
-async function setUp(page: Page, document: ReturnType<typeof motionGraph>, credentials: (take: Take) => Take['credentials'] = (t) => t.credentials): Promise<void> {
-  await page.goto(inject('baseUrl'));
+/** Keys the way the settings panel stores them, then `document` opened in the app at `url`. */
+async function setUp(page: Page, document: ReturnType<typeof motionGraph>, credentials: (take: Take) => Take['credentials'] = (t) => t.credentials, url = app.url): Promise<void> {
+  await page.goto(url);
   await page.locator('.react-flow__node').first().waitFor();
-  const endpoints = Object.fromEntries([...servers].map(([provider, server]) => [provider, server.url]));
   await page.evaluate(
-    async ({ keys, endpoints, document }) => {
+    async ({ keys, document }) => {
       const { session } = (globalThis as any).stillmotion;
       for (const [provider, credentials] of keys) await session.db.put('secrets', { provider, ...credentials, savedAt: Date.now() });
-      await session.db.put('settings', { endpoints, confirmAboveUsd: 1000, timing: { pollMs: 250, maxPollMs: 400, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
+      await session.db.put('settings', { confirmAboveUsd: 1000, timing: { pollMs: 250, maxPollMs: 400, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
       await session.create(document);
     },
-    { keys: TAKES.map((t) => [t.provider, credentials(t)] as const), endpoints, document },
+    { keys: TAKES.map((t) => [t.provider, credentials(t)] as const), document },
   );
-  await page.locator(`[data-node-id="${TAKES[0]!.id}"]`).waitFor();
+  await page.locator(`[data-node-id="${document.nodes.find((n) => n.type === 'generate.video')!.id}"]`).waitFor();
 }
 
 const stateOf = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]`).getAttribute('data-state');
@@ -107,5 +116,24 @@ describe('Generate video in the app', () => {
     await expect.poll(() => stateOf(page, 'motion'), { timeout: 60_000 }).toBe('done');
     await screenshot(page, 'generate-faults');
     await page.close();
+  });
+
+  it('says, on a page served without the Stillmotion server, which providers need it', async () => {
+    // dist/ on a plain static host: no relay, so the page calls each provider itself.
+    const staticHost = await preview({ root: process.cwd(), configFile: false, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } } });
+    const address = staticHost.httpServer.address();
+    if (!address || typeof address === 'string') throw new Error('no port');
+    const page = await browser.newPage();
+    try {
+      const veo = TAKES.find((t) => t.provider === 'replicate')!;
+      await setUp(page, motionGraph('generate-no-relay', generateNodes([veo], () => ({ prompt: 'no relay' }))), (t) => t.credentials, `http://127.0.0.1:${address.port}/`);
+      await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
+      await expect.poll(() => stateOf(page, veo.id), { timeout: 30_000 }).toBe('failed');
+      expect(await page.locator(`[data-node-id="${veo.id}"] .node-error`).innerText()).toMatch(/Replicate does not accept calls from a browser page: open Stillmotion through `npm start`, whose server relays the call, or set a proxy in Settings > Providers > Replicate/);
+      await screenshot(page, 'generate-without-relay');
+    } finally {
+      await page.close();
+      await staticHost.close();
+    }
   });
 });

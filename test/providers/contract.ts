@@ -3,13 +3,19 @@
  * video with one paid submit, keeps its key to its own origin, resumes rather than pays twice,
  * and turns each fault the issue lists (401, 422, 429 + Retry-After, 500, a hanging request,
  * malformed JSON, a failed or moderated task, an expired result, slow progress) into a clear
- * message. Each provider's test file calls `providerContract` and adds what is its own.
+ * message. It holds twice: calling the provider straight, and through the Stillmotion server's
+ * relay, as the app in a browser does. Each provider's test file calls `providerContract` and
+ * adds what is its own.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAssets, MemoryJournal, NodeError, type Credentials } from '../../src/engine';
+import type { AppServer } from '../../src/server/app-server';
+import type { Connection } from '../../src/providers/connection';
 import { runGeneration, type GenerationContext, type GenerationJob } from '../../src/providers/generation';
 import type { ProviderInfo } from '../../src/providers/protocol';
+import { comfyuiRoute, providerRoute, type RelayInfo } from '../../src/providers/relay-route';
 import { providerSettingsSchema } from '../../src/providers/settings';
+import { startTestServer } from '../support/app-server';
 import { testVideo } from './fixtures';
 import { FakeProvider, type Fault } from './kit';
 
@@ -36,20 +42,39 @@ export interface ContractSubject {
   has: { cancel: boolean; moderation: boolean; recover: boolean };
 }
 
+/** How a test reaches a fake provider: straight, or through a Stillmotion server relaying to it. */
+export async function reach(via: 'direct' | 'relay', info: ProviderInfo, server: FakeProvider): Promise<{ connection: Connection; app?: AppServer }> {
+  if (via === 'direct') return { connection: { origin: server.url } };
+  const comfy = info.id === 'comfyui';
+  const app = await startTestServer(comfy ? { comfyuiServers: [server.url] } : { upstreams: { [info.id]: server.upstream() } });
+  const relay: RelayInfo = { origin: new URL(app.url).origin, providers: {}, comfyui: true };
+  return { app, connection: { origin: server.url, relay: comfy ? comfyuiRoute(relay, server.url) : providerRoute(relay, info.id, server.url) } };
+}
+
 export function providerContract(subject: ContractSubject): void {
-  describe(`${subject.info.name}: the provider contract`, () => {
+  for (const via of ['direct', 'relay'] as const) contract(subject, via);
+}
+
+function contract(subject: ContractSubject, via: 'direct' | 'relay'): void {
+  describe(`${subject.info.name}: the provider contract${via === 'relay' ? ', through the Stillmotion server' : ''}`, () => {
     let server: FakeProvider;
+    let app: AppServer | undefined;
+    let connection: Connection;
     let journal: MemoryJournal;
     let assets: MemoryAssets;
     let messages: string[];
 
     beforeEach(async () => {
       server = await subject.server(testVideo()).start();
+      ({ connection, app } = await reach(via, subject.info, server));
       journal = new MemoryJournal();
       assets = new MemoryAssets();
       messages = [];
     });
-    afterEach(() => server.close());
+    afterEach(async () => {
+      await app?.close();
+      await server.close();
+    });
 
     function context(options: { credentials?: Credentials | null; signal?: AbortSignal; onProgress?: (message: string) => void } = {}): GenerationContext {
       const credentials = options.credentials === undefined ? subject.credentials : options.credentials;
@@ -71,7 +96,7 @@ export function providerContract(subject: ContractSubject): void {
     const { keyless, synchronous } = subject.info;
     // A synchronous request may take the whole deadline: a short one keeps the hang case quick.
     const timing = synchronous ? { ...FAST_TIMING, deadlineMs: 1500 } : FAST_TIMING;
-    const job = (): GenerationJob => ({ provider: subject.info, origin: server.url, model: 'test-model', costUsd: 1, timing, request: subject.request });
+    const job = (): GenerationJob => ({ provider: subject.info, ...connection, model: 'test-model', costUsd: 1, timing, request: subject.request });
     const generate = (ctx = context()) => runGeneration(ctx, job());
     /** A progress message from polling, as opposed to the one before submitting. */
     const polling = (m: string) => !m.startsWith('sending to') && !m.startsWith('resuming');
@@ -94,16 +119,12 @@ export function providerContract(subject: ContractSubject): void {
     });
 
     if (!keyless) it('sends credentials to its own origin only, never to the host a result points at', async () => {
-      const cdn = await new FakeProvider(testVideo()).start();
-      try {
-        server.downloadUrl = (task) => `${cdn.url}/files/${task.id}.mp4`;
-        await generate();
-        const secrets = [subject.credentials.apiKey, subject.credentials.secretKey].filter((s): s is string => !!s);
-        for (const request of cdn.log) for (const secret of secrets) expect(JSON.stringify(request.headers)).not.toContain(secret);
-        if (subject.resultStep !== 'result') expect(cdn.log).toHaveLength(1);
-      } finally {
-        await cdn.close();
-      }
+      server.downloadUrl = (task) => `${server.cdnUrl}/files/${task.id}.mp4`;
+      await generate();
+      const secrets = [subject.credentials.apiKey, subject.credentials.secretKey].filter((s): s is string => !!s);
+      const cdn = server.log.filter((r) => r.cdn);
+      for (const request of cdn) for (const secret of secrets) expect(JSON.stringify(request.headers)).not.toContain(secret);
+      if (subject.resultStep !== 'result') expect(cdn).toHaveLength(1);
     });
 
     if (!synchronous) it('resumes polling after a crash instead of submitting again', async () => {

@@ -1,7 +1,10 @@
 /**
- * The parts every fake provider shares: a Node http server with CORS (the app calls it from
- * another origin), a small router, key checks, task bookkeeping that counts what was accepted
- * (so a test can prove nothing was paid for twice), and fault injection by name.
+ * The parts every fake provider shares: a Node http server for the API, a second one for the
+ * CDN its results sit on (another origin, as the real ones are), a small router, key checks,
+ * task bookkeeping that counts what was accepted (so a test can prove nothing was paid for
+ * twice), and fault injection by name. CORS headers only where the real provider sends them
+ * (fal, Gemini): the others refuse a browser page, as Replicate, Runway, Kling, BytePlus,
+ * MiniMax, PixVerse and LTX do (/work/shared/reference/providers.md, "Calls from a browser page").
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,23 +48,34 @@ interface Route {
   handler: Handler;
 }
 
+export interface FakeOptions {
+  /** Answers a browser page's calls (Access-Control-* headers), as fal and the Gemini API do. */
+  cors?: boolean;
+}
+
 export class FakeProvider {
   readonly routes: Route[] = [];
   readonly tasks = new Map<string, FakeTask>();
   readonly faults = new Map<Step, Fault[]>();
   /** Every request seen, for assertions about headers and bodies. */
-  readonly log: { method: string; path: string; headers: IncomingMessage['headers']; body: string }[] = [];
+  readonly log: { method: string; path: string; headers: IncomingMessage['headers']; body: string; cdn: boolean }[] = [];
   /** Tasks accepted: what the user would be billed for. */
   accepted = 0;
   pollsToFinish = 2;
   /** What the next accepted task will do. */
   nextOutcome: FakeTask['outcome'] = 'succeed';
   url = '';
+  /** Where results are downloaded from: another origin, served without a key. */
+  cdnUrl = '';
   #server: Server | undefined;
+  #cdn: Server | undefined;
   #hanging = new Set<ServerResponse>();
   #counter = 0;
 
-  constructor(readonly video: Buffer) {}
+  constructor(
+    readonly video: Buffer,
+    readonly options: FakeOptions = {},
+  ) {}
 
   route(method: string, path: string, step: Step | undefined, handler: Handler): this {
     const names: string[] = [];
@@ -92,34 +106,49 @@ export class FakeProvider {
   }
 
   downloadUrl(task: FakeTask): string {
-    return `${this.url}/files/${task.id}.mp4`;
+    return `${this.cdnUrl}/files/${task.id}.mp4`;
+  }
+
+  /** Where the Stillmotion server's relay should send this provider's traffic: the API, then the hosts it reaches without a key. */
+  upstream(): { keyed: string[]; open: string[] } {
+    return { keyed: [this.url], open: [this.cdnUrl, ...this.openOrigins()] };
+  }
+
+  /** Other keyless origins the protocol sends the client to (Runway's storage host). */
+  openOrigins(): string[] {
+    return [];
   }
 
   async start(): Promise<this> {
-    // Results are served like a CDN: another path, no key needed.
-    this.route('GET', '/files/:name', 'download', (_req, res) => {
+    this.#server = createServer((req, res) => void this.#handle(req, res, this.routes));
+    // Results are served like a CDN: another origin, no key needed.
+    const serveVideo: Handler = (_req, res) => {
       res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': this.video.length });
       res.end(this.video);
-    });
-    this.#server = createServer((req, res) => void this.#handle(req, res));
-    await new Promise<void>((resolve) => this.#server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    };
+    const cdn: Route[] = [{ method: 'GET', pattern: /^\/files\/([^/]+)$/, names: ['name'], step: 'download', handler: serveVideo }];
+    this.#cdn = createServer((req, res) => void this.#handle(req, res, cdn));
+    this.url = await listen(this.#server);
+    this.cdnUrl = await listen(this.#cdn);
     return this;
   }
 
   async close(): Promise<void> {
     for (const res of this.#hanging) res.destroy();
-    this.#server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server?.close(() => resolve()) ?? resolve());
+    await Promise.all([this.#server, this.#cdn].map((server) => close(server)));
   }
 
-  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', '*');
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '600' });
-      return void res.end();
+  async #handle(req: IncomingMessage, res: ServerResponse, routes: readonly Route[]): Promise<void> {
+    if (this.options.cors) {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Expose-Headers', '*');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { 'Access-Control-Allow-Methods': 'GET, POST, PUT, DELETE', 'Access-Control-Allow-Headers': '*', 'Access-Control-Max-Age': '600' });
+        return void res.end();
+      }
     }
+    const refused = this.refuse(req);
+    if (refused !== undefined) return void res.writeHead(refused).end();
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -128,8 +157,8 @@ export class FakeProvider {
     }
     const body = Buffer.concat(chunks);
     const url = new URL(req.url ?? '/', 'http://fake');
-    this.log.push({ method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: body.toString('utf8').slice(0, 2000) });
-    for (const route of this.routes) {
+    this.log.push({ method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body: body.toString('utf8').slice(0, 2000), cdn: routes !== this.routes });
+    for (const route of routes) {
       const match = req.method === route.method ? route.pattern.exec(url.pathname) : null;
       if (!match) continue;
       const fault = route.step ? this.faults.get(route.step)?.shift() : undefined;
@@ -144,6 +173,11 @@ export class FakeProvider {
       }
     }
     json(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
+  }
+
+  /** The status of a provider's own refusal before routing (ComfyUI's origin check); none by default. */
+  refuse(_req: IncomingMessage): number | undefined {
+    return undefined;
   }
 
   /** A response whose answer is dropped on the floor, the connection left open. */
@@ -163,6 +197,16 @@ export class FakeProvider {
     }
     json(res, fault.status, fault.body ?? { error: `injected ${fault.status}` }, fault.headers);
   }
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function close(server: Server | undefined): Promise<void> {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
 }
 
 export function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -121,6 +121,12 @@ describe('Generate video', () => {
     expect(summary.nodes.gen!.error).toMatch(/Luma's own API takes images only by public URL/);
   });
 
+  it('reaches only a ComfyUI server the user added, whatever the workflow names', async () => {
+    const server = await fal();
+    const summary = await engine(server).run({ document: graph({ model: 'wan-2.2-i2v', route: 'comfyui', resolution: '480p', duration: '5', aspectRatio: 'auto', server: '192.168.9.9:8188/' }) });
+    expect(summary.nodes.gen!.error).toBe('the ComfyUI server http://192.168.9.9:8188 is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there)');
+  });
+
   it('offers only what the chosen model can do', () => {
     const constraints = generateVideo.constrain!({ ...defaults(), model: 'kling-v2.1-master', route: 'fal' });
     expect(constraints.duration?.options).toEqual(['5', '10']);

@@ -133,9 +133,9 @@ describe('ComfyUI: its own ways', () => {
     await expect(generate()).rejects.toThrow('ComfyUI could not make the video: the workflow finished but saved no video: it needs a node that saves one (SaveVideo, or VHS Video Combine)');
   });
 
-  it('tells how to start a server that refuses requests from the app', async () => {
+  it('tells a page served without the Stillmotion server how to reach a server that refuses it', async () => {
     server.fail('upload', { type: 'status', status: 403, body: '' });
-    await expect(generate()).rejects.toThrow('ComfyUI refused a request from this app (HTTP 403): start ComfyUI with --enable-cors-header');
+    await expect(generate()).rejects.toThrow('ComfyUI refused a request from this page (HTTP 403): open Stillmotion through `npm start`, whose server relays ComfyUI calls, or start ComfyUI with --enable-cors-header');
   });
 
   it('says which node failed and why', async () => {

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { ProviderError, type ProviderErrorKind } from '../errors';
 import { dataUri } from '../payload';
 import type { ProviderAdapter, ProviderInfo, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 const TASKS = 'api/v3/contents/generations/tasks';
 
@@ -82,7 +83,7 @@ const adapter: ProviderAdapter = {
 export const byteplus: ProviderInfo = {
   id: 'byteplus',
   name: 'BytePlus',
-  origin: 'https://ark.ap-southeast.bytepluses.com',
+  origin: PROVIDER_ENDPOINTS.byteplus.keyed[0]!,
   keysUrl: 'https://console.byteplus.com/ark/region:ark+ap-southeast-1/apiKey',
   keyLabel: 'ModelArk API key',
   authorize: ({ apiKey }) => ({ Authorization: `Bearer ${apiKey}` }),

@@ -125,18 +125,22 @@ async function find(promptId: string, { http, signal }: ProviderCall): Promise<T
 }
 
 /**
- * A browser reaches a ComfyUI server only when the server allows other origins: without
- * `--enable-cors-header` its origin check answers 403 and the browser blocks what is not
- * refused, so both failures say how to start it. The kind is kept (a network error stays worth
- * retrying while polling).
+ * Through the Stillmotion server's relay a ComfyUI server needs nothing: the relay does not pass
+ * the page's Origin on, so ComfyUI's own origin check stays on. A page served without that
+ * server reaches ComfyUI only when ComfyUI allows other origins (--enable-cors-header, which
+ * also removes that check), so a refusal or a blocked call says so. The kind is kept where it
+ * matters (a network error stays worth retrying while polling).
  */
-async function explained<T>(work: Promise<T>): Promise<T> {
+async function explained<T>(work: Promise<T>, { http }: ProviderCall): Promise<T> {
   try {
     return await work;
   } catch (error) {
     if (!(error instanceof ProviderError)) throw error;
-    if (error.kind === 'auth') throw new ProviderError('invalid', `ComfyUI refused a request from this app (HTTP ${error.details.status}): start ComfyUI with --enable-cors-header (and --listen to reach it from another machine)`, error.details);
-    if (error.kind === 'network') throw new ProviderError('network', `${error.message}; is ComfyUI running, started with --enable-cors-header?`, error.details);
+    const relayed = http.options.relay !== undefined;
+    const status = error.details.status;
+    if (error.kind === 'auth' && relayed) throw new ProviderError('invalid', `ComfyUI at ${http.options.origin} refused the request (HTTP ${status})${error.details.said ? `: ${error.details.said}` : ''}; if it sits behind a proxy that asks for a login, give its token in Settings > Providers > ComfyUI`, error.details);
+    if (error.kind === 'auth') throw new ProviderError('invalid', `ComfyUI refused a request from this page (HTTP ${status}): open Stillmotion through \`npm start\`, whose server relays ComfyUI calls, or start ComfyUI with --enable-cors-header (which also turns off ComfyUI's own origin check)`, error.details);
+    if (error.kind === 'network' && !relayed) throw new ProviderError('network', `${error.message}. Is ComfyUI running? A page served without the Stillmotion server reaches it only when ComfyUI was started with --enable-cors-header; through \`npm start\` it needs no flag`, error.details);
     throw error;
   }
 }
@@ -162,14 +166,13 @@ async function submit(request: GenerationRequest, call: ProviderCall): Promise<S
 
 async function poll(t: SubmittedTask, call: ProviderCall): Promise<TaskState> {
   const state = await find(t.id, call);
-  const origin = call.http.options.origin;
   if (!state) {
-    stopWatching(origin, clientId(t));
+    stopWatching(call.http, clientId(t));
     return { state: 'failed', reason: 'the server no longer has this prompt: it was deleted from the queue, or the server restarted' };
   }
-  if (state.state !== 'running' && state.state !== 'queued') stopWatching(origin, clientId(t));
+  if (state.state !== 'running' && state.state !== 'queued') stopWatching(call.http, clientId(t));
   if (state.state !== 'running') return state;
-  return { state: 'running', ...liveState(origin, clientId(t), t.id, call.signal) };
+  return { state: 'running', ...liveState(call.http, clientId(t), t.id, call.signal) };
 }
 
 async function recover(clientRef: string, call: ProviderCall): Promise<SubmittedTask | undefined> {
@@ -178,12 +181,12 @@ async function recover(clientRef: string, call: ProviderCall): Promise<Submitted
 }
 
 const adapter: ProviderAdapter = {
-  submit: (request, call) => explained(submit(request, call)),
-  poll: (t, call) => explained(poll(t, call)),
-  recover: (clientRef, call) => explained(recover(clientRef, call)),
+  submit: (request, call) => explained(submit(request, call), call),
+  poll: (t, call) => explained(poll(t, call), call),
+  recover: (clientRef, call) => explained(recover(clientRef, call), call),
 
   async cancel(t, call) {
-    stopWatching(call.http.options.origin, clientId(t));
+    stopWatching(call.http, clientId(t));
     // Interrupt only our own running prompt: an older server ignores prompt_id and stops whatever runs.
     const state = await find(t.id, call);
     const { http, signal } = call;

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ProviderError } from '../errors';
 import { mappedInput } from '../payload';
 import type { ProviderAdapter, ProviderInfo, SubmittedTask, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 const queued = z.object({ request_id: z.string().min(1), status: z.string() });
 const status = z.object({
@@ -63,7 +64,7 @@ const adapter: ProviderAdapter = {
 export const fal: ProviderInfo = {
   id: 'fal',
   name: 'fal',
-  origin: 'https://queue.fal.run',
+  origin: PROVIDER_ENDPOINTS.fal.keyed[0]!,
   keysUrl: 'https://fal.ai/dashboard/keys',
   keyLabel: 'API key',
   authorize: ({ apiKey }) => ({ Authorization: `Key ${apiKey}` }),

@@ -10,8 +10,9 @@ import { z } from 'zod';
 import { ProviderError } from '../errors';
 import { base64Of } from '../payload';
 import type { GenerationRequest, ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, ResultLocation, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
-export const GEMINI_ORIGIN = 'https://generativelanguage.googleapis.com';
+export const GEMINI_ORIGIN = PROVIDER_ENDPOINTS.gemini.keyed[0]!;
 
 const status = z.object({ code: z.number().optional(), message: z.string().optional(), status: z.string().optional() });
 const sample = z.object({

@@ -13,6 +13,7 @@ import type { ProviderHttp } from '../http';
 import { base64Of } from '../payload';
 import type { Resolution } from '../catalog/schema';
 import type { ProviderAdapter, ProviderInfo, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 const PATH = 'v1/videos/image2video';
 
@@ -120,7 +121,7 @@ export async function klingToken({ apiKey, secretKey }: Credentials, nowMs = Dat
 export const kling: ProviderInfo = {
   id: 'kling',
   name: 'Kling',
-  origin: 'https://api-singapore.klingai.com',
+  origin: PROVIDER_ENDPOINTS.kling.keyed[0]!,
   keysUrl: 'https://app.klingai.com/global/dev/api-key',
   keyLabel: 'Access key',
   secretKeyLabel: 'Secret key',

@@ -11,6 +11,7 @@ import type { AspectRatio, Resolution } from '../catalog/schema';
 import { ProviderError } from '../errors';
 import { dataUri } from '../payload';
 import type { GenerationRequest, ImagePayload, ProviderAdapter, ProviderInfo } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 /** The short side of each resolution LTX makes; the long side is 16:9 of it. */
 const SHORT_SIDE: Partial<Record<Resolution, number>> = { '720p': 720, '1080p': 1080, '1440p': 1440, '4k': 2160 };
@@ -70,7 +71,7 @@ const adapter: ProviderAdapter = {
 export const ltx: ProviderInfo = {
   id: 'ltx',
   name: 'LTX',
-  origin: 'https://api.ltx.video',
+  origin: PROVIDER_ENDPOINTS.ltx.keyed[0]!,
   keysUrl: 'https://console.ltx.video/',
   keyLabel: 'API key',
   synchronous: true,

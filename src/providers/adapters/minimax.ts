@@ -10,6 +10,7 @@ import type { ProviderHttp } from '../http';
 import { ProviderError, type ProviderErrorKind } from '../errors';
 import { dataUri } from '../payload';
 import type { ProviderAdapter, ProviderInfo, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 const baseResp = z.object({ status_code: z.number(), status_msg: z.string().optional() });
 const created = z.object({ task_id: z.string().optional(), base_resp: baseResp });
@@ -91,7 +92,7 @@ async function downloadUrl(http: ProviderHttp, fileId: string, signal: AbortSign
 export const minimax: ProviderInfo = {
   id: 'minimax',
   name: 'MiniMax',
-  origin: 'https://api.minimax.io',
+  origin: PROVIDER_ENDPOINTS.minimax.keyed[0]!,
   keysUrl: 'https://www.minimax.io/platform/user-center/basic-information/interface-key',
   keyLabel: 'API key',
   authorize: ({ apiKey }) => ({ Authorization: `Bearer ${apiKey}` }),

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { ProviderError, type ProviderErrorKind } from '../errors';
 import type { ProviderHttp } from '../http';
 import type { ProviderAdapter, ProviderInfo, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 /** Resp is read only once ErrCode says success: error answers carry an empty or partial one. */
 const envelope = z.object({ ErrCode: z.number(), ErrMsg: z.string().optional(), Resp: z.unknown() });
@@ -102,7 +103,7 @@ const adapter: ProviderAdapter = {
 export const pixverse: ProviderInfo = {
   id: 'pixverse',
   name: 'PixVerse',
-  origin: 'https://app-api.pixverse.ai',
+  origin: PROVIDER_ENDPOINTS.pixverse.keyed[0]!,
   keysUrl: 'https://platform.pixverse.ai/api-key',
   keyLabel: 'API key',
   authorize: ({ apiKey }) => ({ 'API-KEY': apiKey }),

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ProviderError } from '../errors';
 import { dataUri, dataUriLength, mappedInput, uploadBeforeSubmit } from '../payload';
 import type { ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 /** The SDK refuses inline (data URI) input over 10 MB; larger images go through the Files API. */
 export const INLINE_LIMIT = 10 * 1024 * 1024;
@@ -106,7 +107,7 @@ const adapter: ProviderAdapter = {
 export const replicate: ProviderInfo = {
   id: 'replicate',
   name: 'Replicate',
-  origin: 'https://api.replicate.com',
+  origin: PROVIDER_ENDPOINTS.replicate.keyed[0]!,
   keysUrl: 'https://replicate.com/account/api-tokens',
   keyLabel: 'API token',
   authorize: ({ apiKey }) => ({ Authorization: `Bearer ${apiKey}` }),

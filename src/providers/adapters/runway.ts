@@ -9,6 +9,7 @@ import type { Resolution } from '../catalog/schema';
 import { ProviderError } from '../errors';
 import { dataUri, dataUriLength, uploadBeforeSubmit } from '../payload';
 import type { GenerationRequest, ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, TaskState } from '../protocol';
+import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 export const RUNWAY_VERSION = '2024-11-06';
 const versioned = { 'X-Runway-Version': RUNWAY_VERSION };
@@ -150,7 +151,7 @@ const adapter: ProviderAdapter = {
 export const runway: ProviderInfo = {
   id: 'runway',
   name: 'Runway',
-  origin: 'https://api.dev.runwayml.com',
+  origin: PROVIDER_ENDPOINTS.runway.keyed[0]!,
   keysUrl: 'https://dev.runwayml.com/',
   keyLabel: 'API key',
   authorize: ({ apiKey }) => ({ Authorization: `Bearer ${apiKey}` }),

@@ -4,6 +4,7 @@
  * the sampler's step count between polls, and a server or proxy without the socket costs
  * nothing but that.
  */
+import type { ProviderHttp } from '../http';
 
 /** What the socket last said about one prompt. */
 export interface LiveState {
@@ -18,9 +19,9 @@ interface Watch {
 
 const watches = new Map<string, Watch>();
 
-/** The socket's address for `clientId` on the server at `origin` (http -> ws, https -> wss). */
-export function socketUrl(origin: string, clientId: string): string {
-  const url = new URL(`ws?clientId=${encodeURIComponent(clientId)}`, origin.endsWith('/') ? origin : `${origin}/`);
+/** The socket's address for `clientId` on the server (or its relay) that `http` sends to (http -> ws, https -> wss). */
+export function socketUrl(http: ProviderHttp, clientId: string): string {
+  const url = http.fetchUrl(`ws?clientId=${encodeURIComponent(clientId)}`);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.href;
 }
@@ -29,9 +30,9 @@ export function socketUrl(origin: string, clientId: string): string {
  * The latest live state of `promptId`, opening the socket on first use; it closes when
  * `signal` aborts or `stopWatching` is called. Undefined until the socket has said something.
  */
-export function liveState(origin: string, clientId: string, promptId: string, signal: AbortSignal): LiveState | undefined {
+export function liveState(http: ProviderHttp, clientId: string, promptId: string, signal: AbortSignal): LiveState | undefined {
   if (typeof WebSocket !== 'function') return undefined;
-  const url = socketUrl(origin, clientId);
+  const url = socketUrl(http, clientId);
   let watch = watches.get(url);
   if (!watch) {
     watch = { socket: new WebSocket(url), states: new Map() };
@@ -41,13 +42,13 @@ export function liveState(origin: string, clientId: string, promptId: string, si
     });
     // A socket that fails stays in the map (closed), so it is not reopened at every poll.
     watches.set(url, watch);
-    signal.addEventListener('abort', () => stopWatching(origin, clientId), { once: true });
+    signal.addEventListener('abort', () => stopWatching(http, clientId), { once: true });
   }
   return watch.states.get(promptId);
 }
 
-export function stopWatching(origin: string, clientId: string): void {
-  const url = socketUrl(origin, clientId);
+export function stopWatching(http: ProviderHttp, clientId: string): void {
+  const url = socketUrl(http, clientId);
   watches.get(url)?.socket.close();
   watches.delete(url);
 }

@@ -2,7 +2,12 @@
  * A local ComfyUI server (see src/providers/adapters/comfyui.ts and ComfyUI's server.py): image
  * upload, prompt validation with ComfyUI's `{error, node_errors}` answers, a queue that moves one
  * step per `GET /queue`, history entries as ComfyUI writes them, `/view`, interrupt and delete.
+ * Like the real server (server.py, create_origin_only_middleware and create_cors_middleware), it
+ * sends no CORS headers and answers 403 when a request's Origin names another host than its Host
+ * on a loopback address, unless started with `--enable-cors-header`, which allows the named
+ * origin and switches that check off.
  */
+import type { IncomingMessage } from 'node:http';
 import { FakeProvider, json, type FakeTask } from '../kit';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -20,9 +25,15 @@ function nodeError(classType: string, type: string, message: string, details: st
   return { errors: [{ type, message, details, extra_info: {} }], dependent_outputs: [], class_type: classType };
 }
 
+export interface ComfyuiFlags {
+  /** `--enable-cors-header [origin]`: CORS for that origin ("*" when given bare), and no origin check. */
+  enableCorsHeader?: string;
+}
+
 /** `outputs`: what a finished prompt lists, by node id; by default SaveVideo's one mp4. */
-export function fakeComfyui(video: Buffer, outputs?: (file: { filename: string; subfolder: string; type: string }) => Record<string, unknown>): FakeProvider {
-  const comfy = new FakeProvider(video);
+export function fakeComfyui(video: Buffer, outputs?: (file: { filename: string; subfolder: string; type: string }) => Record<string, unknown>, flags: ComfyuiFlags = {}): FakeProvider {
+  const comfy = new FakeProvider(video, { cors: flags.enableCorsHeader !== undefined });
+  if (flags.enableCorsHeader === undefined) comfy.refuse = (req) => (foreignOrigin(req) ? 403 : undefined);
   const uploads = new Set<string>();
   let number = 0;
   const finished = (t: FakeTask) => t.cancelled || t.polls >= comfy.pollsToFinish;
@@ -126,4 +137,22 @@ function validate(workflow: Workflow, uploads: Set<string>): Record<string, unkn
     }
   }
   return Object.keys(errors).length > 0 ? errors : undefined;
+}
+
+/** server.py's origin check: on a loopback Host, an Origin for another host is a web page calling in. */
+function foreignOrigin(req: IncomingMessage): boolean {
+  const { host, origin } = req.headers;
+  if (!host || !origin) return false;
+  let from: URL;
+  try {
+    from = new URL(origin);
+  } catch {
+    return false;
+  }
+  const to = new URL(`http://${host}`);
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(to.hostname)) return false;
+  // Ports are compared only when both name one, as server.py does for "weird browsers".
+  const hostSide = from.port === '' ? to.hostname : to.host;
+  const originSide = to.port === '' ? from.hostname : from.host;
+  return hostSide !== originSide;
 }

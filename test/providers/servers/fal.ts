@@ -2,7 +2,7 @@
 import { FakeProvider, headerValue, json, type FakeTask, type Request } from '../kit';
 
 export function fakeFal(video: Buffer, key = 'fal-test-key'): FakeProvider {
-  const fal = new FakeProvider(video);
+  const fal = new FakeProvider(video, { cors: true });
   const authorised = (req: Request) => headerValue(req, 'authorization') === `Key ${key}`;
   const task = (req: Request) => fal.tasks.get(req.params.id!);
   const urls = (t: FakeTask, app: string) => ({

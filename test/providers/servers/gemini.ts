@@ -12,7 +12,7 @@ const PARAMETERS = new Set(['sampleCount', 'durationSeconds', 'aspectRatio', 're
 const INSTANCE = new Set(['prompt', 'image', 'lastFrame', 'referenceImages']);
 
 export function fakeGemini(video: Buffer, key = 'gemini-test-key'): FakeProvider {
-  const gemini = new FakeProvider(video);
+  const gemini = new FakeProvider(video, { cors: true });
   gemini.downloadUrl = (t) => `${gemini.url}/v1beta/files/${t.id}:download?alt=media`;
   const rpc = (res: ServerResponse, code: number, status: string, message: string, details?: unknown[]) => json(res, code, { error: { code, message, status, ...(details ? { details } : {}) } });
   const authorised = (req: Request, res: ServerResponse) => {
@@ -64,11 +64,19 @@ export function fakeGemini(video: Buffer, key = 'gemini-test-key'): FakeProvider
     json(res, 200, { name, done: true, response: { '@type': kind, generateVideoResponse: { generatedSamples: [{ video: { uri: gemini.downloadUrl(t) } }] } } });
   });
 
-  // The Files API: the video is served only with the key.
-  gemini.route('GET', '/v1beta/files/:file', 'download', (req, res) => {
-    if (!authorised(req, res)) return;
+  // The Files API: a download answers with a redirect to /download/... on the same host, which
+  // needs the key again (as reported of the real service), then the video.
+  const file = (req: Request, res: ServerResponse) => {
     const [id, method] = req.params.file!.split(':');
-    if (method !== 'download' || req.url.searchParams.get('alt') !== 'media' || !gemini.tasks.has(id!)) return rpc(res, 404, 'NOT_FOUND', 'File not found');
+    if (method !== 'download' || req.url.searchParams.get('alt') !== 'media' || !gemini.tasks.has(id!)) return void rpc(res, 404, 'NOT_FOUND', 'File not found');
+    return id;
+  };
+  gemini.route('GET', '/v1beta/files/:file', 'download', (req, res) => {
+    if (!authorised(req, res) || !file(req, res)) return;
+    res.writeHead(302, { Location: `/download${req.url.pathname}${req.url.search}` }).end();
+  });
+  gemini.route('GET', '/download/v1beta/files/:file', 'download', (req, res) => {
+    if (!authorised(req, res) || !file(req, res)) return;
     res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': gemini.video.length });
     res.end(gemini.video);
   });

@@ -22,6 +22,8 @@ const KEYS: Record<string, string[]> = {
 
 export function fakeRunway(video: Buffer, key = 'runway-test-key'): FakeProvider {
   const runway = new FakeProvider(video);
+  // Ephemeral uploads go to another origin, as the real storage host is: this server under the name localhost.
+  runway.openOrigins = () => [runway.url.replace('127.0.0.1', 'localhost')];
   /** What came through ephemeral uploads, by runway:// URI. */
   const uploads = new Map<string, number>();
   /** Answers the errors Runway gives before it reads a request; undefined when the request may go on. */
@@ -80,7 +82,6 @@ export function fakeRunway(video: Buffer, key = 'runway-test-key'): FakeProvider
     const body = req.json() as { filename?: unknown; type?: unknown };
     if (typeof body.filename !== 'string' || body.type !== 'ephemeral') return json(res, 400, { error: "filename and type 'ephemeral' are required" });
     const id = `upload-${uploads.size + 1}`;
-    // Another origin, as the real storage host is: the same server under the name localhost.
     json(res, 200, { uploadUrl: `${runway.url.replace('127.0.0.1', 'localhost')}/storage/${id}`, fields: { key: `ephemeral/${id}/${body.filename}`, policy: 'signed-policy' }, runwayUri: `runway://${id}` });
   });
 

@@ -1,0 +1,41 @@
+/**
+ * A ComfyUI server's address as the user types it ("192.168.1.20:8188", "localhost:8188/",
+ * "https://gpu.example/comfy") in one normal form: scheme, host, port and any path prefix, no
+ * trailing slash. The page and the server's relay compare addresses in this form.
+ */
+export const DEFAULT_COMFYUI_SERVER = 'http://127.0.0.1:8188';
+
+export type ServerAddress = { ok: true; url: string } | { ok: false; error: string };
+
+export function normalizeServerAddress(text: string): ServerAddress {
+  const typed = text.trim();
+  const example = 'expected an address such as http://192.168.1.20:8188';
+  if (typed === '') return { ok: false, error: `no ComfyUI server address: ${example}` };
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(typed) ? typed : `http://${typed}`);
+  } catch {
+    return { ok: false, error: `"${typed}" is not a server address: ${example}` };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: `"${typed}" is not a web address (${url.protocol}): ${example}` };
+  if (url.username || url.password) return { ok: false, error: `"${typed}" carries a user name or password in the address; give the server's token in its own field instead` };
+  if (url.search || url.hash) return { ok: false, error: `"${typed}" has a query or fragment (${url.search}${url.hash}); give the server's address alone` };
+  return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+/** The address as one path segment of the relay's URL (base64url), and back. */
+export function serverSegment(url: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(url)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+export function serverFromSegment(segment: string): string | undefined {
+  try {
+    const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
+    return new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  } catch {
+    return undefined;
+  }
+}
