@@ -116,11 +116,13 @@ function onPath(name) {
 /** What a production build is made from; a change to any of these makes dist/ stale. */
 const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json'];
 
-/** `vite build` unless dist/index.html is newer than every build input. */
+/** What the two builds write: the app, and the server that serves it. */
+const BUILD_OUTPUTS = [join(ROOT, 'dist', 'index.html'), join(ROOT, 'dist-server', 'main.js')];
+
+/** `vite build` (the app) and `vite build --ssr` (the server) unless both are newer than every build input. */
 export function ensureBuild() {
-  const output = join(ROOT, 'dist', 'index.html');
-  if (existsSync(output)) {
-    const built = statSync(output).mtimeMs;
+  if (BUILD_OUTPUTS.every(existsSync)) {
+    const built = Math.min(...BUILD_OUTPUTS.map((p) => statSync(p).mtimeMs));
     const newer = BUILD_INPUTS.map((p) => newestFile(join(ROOT, p))).find((f) => f && f.mtimeMs > built);
     if (!newer) {
       console.log('build is up to date');
@@ -129,6 +131,7 @@ export function ensureBuild() {
     console.log(`rebuilding: ${newer.path.slice(ROOT.length + 1)} changed`);
   }
   sh('npx', ['vite', 'build']);
+  sh('npx', ['vite', 'build', '--ssr']);
   return true;
 }
 

@@ -177,11 +177,7 @@ function Endpoint({ config, info }: { config: ProviderConfig; info: ProviderInfo
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
       <p className="panel-note">
         Your {info.name} key is sent to this endpoint’s origin instead of {info.origin}, straight from this page (not through the Stillmotion server), so the proxy must answer browsers. Use only a proxy you trust.
         {current !== undefined ? ` Now: ${current}` : ''}
@@ -260,11 +256,7 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
           <button type="submit">Add</button>
         </div>
       </form>
-      {error ? (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FieldError error={error} />
       <p className="panel-note">
         {relayed
           ? 'Calls go through the Stillmotion server, so ComfyUI needs no --enable-cors-header (a flag that also turns off its own check of who is calling). Any address works: this machine, the LAN, a VPN, a host name, https.'
@@ -272,4 +264,13 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
       </p>
     </div>
   );
+}
+
+/** What is wrong with what the user typed, announced; nothing when all is well. */
+function FieldError({ error }: { error: string }) {
+  return error ? (
+    <p className="field-error" role="alert">
+      {error}
+    </p>
+  ) : null;
 }

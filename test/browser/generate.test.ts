@@ -131,6 +131,13 @@ describe('Generate video in the app', () => {
       await expect.poll(() => stateOf(page, veo.id), { timeout: 30_000 }).toBe('failed');
       expect(await page.locator(`[data-node-id="${veo.id}"] .node-error`).innerText()).toMatch(/Replicate does not accept calls from a browser page: open Stillmotion through `npm start`, whose server relays the call, or set a proxy in Settings > Providers > Replicate/);
       await screenshot(page, 'generate-without-relay');
+      // Settings > Providers says the same, for every provider that needs the server.
+      await page.getByRole('button', { name: 'Providers', exact: true }).click();
+      const panel = page.getByRole('dialog', { name: 'Providers' });
+      await expect.poll(() => panel.locator('.relay-status').getAttribute('data-relay')).toBe('off');
+      expect(await panel.locator('.relay-status').textContent()).toMatch(/Replicate, Runway, Kling, BytePlus, MiniMax, LTX, PixVerse refuse calls from a browser page/);
+      expect(await panel.locator('[data-provider="replicate"] .needs-server').count()).toBe(1);
+      expect(await panel.locator('[data-provider="fal"] .needs-server').count()).toBe(0);
     } finally {
       await page.close();
       await staticHost.close();

@@ -164,6 +164,26 @@ describe('provider keys', () => {
     await expect.poll(() => readStore('settings', 'providers')).toMatchObject({ endpoints: {} });
   });
 
+  it('says that calls go through the Stillmotion server serving the page', async () => {
+    await expect.poll(() => providers().locator('.relay-status').getAttribute('data-relay')).toBe('on');
+    expect(await providers().locator('.needs-server').count()).toBe(0);
+  });
+
+  it('keeps the ComfyUI servers the app may reach: a bad address named, a good one normalised, one removed', async () => {
+    const comfy = providers().locator('[data-provider="comfyui"]');
+    expect(await comfy.locator('li').allTextContents()).toEqual(['http://127.0.0.1:8188Remove']);
+    const field = comfy.getByLabel('Add a server');
+    await field.fill('gpu box:8188');
+    await comfy.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => comfy.getByRole('alert').textContent()).toContain('"gpu box:8188" is not a server address');
+    await field.fill('192.168.1.20:8188/');
+    await comfy.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => readStore('settings', 'providers')).toMatchObject({ comfyuiServers: ['http://127.0.0.1:8188', 'http://192.168.1.20:8188'] });
+    expect(await comfy.textContent()).toContain('needs no --enable-cors-header');
+    await comfy.getByRole('button', { name: 'Remove the ComfyUI server http://127.0.0.1:8188' }).click();
+    await expect.poll(() => readStore('settings', 'providers')).toMatchObject({ comfyuiServers: ['http://192.168.1.20:8188'] });
+  });
+
   it('keeps the confirmation threshold the user sets', async () => {
     const threshold = providers().getByLabel('Ask before a run estimated above $');
     await threshold.fill('0.25');

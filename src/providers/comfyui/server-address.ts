@@ -18,6 +18,8 @@ export function normalizeServerAddress(text: string): ServerAddress {
     return { ok: false, error: `"${typed}" is not a server address: ${example}` };
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, error: `"${typed}" is not a web address (${url.protocol}): ${example}` };
+  // Browsers percent-encode what Node refuses ("gpu box" becomes gpu%20box): a host name is letters, digits, dots and dashes.
+  if (!/^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(url.hostname)) return { ok: false, error: `"${typed}" is not a server address: ${example}` };
   if (url.username || url.password) return { ok: false, error: `"${typed}" carries a user name or password in the address; give the server's token in its own field instead` };
   if (url.search || url.hash) return { ok: false, error: `"${typed}" has a query or fragment (${url.search}${url.hash}); give the server's address alone` };
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
