@@ -83,7 +83,11 @@ export function motionOfVectors(vectors: readonly BlockVector[], width: number, 
   return { motion: mean(vectors, length), background: mean(border, length), subject: mean(inner, length) };
 }
 
-/** Mean absolute luma difference left after motion compensation by the vectors, in 8-bit levels. */
+/**
+ * Mean absolute luma difference left after motion compensation by the vectors, in 8-bit levels:
+ * VBench's temporal flickering (vbench/temporal_flickering.py: the mean absolute difference of
+ * consecutive frames, on clips it asks to be static) made fit for clips that move.
+ */
 export function warpError(vectors: readonly BlockVector[]): number {
   return vectors.length ? vectors.reduce((s, v) => s + v.error, 0) / vectors.length : 0;
 }

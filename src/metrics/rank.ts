@@ -202,8 +202,8 @@ export interface Ranking {
 
 /** Overalls equal to this many decimals tie. */
 const TIE_DECIMALS = 2;
-/** A mark below this is a fault the verdict names. */
-const FAULT_MARK = 0.9;
+/** A mark below this is a fault the verdict names (and the viewer marks). */
+export const FAULT_MARK = 0.9;
 
 export function rankTakes(takes: readonly TakeScores[], options: { weights?: Weights; move?: RequestedMove } = {}): Ranking {
   const move = options.move ?? 'any';

@@ -23,9 +23,13 @@ export const DETAIL_GAP = 1 / 4;
 
 /**
  * Least motion that counts as moving, in short sides of the frame per second, for the top 5% of
- * the picture. VBench's dynamic degree asks whether a clip is dynamic (6 px of 256 per 1/8 s,
- * 0.19/s); Compare asks whether it moves at all, so a slow push-in counts: 0.02/s, about 2 px a
- * second on a 1080p frame.
+ * the picture. VBench's dynamic degree (Huang et al., "VBench", CVPR 2024; vbench/dynamic_degree.py)
+ * samples a clip at 8 fps, takes for each pair of samples the mean of the largest 5% of RAFT's
+ * optical flow magnitudes, and calls the clip dynamic when at least a quarter of the pairs
+ * (round(4 * frames / 16)) exceed 6 px at a 256 px short side, 0.19 short sides a second. That
+ * asks whether a clip is lively; Compare asks whether it moves at all, so a slow push-in counts:
+ * 0.02 short sides a second, about 20 px a second on a 1080p frame. The share of pairs above it
+ * is the take's dynamic degree, and a take below VBench's quarter is static (rank.ts).
  */
 export const DYNAMIC_SPEED = 0.02;
 
@@ -266,10 +270,10 @@ export class TakeAnalyser {
 }
 
 /**
- * Mean motion, in frame pixels, of the 5% of blocks that move most between two sampled frames
- * (VBench's dynamic degree takes the top 5% of optical flow). Each block moves as the camera's
- * fit says there, or by its own vector where that vector explains the change (a subject moving
- * on its own), whichever is more.
+ * Mean motion, in short sides of the frame, of the 5% of blocks that move most between two sampled
+ * frames (VBench's dynamic degree takes the top 5% of optical flow; block motion stands in for
+ * RAFT). Each block moves as the camera's fit says there (to the sub-pixel), or by its own vector
+ * where that vector explains the change (a subject moving on its own), whichever is more.
  */
 function topMotion(vectors: readonly BlockVector[], from: Alignment, to: Alignment, frame: Plane): number {
   if (vectors.length === 0) return 0;

@@ -8,7 +8,7 @@
  */
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { isMedia, type PortValue, type VideoValue } from '../engine';
-import { formatWeights, moveName, type RankedScore } from '../metrics/rank';
+import { FAULT_MARK, formatWeights, moveName, type RankedScore } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices } from './services';
 
@@ -16,8 +16,6 @@ const COLOURS = ['#f98f5f', '#5fb3f9', '#6fcf97', '#b18cff', '#f2c94c', '#ff6b6b
 const CURVES = ['identity', 'colour', 'exposure', 'flicker', 'warpError', 'speed', 'detail'] as const;
 /** Labels of the curves that are not scores of their own. */
 const CURVE_LABELS: Partial<Record<(typeof CURVES)[number], string>> = { speed: 'Camera speed (width/s)' };
-/** A mark below this shows as a fault, as the verdicts count them. */
-const FAULT_MARK = 0.9;
 
 /**
  * A comparison among a node's outputs: a text output holding a Compare report and a list of
