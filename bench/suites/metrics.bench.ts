@@ -9,12 +9,18 @@
  * Ratio `ssim_vs_native_ffmpeg` = our faster path's ms/frame / native ms/frame (goal <= 1.5).
  * Also checks that both paths agree with each other and with ffmpeg's All on the same frames;
  * exits non-zero, after reporting, if not.
+ *
+ * Also the Compare node's whole per-frame analysis (TakeAnalyser: alignment, camera path, block
+ * motion, colour, and the sampled detail, grain and blocking), in Node, as CPU time per frame over
+ * TAKE_FRAMES frames of a pan across a Sample image scene, median of TAKE_REPEATS after a warm-up,
+ * at 1080p and at 256x144.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { i420 } from '../../src/metrics/frame';
+import { i420, plane, type PlanarFrame } from '../../src/metrics/frame';
+import { TakeAnalyser } from '../../src/metrics/take';
 import { ssimFrame } from '../../src/metrics/ssim';
 import { GPU_CPU_SSIM_DIFF } from '../../src/metrics/ssim-gpu';
 import { launch } from '../../test/browser/chromium';
@@ -33,6 +39,8 @@ const NATIVE_FRAMES = 30;
 const NATIVE_REPEATS = 3;
 const GOAL_RATIO = 1.5;
 const FFMPEG_SSIM_DIFF = 1e-3;
+const TAKE_FRAMES = 30;
+const TAKE_REPEATS = 3;
 
 interface PageScope {
   metricsBench: MetricsBench;
@@ -93,6 +101,33 @@ function measureNative(): { ms: number; firstAll: number } {
   }
 }
 
+/** Frame `i` of a pan (2 px right, 1 px down a frame) across a scene, as views into one I420 picture. */
+function panFrames(width: number, height: number): (i: number) => PlanarFrame {
+  const [bw, bh] = [width + 2 * TAKE_FRAMES, height + TAKE_FRAMES];
+  const bytes = framePairBytes(bw, bh, 1, 'a');
+  const [cw, ch] = [bw / 2, bh / 2];
+  return (i) => {
+    const [x, y] = [2 * i, i - (i % 2)];
+    const chroma = (offset: number) => plane(bytes.subarray(offset + (y / 2) * cw + x / 2), width / 2, height / 2, cw);
+    return { planes: [plane(bytes.subarray(y * bw + x), width, height, bw), chroma(bw * bh), chroma(bw * bh + cw * ch)] };
+  };
+}
+
+/** CPU milliseconds per frame of the Compare node's analysis of a take. */
+function measureTakeAnalysis(width: number, height: number): number {
+  const frame = panFrames(width, height);
+  const times: number[] = [];
+  for (let repeat = 0; repeat <= TAKE_REPEATS; repeat++) {
+    const analyser = new TakeAnalyser();
+    const started = process.cpuUsage();
+    for (let i = 0; i < TAKE_FRAMES; i++) analyser.add(frame(i), i / 30);
+    analyser.finish();
+    const used = process.cpuUsage(started);
+    if (repeat > 0) times.push((used.user + used.system) / 1000 / TAKE_FRAMES);
+  }
+  return median(times);
+}
+
 async function main(): Promise<void> {
   const native = measureNative();
   const ours = ssimFrame(i420(framePairBytes(WIDTH, HEIGHT, 1, 'a'), WIDTH, HEIGHT), i420(framePairBytes(WIDTH, HEIGHT, 1, 'b'), WIDTH, HEIGHT)).all;
@@ -106,6 +141,8 @@ async function main(): Promise<void> {
   console.log(`WebGPU adapter: ${browser.adapter ?? 'none (GPU path not measured)'}`);
 
   const results: BenchResult[] = [];
+  results.push({ name: 'take_analysis_1080p_ms_per_frame', value: round(measureTakeAnalysis(1920, 1080), 1), unit: 'ms/frame (CPU)' });
+  results.push({ name: 'take_analysis_256x144_ms_per_frame', value: round(measureTakeAnalysis(256, 144), 1), unit: 'ms/frame (CPU)' });
   if (browser.ms.gpu !== undefined) results.push({ name: 'gpu_ms_per_frame', value: round(browser.ms.gpu, 1), unit: 'ms/frame' });
   results.push({ name: 'cpu_ms_per_frame', value: round(browser.ms.cpu!, 1), unit: 'ms/frame' });
   results.push({ name: 'native_ffmpeg_ssim_ms_per_frame', value: round(native.ms, 1), unit: 'ms/frame' });

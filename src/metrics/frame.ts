@@ -83,19 +83,28 @@ export const ANALYSIS_WIDTH = 160;
  */
 export function shrink(p: Plane, maxWidth: number): { plane: Plane; factor: number } {
   const factor = Math.max(1, Math.ceil(p.width / maxWidth));
+  return { plane: shrinkBy(p, factor), factor };
+}
+
+/** A copy of `p` smaller by a whole `factor`, each pixel the mean of a factor x factor box. */
+export function shrinkBy(p: Plane, factor: number): Plane {
   const width = Math.floor(p.width / factor);
   const height = Math.max(1, Math.floor(p.height / factor));
   const out = new Uint8Array(width * height);
   const area = factor * factor;
+  const columns = new Uint32Array(width * factor);
   for (let y = 0; y < height; y++) {
+    // The box's rows added column by column, reading memory in order, then each box's columns.
+    columns.fill(0);
+    for (let dy = 0; dy < factor; dy++) {
+      const row = (y * factor + dy) * p.stride;
+      for (let x = 0; x < columns.length; x++) columns[x]! += p.data[row + x]!;
+    }
     for (let x = 0; x < width; x++) {
       let sum = 0;
-      for (let dy = 0; dy < factor; dy++) {
-        const row = (y * factor + dy) * p.stride + x * factor;
-        for (let dx = 0; dx < factor; dx++) sum += p.data[row + dx]!;
-      }
+      for (let dx = 0; dx < factor; dx++) sum += columns[x * factor + dx]!;
       out[y * width + x] = Math.round(sum / area);
     }
   }
-  return { plane: plane(out, width, height), factor };
+  return plane(out, width, height);
 }

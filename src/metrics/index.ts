@@ -5,6 +5,7 @@ export * from './psnr';
 export * from './sharpness';
 export * from './motion';
 export * from './identity';
+export * from './camera';
 export * from './audio';
 export * from './take';
 export * from './rank';

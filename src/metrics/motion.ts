@@ -1,13 +1,14 @@
 /**
- * Motion between consecutive frames by block matching on luma shrunk to ANALYSIS_WIDTH: for
- * each block of the later frame, the shift within +-SEARCH that best matches the earlier frame
- * (least mean absolute difference). From the vectors: how much moves, whether the border (background) stays
+ * Motion between two frames by block matching on luma shrunk to ANALYSIS_WIDTH: for each block of
+ * the later frame, the shift within +-SEARCH that best matches the earlier frame (least mean
+ * absolute difference). From the vectors: how much moves, whether the border (background) stays
  * put while the centre (subject) moves, and the warp error, the difference left after motion
  * compensation, which is what flicker and boiling textures leave behind.
  */
 import { sameSize, type Plane } from './frame';
 
-const BLOCK = 8;
+/** Blocks are BLOCK x BLOCK pixels of the shrunk plane. */
+export const BLOCK = 8;
 const SEARCH = 4;
 
 export interface BlockVector {
@@ -16,8 +17,9 @@ export interface BlockVector {
   y: number;
   dx: number;
   dy: number;
-  /** Mean absolute luma difference at the best shift. */
+  /** Mean absolute luma difference at the best shift, and with no shift. */
   error: number;
+  still: number;
   /** Whether the block touches the plane's border ring. */
   border: boolean;
 }
@@ -28,8 +30,6 @@ export interface FrameMotion {
   /** Mean vector length of the border blocks and of the inner blocks, share of width per frame. */
   background: number;
   subject: number;
-  /** Mean absolute luma difference after motion compensation, in 8-bit levels. */
-  warpError: number;
 }
 
 /** Block vectors taking `previous` to `current`, on planes of the same (small) size. */
@@ -42,7 +42,8 @@ export function blockVectors(previous: Plane, current: Plane): BlockVector[] {
     for (let bx = 0; bx < cols; bx++) {
       const x = bx * BLOCK;
       const y = by * BLOCK;
-      let best = { dx: 0, dy: 0, error: blockError(previous, current, x, y, 0, 0) };
+      const still = blockError(previous, current, x, y, 0, 0);
+      let best = { dx: 0, dy: 0, error: still };
       for (let dy = -SEARCH; dy <= SEARCH; dy++) {
         for (let dx = -SEARCH; dx <= SEARCH; dx++) {
           if ((dx === 0 && dy === 0) || x + dx < 0 || y + dy < 0 || x + dx + BLOCK > previous.width || y + dy + BLOCK > previous.height) continue;
@@ -51,7 +52,7 @@ export function blockVectors(previous: Plane, current: Plane): BlockVector[] {
           if (error < best.error - 1e-9) best = { dx, dy, error };
         }
       }
-      vectors.push({ x, y, ...best, border: bx === 0 || by === 0 || bx === cols - 1 || by === rows - 1 });
+      vectors.push({ x, y, ...best, still, border: bx === 0 || by === 0 || bx === cols - 1 || by === rows - 1 });
     }
   }
   return vectors;
@@ -67,11 +68,26 @@ function blockError(previous: Plane, current: Plane, x: number, y: number, dx: n
   return sum / (BLOCK * BLOCK);
 }
 
-/** Motion and warp error from block vectors on planes `width` wide. */
-export function motionOfVectors(vectors: readonly BlockVector[], width: number): FrameMotion {
-  const length = (v: BlockVector) => Math.hypot(v.dx, v.dy) / width;
+/**
+ * Motion from block vectors on planes `width` wide. When the vectors were found after undoing the
+ * camera's move, `camera` gives that move's shift at a point, and each block moves by both.
+ */
+export function motionOfVectors(vectors: readonly BlockVector[], width: number, camera?: (x: number, y: number) => readonly [number, number]): FrameMotion {
+  const length = (v: BlockVector) => {
+    const [cx, cy] = camera?.(v.x + BLOCK / 2, v.y + BLOCK / 2) ?? [0, 0];
+    return Math.hypot(v.dx + cx, v.dy + cy) / width;
+  };
   const mean = (list: readonly BlockVector[], pick: (v: BlockVector) => number) => (list.length ? list.reduce((s, v) => s + pick(v), 0) / list.length : 0);
   const border = vectors.filter((v) => v.border);
   const inner = vectors.filter((v) => !v.border);
-  return { motion: mean(vectors, length), background: mean(border, length), subject: mean(inner, length), warpError: mean(vectors, (v) => v.error) };
+  return { motion: mean(vectors, length), background: mean(border, length), subject: mean(inner, length) };
+}
+
+/**
+ * Mean absolute luma difference left after motion compensation by the vectors, in 8-bit levels:
+ * VBench's temporal flickering (vbench/temporal_flickering.py: the mean absolute difference of
+ * consecutive frames, on clips it asks to be static) made fit for clips that move.
+ */
+export function warpError(vectors: readonly BlockVector[]): number {
+  return vectors.length ? vectors.reduce((s, v) => s + v.error, 0) / vectors.length : 0;
 }

@@ -1,12 +1,14 @@
 /**
- * Compare: scores several takes of one shot (identity with the source, drift, flicker, warp
- * error, sharpness, motion, sound), ranks them, and passes one downstream: the best ranked, or
- * the take the user picked in the viewer. The report goes out as JSON text for the viewer.
+ * Compare: scores several takes of one shot (identity, colour and exposure against the source,
+ * drift, flicker, warp error, motion, shake, stutter, freezes, detail, grain, blocking, sound),
+ * ranks them on fixed scales with weights the user can change, names each take's worst fault,
+ * and passes one downstream: the best ranked, or the take the user picked in the viewer. The
+ * report, explanations included, goes out as JSON text for the viewer.
  */
 import { defineNode, NodeError, param, type ImageValue, type VideoValue } from '../engine';
 import { decodeImage } from '../media/image-pixels';
 import { monoAudio, yuvFrames } from '../media/video/yuv-frames';
-import { buildReport, lumaOfRgba, TakeAnalyser, type LumaEncoding, type Plane, type ScoredTake } from '../metrics';
+import { buildReport, CAMERA_MOVES, moveInPrompt, moveName, parseWeights, TakeAnalyser, yuvOfRgba, type CompareReport, type LumaEncoding, type PlanarFrame, type ScoredTake, type Weights } from '../metrics';
 
 /** The viewer's grid holds at most 3 x 3 takes. */
 export const MAX_TAKES = 9;
@@ -19,16 +21,25 @@ export const MAX_TAKES = 9;
 const recent = new Map<string, ScoredTake>();
 const RECENT_LIMIT = 36;
 
+/** The camera move a take should make: from the prompt, anything that moves, or one move. */
+const CAMERA_OPTIONS = ['auto', 'any', ...CAMERA_MOVES] as const;
+const CAMERA_LABELS: Record<(typeof CAMERA_OPTIONS)[number], string> = {
+  auto: 'From the prompt',
+  any: 'Any motion',
+  ...(Object.fromEntries(CAMERA_MOVES.map((move) => [move, move === 'static' ? 'Still camera' : capitalised(moveName(move))])) as Record<(typeof CAMERA_MOVES)[number], string>),
+};
+
 export default defineNode({
   type: 'analyse.compare',
   version: 1,
   title: 'Compare takes',
   category: 'Analyse',
   description:
-    'Scores each take (identity with the source, drift, flicker, warp error, sharpness, motion, sound), ranks them, and passes the best, or the one you pick in the viewer, downstream.',
+    'Scores each take (identity, colour and exposure against the source, drift, flicker, motion, shake, stutter, freezes, detail, grain, blocking, sound), ranks them as a person would, says what is wrong with each, and passes the best, or the one you pick in the viewer, downstream.',
   inputs: {
     takes: { type: 'list<video>', label: 'Takes', description: 'Up to 9 clips of the same shot; wire each one in.' },
-    source: { type: 'image', label: 'Source', optional: true, description: 'The still the takes were made from; without it, each take is compared with its own first frame.' },
+    source: { type: 'image', label: 'Source', optional: true, description: 'The still the takes were made from; without it, each take is compared with its own first frame, so a take soft or off-colour from its start is not seen as such.' },
+    prompt: { type: 'text', label: 'Prompt', optional: true, description: 'The prompt the takes were made with: a camera move it names ("slow push in") is checked.' },
   },
   outputs: {
     pick: { type: 'video', label: 'Pick', description: 'The picked take, unchanged.' },
@@ -37,13 +48,28 @@ export default defineNode({
   },
   params: {
     pick: param.number({ label: 'Pick', default: 0, min: 0, max: MAX_TAKES, step: 1, integer: true, description: '0 passes the best ranked take; 1 to 9 pass that take (click one in the viewer).' }),
+    camera: param.select({
+      label: 'Camera move',
+      default: 'auto',
+      options: CAMERA_OPTIONS.map((value) => ({ value, label: CAMERA_LABELS[value] })),
+      description: 'The move the takes should make. From the prompt: the move the wired prompt names, else any motion (a take that does not move ranks down).',
+    }),
+    weights: param.text({
+      label: 'Weights',
+      default: '',
+      maxLength: 400,
+      placeholder: 'e.g. identity=3, motion=2 (empty: defaults)',
+      description: 'How much each score counts in the Overall; the viewer sets them too.',
+    }),
   },
   async run({ inputs, params, progress, signal }) {
-    const { takes, source } = inputs;
+    const { takes, source, prompt } = inputs;
     if (takes.length === 0) throw new NodeError('no takes to compare: wire one or more videos into Takes');
     if (takes.length > MAX_TAKES) throw new NodeError(`${takes.length} takes wired in; Compare takes at most ${MAX_TAKES}`);
     if (params.pick > takes.length) throw new NodeError(`Pick is take ${params.pick}, but only ${takes.length} takes are wired in`);
-    const reference = source ? await sourceLuma(source) : undefined;
+    const weights = weightsOf(params.weights);
+    const request = requestedMove(params.camera, prompt);
+    const reference = source ? await sourceYuv(source) : undefined;
     const scored: ScoredTake[] = [];
     for (const [i, take] of takes.entries()) {
       const key = `${take.hash}:${source?.hash ?? 'first-frame'}`;
@@ -54,26 +80,46 @@ export default defineNode({
       if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
       scored.push(scores);
     }
-    const report = buildReport(scored, params.pick, reference ? 'source' : 'first-frame');
-    progress(1, `take ${report.picked + 1} ${report.pickedBy === 'rank' ? 'ranks best' : 'picked'}`);
+    const report = buildReport(scored, { pick: params.pick, reference: reference ? 'source' : 'first-frame', weights, request });
+    progress(1, `take ${report.picked + 1} ${report.pickedBy === 'rank' ? 'ranks best' : 'picked'}: ${report.takes[report.picked]!.verdict.text}`);
     return { pick: takes[report.picked]!, ranked: report.ranking.map((i) => takes[i]!), report: JSON.stringify(report) };
   },
 });
 
-/** The source's luma made the way each take's encoder made its own, decoded once. */
-async function sourceLuma(source: ImageValue): Promise<(encoding: LumaEncoding) => Plane> {
+/** The Weights param read, or the user's error saying what is wrong with it. */
+function weightsOf(text: string): Weights {
+  try {
+    return parseWeights(text);
+  } catch (error) {
+    throw new NodeError(`Weights: ${(error as Error).message}`);
+  }
+}
+
+/** The camera move asked for: the param's, or the one the prompt names when the param says so. */
+function requestedMove(camera: (typeof CAMERA_OPTIONS)[number], prompt: string | undefined): CompareReport['request'] {
+  if (camera !== 'auto') return { move: camera, from: 'param' };
+  const named = prompt ? moveInPrompt(prompt) : undefined;
+  return named ? { move: named, from: 'prompt' } : { move: 'any', from: 'default' };
+}
+
+/** The source as I420 made the way each take's encoder made its own, decoded once. */
+async function sourceYuv(source: ImageValue): Promise<(encoding: LumaEncoding) => PlanarFrame> {
   const image = await decodeImage(source.blob);
-  const made = new Map<string, Plane>();
+  const made = new Map<string, PlanarFrame>();
   return (encoding) => {
     const key = `${encoding.matrix}:${encoding.fullRange}`;
-    let luma = made.get(key);
-    if (!luma) made.set(key, (luma = lumaOfRgba(image.data, image.width, image.height, encoding)));
-    return luma;
+    let yuv = made.get(key);
+    if (!yuv) made.set(key, (yuv = yuvOfRgba(image.data, image.width, image.height, encoding)));
+    return yuv;
   };
 }
 
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Decodes the take frame by frame into the analyser; never holds more than one frame. */
-async function scoreTake(take: VideoValue, reference: ((encoding: LumaEncoding) => Plane) | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
+async function scoreTake(take: VideoValue, reference: ((encoding: LumaEncoding) => PlanarFrame) | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
   let analyser: TakeAnalyser | undefined;
   const expected = Math.max(1, Math.round(take.duration * take.fps));
   let count = 0;

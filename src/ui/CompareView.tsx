@@ -1,16 +1,21 @@
 /**
  * The Compare takes viewer: the takes side by side in a synced grid (or two of them under an A/B
- * wipe), frame stepping, 1:1 zoom, the scores with a line each on what they mean, per-frame
- * curves, and a click on a take to pick it (through the editor's commands, so it can be undone).
- * Everything from the report is rendered as text, never as HTML.
+ * wipe), each with its rank and verdict, frame stepping, 1:1 zoom, the scores with a line each on
+ * what they mean, the weights (editable: they set the node's Weights param) and how the Overall
+ * is made, per-frame curves, and a click on a take to pick it (through the editor's commands, so
+ * it can be undone). A thin view of the report: it judges nothing itself. Everything from the
+ * report is rendered as text, never as HTML.
  */
 import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { isMedia, type PortValue, type VideoValue } from '../engine';
+import { FAULT_MARK, formatWeights, moveName, type RankedScore } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices } from './services';
 
 const COLOURS = ['#f98f5f', '#5fb3f9', '#6fcf97', '#b18cff', '#f2c94c', '#ff6b6b', '#4fd1c5', '#e879f9', '#a3a3a3'];
-const CURVES = ['identity', 'warpError', 'flicker', 'motion', 'sharpness'] as const;
+const CURVES = ['identity', 'colour', 'exposure', 'flicker', 'warpError', 'speed', 'detail'] as const;
+/** Labels of the curves that are not scores of their own. */
+const CURVE_LABELS: Partial<Record<(typeof CURVES)[number], string>> = { speed: 'Camera speed (width/s)' };
 
 /**
  * A comparison among a node's outputs: a text output holding a Compare report and a list of
@@ -117,11 +122,13 @@ export function CompareView({ nodeId, report, ranked }: Props) {
                 {video(i, i)}
                 <figcaption>
                   <span className="take-swatch" style={{ background: COLOURS[i % COLOURS.length] }} />
-                  Take {i + 1} · rank {report.ranking.indexOf(i) + 1}
+                  Take {i + 1} · rank {report.takes[i]!.rank}
+                  {tied(report, i) ? ' (tie)' : ''}
                   <button type="button" className={i === userPick ? 'pick-button chosen' : 'pick-button'} onClick={() => pick(i)} aria-pressed={i === userPick}>
                     {i === userPick ? 'Picked' : 'Pick'}
                   </button>
                 </figcaption>
+                <span className="take-verdict score-explain">{report.takes[i]!.verdict.text}</span>
               </figure>
             ))}
           </div>
@@ -160,7 +167,13 @@ export function CompareView({ nodeId, report, ranked }: Props) {
           </button>
         ) : null}
       </p>
-      <ScoreTable report={report} />
+      <p className="compare-request">
+        Camera: {report.request.move === 'any' ? 'any motion' : `asked to ${moveName(report.request.move)}`}
+        {report.request.from === 'prompt' ? ' (from the prompt)' : ''}
+        {report.reference === 'first-frame' ? ' · no Source wired: each take is judged against its own first frame' : ''}
+      </p>
+      <ScoreTable report={report} setWeight={(name, weight) => commands.setParam(nodeId, 'weights', formatWeights({ ...report.overall.weights, [name]: weight }))} />
+      <p className="overall-explain score-explain">{report.overall.explain}</p>
       <div className="compare-curves">
         {CURVES.map((name) => (
           <Curve key={name} report={report} name={name} frame={frame} />
@@ -185,13 +198,19 @@ function TakeSelect({ label, value, count, onChange }: { label: string; value: n
   );
 }
 
-function ScoreTable({ report }: { report: CompareReport }) {
+/** Whether another take shares this one's rank. */
+function tied(report: CompareReport, take: number): boolean {
+  return report.takes.some((t, i) => i !== take && t.rank === report.takes[take]!.rank);
+}
+
+function ScoreTable({ report, setWeight }: { report: CompareReport; setWeight: (name: RankedScore, weight: number) => void }) {
   const names = Object.keys(report.scores) as (keyof CompareReport['scores'])[];
   return (
     <table className="compare-scores">
       <thead>
         <tr>
           <th>Score</th>
+          <th>Weight</th>
           {report.takes.map((_, i) => (
             <th key={i}>Take {i + 1}</th>
           ))}
@@ -200,27 +219,32 @@ function ScoreTable({ report }: { report: CompareReport }) {
       <tbody>
         <tr className="total">
           <th>Overall (rank)</th>
+          <td />
           {report.takes.map((t, i) => (
             <td key={i}>
-              {t.total.toFixed(2)} ({report.ranking.indexOf(i) + 1})
+              {t.total.toFixed(2)} ({t.rank})
             </td>
           ))}
         </tr>
         {names.map((name) => {
           const info = report.scores[name]!;
-          const values = report.takes.map((t) => t.values[name] ?? NaN);
-          const best = info.better === 'higher' ? Math.max(...values) : info.better === 'lower' ? Math.min(...values) : undefined;
+          const ranked = name in report.overall.weights ? (name as RankedScore) : undefined;
           return (
-            <tr key={name}>
+            <tr key={name} data-score={name}>
               <th>
                 {info.label}
                 <span className="score-explain">{info.explain}</span>
               </th>
-              {values.map((v, i) => (
-                <td key={i} className={v === best ? 'best' : undefined}>
-                  {formatScore(v)}
-                </td>
-              ))}
+              <td>{ranked ? <WeightInput name={ranked} report={report} setWeight={setWeight} /> : null}</td>
+              {report.takes.map((t, i) => {
+                const mark = ranked ? t.marks[ranked] : undefined;
+                const fault = mark !== undefined && mark < FAULT_MARK && report.overall.counted[ranked!]! > 0;
+                return (
+                  <td key={i} className={fault ? 'fault' : undefined} style={fault ? { color: 'var(--warn)' } : undefined} title={mark !== undefined ? `mark ${mark.toFixed(2)}` : undefined}>
+                    {name === 'camera' ? moveName(t.camera.move) : formatScore(t.values[name] ?? NaN)}
+                  </td>
+                );
+              })}
             </tr>
           );
         })}
@@ -229,12 +253,36 @@ function ScoreTable({ report }: { report: CompareReport }) {
             Sound
             <span className="score-explain">Loudness (RMS dBFS) and the share of sound onsets that land on a motion peak.</span>
           </th>
+          <td />
           {report.takes.map((t, i) => (
             <td key={i}>{t.audio.present ? `${formatScore(t.audio.loudness ?? -Infinity)} dB${t.audio.onsetSync !== undefined ? ` · ${Math.round(t.audio.onsetSync * 100)}% in sync` : ''}` : 'none'}</td>
           ))}
         </tr>
       </tbody>
     </table>
+  );
+}
+
+/** A score's weight; a change sets the node's Weights param (undoable), and takes effect on the next run. */
+function WeightInput({ name, report, setWeight }: { name: RankedScore; report: CompareReport; setWeight: (name: RankedScore, weight: number) => void }) {
+  const weight = report.overall.weights[name] ?? 0;
+  const counted = (report.overall.counted[name] ?? 0) > 0;
+  return (
+    <input
+      type="number"
+      className="weight-input"
+      min={0}
+      max={100}
+      step={0.5}
+      value={weight}
+      aria-label={`Weight of ${report.scores[name]?.label ?? name}`}
+      title={counted ? undefined : 'Not counted for this camera move'}
+      style={{ width: '4em', opacity: counted ? 1 : 0.5 }}
+      onChange={(e) => {
+        const value = Number(e.target.value);
+        if (e.target.value !== '' && Number.isFinite(value) && value >= 0 && value <= 100) setWeight(name, value);
+      }}
+    />
   );
 }
 
@@ -254,17 +302,18 @@ function Curve({ report, name, frame }: { report: CompareReport; name: (typeof C
   const span = hi - lo || 1;
   const n = Math.max(2, ...series.map((s) => s.length));
   const x = (i: number) => (i / (n - 1)) * W;
+  const label = CURVE_LABELS[name] ?? report.scores[name as keyof CompareReport['scores']]?.label ?? name;
   const y = (v: number) => H - 2 - ((v - lo) / span) * (H - 4);
   return (
     <figure className="compare-curve" data-curve={name}>
-      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${report.scores[name]?.label ?? name} per frame`}>
+      <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${label} per frame`}>
         <line x1={x(frame)} x2={x(frame)} y1={0} y2={H} className="curve-cursor" />
         {series.map((values, take) => (
           <polyline key={take} fill="none" stroke={COLOURS[take % COLOURS.length]} strokeWidth={1.5} points={values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')} />
         ))}
       </svg>
       <figcaption>
-        {report.scores[name]?.label ?? name} ({formatScore(lo)}–{formatScore(hi)})
+        {label} ({formatScore(lo)}–{formatScore(hi)})
       </figcaption>
     </figure>
   );

@@ -1,9 +1,11 @@
 /**
  * Compare takes in real Chromium: three Local motion takes of a Sample image (a push in, a still
  * hold, and a push in on a different image) run through the app into Compare with the image as
- * source. The take of the wrong picture ranks last; the best ranked take is passed on; the
- * viewer shows the takes, the explained scores and the curves; clicking a take picks it through
- * the editor (undoable), and the re-run passes that take.
+ * source. The push in ranks first with no fault; the still hold is static, the other image strays
+ * from the source; the best ranked take is passed on; the viewer shows the takes with their
+ * verdicts, the explained scores and weights, how the Overall is made, and the curves; a weight
+ * changed in the viewer sets the node's Weights; clicking a take picks it through the editor
+ * (undoable), and the re-run passes that take.
  *
  * Through the metrics page (bench/pages/metrics): WebGPU SSIM agrees with the CPU path, and clips
  * made by native ffmpeg, decoded frame by frame by the browser as the Compare node reads them,
@@ -84,7 +86,7 @@ async function outcome(): Promise<{ state: string; error?: string; report?: Comp
 }
 
 describe('Compare takes', () => {
-  it('ranks the take of the wrong picture last and passes the best ranked take on', async () => {
+  it('ranks the push in first, says the still hold is static and the other picture strays, and passes the best on', async () => {
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     const { state, error, report, pickedFrom } = await outcome();
     expect(error).toBeUndefined();
@@ -93,25 +95,38 @@ describe('Compare takes', () => {
     console.log('compare report', JSON.stringify({ ranking: report!.ranking, takes: report!.takes.map((t) => ({ total: t.total, ...t.values })) }));
     expect(report!.reference).toBe('source');
     expect(report!.ranking).toHaveLength(3);
-    expect(report!.ranking[2]).toBe(2);
+    expect(report!.ranking[0]).toBe(0);
     const [push, still, wrong] = report!.takes;
     // Following the push in, its frames match the source as well as the still's do.
     expect(push!.values.identity).toBeGreaterThan(0.98);
     expect(still!.values.identity).toBeGreaterThan(0.98);
     expect(wrong!.values.identity).toBeLessThan(0.9);
-    expect(still!.values.motion).toBeLessThan(push!.values.motion);
+    expect(push).toMatchObject({ rank: 1, total: 1, verdict: { text: 'no visible fault' }, camera: { move: 'push-in' } });
+    expect(still!.verdict).toMatchObject({ fault: 'motion', text: 'static: no motion' });
+    expect(wrong!.verdict).toMatchObject({ fault: 'identity' });
+    expect(still!.rank).toBeGreaterThan(1);
+    expect(wrong!.rank).toBeGreaterThan(1);
     expect(push!.curves.identity).toHaveLength(30);
     expect(report!.pickedBy).toBe('rank');
     expect(pickedFrom).toBe(['motion', 'still', 'wrong'][report!.ranking[0]!]);
   });
 
-  it('shows the takes, the scores with one line each, and the curves in the Inspector', async () => {
+  it('shows the takes with their verdicts, the scores with one line each, the weights, how the Overall is made, and the curves', async () => {
     await page.locator('[data-node-id="compare"]').click();
     const view = page.locator('.compare-view');
     await view.waitFor();
     await expect.poll(() => view.locator('.compare-cell video').count()).toBe(3);
-    expect(await view.locator('.compare-scores .score-explain').count()).toBeGreaterThanOrEqual(7);
-    expect(await view.locator('.compare-curve polyline').count()).toBe(15);
+    await expect.poll(() => view.locator('.compare-cell[data-take="2"] .take-verdict').textContent()).toBe('static: no motion');
+    expect(await view.locator('.compare-scores .score-explain').count()).toBeGreaterThanOrEqual(15);
+    expect(await view.locator('.overall-explain').textContent()).toMatch(/weighted mean of the marks \(weights: Identity 3, /);
+    expect(await view.locator('.compare-curve polyline').count()).toBe(21);
+    // A weight changed in the viewer is the node's Weights param, undoable like any edit.
+    // Absent from the saved params until set: the default, no weights changed.
+    const weightsParam = () => page.evaluate(() => (globalThis as any).stillmotion.documents.node('compare').params.weights ?? '');
+    await view.getByLabel('Weight of Motion').fill('4');
+    await expect.poll(weightsParam).toBe('motion=4');
+    await page.evaluate(() => (globalThis as any).stillmotion.documents.undo());
+    await expect.poll(weightsParam).toBe('');
     await view.getByRole('button', { name: 'Next frame' }).click();
     await expect.poll(() => view.locator('.frame-counter').textContent()).toBe('2/30');
     await screenshot(page, 'compare-grid');

@@ -35,21 +35,27 @@ describe('motion', () => {
   const pan = analyse(Array.from({ length: 12 }, (_, i) => frame(2 * i, 200, 200)));
   const still = analyse(Array.from({ length: 12 }, () => frame(0, 60, 36)));
 
+  /** Mean motion per frame, as a share of the frame's width a second. */
+  const speed = (take: typeof still) => (take.curves.motion.reduce((s, v) => s + v, 0) / (take.frames - 1)) * 30;
+
   it('is zero for a still clip', () => {
     expect(still.motion).toBe(0);
+    expect(speed(still)).toBe(0);
     expect(still.warpError).toBe(0);
   });
 
-  it('sees a subject moving over a still background: the background stays put', () => {
-    expect(subjectOnly.motion).toBeGreaterThan(0);
+  it('sees a subject moving over a still background: the background stays put, the camera too', () => {
+    expect(subjectOnly.motion).toBe(1);
     expect(subjectOnly.background).toBeLessThan(0.1);
+    expect(subjectOnly.camera.move).toBe('static');
   });
 
   it('sees a pan as the whole frame moving, border and centre alike', () => {
-    expect(pan.motion).toBeGreaterThan(subjectOnly.motion);
+    expect(speed(pan)).toBeGreaterThan(speed(subjectOnly));
     expect(pan.background).toBeGreaterThan(0.35);
     // A 2 px/frame pan at 30 fps is 60 px/s: 0.375 of a 160 px frame a second.
-    expect(pan.motion).toBeCloseTo(60 / W, 1);
+    expect(speed(pan)).toBeCloseTo(60 / W, 1);
+    expect(pan.camera.move).toBe('pan-right');
   });
 
   it('compensates motion before measuring the warp error, which flicker raises', () => {

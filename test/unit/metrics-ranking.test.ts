@@ -1,107 +1,160 @@
 /**
- * The take scores on synthetic takes whose faults are known, made by native ffmpeg from one
- * still: clean camera moves (push-in, pull-out from 1.4x, pan), and the still with flicker, with
- * drift (a slow turn away from the source), blurred, and upscaled from half size. Each fault
- * shows in its own score, and the clean push-in ranks first.
+ * Compare picks the take a person would pick, and says why. The takes are made by native ffmpeg
+ * from one photo-like still (test/metrics/takes.ts): a clean slow push-in, the same push-in with
+ * one known fault each (flicker, hue drift, geometry drift, exposure drift, jitter, stutter, a
+ * freeze, a crossfade to another picture, blur, blocking, grain), a static take, and takes with
+ * no fault (an eased push-in, a pull-out, a pan, a still camera on a moving subject). Scored as
+ * the Compare node scores them, against the still.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { i420, i420Size, luma, rankTakes, TakeAnalyser, type TakeScores } from '../../src/metrics';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_WEIGHTS, formatWeights, moveInPrompt, parseWeights, rankTakes, type TakeScores } from '../../src/metrics';
+import { FAULTY, faultyTakes, GOOD, scoreInNode, TAKE } from '../metrics/takes';
 
-const W = 320;
-const H = 180;
-const FRAMES = 30;
-const dir = mkdtempSync(join(tmpdir(), 'ranking-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const files = faultyTakes();
+const clean = scoreInNode(files.clean, files.still);
+const faulty = Object.fromEntries(FAULTY.map(({ name }) => [name, scoreInNode(files.faulty[name]!, files.still)]));
+const good = Object.fromEntries(GOOD.map(({ name }) => [name, scoreInNode(files.good[name]!, files.still)]));
 
-function ffmpeg(args: string[]): void {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+/** The ranking of named takes, best first, with each one's Overall and verdict. */
+function ranked(takes: Record<string, TakeScores>, options?: Parameters<typeof rankTakes>[1]) {
+  const names = Object.keys(takes);
+  const { order, takes: scored } = rankTakes(Object.values(takes), options);
+  return order.map((i) => ({ name: names[i]!, ...scored[i]! }));
 }
 
-// A detailed still, twice the clip's size so the push-in stays sharp.
-const still = join(dir, 'still.png');
-ffmpeg(['-f', 'lavfi', '-i', `mandelbrot=size=${2 * W}x${2 * H}:end_pts=1`, '-frames:v', '1', still]);
-
-/** `FRAMES` frames of the still through `filter`, as raw yuv420p at W x H. */
-function take(name: string, filter: string): string {
-  const file = join(dir, `${name}.yuv`);
-  ffmpeg(['-loop', '1', '-framerate', '30', '-i', still, '-vf', `${filter},format=yuv420p`, '-frames:v', String(FRAMES), '-f', 'rawvideo', file]);
-  return file;
-}
-
-function score(file: string, source: ReturnType<typeof sourceLuma>): TakeScores {
-  const bytes = new Uint8Array(readFileSync(file));
-  const size = i420Size(W, H);
-  const analyser = new TakeAnalyser(source);
-  for (let i = 0; i * size < bytes.length; i++) analyser.add(i420(bytes.subarray(i * size, (i + 1) * size), W, H), i / 30);
-  return analyser.finish();
-}
-
-function sourceLuma() {
-  const file = join(dir, 'source.yuv');
-  ffmpeg(['-i', still, '-vf', `scale=${W}:${H}:flags=area,format=yuv420p`, '-frames:v', '1', '-f', 'rawvideo', file]);
-  return luma(i420(new Uint8Array(readFileSync(file)), W, H));
-}
-
-const fit = `scale=${W}:${H}:flags=area`;
-const source = sourceLuma();
-const takes = {
-  // zoompan on the 2x still: a smooth push-in to 1.3x, the kind of move Local motion makes.
-  clean: score(take('clean', `zoompan=z='1+0.01*on':d=1:s=${W}x${H}:fps=30:x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2'`), source),
-  flicker: score(take('flicker', `${fit},eq=eval=frame:brightness='0.08*mod(n,2)'`), source),
-  drift: score(take('drift', `rotate=a='0.006*n':fillcolor=gray,${fit}`), source),
-  blur: score(take('blur', `${fit},gblur=sigma=2.5`), source),
-};
-
-describe('take scores on takes with known faults', () => {
-  it('follow a camera push-in: the clean take keeps its identity with the source', () => {
-    expect(takes.clean.identity).toBeGreaterThan(0.85);
-    expect(Math.abs(takes.clean.drift)).toBeLessThan(0.05);
-    expect(takes.clean.motion).toBeGreaterThan(0);
+describe('each fault, against the clean push-in', () => {
+  it('the clean push-in has no visible fault and full marks', () => {
+    const [only] = ranked({ clean });
+    expect(only).toMatchObject({ total: 1, rank: 1, verdict: { text: 'no visible fault' } });
+    expect(clean.camera.move).toBe('push-in');
+    expect(clean.camera.zoom).toBeCloseTo(1.15, 2);
   });
 
-  it('follow a pull-out that starts zoomed in, and a pan', () => {
-    const pullOut = score(take('pull-out', `zoompan=z='1.4-0.01*on':d=1:s=${W}x${H}:fps=30:x='iw/2-iw/zoom/2':y='ih/2-ih/zoom/2'`), source);
-    const pan = score(take('pan', `zoompan=z='1.25':d=1:s=${W}x${H}:fps=30:x='2*on':y='ih/2-ih/zoom/2'`), source);
-    expect(pullOut.identity).toBeGreaterThan(0.85);
-    expect(pan.identity).toBeGreaterThan(0.85);
+  for (const { name, fault, says } of FAULTY) {
+    it(`${name}: the clean take ranks above it, and its verdict names the fault (${fault})`, () => {
+      const [first, second] = ranked({ [name]: faulty[name]!, clean });
+      expect(first!.name).toBe('clean');
+      expect(second!.rank).toBe(2);
+      expect(second!.verdict.fault).toBe(fault);
+      expect(second!.verdict.text).toMatch(says);
+    });
+  }
+});
+
+describe('all of them together', () => {
+  it('rank the clean push-in first, alone, and every faulty take below it', () => {
+    const all = ranked({ ...faulty, clean });
+    console.log(all.map((t) => `${t.rank}. ${t.name} ${t.total.toFixed(3)}: ${t.verdict.text}`).join('\n'));
+    expect(all[0]).toMatchObject({ name: 'clean', rank: 1, total: 1 });
+    for (const take of all.slice(1)) expect(take.rank).toBeGreaterThan(1);
   });
 
-  it('see flicker as brightness change: the flickering take has by far the most', () => {
-    expect(takes.flicker.flicker).toBeGreaterThan(10 * Math.max(takes.clean.flicker, takes.drift.flicker, takes.blur.flicker));
-    expect(takes.flicker.flicker).toBeGreaterThan(5);
+  it('rank the same whatever order they are wired in', () => {
+    const names = ['grain', 'blur', 'static', 'freeze'];
+    const forward = ranked(Object.fromEntries([...names.map((n) => [n, faulty[n]!] as const), ['clean', clean] as const]));
+    const backward = ranked(Object.fromEntries([['clean', clean] as const, ...names.reverse().map((n) => [n, faulty[n]!] as const)]));
+    expect(backward.map((t) => t.name)).toEqual(forward.map((t) => t.name));
+  });
+});
+
+describe('takes without a fault', () => {
+  for (const { name, move } of GOOD) {
+    it(`${name}: full marks, and the camera read as ${move}`, () => {
+      const [take] = ranked({ [name]: good[name]! });
+      expect(take).toMatchObject({ total: 1, verdict: { text: 'no visible fault' } });
+      expect(good[name]!.camera.move).toBe(move);
+    });
+  }
+
+  it('a pull-out that starts pushed in is followed from its first frame', () => {
+    expect(good['pull-out']!.identity).toBeGreaterThan(0.95);
+    expect(good['pull-out']!.camera.zoom).toBeCloseTo(1 / 1.3, 2);
+  });
+});
+
+describe('fixed scales, not stretched between the takes at hand', () => {
+  it('a take alone, and identical takes, score full marks; identical takes tie', () => {
+    const [one, two] = ranked({ a: clean, b: clean });
+    expect([one!.total, two!.total]).toEqual([1, 1]);
+    expect([one!.rank, two!.rank]).toEqual([1, 1]);
   });
 
-  it('see drift as identity lost over the clip: the turning take drifts most', () => {
-    expect(takes.drift.drift).toBeGreaterThan(0.1);
-    for (const other of [takes.clean, takes.flicker, takes.blur]) expect(takes.drift.drift).toBeGreaterThan(other.drift + 0.05);
+  it('differences the eye does not see are ties: two good takes share the first rank', () => {
+    const [one, two] = ranked({ eased: good['eased-push-in']!, clean });
+    expect([one!.rank, two!.rank]).toEqual([1, 1]);
   });
 
-  it('see blur as lost high-frequency energy: the blurred take is the least sharp', () => {
-    for (const other of [takes.clean, takes.flicker, takes.drift]) expect(takes.blur.sharpness).toBeLessThan(other.sharpness / 2);
+  it("a faulty take scores the same whether or not a clean one is beside it", () => {
+    const [alone] = ranked({ blur: faulty.blur! });
+    const beside = ranked({ blur: faulty.blur!, clean }).find((t) => t.name === 'blur')!;
+    expect(alone!.total).toBe(beside.total);
+    expect(alone!.total).toBeLessThan(0.95);
+  });
+});
+
+describe('motion counts', () => {
+  it("reads VBench's dynamic degree: none for the static take, all of the push-in, and a still camera's moving subject", () => {
+    expect(faulty.static!.motion).toBe(0);
+    expect(clean.motion).toBe(1);
+    expect(good['moving-subject']!.motion).toBeGreaterThan(0.75);
+    expect(faulty.freeze!.motion).toBeLessThan(0.5);
   });
 
-  it('see an upscaled soft clip for what it is: half the detail, though the same pixel count', () => {
-    const soft = score(take('upscaled', `scale=${W / 2}:${H / 2}:flags=area,scale=${W}:${H}:flags=bicubic`), source);
-    const sharp = score(take('native', fit), source);
-    expect(soft.sharpness).toBeLessThan(sharp.sharpness / 2);
-    expect(soft.identity).toBeGreaterThan(0.5);
+  it('a static take is not faulted when a still camera was asked for, and a push-in is', () => {
+    const still = ranked({ static: faulty.static!, clean }, { move: 'static' });
+    expect(still.map((t) => t.name)).toEqual(['static', 'clean']);
+    expect(still[0]!.verdict.text).toBe('no visible fault');
+    expect(still[1]!.verdict).toMatchObject({ fault: 'camera', text: 'wrong camera move: push in, asked to hold still' });
   });
 
-  it('rank the clean take first', () => {
-    const names = Object.keys(takes);
-    const { order, totals } = rankTakes(Object.values(takes));
-    console.log('ranking', order.map((i) => `${names[i]} ${totals[i]!.toFixed(3)}`).join(', '));
-    expect(names[order[0]!]).toBe('clean');
+  it('the camera move asked for is checked: a push-in asked to pan left says so', () => {
+    const [take] = ranked({ clean }, { move: 'pan-left' });
+    expect(take!.verdict).toMatchObject({ fault: 'camera', text: 'wrong camera move: push in, asked to pan left' });
+    expect(ranked({ clean }, { move: 'push-in' })[0]!.total).toBe(1);
   });
 
+  it('reads the camera move a prompt asks for', () => {
+    expect(moveInPrompt('Slow push in on the red house, golden light')).toBe('push-in');
+    expect(moveInPrompt('the camera zooms out to reveal the valley')).toBe('pull-out');
+    expect(moveInPrompt('pan to the left across the hills, then tilt up')).toBe('pan-left');
+    expect(moveInPrompt('locked-off shot, static camera, grass sways')).toBe('static');
+    expect(moveInPrompt('a red house on a hill')).toBeUndefined();
+  });
+});
+
+describe('weights', () => {
+  it('change the Overall; every fault can be made not to count', () => {
+    const none = ranked({ blur: faulty.blur! }, { weights: { ...DEFAULT_WEIGHTS, detail: 0, identity: 0 } })[0]!;
+    expect(none.total).toBe(1);
+  });
+
+  it('are written as name=number, and wrong ones are refused by name', () => {
+    expect(parseWeights('identity=5, motion: 0.5')).toMatchObject({ identity: 5, motion: 0.5, drift: DEFAULT_WEIGHTS.drift });
+    expect(formatWeights(parseWeights('identity=5'))).toBe('identity=5');
+    expect(() => parseWeights('sharpnes=2')).toThrow(/"sharpnes" is not a ranked score; use one of identity, drift/);
+    expect(() => parseWeights('identity')).toThrow(/not a weight; write name=number/);
+    expect(() => parseWeights(Object.keys(DEFAULT_WEIGHTS).map((n) => `${n}=0`).join(','))).toThrow(/every weight is 0/);
+  });
+});
+
+describe('the take scores', () => {
   it('keep one curve value per frame', () => {
-    for (const t of Object.values(takes)) {
-      expect(t.frames).toBe(FRAMES);
-      for (const curve of Object.values(t.curves)) expect(curve).toHaveLength(FRAMES);
+    for (const take of [clean, ...Object.values(faulty)]) {
+      expect(take.frames).toBe(TAKE.frames);
+      for (const curve of Object.values(take.curves)) expect(curve).toHaveLength(TAKE.frames);
     }
+  });
+
+  it('see grain as grain, not detail: the grainy take has no more detail than the clean one allows', () => {
+    expect(faulty.grain!.sharpness).toBeGreaterThan(1.5 * clean.sharpness);
+    expect(faulty.grain!.grain).toBeGreaterThan(10 * clean.grain);
+    expect(ranked({ grain: faulty.grain! })[0]!.marks.detail).toBe(1);
+  });
+
+  it('do not call a push-in soft for magnifying, nor reward blur and blocking with a low warp error', () => {
+    expect(clean.detail).toBeGreaterThan(0.9);
+    expect(faulty.blur!.warpError).toBeLessThan(clean.warpError);
+    const marks = ranked({ clean, blur: faulty.blur!, blocking: faulty.blocking! }).map((t) => t.marks.warpError);
+    expect(marks).toEqual([1, 1, 1]);
   });
 });
