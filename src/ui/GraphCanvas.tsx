@@ -275,6 +275,7 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
         isValidConnection={isValidConnection}
         defaultViewport={documents.document.viewport ?? { x: 0, y: 0, zoom: 1 }}
         colorMode="dark"
+        onlyRenderVisibleElements
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.05}
