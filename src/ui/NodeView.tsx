@@ -4,7 +4,7 @@
  */
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
-import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { DOCUMENT_LIMITS, elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
 import type { NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
@@ -114,7 +114,18 @@ function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'
 /** The node's name; double-click to rename it (an empty name goes back to the type's title). */
 function Title({ nodeId, title }: { nodeId: string; title: string }) {
   const { commands } = useServices();
-  return <InlineEdit value={title} label="Node name" hint="Double-click to rename" as="text" className="node-title" inputClassName="node-title-input nodrag" onCommit={(value) => commands.rename(nodeId, value)} />;
+  return (
+    <InlineEdit
+      value={title}
+      label="Node name"
+      hint="Double-click to rename"
+      as="text"
+      className="node-title"
+      inputClassName="node-title-input nodrag"
+      maxLength={DOCUMENT_LIMITS.title}
+      onCommit={(value) => commands.rename(nodeId, value)}
+    />
+  );
 }
 
 function RunHereButton({ nodeId }: { nodeId: string }) {
