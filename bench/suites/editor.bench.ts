@@ -163,17 +163,8 @@ async function thousand(page: Page): Promise<BenchResult[]> {
 
 /** Waits for `done` in the page, frame by frame; milliseconds taken and the longest frame gap, or the limit. */
 async function until(page: Page, start: () => Promise<void>, done: (count: number) => boolean): Promise<{ ms: number; longestFrameMs: number; finished: boolean }> {
-  await page.evaluate(() => {
-    const scope = globalThis as unknown as Scope & { __t0?: number };
-    scope.__t0 = performance.now();
-    scope.__frames = [];
-    const tick = (t: number) => {
-      if (!scope.__frames) return;
-      scope.__frames.push(t);
-      requestAnimationFrame(tick);
-    };
-    requestAnimationFrame(tick);
-  });
+  await page.evaluate(() => void ((globalThis as unknown as { __t0: number }).__t0 = performance.now()));
+  await startFrames(page);
   await start();
   const finished = await page
     .waitForFunction(done, BIG, { timeout: STEP_LIMIT_MS, polling: 'raf' })

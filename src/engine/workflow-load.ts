@@ -150,38 +150,44 @@ function repairFields(raw: Raw, owned: boolean): { raw: Raw; warnings: LoadIssue
   }
 
   const renamed = new Map<string, string>();
-  if (Array.isArray(out.nodes)) {
-    const taken = out.nodes.flatMap((n) => (isObject(n) && typeof n.id === 'string' ? [n.id] : []));
-    const fresh = idMaker(taken);
-    out.nodes = out.nodes.flatMap((node, i) => {
-      const repaired = repairNode(node, `nodes[${i}]`, owned, fresh, renamed, warn);
-      return repaired === DROP ? [] : [repaired];
-    });
-  } else if (owned) {
-    out.nodes = [];
-    warn('nodes', 'missing; the workflow opens empty');
-  }
-  if (Array.isArray(out.edges)) {
-    const fresh = idMaker(out.edges.flatMap((e) => (isObject(e) && typeof e.id === 'string' ? [e.id] : [])));
-    out.edges = out.edges.flatMap((edge, i) => {
-      const repaired = repairEdge(edge, `edges[${i}]`, owned, fresh, renamed, warn);
-      return repaired === DROP ? [] : [repaired];
-    });
-  } else if (owned) {
-    out.edges = [];
-    warn('edges', 'missing; the workflow opens without wires');
-  }
+  // Nodes first: the wires follow the ids repaired there.
+  out.nodes = repairList(out.nodes, { name: 'nodes', item: 'node', whenMissing: 'the workflow opens empty' }, owned, warn, (node, at, fresh) => repairNode(node, at, owned, fresh, renamed, warn));
+  out.edges = repairList(out.edges, { name: 'edges', item: 'wire', whenMissing: 'the workflow opens without wires' }, owned, warn, (edge, at, fresh) => repairEdge(edge, at, owned, fresh, renamed, warn));
   return { raw: out, warnings };
 }
 
 type Warn = (path: string, message: string) => void;
 
-function repairNode(node: unknown, at: string, owned: boolean, fresh: (type: string) => string, renamed: Map<string, string>, warn: Warn): unknown {
-  if (!isObject(node)) {
-    if (!owned) return node;
-    warn(at, 'not a node; dropped');
-    return DROP;
+/**
+ * Each item of a list (the nodes, the wires) repaired, or left for the schema to refuse; an
+ * owned workflow drops what is not an item at all, and gets an empty list where there is none.
+ */
+function repairList(
+  list: unknown,
+  { name, item: what, whenMissing }: { name: string; item: string; whenMissing: string },
+  owned: boolean,
+  warn: Warn,
+  repair: (item: Raw, at: string, fresh: (type: string) => string) => Raw | typeof DROP,
+): unknown {
+  if (!Array.isArray(list)) {
+    if (!owned) return list;
+    warn(name, `missing; ${whenMissing}`);
+    return [];
   }
+  const fresh = idMaker(list.flatMap((item) => (isObject(item) && typeof item.id === 'string' ? [item.id] : [])));
+  return list.flatMap((item, i) => {
+    const at = `${name}[${i}]`;
+    if (!isObject(item)) {
+      if (!owned) return [item];
+      warn(at, `not a ${what}; dropped`);
+      return [];
+    }
+    const repaired = repair(item, at, fresh);
+    return repaired === DROP ? [] : [repaired];
+  });
+}
+
+function repairNode(node: Raw, at: string, owned: boolean, fresh: (type: string) => string, renamed: Map<string, string>, warn: Warn): Raw | typeof DROP {
   const out: Raw = { ...node };
   if (owned && !isName(out.type)) {
     warn(`${at}.type`, 'missing; the node was dropped');
@@ -242,12 +248,7 @@ function boundedParams(params: Raw, at: string, warn: Warn): Raw {
   return kept;
 }
 
-function repairEdge(edge: unknown, at: string, owned: boolean, fresh: (type: string) => string, renamed: ReadonlyMap<string, string>, warn: Warn): unknown {
-  if (!isObject(edge)) {
-    if (!owned) return edge;
-    warn(at, 'not a wire; dropped');
-    return DROP;
-  }
+function repairEdge(edge: Raw, at: string, owned: boolean, fresh: (type: string) => string, renamed: ReadonlyMap<string, string>, warn: Warn): Raw | typeof DROP {
   const out: Raw = { ...edge };
   for (const end of ['source', 'target'] as const) {
     const now = typeof out[end] === 'string' ? renamed.get(out[end]) : undefined;
