@@ -15,8 +15,11 @@
  * as mean and 95th percentile over the gesture, median of REPEATS gestures.
  *
  * Ratio `drag_ms_per_frame_1000_nodes` = mean frame interval while dragging (goal <= 16 ms;
- * the display's own 60 Hz interval is the floor). Goals at 5,000 nodes: import < 3 s, drag at
- * frame rate, a run < 5 s.
+ * the display's own 60 Hz interval is the floor). Goals at 5,000 nodes (ratios `*_5000_nodes`):
+ * import < 3 s, drag at frame rate, a run < 5 s.
+ *
+ * Measured on the 2-core build machine before these goals were set: import 16.7 s with a 13.9 s
+ * frozen frame, drag mean 128 ms (p95 500 ms) a frame, a run not finished in 180 s.
  */
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -231,8 +234,10 @@ async function main() {
     const results = [...(await thousand(page)), ...(await fiveThousand(page))];
     const byName = new Map(results.map((r) => [r.name, r.value]));
     const ratio = byName.get('drag_frame_mean_ms')!;
-    report('editor', results, { drag_ms_per_frame_1000_nodes: ratio, pan_ms_per_frame_1000_nodes: byName.get('pan_frame_mean_ms')! });
+    const big = { drag_ms_per_frame_5000_nodes: byName.get(`drag_${BIG}_frame_mean_ms`) ?? NaN, import_s_5000_nodes: (byName.get(`import_${BIG}_nodes_ms`) ?? NaN) / 1000, run_s_5000_nodes: (byName.get(`run_${BIG}_nodes_ms`) ?? NaN) / 1000 };
+    report('editor', results, { drag_ms_per_frame_1000_nodes: ratio, pan_ms_per_frame_1000_nodes: byName.get('pan_frame_mean_ms')!, ...big });
     console.log(`drag frame goal <= ${GOAL_MS} ms (60 Hz floor 16.7 ms): ${ratio <= GOAL_MS + 1 ? 'met' : 'NOT met'} (${ratio} ms)`);
+    console.log(`${BIG} nodes: import goal < 3 s ${big.import_s_5000_nodes < 3 ? 'met' : 'NOT met'}, run goal < 5 s ${big.run_s_5000_nodes < 5 ? 'met' : 'NOT met'}, drag at frame rate ${big.drag_ms_per_frame_5000_nodes <= GOAL_MS + 1 ? 'met' : 'NOT met'}`);
   } finally {
     await browser.close();
     await app.close();
