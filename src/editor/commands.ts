@@ -6,14 +6,19 @@
 import { current } from 'immer';
 import {
   canConnect,
+  canvasPosition,
   conformParams,
+  idMaker,
   isListType,
   loadWorkflow,
+  nodeTitle,
+  workflowName,
   wouldCycle,
   WORKFLOW_FORMAT,
   WORKFLOW_VERSION,
   type AnyNodeDefinition,
   type Connectability,
+  type LoadIssue,
   type NodeRegistry,
   type PortType,
   type Position,
@@ -50,11 +55,11 @@ export class GraphCommands {
   /** Adds a node with its definition's defaults, overridden by `params`. */
   addNode(type: string, position: Position, params: Record<string, unknown> = {}): string {
     const definition = this.#definition(type);
-    const id = freshId(this.documents.document, type);
+    const id = idMaker(this.documents.document.nodes.map((n) => n.id))(type);
     const defaults = Object.fromEntries(Object.entries(definition.params).map(([name, spec]) => [name, spec.default]));
     Object.assign(defaults, params);
     if (definition.constrain) Object.assign(defaults, conformParams(definition.params, definition.constrain(defaults), defaults));
-    this.documents.change((d) => void d.nodes.push({ id, type, version: definition.version, position: { ...position }, params: defaults }));
+    this.documents.change((d) => void d.nodes.push({ id, type, version: definition.version, position: canvasPosition(position), params: defaults }));
     return id;
   }
 
@@ -74,7 +79,7 @@ export class GraphCommands {
     const replaces = !isListType(this.portType(wire.target, wire.targetPort, 'input')!);
     this.documents.change((d) => {
       if (replaces) d.edges = d.edges.filter((e) => !(e.target === wire.target && e.targetPort === wire.targetPort));
-      if (!d.edges.some((e) => sameWire(e, wire))) d.edges.push({ id: freshEdgeId(d as WorkflowDocument), ...wire });
+      if (!d.edges.some((e) => sameWire(e, wire))) d.edges.push({ id: edgeIdMaker(d.edges)(), ...wire });
     });
     return verdict;
   }
@@ -103,7 +108,7 @@ export class GraphCommands {
 
   /** Moves nodes; the moves of one drag gesture become one undo step. */
   move(positions: readonly { id: string; position: Position }[]): void {
-    const byId = new Map(positions.map((p) => [p.id, p.position]));
+    const byId = new Map(positions.map((p) => [p.id, canvasPosition(p.position)]));
     this.documents.change((d) => {
       for (const node of d.nodes) {
         const p = byId.get(node.id);
@@ -132,13 +137,21 @@ export class GraphCommands {
     );
   }
 
-  rename(nodeId: string, title: string): void {
+  /** Names a node as typed, within the title limit; an empty name brings back its type's title. */
+  rename(nodeId: string, typed: string): void {
+    const title = nodeTitle(typed);
     this.documents.change((d) => {
       const node = d.nodes.find((n) => n.id === nodeId);
       if (!node) return;
-      if (title.trim() === '') delete node.title;
-      else node.title = title.trim();
+      if (title === undefined) delete node.title;
+      else node.title = title;
     });
+  }
+
+  /** Names the workflow as typed, within the name limit; an empty name becomes "Untitled". */
+  renameWorkflow(typed: string): void {
+    const name = workflowName(typed);
+    this.documents.change((d) => void (d.name = name));
   }
 
   /** The selected nodes and the wires between them, as workflow JSON for the clipboard. */
@@ -154,18 +167,23 @@ export class GraphCommands {
 
   /**
    * Adds a copy of the workflow JSON in `text` (from our own copy, another tab, or a file),
-   * with fresh ids, placed at `at` or beside the originals. Validated like any file.
+   * with fresh ids, placed at `at` or beside the originals. Validated like any file; a byte-order
+   * mark before the JSON (some editors write one) is read past, as when reading a file.
    */
-  paste(text: string, at?: Position): { ok: true; ids: string[] } | { ok: false; reason: string } {
+  paste(text: string, at?: Position): { ok: true; ids: string[]; warnings: LoadIssue[] } | { ok: false; reason: string } {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
+      parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch {
       return { ok: false, reason: 'the clipboard does not hold a Stillmotion workflow' };
     }
-    const loaded = loadWorkflow(parsed, this.registry);
-    if (!loaded.ok) return { ok: false, reason: loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
-    return { ok: true, ids: this.#insertCopy(loaded.document.nodes, loaded.document.edges, at) };
+    try {
+      const loaded = loadWorkflow(parsed, this.registry);
+      if (!loaded.ok) return { ok: false, reason: loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
+      return { ok: true, ids: this.#insertCopy(loaded.document.nodes, loaded.document.edges, at), warnings: loaded.warnings };
+    } catch (error) {
+      return { ok: false, reason: `the workflow on the clipboard could not be read (${error instanceof Error ? error.message : String(error)})` };
+    }
   }
 
   duplicate(ids: Iterable<string>): string[] {
@@ -183,23 +201,24 @@ export class GraphCommands {
 
   #insertCopy(nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[], at?: Position): string[] {
     if (nodes.length === 0) return [];
-    const left = Math.min(...nodes.map((n) => n.position.x));
-    const top = Math.min(...nodes.map((n) => n.position.y));
+    // A loop, not Math.min(...spread): thousands of nodes would overflow the argument list.
+    let left = Infinity;
+    let top = Infinity;
+    for (const { position } of nodes) {
+      left = Math.min(left, position.x);
+      top = Math.min(top, position.y);
+    }
     const shift = at ? { x: at.x - left, y: at.y - top } : { x: COPY_OFFSET, y: COPY_OFFSET };
     const ids = new Map<string, string>();
-    const working = { ...this.documents.document, nodes: [...this.documents.document.nodes], edges: [...this.documents.document.edges] };
+    const freshId = idMaker(this.documents.document.nodes.map((n) => n.id));
     const copies = nodes.map((n) => {
-      const id = freshId(working, n.type);
+      const id = freshId(n.type);
       ids.set(n.id, id);
-      const copy = { ...structuredClone(n), id, position: { x: n.position.x + shift.x, y: n.position.y + shift.y } };
-      working.nodes.push(copy);
-      return copy;
+      // Params are bounded by the loader, so the clone is too; positions stay on the canvas.
+      return { ...structuredClone(n), id, position: canvasPosition({ x: n.position.x + shift.x, y: n.position.y + shift.y }) };
     });
-    const wires = edges.map((e) => {
-      const wire = { ...e, id: freshEdgeId(working), source: ids.get(e.source)!, target: ids.get(e.target)! };
-      working.edges.push(wire);
-      return wire;
-    });
+    const freshEdgeId = edgeIdMaker(this.documents.document.edges);
+    const wires = edges.map((e) => ({ ...e, id: freshEdgeId(), source: ids.get(e.source)!, target: ids.get(e.target)! }));
     this.documents.change((d) => {
       d.nodes.push(...copies);
       d.edges.push(...wires);
@@ -224,14 +243,13 @@ function sameWire(a: Wire, b: Wire): boolean {
   return a.source === b.source && a.sourcePort === b.sourcePort && a.target === b.target && a.targetPort === b.targetPort;
 }
 
-/** A readable id not used in `document`: `sample-image-3`, say. */
-function freshId(document: WorkflowDocument, type: string): string {
-  const base = type.split('.').pop()!.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
-  const taken = new Set(document.nodes.map((n) => n.id));
-  for (let i = 1; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
-}
-
-function freshEdgeId(document: WorkflowDocument): string {
-  const taken = new Set(document.edges.map((e) => e.id));
-  for (let i = document.edges.length + 1; ; i++) if (!taken.has(`e${i}`)) return `e${i}`;
+/** Makes wire ids (`e7`) not among `edges`, each taken once made. */
+function edgeIdMaker(edges: readonly WorkflowEdge[]): () => string {
+  const taken = new Set(edges.map((e) => e.id));
+  let i = edges.length;
+  return () => {
+    while (taken.has(`e${++i}`));
+    taken.add(`e${i}`);
+    return `e${i}`;
+  };
 }

@@ -8,6 +8,7 @@ import { loadWorkflow } from '../engine';
 import { BUNDLE_SUFFIX, readBundle } from './bundle';
 import { readWorkflowFile } from './workflow-files';
 import { readEmbeddedWorkflow } from './workflow-from-video';
+import { LARGE_GRAPH_NODES } from './workflow-session';
 
 export interface OpenContext {
   registry: NodeRegistry;
@@ -21,21 +22,48 @@ export function carriesWorkflow(file: File): boolean {
   return file.name.endsWith('.json') || file.name.endsWith(BUNDLE_SUFFIX) || file.name.endsWith('.zip') || file.type.startsWith('video/');
 }
 
-/** Opens the workflow `file` carries; returns warnings, or the reason nothing was opened. */
-export async function openWorkflowFile(file: File, context: OpenContext): Promise<{ ok: true; warnings: LoadIssue[] } | { ok: false; reason: string }> {
-  const loaded = await read(file, context);
-  if (!loaded.ok) return { ok: false, reason: `"${file.name}" was not opened: ${loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; ')}` };
-  await context.open(loaded.document);
-  return { ok: true, warnings: loaded.warnings };
+export type OpenFileResult =
+  | { ok: true; warnings: LoadIssue[] }
+  /** `noWorkflow`: the file is a video that carries none, so it is simply a video to use. */
+  | { ok: false; reason: string; noWorkflow?: true };
+
+/** A file this big is said to be big when imported (a 5,000-node workflow is about 1 MB). */
+const LARGE_FILE_BYTES = 16 * 1024 ** 2;
+
+/**
+ * Opens the workflow `file` carries; returns warnings (a big graph among them), or the reason
+ * nothing was opened. Never throws: whatever a file holds ends as a message.
+ */
+export async function openWorkflowFile(file: File, context: OpenContext): Promise<OpenFileResult> {
+  const refused = (message: string) => ({ ok: false as const, reason: `"${file.name}" was not opened: ${message}` });
+  try {
+    const loaded = await read(file, context);
+    if ('noWorkflow' in loaded) return { ...refused('the video carries no Stillmotion workflow; only videos Stillmotion exported do'), noWorkflow: true };
+    if (!loaded.ok) return refused(loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; '));
+    await context.open(loaded.document);
+    return { ok: true, warnings: [...sizeWarning(file, loaded.document), ...loaded.warnings] };
+  } catch (error) {
+    return refused(`it could not be read (${error instanceof Error ? error.message : String(error)})`);
+  }
 }
 
-async function read(file: File, { registry, assets }: OpenContext): Promise<LoadResult> {
+function sizeWarning(file: File, document: WorkflowDocument): LoadIssue[] {
+  const nodes = document.nodes.length;
+  if (nodes <= LARGE_GRAPH_NODES && file.size <= LARGE_FILE_BYTES) return [];
+  const size = `${nodes.toLocaleString('en')} nodes, ${(file.size / 1024 ** 2).toFixed(1)} MB`;
+  return [{ path: '', message: `this is a big workflow (${size}): the editor is measured fluid up to ${LARGE_GRAPH_NODES.toLocaleString('en')} nodes, so expect it to be slow, and a start will not reopen it by itself` }];
+}
+
+async function read(file: File, { registry, assets }: OpenContext): Promise<LoadResult | { noWorkflow: true }> {
   if (file.name.endsWith('.zip')) {
     return assets ? readBundle(file, registry, assets) : refuse('bundles need the browser storage, which is not available here');
   }
   if (file.type.startsWith('video/')) {
     const embedded = await readEmbeddedWorkflow(file);
-    return embedded === undefined ? refuse('the video carries no Stillmotion workflow; only videos Stillmotion exported do') : loadWorkflow(embedded, registry);
+    if (embedded.kind === 'none') return { noWorkflow: true };
+    if (embedded.kind === 'unreadable') return refuse(`the video carries a Stillmotion workflow, but ${embedded.reason}`);
+    const loaded = loadWorkflow(embedded.value, registry);
+    return loaded.ok ? loaded : { ok: false, errors: [{ path: '', message: 'the video carries a Stillmotion workflow this version cannot open' }, ...loaded.errors] };
   }
   return readWorkflowFile(file, registry);
 }

@@ -108,6 +108,8 @@ export class RunCostEstimator {
   readonly #resultFor = new WeakMap<NodeRunState, string>();
   /** The document the states now arriving belong to: the one the current run or restore was given. */
   #basis: WorkflowDocument | undefined;
+  /** Each node list's paid nodes: runs report often, and most graphs have few paid nodes among many. */
+  readonly #paid = new WeakMap<readonly WorkflowNode[], readonly WorkflowNode[]>();
 
   constructor(
     readonly registry: NodeRegistry,
@@ -151,11 +153,17 @@ export class RunCostEstimator {
 
   #noteResults(): void {
     const document = this.#basis ?? this.document();
-    for (const node of document.nodes) {
+    for (const node of this.#paidNodes(document)) {
       const state = this.runs.node(node.id);
       if (!state || (state.state !== 'done' && state.state !== 'cached') || this.#resultFor.has(state)) continue;
-      if (this.registry.get(node.type)?.cost) this.#resultFor.set(state, this.#basisSignatures.of(document, node.id));
+      this.#resultFor.set(state, this.#basisSignatures.of(document, node.id));
     }
+  }
+
+  #paidNodes({ nodes }: WorkflowDocument): readonly WorkflowNode[] {
+    let paid = this.#paid.get(nodes);
+    if (!paid) this.#paid.set(nodes, (paid = nodes.filter((n) => this.registry.get(n.type)?.cost)));
+    return paid;
   }
 }
 

@@ -25,6 +25,8 @@ export interface RunOverview {
 }
 
 export interface LogLine {
+  /** Counts up from 1 for the life of the page: what a list of lines is keyed by. */
+  seq: number;
   at: number;
   level: 'info' | 'warning' | 'error';
   nodeId?: string;
@@ -32,6 +34,8 @@ export interface LogLine {
 }
 
 const SETTLED: ReadonlySet<NodeState> = new Set(['cached', 'done', 'failed', 'cancelled']);
+/** Lines the log keeps; older ones go. */
+const LOG_LINES = 500;
 
 export class RunStore {
   readonly #nodes = new Map<string, NodeRunState>();
@@ -40,6 +44,7 @@ export class RunStore {
   #overview: RunOverview = { active: false, total: 0, settled: 0 };
   #settled = new Set<string>();
   #log: LogLine[] = [];
+  #seq = 0;
 
   /** Forgets every node's state (another workflow was opened). */
   reset(): void {
@@ -79,8 +84,10 @@ export class RunStore {
   apply(events: readonly RunEvent[], label: (nodeId: string) => string): void {
     const touched = new Set<string>();
     let runChanged = false;
+    const lines: LogLine[] = [];
     const log = (level: LogLine['level'], text: string, nodeId?: string) => {
-      this.#log = [...this.#log.slice(-499), nodeId === undefined ? { at: Date.now(), level, text } : { at: Date.now(), level, text, nodeId }];
+      const seq = ++this.#seq;
+      lines.push(nodeId === undefined ? { seq, at: Date.now(), level, text } : { seq, at: Date.now(), level, text, nodeId });
       runChanged = true;
     };
     for (const event of events) {
@@ -108,6 +115,8 @@ export class RunStore {
         if (event.state === 'done') log('info', `${label(event.nodeId)} done in ${formatMs(event.ms)}`, event.nodeId);
       }
     }
+    // One new array per batch of events, not per line: a run of 5,000 nodes logs 5,000 lines.
+    if (lines.length > 0) this.#log = [...this.#log, ...lines].slice(-LOG_LINES);
     for (const id of touched) for (const listener of this.#nodeListeners.get(id) ?? []) listener();
     if (runChanged) for (const listener of this.#listeners) listener();
   }

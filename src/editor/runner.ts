@@ -72,8 +72,9 @@ export class Runner {
     if (this.#current) return undefined;
     const document = this.documents.document;
     this.costs.resultsOf(document);
+    const byId = new Map(document.nodes.map((n) => [n.id, n]));
     const label = (id: string) => {
-      const node = document.nodes.find((n) => n.id === id);
+      const node = byId.get(id);
       return node?.title ?? this.registry.get(node?.type ?? '')?.title ?? id;
     };
     const handle = this.engine.run(document, { ...(targets ? { targets } : {}), onEvents: (events) => this.runs.apply(events, label) });

@@ -7,23 +7,27 @@ import { BlobSource, Input, MATROSKA, MP4, QTFF, WEBM } from 'mediabunny';
 
 const WORKFLOW_KEYS = ['workflow', 'WORKFLOW'];
 
-/** The parsed JSON of the embedded workflow; undefined when the file is no MP4/WebM or has none. */
-export async function readEmbeddedWorkflow(blob: Blob): Promise<unknown | undefined> {
+/** What a video says of a workflow: none at all, one (parsed JSON), or one that cannot be read. */
+export type EmbeddedWorkflow = { kind: 'none' } | { kind: 'workflow'; value: unknown } | { kind: 'unreadable'; reason: string };
+
+/** The embedded workflow; `none` when the file is no MP4/WebM, or one with no workflow tag. */
+export async function readEmbeddedWorkflow(blob: Blob): Promise<EmbeddedWorkflow> {
   const input = new Input({ source: new BlobSource(blob), formats: [MP4, QTFF, WEBM, MATROSKA] });
   try {
-    if (!(await input.canRead())) return undefined;
+    if (!(await input.canRead())) return { kind: 'none' };
     const { raw = {} } = await input.getMetadataTags();
-    const text = WORKFLOW_KEYS.map((key) => raw[key]).find((value) => typeof value === 'string');
-    return text === undefined ? undefined : parseJson(text);
+    const tag = WORKFLOW_KEYS.map((key) => raw[key]).find((value) => value !== undefined);
+    if (tag === undefined) return { kind: 'none' };
+    if (typeof tag !== 'string') return { kind: 'unreadable', reason: 'its workflow tag is not text' };
+    try {
+      return { kind: 'workflow', value: JSON.parse(tag.replace(/^\uFEFF/, '')) as unknown };
+    } catch (error) {
+      return { kind: 'unreadable', reason: `its workflow tag is not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+    }
+  } catch {
+    // A damaged container: no workflow can be told from it, and the video input says what is wrong.
+    return { kind: 'none' };
   } finally {
     input.dispose();
-  }
-}
-
-function parseJson(text: string): unknown | undefined {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }

@@ -16,16 +16,47 @@ export function hashString(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
-/** JSON with object keys sorted, so equal data always hashes equal. */
+/**
+ * JSON with object keys sorted, so equal data always hashes equal. Written with a stack of its
+ * own, not recursion: data nested thousands deep hashes instead of overflowing the call stack.
+ */
 export function stableStringify(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
-    return JSON.stringify(value) ?? 'null';
+  const out: string[] = [];
+  /** Values still to write (boxed) and punctuation between them, last first. */
+  const todo: ({ value: unknown } | string)[] = [{ value }];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if (typeof next === 'string') {
+      out.push(next);
+      continue;
+    }
+    const item = next.value;
+    if (item === null || typeof item !== 'object') {
+      out.push(scalar(item));
+    } else if (Array.isArray(item)) {
+      out.push('[');
+      todo.push(']');
+      for (let i = item.length - 1; i >= 0; i--) {
+        todo.push({ value: item[i] });
+        if (i > 0) todo.push(',');
+      }
+    } else {
+      const record = item as Record<string, unknown>;
+      const keys = Object.keys(record)
+        .filter((k) => record[k] !== undefined)
+        .sort();
+      out.push('{');
+      todo.push('}');
+      for (let i = keys.length - 1; i >= 0; i--) {
+        todo.push({ value: record[keys[i]!] });
+        todo.push(`${i > 0 ? ',' : ''}${JSON.stringify(keys[i])}:`);
+      }
+    }
   }
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const entries = Object.keys(value)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`);
-  return `{${entries.join(',')}}`;
+  return out.join('');
+}
+
+function scalar(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return JSON.stringify(String(value));
+  return JSON.stringify(value) ?? 'null';
 }

@@ -1,6 +1,7 @@
 /** The engine's public surface: workflow model, loading, evaluation. No DOM, no React. */
 export * from './assets';
 export * from './cache';
+export * from './document-rules';
 export * from './engine';
 export * from './events';
 export * from './graph';

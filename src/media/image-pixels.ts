@@ -3,6 +3,7 @@
  * it knows, EXIF rotation applied, converted to sRGB), and PNG encoding is our own (png.ts), so
  * the bytes written do not depend on the browser's encoder.
  */
+import { imageSize } from 'image-size';
 import { NodeError } from '../engine';
 import type { Rect } from './framing';
 import { encodePng } from './png';
@@ -10,15 +11,43 @@ import type { RgbaImage } from './resample/lanczos';
 
 const SUPPORTED = 'JPEG, PNG, WebP, AVIF or GIF';
 
+/**
+ * The most pixels an image may have to be opened. Decoding takes 4 bytes a pixel and more in
+ * copies (a 16384 x 16384 PNG took 2 GB), so this is read from the header before decoding; a
+ * 108-megapixel phone photo fits.
+ */
+export const MAX_IMAGE_PIXELS = 120_000_000;
+/** Where the size is, in any format here: at the very start, or (JPEG) after the EXIF block. */
+const HEADER_BYTES = 1024 ** 2;
+
 /** Opens an image file (first frame of a GIF), EXIF orientation applied; says why when it cannot. */
 export async function openBitmap(blob: Blob, name?: string): Promise<ImageBitmap> {
+  const refuse = (reason: string) => new NodeError(`${name ? `"${name}"` : 'the image'} (${blob.type || 'unknown type'}, ${blob.size} bytes) is not a readable ${SUPPORTED} image: ${reason}`);
+  if (blob.size === 0) throw refuse('the file is empty');
+  const size = await headerSize(blob);
+  if (!size) throw refuse('its header, which says how big it is, cannot be read');
+  if (size.width * size.height > MAX_IMAGE_PIXELS) {
+    const megapixels = Math.round((size.width * size.height) / 1e6);
+    throw new NodeError(`${name ? `"${name}"` : 'the image'} is ${size.width} x ${size.height} pixels (${megapixels} megapixels): Stillmotion opens images of up to ${MAX_IMAGE_PIXELS / 1e6} megapixels; scale it down first`);
+  }
   try {
     return await createImageBitmap(blob, { colorSpaceConversion: 'default', premultiplyAlpha: 'none', imageOrientation: 'from-image' });
   } catch (error) {
-    const what = `${blob.type || 'unknown type'}, ${blob.size} bytes`;
-    const reason = blob.size === 0 ? 'the file is empty' : `the browser could not decode it (${error instanceof Error ? error.message : String(error)})`;
-    throw new NodeError(`${name ? `"${name}"` : 'the image'} (${what}) is not a readable ${SUPPORTED} image: ${reason}`);
+    throw refuse(`the browser could not decode it (${error instanceof Error ? error.message : String(error)})`);
   }
+}
+
+/** Width and height as the file's header gives them, read without decoding; undefined when it cannot be read. */
+async function headerSize(blob: Blob): Promise<{ width: number; height: number } | undefined> {
+  for (const bytes of blob.size > HEADER_BYTES ? [HEADER_BYTES, blob.size] : [blob.size]) {
+    try {
+      const { width, height } = imageSize(new Uint8Array(await blob.slice(0, bytes).arrayBuffer()));
+      return { width, height };
+    } catch {
+      // Not found in the first megabyte (a JPEG with a large EXIF block): the whole file, once.
+    }
+  }
+  return undefined;
 }
 
 /** Decodes an image Blob to straight-alpha sRGB RGBA8; throws a NodeError saying why it could not. */

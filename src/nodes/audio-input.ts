@@ -1,5 +1,5 @@
 /** Audio input: a sound file the user picked, checked by decoding it through, passed on as is. */
-import { createMedia, defineNode, NodeError, param } from '../engine';
+import { createMedia, defineNode, NodeError, param, readAsset } from '../engine';
 import { checkAudioFile, SUPPORTED_AUDIO } from '../media/audio/open-audio';
 
 export default defineNode({
@@ -16,8 +16,7 @@ export default defineNode({
   async run({ params, assets, progress, signal }) {
     const ref = params.file;
     if (!ref) throw new NodeError('no file chosen: pick a sound file');
-    const blob = await assets.get(ref.hash);
-    if (!blob) throw new NodeError(`"${ref.name}" is no longer in this browser's file store; pick it again`);
+    const blob = await readAsset(assets, ref);
     progress(0.1, 'decoding');
     const facts = await checkAudioFile(blob, ref.name, signal);
     progress(1, `${facts.duration.toFixed(1)} s, ${facts.sampleRate} Hz, ${facts.channels === 1 ? 'mono' : `${facts.channels} channels`}`);

@@ -3,7 +3,7 @@
  * its own work, cached and paid for on its own), and the results are collected per photo. A
  * plain Run shows the item chosen in "Preview item"; Run batch (or the CLI) runs them all.
  */
-import { defineNode, MAX_ASSETS, NodeError, param } from '../engine';
+import { defineNode, MAX_ASSETS, NodeError, param, readAsset } from '../engine';
 import { frameImage, FRAMING_PARAMS, IMAGE_TYPES } from '../media/frame-image';
 
 export default defineNode({
@@ -28,8 +28,7 @@ export default defineNode({
     if (params.files.length === 0) throw new NodeError('no photos yet: pick several, or drop a folder of images onto this node');
     const ref = params.files[params.item];
     if (!ref) throw new NodeError(`item ${params.item} does not exist: the batch has ${params.files.length} photo${params.files.length === 1 ? '' : 's'} (0 to ${params.files.length - 1})`);
-    const blob = await assets.get(ref.hash);
-    if (!blob) throw new NodeError(`"${ref.name}" is no longer in this browser's file store; add it again`);
+    const blob = await readAsset(assets, ref);
     return { image: await frameImage(blob, ref.name, params, progress) };
   },
 });

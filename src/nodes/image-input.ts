@@ -1,5 +1,5 @@
 /** Image input: the user's photo, oriented as shot and framed to the aspect the video needs. */
-import { defineNode, NodeError, param } from '../engine';
+import { defineNode, NodeError, param, readAsset } from '../engine';
 import { frameImage, FRAMING_PARAMS, IMAGE_TYPES } from '../media/frame-image';
 
 export default defineNode({
@@ -17,8 +17,7 @@ export default defineNode({
   async run({ params, assets, progress }) {
     const ref = params.file;
     if (!ref) throw new NodeError('no file chosen: pick an image, or drop one onto the canvas');
-    const blob = await assets.get(ref.hash);
-    if (!blob) throw new NodeError(`"${ref.name}" is no longer in this browser's file store; pick it again`);
+    const blob = await readAsset(assets, ref);
     return { image: await frameImage(blob, ref.name, params, progress) };
   },
 });

@@ -3,9 +3,9 @@
  * codec this browser cannot decode (ProRes, DNxHD...) is converted to H.264 + AAC by ffmpeg.wasm
  * first, which is slow and says so.
  */
-import { createMedia, defineNode, NodeError, param } from '../engine';
+import { createMedia, defineNode, NodeError, param, readAsset } from '../engine';
 import { transcodeToH264 } from '../media/ffmpeg/transcode';
-import { inspectVideo, type VideoInspection } from '../media/video/probe-video';
+import { CUT_SHORT, inspectVideo, type VideoInspection } from '../media/video/probe-video';
 
 export default defineNode({
   type: 'video.input',
@@ -22,11 +22,11 @@ export default defineNode({
   async run({ params, assets, progress, signal }) {
     const ref = params.file;
     if (!ref) throw new NodeError('no file chosen: pick a video file');
-    const blob = await assets.get(ref.hash);
-    if (!blob) throw new NodeError(`"${ref.name}" is no longer in this browser's file store; pick it again`);
+    const blob = await readAsset(assets, ref);
     progress(0, 'reading');
     const probe = await inspectVideo(blob);
     signal.throwIfAborted();
+    if (probe && !probe.complete) throw new NodeError(`"${ref.name}" cannot be used: ${CUT_SHORT}; pick the complete file`);
     if (probe?.decodable) {
       progress(1, `${probe.codec ?? 'video'} ${probe.width}x${probe.height}, read as is`);
       return { video: await valueOf(blob, probe) };

@@ -1,22 +1,23 @@
 /**
- * How the page reaches a provider for one generation: through a proxy the user set for it,
- * else through the Stillmotion server's relay when that server serves the page, else straight
- * from the page (only providers that answer browsers can be reached that way).
+ * How the page reaches a provider for one generation. When the Stillmotion server serves the
+ * page, through its relay (the page's policy lets it reach only its own origin): to the
+ * provider's API, or to a proxy the user set for it. Without the server, straight from the page:
+ * to the proxy, or to providers that answer browsers.
  */
 import { normalizeServerAddress } from './comfyui/server-address';
 import { isRelayed, PROVIDER_ENDPOINTS } from './endpoints';
 import type { ProviderHttpOptions } from './http';
 import type { ProviderInfo } from './protocol';
-import { comfyuiRoute, findRelay, providerRoute } from './relay-route';
+import { comfyuiRoute, findRelay, providerRoute, proxyRoute } from './relay-route';
 import type { ProviderSettings } from './settings';
 
 export type Connection = Pick<ProviderHttpOptions, 'origin' | 'keyedOrigins' | 'relay' | 'browserCalls'>;
 
 export async function connectionFor(provider: ProviderInfo, settings: ProviderSettings): Promise<Connection> {
   const override = settings.endpoints[provider.id];
-  if (override) return { origin: override };
   const relay = await findRelay();
   const api = relay?.providers[provider.id];
+  if (override) return relay?.proxies && api ? { origin: override, relay: proxyRoute(relay, provider.id, override) } : { origin: override };
   if (relay && api) return { origin: api.keyed[0]!, keyedOrigins: api.keyed.slice(1), relay: providerRoute(relay, provider.id, api.keyed[0]!) };
   if (!isRelayed(provider.id)) return { origin: provider.origin };
   const { keyed, browser } = PROVIDER_ENDPOINTS[provider.id];

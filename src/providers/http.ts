@@ -41,6 +41,10 @@ export interface RequestOptions {
 }
 
 const PENDING_TIMEOUTS = new Set<AbortSignal>();
+const MAX_REDIRECTS = 5;
+
+/** A redirect fetch did not follow: a 3xx with its Location (Node), or the opaque one a browser gives. */
+const isRedirect = (response: Response) => response.type === 'opaqueredirect' || [301, 302, 303, 307, 308].includes(response.status);
 
 export class ProviderHttp {
   constructor(readonly options: ProviderHttpOptions) {}
@@ -98,27 +102,90 @@ export class ProviderHttp {
 
   async #sendOnce(method: string, path: string, options: RequestOptions): Promise<Response> {
     const url = this.url(path);
-    const headers = new Headers(options.headers);
-    // The key goes to the provider's own origin and nowhere else.
-    if (this.#keyed(url)) for (const [k, v] of Object.entries(await this.options.authorize())) headers.set(k, v);
+    const keyed = this.#keyed(url);
+    const headers = await this.#headers(url, options);
     let body: BodyInit | undefined;
     if (options.form) body = options.form;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers.set('Content-Type', 'application/json');
     }
+    // A request with the key follows no redirect by itself: fetch would carry every header but
+    // Authorization (Gemini's x-goog-api-key, PixVerse's API-KEY) to wherever it leads.
+    const response = await this.#fetch(url, { method, headers, ...(body === undefined ? {} : { body }), ...(keyed ? { redirect: 'manual' as const } : {}) }, options);
+    return keyed && isRedirect(response) ? this.#followWithoutKey(response, url, method, options) : response;
+  }
+
+  /** The request's own headers, plus the credentials where `url` is one of the provider's keyed origins. */
+  async #headers(url: URL, options: RequestOptions): Promise<Headers> {
+    const headers = new Headers(options.headers);
+    // The key goes to the provider's own origin and nowhere else.
+    if (this.#keyed(url)) for (const [k, v] of Object.entries(await this.options.authorize())) headers.set(k, v);
+    return headers;
+  }
+
+  /** One fetch with the timeout, through the relay when there is one; a failure to get an answer becomes a ProviderError. */
+  async #fetch(url: URL, init: RequestInit, options: RequestOptions): Promise<Response> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs;
     const timeout = AbortSignal.timeout(timeoutMs);
     // Held until fetch settles: Node may garbage-collect a timeout signal that only AbortSignal.any
     // refers to, and it then never fires (nodejs/node#57736), so a hung request would hang forever.
     PENDING_TIMEOUTS.add(timeout);
     try {
-      return await fetch(this.options.relay?.fetchUrl(url) ?? url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.any([options.signal, timeout]) });
+      return await fetch(this.options.relay?.fetchUrl(url) ?? url, { ...init, signal: AbortSignal.any([options.signal, timeout]) });
     } catch (error) {
-      throw this.#transportError(error, options.signal, timeoutMs, method, url);
+      throw this.#transportError(error, options.signal, timeoutMs, init.method ?? 'GET', url);
     } finally {
       PENDING_TIMEOUTS.delete(timeout);
     }
+  }
+
+  /**
+   * Follows a redirect of a request that carried the key, sending the key on only to the
+   * provider's own origins. Where the redirect's target can be read (Node) each hop is followed
+   * here. A browser hides it (an opaque redirect), so the key is never sent after one: a GET is
+   * sent again without the key for the browser to follow, and once more with the key if that
+   * lands on the provider's API asking for it. A redirect that only the key unlocks stays out of
+   * sight and is refused, as is one of a request with a body (never sent twice), saying why.
+   */
+  async #followWithoutKey(first: Response, from: URL, method: string, options: RequestOptions): Promise<Response> {
+    let response = first;
+    let url = from;
+    for (let hops = 0; isRedirect(response); hops++) {
+      await response.body?.cancel();
+      const status = response.status;
+      const resend = status === 307 || status === 308 || response.type === 'opaqueredirect';
+      if (method !== 'GET' && method !== 'HEAD' && resend) throw this.#redirectRefused(method, url, status === 0 ? undefined : status);
+      if (hops >= MAX_REDIRECTS) throw this.error('failed', `redirected more than ${MAX_REDIRECTS} times`, { status });
+      const nextMethod = method === 'HEAD' ? 'HEAD' : 'GET';
+      if (response.type === 'opaqueredirect') return this.#followInBrowser(url, nextMethod, options);
+      const location = response.headers.get('location');
+      if (location === null) throw this.error('malformed', `answered HTTP ${status} without saying where to`, { status });
+      url = new URL(location, url);
+      response = await this.#fetch(url, { method: nextMethod, headers: await this.#headers(url, options), redirect: 'manual' }, options);
+    }
+    return response;
+  }
+
+  async #followInBrowser(url: URL, method: string, options: RequestOptions): Promise<Response> {
+    const keyless = await this.#fetch(url, { method, headers: new Headers(options.headers) }, options);
+    const landed = keyless.url ? new URL(keyless.url) : url;
+    if ((keyless.status !== 401 && keyless.status !== 403) || !this.#keyed(landed) || this.options.relay) return keyless;
+    await keyless.body?.cancel();
+    // Without the key the API would not even say where it redirects: its target stays unknown.
+    if (!keyless.redirected) throw this.#redirectRefused(method, url, undefined);
+    const keyed = await this.#fetch(landed, { method, headers: await this.#headers(landed, options), redirect: 'manual' }, options);
+    if (isRedirect(keyed)) throw this.#redirectRefused(method, landed, undefined);
+    return keyed;
+  }
+
+  #redirectRefused(method: string, url: URL, status: number | undefined): ProviderError {
+    const what = `${this.options.name} redirected ${method} ${url.pathname}${status === undefined ? '' : ` (HTTP ${status})`}`;
+    return new ProviderError(
+      'invalid',
+      `${what}, and Stillmotion does not send your key, nor a request twice, after a redirect it cannot check; nothing more was sent. ${this.options.relay ? '' : 'Open Stillmotion through `npm start`, whose server follows redirects itself, or set a proxy that does not redirect'}`.trim(),
+      status === undefined ? {} : { status },
+    );
   }
 
   #keyed(url: URL): boolean {

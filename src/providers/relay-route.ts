@@ -21,6 +21,8 @@ const serverInfo = z.object({
   relay: z.object({
     providers: z.record(z.string(), z.object({ keyed: z.array(z.string()).min(1) })),
     comfyui: z.boolean(),
+    /** Whether it relays to a proxy the user set for a provider (older servers do not). */
+    proxies: z.boolean().optional(),
   }),
 });
 export type RelayInfo = z.infer<typeof serverInfo>['relay'] & { origin: string };
@@ -54,6 +56,26 @@ async function ask(): Promise<RelayInfo | undefined> {
 /** A provider's relay: its API paths under /relay/<id>/, any other host under /relay/<id>/@<host>/. */
 export function providerRoute(relay: RelayInfo, provider: string, api: string): RelayRoute {
   return pathRoute(`${relay.origin}/relay/${provider}/`, api);
+}
+
+/**
+ * A proxy the user set for a provider, reached through the relay (the page served by the server
+ * reaches only its own origin): calls to the proxy's origin go under /relay/<id>/~<proxy>/, with
+ * the key; any other host (a result on the provider's CDN) as that provider's open hosts.
+ * Registered with the server when the relay asks for it.
+ */
+export function proxyRoute(relay: RelayInfo, provider: string, proxy: string): RelayRoute {
+  const { origin } = new URL(proxy);
+  const base = `${relay.origin}/relay/${provider}/~${serverSegment(origin)}/`;
+  const open = `${relay.origin}/relay/${provider}/`;
+  return {
+    base,
+    fetchUrl: (target) => (target.origin === origin ? new URL(`./${target.pathname.slice(1)}${target.search}`, base) : new URL(`./@${target.host}${target.pathname}${target.search}`, open)),
+    async prepare() {
+      const response = await fetch(`${relay.origin}/api/endpoints`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ provider, url: origin }) });
+      if (!response.ok) throw new Error(`the Stillmotion server did not accept the proxy ${origin} for ${provider}: ${await response.text().catch(() => response.statusText)}`);
+    },
+  };
 }
 
 /** A ComfyUI server's relay, registered with the server when the relay asks for it. */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { PROVIDER_ENDPOINTS, type RelayedProviderId } from '../providers/endpoints';
 import { ComfyuiServers } from './comfyui-servers';
 import { TrustedHosts } from './private-network';
+import { ProxyEndpoints } from './proxy-endpoints';
 import { DEFAULT_LIMITS, relay, type RelayLimits, type Upstream } from './relay';
 import { guard } from './request-guard';
 import { SECURITY_HEADERS } from './security-headers';
@@ -79,9 +80,11 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     relay: {
       providers: Object.fromEntries(Object.entries(upstreams).map(([id, u]) => [id, { keyed: u.keyed }])),
       comfyui: true,
+      proxies: true,
     },
   }));
-  await app.register(async (scope) => relay(scope, { upstreams, trusted, comfyui, limits: { ...DEFAULT_LIMITS, ...options.limits } }));
+  const proxies = new ProxyEndpoints(trusted, Object.keys(upstreams));
+  await app.register(async (scope) => relay(scope, { upstreams, trusted, comfyui, proxies, limits: { ...DEFAULT_LIMITS, ...options.limits } }));
   await app.register(fastifyStatic, {
     root: options.dist,
     index: 'index.html',

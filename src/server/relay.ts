@@ -4,6 +4,7 @@
  *
  *   /relay/<provider>/<path>          -> the provider's API, with the key the page sent
  *   /relay/<provider>/@<host>/<path>  -> an upload host or CDN on that provider's list, never with a key
+ *   /relay/<provider>/~<proxy>/<path> -> a proxy the user set for that provider, with the key
  *   /relay/comfyui/<server>/<path>    -> a ComfyUI server the user added (its API routes only), /ws included
  *
  * Nothing else is reachable: no other host, no redirect off the list (the relay follows
@@ -24,6 +25,7 @@ import { serverFromSegment, serverSegment } from '../providers/comfyui/server-ad
 import { originMatches, PROVIDER_ENDPOINTS, type RelayedProviderId } from '../providers/endpoints';
 import type { ComfyuiServers } from './comfyui-servers';
 import type { TrustedHosts } from './private-network';
+import type { ProxyEndpoints } from './proxy-endpoints';
 
 /** Where one provider's traffic may go: the API and other keyed origins first, then the open hosts. */
 export interface Upstream {
@@ -57,6 +59,7 @@ export interface RelayOptions {
   upstreams: Readonly<Record<RelayedProviderId, Upstream>>;
   trusted: TrustedHosts;
   comfyui: ComfyuiServers;
+  proxies: ProxyEndpoints;
   limits: RelayLimits;
 }
 
@@ -96,6 +99,10 @@ export class RelayRefusal extends Error {
 }
 
 function refuse(reply: FastifyReply, refusal: RelayRefusal): FastifyReply {
+  // A refused request's body is read and dropped: a browser that is still sending it (an upload
+  // of megabytes) sees no answer until it has, and would otherwise wait for ever.
+  const body = reply.request.body as Readable | undefined;
+  if (body && typeof body.resume === 'function' && !body.readableEnded) body.on('error', () => undefined).resume();
   return reply.code(STATUS[refusal.code]).header('x-stillmotion-relay', refusal.code).type('application/json').send({ relay: refusal.code, error: refusal.message });
 }
 
@@ -124,16 +131,18 @@ export async function relay(app: FastifyInstance, options: RelayOptions): Promis
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload.pipe(capped(limits.requestBytes, 'request'))));
 
-  const providerTarget = (provider: RelayedProviderId) => {
-    const upstream = options.upstreams[provider];
+  /** Where one provider's calls may go: its API (or a proxy the user set), and its open hosts. */
+  const providerTarget = (provider: RelayedProviderId, proxy?: string) => {
+    const upstream = proxy ? { ...options.upstreams[provider], keyed: [proxy] } : options.upstreams[provider];
     const { keyHeaders } = PROVIDER_ENDPOINTS[provider];
     const timeoutMs = provider === 'ltx' ? limits.longHeadersMs : limits.headersMs;
+    const label = proxy ? `${provider}'s proxy ${proxy}` : provider;
     const check = (url: URL): Target => {
       const keyed = upstream.keyed.includes(url.origin);
       if (!keyed && !upstream.open.some((pattern) => originMatches(pattern, url.origin))) {
         throw new RelayRefusal('off-list', `${url.host} is not on ${provider}'s list of hosts (${[...upstream.keyed, ...upstream.open].join(', ')})`);
       }
-      return { url, keyed, keyHeaders, check, timeoutMs, label: provider };
+      return { url, keyed, keyHeaders, check, timeoutMs, label };
     };
     return { upstream, check };
   };
@@ -141,9 +150,16 @@ export async function relay(app: FastifyInstance, options: RelayOptions): Promis
   app.all('/relay/:provider/*', (request, reply) => {
     const { provider } = request.params as { provider: string };
     if (!Object.hasOwn(options.upstreams, provider)) return refuse(reply, new RelayRefusal('unknown-provider', `the relay knows no provider "${provider}"`));
-    const { upstream, check } = providerTarget(provider as RelayedProviderId);
     return pass(policy, request, reply, () => {
-      const rest = afterPrefix(request, 2);
+      let rest = afterPrefix(request, 2);
+      // "~proxy/path": a proxy the user set for this provider, registered by the page first.
+      const viaProxy = /^~([^/]+)(?:\/(.*))?$/.exec(rest.path);
+      const proxy = viaProxy ? serverFromSegment(viaProxy[1]!) : undefined;
+      if (viaProxy && (!proxy || !options.proxies.has(provider, proxy))) {
+        throw new RelayRefusal('not-added', `the proxy ${proxy ?? viaProxy[1]} was not added to this Stillmotion server for ${provider}; it is added when the app uses it`);
+      }
+      if (viaProxy) rest = { path: viaProxy[2] ?? '', query: rest.query };
+      const { upstream, check } = providerTarget(provider as RelayedProviderId, proxy);
       // "@host/path": another host of this provider's; the scheme is the one its list names.
       const other = /^@([^/]+)(\/.*)?$/.exec(rest.path);
       if (!other) return check(new URL(rest.path + rest.query, `${upstream.keyed[0]}/`));
@@ -186,6 +202,14 @@ export async function relay(app: FastifyInstance, options: RelayOptions): Promis
     const url = new URL(target.url);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     bridge(socket, new WebSocket(url, { headers: authorizationOf(request.headers), lookup: trusted.lookup, handshakeTimeout: limits.connectMs }));
+  });
+
+  app.post('/api/endpoints', async (request, reply) => {
+    const body = await readJson(request.body as Readable | undefined, 16 * 1024);
+    const fields = typeof body === 'object' && body !== null ? (body as { provider?: unknown; url?: unknown }) : {};
+    const added = options.proxies.add(fields.provider, fields.url);
+    if (!added.ok) return refuse(reply, new RelayRefusal('bad-request', added.error));
+    return reply.send({ origin: added.origin, relay: `/relay/${String(fields.provider)}/~${serverSegment(added.origin)}/` });
   });
 
   app.post('/api/comfyui/servers', async (request, reply) => {

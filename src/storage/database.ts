@@ -17,6 +17,11 @@ export interface WorkflowRecord {
   updatedAt: number;
   /** Null until the workflow is first opened. */
   openedAt: number | null;
+  /**
+   * Counts the saves of the graph (absent, 0, in records from before it was kept): a tab saves
+   * only over the revision it last read, checked inside the save's own transaction.
+   */
+  revision?: number;
 }
 
 export interface AssetRecord {

@@ -1,5 +1,6 @@
 import { ReactFlowProvider } from '@xyflow/react';
 import { useCallback, useSyncExternalStore, useState } from 'react';
+import { DOCUMENT_LIMITS } from '../engine';
 import { BatchPanel } from './BatchPanel';
 import { GraphCanvas } from './GraphCanvas';
 import { HelpPanel } from './HelpPanel';
@@ -11,7 +12,7 @@ import { ProvidersPanel } from './ProvidersPanel';
 import { ConfirmRunDialog, RunEstimateLabel, usePaidRunCheck } from './RunCost';
 import { RunLog } from './RunLog';
 import { useDocument, useRunOverview, useServices, useSession } from './services';
-import { WorkflowsPanel } from './WorkflowsPanel';
+import { reportOpen, WorkflowsPanel } from './WorkflowsPanel';
 
 /** The panels that open over the canvas from the toolbar, one at a time. */
 export type PanelName = 'workflows' | 'providers' | 'generations' | 'batch';
@@ -50,13 +51,13 @@ export function App() {
   );
 }
 
-/** What the user must know about their saved work: another tab's edits, a failed save. */
+/** What the user must know about their saved work: another tab's edits or delete, a failed save, a big graph left closed. */
 function Banners() {
   const { session, storageProblem } = useServices();
-  const { conflict, saveError } = useSession();
+  const { conflict, saveError, skipped } = useSession();
   return (
     <>
-      {conflict ? (
+      {conflict === 'changed' ? (
         <div className="banner" role="alert">
           <p>This workflow was changed in another tab. Saving here is paused so neither version is lost.</p>
           <button type="button" onClick={() => void session?.takeTheirs()}>
@@ -64,6 +65,27 @@ function Banners() {
           </button>
           <button type="button" onClick={() => void session?.keepMineAsCopy()}>
             Keep mine as a copy
+          </button>
+        </div>
+      ) : null}
+      {conflict === 'deleted' ? (
+        <div className="banner" role="alert">
+          <p>This workflow was deleted in another tab. Saving here is paused, so it is not stored again unless you say so.</p>
+          <button type="button" onClick={() => void session?.keepDeleted()}>
+            Keep it
+          </button>
+          <button type="button" onClick={() => void session?.letDeletedGo()}>
+            Let it go
+          </button>
+        </div>
+      ) : null}
+      {skipped ? (
+        <div className="banner" role="status">
+          <p>
+            “{skipped.name}” ({skipped.nodes.toLocaleString()} nodes) was open last. A graph that big takes a while to open, so it was not reopened by itself.
+          </p>
+          <button type="button" onClick={() => void session?.open(skipped.id).then((outcome) => reportOpen(outcome, skipped.name))}>
+            Open it
           </button>
         </div>
       ) : null}
@@ -78,13 +100,20 @@ function Banners() {
 
 /** The workflow's name; click to rename. */
 function WorkflowName() {
-  const { session, documents } = useServices();
+  const { commands } = useServices();
   const name = useDocument((d) => d.name);
-  const rename = (value: string) => {
-    if (session) session.rename(value);
-    else documents.change((d) => void (d.name = value.trim() || 'Untitled'));
-  };
-  return <InlineEdit value={name} label="Workflow name" hint="Rename this workflow" as="button" className="workflow-name-button" inputClassName="workflow-name-input" onCommit={rename} />;
+  return (
+    <InlineEdit
+      value={name}
+      label="Workflow name"
+      hint="Rename this workflow"
+      as="button"
+      className="workflow-name-button"
+      inputClassName="workflow-name-input"
+      maxLength={DOCUMENT_LIMITS.name}
+      onCommit={(value) => commands.renameWorkflow(value)}
+    />
+  );
 }
 
 function Toolbar({ onHelp, onPanel }: { onHelp: () => void; onPanel: (name: PanelName) => void }) {

@@ -22,7 +22,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
 import type { WireEnd } from '../editor/commands';
 import { carriesWorkflow, inputNodeFor, openWorkflowFile } from '../editor/open-file';
-import { showHint } from './hints';
+import { showHint, showWarnings } from './hints';
 import { NodeView } from './NodeView';
 import { Palette, type PaletteRequest } from './Palette';
 import { useDocument, useServices } from './services';
@@ -143,28 +143,37 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
   };
 
   /**
-   * A workflow file or bundle opens; a video Stillmotion exported opens its workflow; any other
-   * image, sound or video becomes the input node that takes it, stacked from the drop point.
+   * A workflow file or bundle opens; a video Stillmotion exported opens its workflow (and one whose
+   * workflow cannot be opened says so, offering the video itself); any other image, sound or
+   * video becomes the input node that takes it, stacked from the drop point.
    */
   const dropFiles = async (files: File[], at: Position) => {
     const added: string[] = [];
-    for (const file of files) {
-      if (carriesWorkflow(file)) {
-        const opened = await openWorkflowFile(file, { registry, assets, open: (doc) => (session ? session.create(doc) : Promise.resolve(documents.replace(doc))) });
-        if (opened.ok) continue;
-        // A video without a workflow in it is simply a video to use.
-        if (!file.type.startsWith('video/')) {
-          showHint(opened.reason, 'error');
-          continue;
-        }
-      }
+    const addInput = async (file: File) => {
       const input = inputNodeFor(file, registry);
-      if (!input) {
-        showHint(`"${file.name}" (${file.type || 'unknown type'}) is not a file any node takes; drop images, sound, video or workflow files`, 'error');
-        continue;
-      }
+      if (!input) return showHint(`"${file.name}" (${file.type || 'unknown type'}) is not a file any node takes; drop images, sound, video or workflow files`, 'error');
       const ref = await engine.putAsset(file, file.name);
       added.push(commands.addNode(input.type, { x: at.x, y: at.y + added.length * 40 }, { [input.param]: ref }));
+    };
+    for (const file of files) {
+      try {
+        if (carriesWorkflow(file)) {
+          const opened = await openWorkflowFile(file, { registry, assets, open: (doc) => (session ? session.create(doc) : Promise.resolve(documents.replace(doc))) });
+          if (opened.ok) {
+            showWarnings(`“${file.name}” opened`, opened.warnings);
+            continue;
+          }
+          // A video with no workflow in it is simply a video to use.
+          if (!opened.noWorkflow) {
+            const video = file.type.startsWith('video/') ? { label: 'Use the video instead', run: () => void addInput(file).then(() => selectOnly(added)) } : undefined;
+            showHint(opened.reason, 'error', video);
+            continue;
+          }
+        }
+        await addInput(file);
+      } catch (error) {
+        showHint(`"${file.name}" could not be added: ${error instanceof Error ? error.message : String(error)}`, 'error');
+      }
     }
     if (added.length > 0) selectOnly(added);
   };
@@ -235,8 +244,9 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
       const text = e.clipboardData?.getData('text/plain') ?? '';
       e.preventDefault();
       const result = commands.paste(text, pointer.current);
-      if (result.ok) selectOnly(result.ids);
-      else showHint(`Nothing pasted: ${result.reason}`, 'error');
+      if (!result.ok) return showHint(`Nothing pasted: ${result.reason}`, 'error');
+      selectOnly(result.ids);
+      showWarnings('Pasted', result.warnings);
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('copy', onCopy);
@@ -275,6 +285,7 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
         isValidConnection={isValidConnection}
         defaultViewport={documents.document.viewport ?? { x: 0, y: 0, zoom: 1 }}
         colorMode="dark"
+        onlyRenderVisibleElements
         fitView
         fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
         minZoom={0.05}

@@ -11,11 +11,13 @@ interface Props {
   as: 'button' | 'text';
   className: string;
   inputClassName: string;
+  /** The most characters the text may have (the document's own limit for it). */
+  maxLength: number;
   /** Called with the new text when it differs from `value`. */
   onCommit: (value: string) => void;
 }
 
-export function InlineEdit({ value, label, hint, as, className, inputClassName, onCommit }: Props) {
+export function InlineEdit({ value, label, hint, as, className, inputClassName, maxLength, onCommit }: Props) {
   const [editing, setEditing] = useState(false);
   const finish = (next: string | undefined) => {
     setEditing(false);
@@ -27,6 +29,7 @@ export function InlineEdit({ value, label, hint, as, className, inputClassName, 
         className={inputClassName}
         autoFocus
         defaultValue={value}
+        maxLength={maxLength}
         aria-label={label}
         onBlur={(e) => finish(e.target.value)}
         onKeyDown={(e) => {

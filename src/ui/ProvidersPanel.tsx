@@ -140,6 +140,7 @@ function ProviderRow({ config, info, relay }: { config: ProviderConfig; info: Pr
 /** A proxy or a local test server instead of the provider's own address; the key goes there too. */
 function Endpoint({ config, info }: { config: ProviderConfig; info: ProviderInfo }) {
   const { settings } = useFreshProviderState(config);
+  const relayed = useRelay()?.proxies === true;
   const current = settings.endpoints[info.id];
   const [text, setText] = useState(current ?? '');
   const [error, setError] = useState('');
@@ -179,7 +180,8 @@ function Endpoint({ config, info }: { config: ProviderConfig; info: ProviderInfo
       </div>
       <FieldError error={error} />
       <p className="panel-note">
-        Your {info.name} key is sent to this endpoint’s origin instead of {info.origin}, straight from this page (not through the Stillmotion server), so the proxy must answer browsers. Use only a proxy you trust.
+        Your {info.name} key is sent to this endpoint’s origin instead of {info.origin},{' '}
+        {relayed ? 'through the Stillmotion server, which reaches it from its own machine' : 'straight from this page (there is no Stillmotion server here), so the proxy must answer browsers'}. Use only a proxy you trust.
         {current !== undefined ? ` Now: ${current}` : ''}
       </p>
     </details>

@@ -4,16 +4,17 @@ import { useRunLog } from './services';
 
 export function RunLog() {
   const lines = useRunLog();
-  const end = useRef<HTMLLIElement>(null);
+  const section = useRef<HTMLElement>(null);
   useEffect(() => {
-    void end.current?.scrollIntoView({ block: 'nearest' });
+    const box = section.current;
+    if (box) box.scrollTop = box.scrollHeight;
   }, [lines]);
   return (
-    <section className="run-log" aria-label="Run log">
+    <section ref={section} className="run-log" aria-label="Run log">
       <h2>Run log</h2>
       <ol>
-        {lines.map((line, i) => (
-          <li key={i} className={`log-${line.level}`} ref={i === lines.length - 1 ? end : undefined}>
+        {lines.map((line) => (
+          <li key={line.seq} className={`log-${line.level}`}>
             <time>{new Date(line.at).toLocaleTimeString()}</time> {line.text}
           </li>
         ))}

@@ -6,9 +6,10 @@ import { useEffect, useRef, useState } from 'react';
 import { BUNDLE_SUFFIX, makeBundle } from '../editor/bundle';
 import { openWorkflowFile } from '../editor/open-file';
 import { shareLink, workflowFile, WORKFLOW_FILE_SUFFIX } from '../editor/workflow-files';
+import type { OpenOutcome, WorkflowSession } from '../editor/workflow-session';
 import { storageEstimate } from '../storage';
 import { defaultWorkflow } from '../workflows/default-workflow';
-import { showHint } from './hints';
+import { showHint, showWarnings } from './hints';
 import { useServices, useSession } from './services';
 
 export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
@@ -16,14 +17,19 @@ export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
   const { list } = useSession();
   const current = documents.document.id;
   const fileInput = useRef<HTMLInputElement>(null);
+  useEffect(() => void session?.refresh(), [session]);
   if (!session) return null;
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
     const opened = await openWorkflowFile(file, { registry, assets, open: (document) => session.create(document) });
     if (!opened.ok) return showHint(opened.reason, 'error');
-    for (const w of opened.warnings) showHint(`${file.name}: ${w.path}: ${w.message}`);
+    showWarnings(`“${file.name}” opened`, opened.warnings);
     onClose();
+  };
+
+  const open = async (id: string, name: string) => {
+    if (reportOpen(await session.open(id), name, () => void exportStored(session, id))) onClose();
   };
 
   const exportBundle = async () => {
@@ -74,7 +80,7 @@ export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
       <ul className="workflow-list">
         {list.map((w) => (
           <li key={w.id} className={w.id === current ? 'current' : ''}>
-            <button type="button" className="workflow-open" onClick={() => void session.open(w.id).then(onClose)} title={`Changed ${new Date(w.updatedAt).toLocaleString()}`}>
+            <button type="button" className="workflow-open" onClick={() => void open(w.id, w.name)} title={`Changed ${new Date(w.updatedAt).toLocaleString()}; ${w.nodes.toLocaleString()} nodes`}>
               <span className="workflow-title">{w.name}</span>
               <time>{new Date(w.updatedAt).toLocaleString()}</time>
             </button>
@@ -105,6 +111,26 @@ function StorageUsage() {
 }
 
 const mib = (bytes: number) => (bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`);
+
+/**
+ * Says what opening a stored workflow had to repair, or why it could not open, offering to export
+ * it as stored so no work is out of reach. True when it opened.
+ */
+export function reportOpen(outcome: OpenOutcome, name: string, exportIt?: () => void): boolean {
+  if (outcome.ok) {
+    showWarnings(`“${name}” opened`, outcome.warnings);
+    return true;
+  }
+  showHint(`“${name}” could not be opened: ${outcome.reason}. Export it to keep it as a file.`, 'error', exportIt && { label: 'Export', run: exportIt });
+  return false;
+}
+
+/** Downloads a stored workflow exactly as stored (for one that no longer opens). */
+export async function exportStored(session: WorkflowSession, id: string): Promise<void> {
+  const file = await session.exportStored(id);
+  if (file) download(file);
+  else showHint('That workflow is no longer stored.', 'error');
+}
 
 function download(file: File): void {
   const url = URL.createObjectURL(file);

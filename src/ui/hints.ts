@@ -31,6 +31,12 @@ export function showHint(text: string, level: Hint['level'] = 'info', action?: H
   setTimeout(() => dismissHint(hint.id), action ? ACTION_HINT_MS : HINT_MS);
 }
 
+/** One hint for all the warnings an import or open had, each by path: `what` then what changed. */
+export function showWarnings(what: string, warnings: readonly { path: string; message: string }[]): void {
+  if (warnings.length === 0) return;
+  showHint(`${what} with ${warnings.length === 1 ? 'a change' : `${warnings.length} changes`}: ${warnings.map((w) => (w.path ? `${w.path}: ${w.message}` : w.message)).join('; ')}`);
+}
+
 export function dismissHint(id: number): void {
   publish(hints.filter((h) => h.id !== id));
 }

@@ -12,17 +12,21 @@ import { WorkflowSession } from '../editor/workflow-session';
 import { createRegistry } from '../nodes';
 import { IdbAssetStore, openStillmotionDb, requestPersistence, WorkflowStore } from '../storage';
 import { createEngineClient } from '../worker/engine-client';
+import { emptyWorkflow } from '../engine';
 import { defaultWorkflow } from '../workflows/default-workflow';
 import { App } from './App';
-import { showHint } from './hints';
+import { showHint, showWarnings } from './hints';
 import { ServicesProvider, type Services } from './services';
+import { exportStored, reportOpen } from './WorkflowsPanel';
 
 /** Settings key naming the workflow whose batch was running when the page went away. */
 const BATCH_RUNNING = 'batch-running';
 
-async function start(): Promise<Services> {
+/** The app's services, with the browser's storage opened (or why it could not be); no workflow is open yet. */
+async function services(): Promise<Services> {
   const registry = createRegistry();
-  const documents = new DocumentStore(defaultWorkflow());
+  // Shown until the session opens the last workflow, which happens after the first render.
+  const documents = new DocumentStore(emptyWorkflow('opening', 'Opening…'));
   const runs = new RunStore();
   const engine = createEngineClient();
   const runner = new Runner(documents, registry, runs, engine);
@@ -35,35 +39,56 @@ async function start(): Promise<Services> {
     });
     services.session = new WorkflowSession(documents, new WorkflowStore(db, registry), db, registry);
     services.assets = new IdbAssetStore(db);
-    const problem = await services.session.start();
-    if (problem) showHint(`The last workflow could not be reopened (${problem}); it is kept in the list. A new one is open.`, 'error');
-    void requestPersistence();
-    void services.batch.resume();
   } catch (error) {
     services.storageProblem = `Work is not being saved: the browser's storage (IndexedDB) could not be opened (${error instanceof Error ? error.message : String(error)}). Export your workflow to keep it.`;
   }
-  await openSharedLink(services);
   return services;
+}
+
+/** After the first render: the last workflow (or the default), then any shared link. */
+async function open(services: Services): Promise<void> {
+  const { session } = services;
+  try {
+    if (session) {
+      const last = await session.start();
+      if (last && !last.outcome.ok) {
+        showHint(`The last workflow could not be reopened (${last.outcome.reason}); it is kept in the list, and a new one is open.`, 'error', { label: 'Export it', run: () => void exportStored(session, last.id) });
+      } else if (last?.outcome.ok) reportOpen(last.outcome, services.documents.document.name);
+      void requestPersistence();
+      void services.batch.resume();
+    } else services.documents.replace(defaultWorkflow());
+  } catch (error) {
+    showHint(`The last workflow could not be reopened: ${error instanceof Error ? error.message : String(error)}`, 'error');
+    if (services.documents.document.id === 'opening') services.documents.replace(defaultWorkflow());
+  }
+  await openSharedLink(services);
 }
 
 /** A share link opens a copy of the workflow it carries; the link is then cleared from the address. */
 async function openSharedLink(services: Services): Promise<void> {
-  const shared = await readShareLink(location.hash, services.registry);
-  if (!shared) return;
-  history.replaceState(null, '', location.pathname + location.search);
-  if (!shared.ok) return showHint(`The shared workflow could not be opened: ${shared.errors.map((e) => `${e.path || 'link'}: ${e.message}`).join('; ')}`, 'error');
-  if (services.session) await services.session.create(shared.document);
-  else services.documents.replace(shared.document);
+  try {
+    const shared = await readShareLink(location.hash, services.registry);
+    if (!shared) return;
+    history.replaceState(null, '', location.pathname + location.search);
+    if (!shared.ok) return showHint(`The shared workflow could not be opened: ${shared.errors.map((e) => `${e.path || 'link'}: ${e.message}`).join('; ')}`, 'error');
+    if (services.session) await services.session.create(shared.document);
+    else services.documents.replace(shared.document);
+    showWarnings('The shared workflow opened', shared.warnings);
+  } catch (error) {
+    showHint(`The shared workflow could not be opened: ${error instanceof Error ? error.message : String(error)}`, 'error');
+  }
 }
 
-const services = await start();
-// Exposed for end-to-end tests and for curious users in the console; read-only use only.
-(globalThis as { stillmotion?: Services }).stillmotion = services;
+const ready = await services();
+// Exposed for end-to-end tests, the CLI and curious users in the console; read-only use only.
+(globalThis as { stillmotion?: Services }).stillmotion = ready;
 
+// The app draws first: nothing a stored workflow or a link holds can keep the page blank.
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <ServicesProvider value={services}>
+    <ServicesProvider value={ready}>
       <App />
     </ServicesProvider>
   </StrictMode>,
 );
+await open(ready);

@@ -64,7 +64,7 @@ export function useDefinition(type: string): AnyNodeDefinition | undefined {
   return useServices().registry.get(type);
 }
 
-const NO_SESSION: SessionState = { list: [], conflict: false };
+const NO_SESSION: SessionState = { list: [] };
 
 export function useSession(): SessionState {
   const { session } = useServices();

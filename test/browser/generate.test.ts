@@ -59,17 +59,17 @@ function generateNodes(takes: Take[], extra: (take: Take) => Record<string, unkn
 }
 
 /** Keys the way the settings panel stores them, then `document` opened in the app at `url`. */
-async function setUp(page: Page, document: ReturnType<typeof motionGraph>, credentials: (take: Take) => Take['credentials'] = (t) => t.credentials, url = app.url): Promise<void> {
+async function setUp(page: Page, document: ReturnType<typeof motionGraph>, credentials: (take: Take) => Take['credentials'] = (t) => t.credentials, url = app.url, endpoints: Record<string, string> = {}): Promise<void> {
   await page.goto(url);
   await page.locator('.react-flow__node').first().waitFor();
   await page.evaluate(
-    async ({ keys, document }) => {
+    async ({ keys, document, endpoints }) => {
       const { session } = (globalThis as any).stillmotion;
       for (const [provider, credentials] of keys) await session.db.put('secrets', { provider, ...credentials, savedAt: Date.now() });
-      await session.db.put('settings', { confirmAboveUsd: 1000, timing: { pollMs: 250, maxPollMs: 400, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
+      await session.db.put('settings', { confirmAboveUsd: 1000, timing: { pollMs: 250, maxPollMs: 400, requestTimeoutMs: 3000, deadlineMs: 60_000 }, endpoints }, 'providers');
       await session.create(document);
     },
-    { keys: TAKES.map((t) => [t.provider, credentials(t)] as const), document },
+    { keys: TAKES.map((t) => [t.provider, credentials(t)] as const), document, endpoints },
   );
   await page.locator(`[data-node-id="${document.nodes.find((n) => n.type === 'generate.video')!.id}"]`).waitFor();
 }
@@ -116,6 +116,40 @@ describe('Generate video in the app', () => {
     await expect.poll(() => stateOf(page, 'motion'), { timeout: 60_000 }).toBe('done');
     await screenshot(page, 'generate-faults');
     await page.close();
+  });
+
+  it("reaches a proxy the user set through the server's relay, as the page it serves reaches only its own origin", async () => {
+    const veo = TAKES.find((t) => t.provider === 'replicate')!;
+    const proxy = servers.get('replicate')!;
+    proxy.pollsToFinish = 2;
+    // This server's own route to Replicate is its real API: only the proxy can answer here.
+    const served = await serveApp(process.cwd(), { upstreams: { replicate: { keyed: ['https://api.replicate.com'], open: proxy.upstream().open } } });
+    const page = await browser.newPage();
+    const elsewhere: string[] = [];
+    page.on('request', (r) => void (new URL(r.url()).origin !== new URL(served.url).origin && !/^(blob|data):/.test(r.url()) && elsewhere.push(r.url())));
+    try {
+      const before = proxy.accepted;
+      // Its first call (the submit, the image in it) meets a relay that does not know the proxy yet: refused, added, sent again.
+      await setUp(page, motionGraph('generate-proxy', generateNodes([veo], () => ({ prompt: 'through my proxy' }))), (t) => t.credentials, served.url, { replicate: proxy.url });
+      await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
+      await expect.poll(() => stateOf(page, veo.id), { timeout: 30_000 }).toBe('done');
+      expect(proxy.accepted).toBe(before + 1);
+      expect(proxy.log.filter((r) => !r.cdn).every((r) => r.headers.authorization === 'Bearer r8-key')).toBe(true);
+      expect(elsewhere).toEqual([]);
+      // The page itself may not connect anywhere else: its policy says so.
+      const refused = await page.evaluate(
+        (url) =>
+          new Promise<string>((resolve) => {
+            addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+            void fetch(url).catch(() => undefined);
+          }),
+        `${proxy.url}/v1/account`,
+      );
+      expect(refused).toBe('connect-src');
+    } finally {
+      await page.close();
+      await served.close();
+    }
   });
 
   it('says, on a page served without the Stillmotion server, which providers need it', async () => {

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAndWait } from './app';
@@ -15,6 +16,25 @@ import { launch, screenshot } from './chromium';
 let browser: Browser;
 let page: Page;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-images-'));
+
+/** A valid all-black 8-bit gray PNG (ffmpeg makes nothing over 16383 a side): a few hundred KB that decode to `width` x `height`. */
+function grayPng(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const framed = Buffer.alloc(body.length + 8);
+    framed.writeUInt32BE(data.length, 0);
+    body.copy(framed, 4);
+    framed.writeUInt32BE(crc32(body), body.length + 4);
+    return framed;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 0, 0, 0, 0], 8);
+  // Each row: filter byte 0, then `width` zero samples.
+  const pixels = deflateSync(Buffer.alloc(height * (width + 1)), { level: 9 });
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
 
 /** A 640x480 test picture in `format`, written by ffmpeg. */
 function picture(name: string, args: string[] = []): string {
@@ -78,6 +98,7 @@ describe('Image input', () => {
     ['JPEG', 'photo.jpg', ['-q:v', '3']],
     ['WebP', 'photo.webp', []],
     ['GIF (first frame)', 'photo.gif', []],
+    ['AVIF', 'photo.avif', ['-c:v', 'libaom-av1', '-still-picture', '1']],
   ] as const)('reads %s files at their own size', async (_, name, args) => {
     const id = await addImageInput();
     await node(id).locator('input[type="file"]').setInputFiles(picture(name, [...args]));
@@ -108,8 +129,18 @@ describe('Image input', () => {
     await node(id).locator('input[type="file"]').setInputFiles(broken);
     await expect.poll(() => node(id).locator('.asset-name').textContent()).toMatch(/^holiday\.jpg/);
     const { error } = await runNode(id);
-    expect(error).toMatch(/^"holiday\.jpg" \(image\/jpeg, 25 bytes\) is not a readable JPEG, PNG, WebP, AVIF or GIF image: the browser could not decode it/);
+    expect(error).toBe('"holiday.jpg" (image/jpeg, 25 bytes) is not a readable JPEG, PNG, WebP, AVIF or GIF image: its header, which says how big it is, cannot be read');
     expect(await page.locator('.react-flow__node').count()).toBe(1);
+  });
+
+  it('refuses a 16384 x 16384 PNG by its header, before decoding it', async () => {
+    const huge = join(dir, 'huge.png');
+    writeFileSync(huge, grayPng(16384, 16384));
+    const id = (await page.locator('.react-flow__node').first().getAttribute('data-id'))!;
+    await node(id).locator('input[type="file"]').setInputFiles(huge);
+    await expect.poll(() => node(id).locator('.asset-name').textContent()).toMatch(/^huge\.png/);
+    const { error } = await runNode(id);
+    expect(error).toBe('"huge.png" is 16384 x 16384 pixels (268 megapixels): Stillmotion opens images of up to 120 megapixels; scale it down first');
   });
 
   it('turns dropped images and sounds into the input nodes that take them, and refuses other files by name', async () => {

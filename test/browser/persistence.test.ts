@@ -63,6 +63,8 @@ describe('persistence', () => {
   it('lists workflows; a new one starts from the default graph and the old one is still there', async () => {
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.getByRole('button', { name: 'New', exact: true }).click();
+    // The panel closes once the new workflow is open.
+    await page.locator('.workflows-panel').waitFor({ state: 'detached' });
     await expect.poll(() => workflowNames(page)).toEqual(['Coast at dusk', 'Untitled']);
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.locator('.workflow-open', { hasText: 'Coast at dusk' }).click();

@@ -92,4 +92,14 @@ describe('Video input', () => {
     expect(node.state).toBe('failed');
     expect(node.error).toMatch(/"damaged\.mp4" is not a video this app can read \(ffmpeg\.wasm failed/);
   });
+
+  it('refuses an MP4 cut short (its index first, its last frames missing) instead of passing it on as done', async () => {
+    const whole = readFileSync(testClip('for-cut.mp4', ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-movflags', '+faststart'], 2));
+    const cut = join(dir, 'cut-short.mp4');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const node = await runInput('cut-short', { path: cut, name: basename(cut), mime: 'video/mp4' });
+    expect(node.state).toBe('failed');
+    expect(node.error).toMatch(/"cut-short\.mp4" cannot be used: the file is cut short: its last frames are not in it/);
+  });
 });
+

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphCommands } from '../../src/editor/commands';
 import { DocumentStore } from '../../src/editor/document-store';
-import { emptyWorkflow } from '../../src/engine';
+import { DOCUMENT_LIMITS, emptyWorkflow, loadWorkflow, WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../src/engine';
 import { testNodes } from '../support/nodes';
 
 function setup() {
@@ -74,7 +74,7 @@ describe('editing a graph', () => {
     commands.connect({ source: b, sourcePort: 'out', target: c, targetPort: 'in' });
     const text = commands.copy([a, b])!;
     const pasted = commands.paste(text, { x: 500, y: 500 });
-    expect(pasted).toEqual({ ok: true, ids: ['mix-4', 'mix-5'] });
+    expect(pasted).toEqual({ ok: true, ids: ['mix-4', 'mix-5'], warnings: [] });
     expect(documents.node('mix-4')!.position).toEqual({ x: 500, y: 500 });
     expect(documents.document.edges.filter((e) => e.source === 'mix-4')).toMatchObject([{ target: 'mix-5' }]);
   });
@@ -93,6 +93,74 @@ describe('editing a graph', () => {
     const a = commands.addNode('test.mix', { x: 10, y: 20 });
     const [copy] = commands.duplicate([a]);
     expect(documents.node(copy!)!.position).toEqual({ x: 50, y: 60 });
+  });
+});
+
+describe('every edit the editor accepts leaves a workflow that opens', () => {
+  /** What a reload does with the edited document: it must load, with nothing to repair. */
+  const reopens = (documents: DocumentStore) => expect(loadWorkflow(JSON.parse(JSON.stringify(documents.document)), testNodes())).toMatchObject({ ok: true, warnings: [] });
+
+  it('a node name or workflow name typed or pasted over the limit is kept to the limit', () => {
+    const { documents, commands } = setup();
+    const id = commands.addNode('test.mix', { x: 0, y: 0 });
+    commands.rename(id, `  ${'Shot '.repeat(100)}  `);
+    commands.renameWorkflow('W'.repeat(2000));
+    expect(documents.node(id)!.title!.length).toBeLessThanOrEqual(DOCUMENT_LIMITS.title);
+    expect(documents.document.name).toHaveLength(DOCUMENT_LIMITS.name);
+    // A limit never cuts a character in two.
+    commands.rename(id, `${'x'.repeat(DOCUMENT_LIMITS.title - 1)}😀`);
+    expect(documents.node(id)!.title).toBe('x'.repeat(DOCUMENT_LIMITS.title - 1));
+    commands.renameWorkflow('   ');
+    expect(documents.document.name).toBe('Untitled');
+    reopens(documents);
+  });
+
+  it('a paste that would shift nodes to +-Infinity keeps them on the canvas', () => {
+    const { documents, commands } = setup();
+    const far = (x: number) => ({ id: `n${x}`, type: 'test.mix', version: 1, position: { x, y: -x }, params: {} });
+    const clipboard = JSON.stringify({ format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, id: 'c', name: 'c', nodes: [far(-1.7e308), far(1.7e308)], edges: [] });
+    const pasted = commands.paste(clipboard, { x: 100, y: 100 });
+    expect(pasted.ok).toBe(true);
+    for (const node of documents.document.nodes) {
+      expect(Number.isFinite(node.position.x) && Math.abs(node.position.x) <= DOCUMENT_LIMITS.coordinate).toBe(true);
+      expect(Number.isFinite(node.position.y) && Math.abs(node.position.y) <= DOCUMENT_LIMITS.coordinate).toBe(true);
+    }
+    commands.move([{ id: documents.document.nodes[0]!.id, position: { x: Infinity, y: NaN } }]);
+    expect(documents.document.nodes[0]!.position).toEqual({ x: DOCUMENT_LIMITS.coordinate, y: 0 });
+    reopens(documents);
+  });
+
+  it('a pasted unknown node with a very long type name gets an id within the limit', () => {
+    const { documents, commands } = setup();
+    const type = `plugin.${'very-long-type-name-'.repeat(30)}`;
+    const clipboard = JSON.stringify({ format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, id: 'c', name: 'c', nodes: [{ id: 'p', type, version: 1, position: { x: 0, y: 0 }, params: {} }], edges: [] });
+    const pasted = commands.paste(clipboard);
+    expect(pasted.ok).toBe(true);
+    const [id] = pasted.ok ? pasted.ids : [];
+    expect(id!.length).toBeLessThanOrEqual(DOCUMENT_LIMITS.id);
+    expect(id).toMatch(/^very-long-type-name-.*-1$/);
+    expect(loadWorkflow(JSON.parse(JSON.stringify(documents.document)), testNodes())).toMatchObject({ ok: true, warnings: [{ path: 'nodes[0].type' }] });
+  });
+
+  it('pastes workflow JSON with a byte-order mark before it, as a file with one opens', () => {
+    const { documents, commands } = setup();
+    const a = commands.addNode('test.mix', { x: 0, y: 0 });
+    const text = commands.copy([a])!;
+    expect(commands.paste(`\uFEFF${text}`).ok).toBe(true);
+    expect(documents.document.nodes).toHaveLength(2);
+  });
+
+  it('a paste of params nested thousands deep keeps the node and says what it left out', () => {
+    const { documents, commands } = setup();
+    const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    const clipboard = `{"format":"${WORKFLOW_FORMAT}","version":${WORKFLOW_VERSION},"id":"c","name":"c","nodes":[{"id":"p","type":"plugin.x","version":1,"position":{"x":0,"y":0},"params":{"deep":${deep},"kept":2}}],"edges":[]}`;
+    const pasted = commands.paste(clipboard);
+    expect(pasted).toMatchObject({
+      ok: true,
+      warnings: [{ path: 'nodes[0].params.deep.a.a.a.a.a.a.a.a.a…', message: 'nested deeper than 64 levels; the parameter "deep" was not kept' }, { path: 'nodes[0].type' }],
+    });
+    expect(documents.document.nodes[0]!.params).toEqual({ kept: 2 });
+    expect(loadWorkflow(JSON.parse(JSON.stringify(documents.document)), testNodes())).toMatchObject({ ok: true, warnings: [{ path: 'nodes[0].type' }] });
   });
 });
 

@@ -49,6 +49,8 @@ describe('The Stillmotion server serves the app', () => {
     const response = await fetch(url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+    // The page it serves connects to its own origin only: every provider and proxy through the relay.
+    expect(response.headers.get('content-security-policy')).toContain("connect-src 'self' blob: data:;");
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     expect(response.headers.get('permissions-policy')).toContain('camera=()');
@@ -175,6 +177,38 @@ describe('The relay reaches each provider and nothing else', () => {
     expect(off.status).toBe(403);
     expect(relayCode(off)).toBe('off-list');
     expect(off.headers.get('location')).toBeNull();
+  });
+
+  it("passes a provider's calls, key included, to a proxy the user set for it, once the page has added it", async () => {
+    const cdn = await upstream((req, res) => res.writeHead(200, { 'X-Seen-Auth': String(req.headers.authorization) }).end('from the cdn'));
+    const proxy = await upstream((req, res) => {
+      if (req.url === '/v1/to-cdn') return res.writeHead(302, { Location: `${cdn.url}/file` }).end();
+      if (req.url === '/v1/to-elsewhere') return res.writeHead(302, { Location: 'https://evil.example/file' }).end();
+      res.writeHead(200, { 'X-Seen-Auth': String(req.headers.authorization), 'X-Path': req.url! }).end('from the proxy');
+    });
+    const server = await app({ upstreams: { replicate: { keyed: ['https://api.replicate.com'], open: [cdn.url] } } });
+    const base = `${server.url}relay/replicate/~${serverSegment(proxy.url)}/`;
+    const auth = { Authorization: 'Bearer r8-key' };
+
+    const before = await fetch(`${base}v1/predictions`, { headers: auth });
+    expect(before.status).toBe(403);
+    expect(relayCode(before)).toBe('not-added');
+    const added = await fetch(`${server.url}api/endpoints`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ provider: 'replicate', url: `${proxy.url}/some/path` }) });
+    expect(await added.json()).toEqual({ origin: proxy.url, relay: `/relay/replicate/~${serverSegment(proxy.url)}/` });
+
+    const call = await fetch(`${base}v1/predictions?wait=1`, { headers: auth });
+    expect(await call.text()).toBe('from the proxy');
+    expect(call.headers.get('x-seen-auth')).toBe('Bearer r8-key');
+    expect(call.headers.get('x-path')).toBe('/v1/predictions?wait=1');
+    // A redirect to the provider's CDN goes without the key; anywhere else is refused.
+    const toCdn = await fetch(`${base}v1/to-cdn`, { headers: auth });
+    expect(await toCdn.text()).toBe('from the cdn');
+    expect(toCdn.headers.get('x-seen-auth')).toBe('undefined');
+    expect(relayCode(await fetch(`${base}v1/to-elsewhere`, { headers: auth }))).toBe('off-list');
+    // Added for one provider only, and only a provider the relay knows.
+    expect(relayCode(await fetch(`${server.url}relay/fal/~${serverSegment(proxy.url)}/x`, { headers: auth }))).toBe('not-added');
+    const bad = await fetch(`${server.url}api/endpoints`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ provider: 'nobody', url: proxy.url }) });
+    expect(bad.status).toBe(400);
   });
 
   it('never lets a provider set cookies on the app, nor pass a redirect to the page', async () => {

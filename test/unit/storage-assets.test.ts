@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { hashBytes } from '../../src/engine';
+import { hashBytes, readAsset } from '../../src/engine';
 import { IdbAssetStore, openStillmotionDb, type StillmotionDb } from '../../src/storage';
 
 let n = 0;
@@ -23,6 +23,19 @@ describe('the asset store', () => {
     expect(second).toEqual({ ...first, name: 'b.png' });
     expect(await db.count('assets')).toBe(1);
     expect(await db.get('assets', first.hash)).toMatchObject({ name: 'a.png', addedAt: 42, size: 3 });
+  });
+
+  it('reads the same bytes added again under another name and type as that file: its own name and type', async () => {
+    const sound = bytes(...Array.from({ length: 64 }, (_, i) => i));
+    const first = await assets.put(new Blob([sound], { type: 'audio/wav' }), 'take-1.wav');
+    const again = await assets.put(new Blob([sound], { type: 'audio/x-wav' }), 'Take one (copy).wav');
+    expect(again).toMatchObject({ hash: first.hash, name: 'Take one (copy).wav', mime: 'audio/x-wav' });
+    const read = await readAsset(assets, again);
+    expect(read.type).toBe('audio/x-wav');
+    expect(new Uint8Array(await read.arrayBuffer())).toEqual(sound);
+    expect((await readAsset(assets, first)).type).toBe('audio/wav');
+    await assets.delete(first.hash);
+    await expect(readAsset(assets, again)).rejects.toThrow('"Take one (copy).wav" is no longer in this browser\'s file store; pick it again');
   });
 
   it('gives back the same bytes and type', async () => {

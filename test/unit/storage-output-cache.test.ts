@@ -112,11 +112,27 @@ describe('the IndexedDB output cache', () => {
     expect(await c.usage()).toMatchObject({ entries: 1, pinnedBytes: outputSize(entry('a', 10).outputs) });
   });
 
+  it('writes puts that arrive while a write is under way together, in one transaction, within the budget', async () => {
+    const batches: string[][] = [];
+    const write: WriteOutput = async (d, records) => {
+      batches.push(records.map((r) => r.key));
+      return writeOutput(d, records);
+    };
+    const named = Array.from({ length: 30 }, (_, i) => entry(`k${String(i).padStart(2, '0')}`));
+    const size = outputSize(named[0]!.outputs);
+    const c = cache({ write, budgetBytes: 20 * size });
+    await Promise.all(named.map((e) => c.put(e)));
+    expect(batches.flat()).toHaveLength(30);
+    expect(batches.length).toBeLessThanOrEqual(3);
+    // The oldest ten went, as they would have one by one.
+    expect(await keys()).toEqual(named.slice(10).map((e) => e.key));
+  });
+
   it('on a full disk, evicts the oldest unpinned entries and retries once', async () => {
     let failures = 1;
-    const write: WriteOutput = async (d, record) => {
+    const write: WriteOutput = async (d, records) => {
       if (failures-- > 0) throw quotaError();
-      return writeOutput(d, record);
+      return writeOutput(d, records);
     };
     const reports: { entries: number; bytes: number }[] = [];
     const c = cache({ write, onStorageFull: (evicted) => reports.push(evicted) });

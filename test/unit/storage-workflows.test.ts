@@ -39,8 +39,8 @@ describe('the workflow store', () => {
     time = 3000;
     await store.markOpened('old');
     expect(await store.list()).toEqual([
-      { id: 'new', name: 'New', updatedAt: 2000, openedAt: null },
-      { id: 'old', name: 'Old', updatedAt: 1000, openedAt: 3000 },
+      { id: 'new', name: 'New', updatedAt: 2000, openedAt: null, nodes: 0 },
+      { id: 'old', name: 'Old', updatedAt: 1000, openedAt: 3000, nodes: 0 },
     ]);
     time = 4000;
     await store.save(doc('old', 'Old'));
@@ -50,7 +50,7 @@ describe('the workflow store', () => {
   it('renames the record and the document inside it', async () => {
     await store.save(doc('w1', 'First'));
     time = 2000;
-    expect(await store.rename('w1', 'Renamed')).toEqual({ id: 'w1', name: 'Renamed', updatedAt: 2000, openedAt: null });
+    expect(await store.rename('w1', 'Renamed')).toEqual({ id: 'w1', name: 'Renamed', updatedAt: 2000, openedAt: null, nodes: 0 });
     const loaded = await store.get('w1');
     expect(loaded?.ok && loaded.document.name).toBe('Renamed');
     expect(await store.rename('missing', 'x')).toBeUndefined();
@@ -94,4 +94,43 @@ describe('the workflow store', () => {
       errors: [{ path: 'version', message: expect.stringMatching(/newer Stillmotion/) }],
     });
   });
+
+  it('saves over a revision only if it is still the stored one, checked inside the save', async () => {
+    const first = await store.save(doc('w1', 'Shared', [mix]));
+    // Two tabs read revision 1; both save at once, as within one millisecond.
+    const [a, b] = await Promise.all([store.saveOver(doc('w1', 'Tab A'), first.revision), store.saveOver(doc('w1', 'Tab B'), first.revision)]);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    const winner = a.ok ? 'Tab A' : 'Tab B';
+    expect((await store.get('w1'))?.ok && (await db.get('workflows', 'w1'))?.name).toBe(winner);
+    expect(a.ok ? b : a).toEqual({ ok: false, conflict: 'changed' });
+    // The winner saves on over its own new revision.
+    const next = (a.ok ? a : b) as { revision: number };
+    expect(await store.saveOver(doc('w1', `${winner} again`), next.revision)).toMatchObject({ ok: true, revision: next.revision + 1 });
+  });
+
+  it('does not make again a workflow deleted since it was read', async () => {
+    const first = await store.save(doc('w1', 'Gone soon'));
+    await store.delete('w1');
+    expect(await store.saveOver(doc('w1', 'Gone soon, edited'), first.revision)).toEqual({ ok: false, conflict: 'deleted' });
+    expect(await db.get('workflows', 'w1')).toBeUndefined();
+  });
+
+  it('saves the view without touching the graph or its revision', async () => {
+    const first = await store.save(doc('w1', 'Viewed', [mix]));
+    await store.saveView('w1', { x: 5, y: 6, zoom: 0.5 });
+    const stored = await store.read('w1');
+    expect(stored).toMatchObject({ revision: first.revision, loaded: { ok: true, document: { viewport: { x: 5, y: 6, zoom: 0.5 }, nodes: [{ id: 'a' }] } } });
+  });
+
+  it('opens a stored workflow whatever one field holds, repairing it with a warning, and keeps it as stored', async () => {
+    const broken = { ...doc('w1', 'Typed in an older version', [{ ...mix, title: 'T'.repeat(300), params: { k: 'two' } }]), id: 'some other id' };
+    await db.put('workflows', { id: 'w1', name: broken.name, document: broken as never, updatedAt: 1, openedAt: null });
+    const stored = await store.read('w1');
+    expect(stored).toMatchObject({
+      revision: 0,
+      raw: broken,
+      loaded: { ok: true, document: { id: 'w1', nodes: [{ title: 'T'.repeat(200), params: { k: 0 } }] }, warnings: [{ path: 'nodes[0].title' }, { path: 'nodes[0].params.k' }] },
+    });
+  });
 });
+

@@ -3,7 +3,7 @@
  * from the container alone, without decoding; and, where WebCodecs exists, whether this browser
  * can decode it.
  */
-import { ALL_FORMATS, BlobSource, Input, type InputVideoTrack } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, EncodedPacketSink, Input, type InputVideoTrack } from 'mediabunny';
 
 export interface VideoFacts {
   /** The container's MIME type without codec parameters, e.g. `video/mp4`, `video/quicktime`. */
@@ -22,20 +22,37 @@ export interface VideoFacts {
 export interface VideoInspection extends VideoFacts {
   /** Whether WebCodecs here can decode the video track (and the audio track, when there is one). */
   decodable: boolean;
+  /** False for a file cut short: its index names frames whose bytes are not there. */
+  complete: boolean;
 }
 
-/** Throws with the reason when the bytes are not a video mediabunny can read. Works in Node too. */
+/** Why a video whose index outlives its bytes is refused. */
+export const CUT_SHORT = 'the file is cut short: its last frames are not in it (a copy or download that stopped early?)';
+
+/** Throws with the reason when the bytes are not a whole video mediabunny can read. Works in Node too. */
 export async function probeVideo(blob: Blob): Promise<VideoFacts> {
-  return withTrack(blob, (input, track) => facts(input, track));
+  return withTrack(blob, async (input, track) => {
+    if (!(await lastFrameIsThere(track))) throw new Error(CUT_SHORT);
+    return facts(input, track);
+  });
 }
 
-/** The facts plus decodability; null when mediabunny does not recognise it or finds no video track. */
+/** The facts plus decodability and completeness; null when mediabunny does not recognise it or finds no video track. */
 export async function inspectVideo(blob: Blob): Promise<VideoInspection | null> {
   return withTrack(blob, async (input, track) => {
     const audio = await input.getPrimaryAudioTrack();
     const decodable = (await track.canDecode()) && (!audio || (await audio.canDecode()));
-    return { ...(await facts(input, track)), decodable };
+    return { ...(await facts(input, track)), decodable, complete: await lastFrameIsThere(track) };
   }).catch(() => null); // not a container mediabunny reads, or a damaged one: the caller decides what next
+}
+
+/**
+ * Whether the bytes of the track's last packet are in the file. An MP4 written for streaming has
+ * its index first, so one cut short still reads as whole (same duration) until the frames run out.
+ */
+async function lastFrameIsThere(track: InputVideoTrack): Promise<boolean> {
+  const last = await new EncodedPacketSink(track).getPacket(Infinity).catch(() => null);
+  return last !== null && last.data.byteLength > 0;
 }
 
 async function withTrack<T>(blob: Blob, read: (input: Input, track: InputVideoTrack) => Promise<T>): Promise<T> {

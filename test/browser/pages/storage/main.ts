@@ -130,9 +130,9 @@ const storageTest: StorageTest = {
 
   async cachePutFailing(key, size, failures) {
     let left = failures;
-    return tryPut(key, size, async (d, record) => {
+    return tryPut(key, size, async (d, records) => {
       if (left-- > 0) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-      return writeOutput(d, record);
+      return writeOutput(d, records);
     });
   },
 };
