@@ -10,20 +10,22 @@ interface Props {
   value: unknown;
   /** For a select: the values the node's other params allow; all of them when absent. */
   offered?: readonly string[] | undefined;
+  /** For a select: labels that depend on the other params (a route's price); the spec's otherwise. */
+  labels?: Readonly<Record<string, string>> | undefined;
   onChange: (value: unknown) => void;
 }
 
-export function ParamField({ name, spec, value, offered, onChange }: Props) {
+export function ParamField({ name, spec, value, offered, labels, onChange }: Props) {
   const id = useId();
   return (
     <div className={`param param-${spec.kind}`} title={spec.description}>
       <label htmlFor={id}>{spec.label}</label>
-      <Widget id={id} name={name} spec={spec} value={value} offered={offered} onChange={onChange} />
+      <Widget id={id} name={name} spec={spec} value={value} offered={offered} labels={labels} onChange={onChange} />
     </div>
   );
 }
 
-function Widget({ id, spec, value, offered, onChange }: Props & { id: string }) {
+function Widget({ id, spec, value, offered, labels, onChange }: Props & { id: string }) {
   switch (spec.kind) {
     case 'number':
       return (
@@ -50,7 +52,7 @@ function Widget({ id, spec, value, offered, onChange }: Props & { id: string }) 
             .filter((o) => !offered || offered.includes(o.value) || o.value === value)
             .map((o) => (
               <option key={o.value} value={o.value}>
-                {offered && !offered.includes(o.value) ? `${o.label} (not offered)` : o.label}
+                {offered && !offered.includes(o.value) ? `${o.label} (not offered)` : (labels?.[o.value] ?? o.label)}
               </option>
             ))}
         </select>

@@ -29,7 +29,7 @@ providerContract({
     fault: { type: 'status', status: 400, body: { error: 'duration: must be one of 4, 6, 8' } },
     says: /Runway refused the request \(HTTP 400\): duration: must be one of 4, 6, 8/,
   },
-  has: { cancel: true, moderation: true, recover: false },
+  has: { cancel: true, moderation: true, recover: false, lostTask: true },
 });
 
 describe('Runway: its own ways', () => {

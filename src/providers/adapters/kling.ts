@@ -29,6 +29,9 @@ const task = z.object({
   task_result: z.object({ videos: z.array(z.object({ url: z.string().min(1) })) }).nullish(),
 });
 
+/** How a failed task says Kling's content review ("risk control") refused it. */
+const RISK_CONTROL = /risk[ -]?control/i;
+
 /** Kling's codes where they say more than the HTTP status does (its error-code table). */
 function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefined {
   const code = (body as { code?: unknown } | undefined)?.code;
@@ -69,8 +72,11 @@ const adapter: ProviderAdapter = {
         return { state: 'queued' };
       case 'processing':
         return { state: 'running' };
-      case 'failed':
-        return { state: 'failed', reason: now.task_status_msg || 'no reason given' };
+      case 'failed': {
+        const reason = now.task_status_msg || 'no reason given';
+        // "Failure to pass the risk control system": Kling's content review refused it.
+        return { state: 'failed', reason, ...(RISK_CONTROL.test(reason) ? { moderated: true } : {}) };
+      }
       case 'succeed': {
         const url = now.task_result?.videos[0]?.url;
         if (!url) throw new ProviderError('malformed', `${http.options.name} says the task succeeded but names no video`);
