@@ -114,6 +114,11 @@ describe('Runway: its own ways', () => {
     await expect(generate()).rejects.toThrow(/Runway could not make the video: An unexpected error occurred\. \(INTERNAL\)/);
   });
 
+  it('is refused by Runway for gen4.5 without a prompt, which the node never sends', async () => {
+    await expect(generate({ prompt: '' })).rejects.toThrow(/Runway refused the request \(HTTP 400\): promptText: must be a non-empty string/);
+    expect(server.accepted).toBe(0);
+  });
+
   it('treats SAFETY failure codes as content moderation', async () => {
     server.nextOutcome = 'moderate';
     await expect(generate()).rejects.toThrow(/Runway refused it under its content rules: .*\(SAFETY\.INPUT\.IMAGE\)/);

@@ -18,7 +18,7 @@ import { PROVIDER_ENDPOINTS } from '../endpoints';
 const PATH = 'v1/videos/image2video';
 
 /** Kling names quality by mode: std is its 720p tier, pro its 1080p one. */
-const MODES: Partial<Record<Resolution, string>> = { '720p': 'std', '1080p': 'pro' };
+export const KLING_MODES: Partial<Record<Resolution, string>> = { '720p': 'std', '1080p': 'pro' };
 
 /** Every answer, success or not, is `{code, message, request_id, data}`; code 0 is success. */
 const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.number(), message: z.string().nullish(), data: data.nullish() });
@@ -46,7 +46,7 @@ function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefin
 
 const adapter: ProviderAdapter = {
   async submit(request, { http, signal }) {
-    const mode = MODES[request.resolution];
+    const mode = KLING_MODES[request.resolution];
     // Sending std for another resolution would quietly make a different video than was priced.
     if (!mode) throw new ProviderError('invalid', `${http.options.name}: ${request.resolution} is not a mode this adapter knows (720p is std, 1080p is pro)`);
     const body = {
