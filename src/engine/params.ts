@@ -180,6 +180,8 @@ export interface ParamConstraint {
   why?: string;
   /** Labels that depend on the other values (a route's price at the chosen resolution). */
   labels?: Readonly<Record<string, string>>;
+  /** A sentence shown under the field: what the other values require of it ("Required by Runway Gen-4.5"). */
+  note?: string;
   hidden?: boolean;
 }
 

@@ -127,17 +127,24 @@ export default defineNode({
   constrain(params): ParamConstraints {
     const model = findModel(params.model);
     if (!model) return {};
-    const offered = { options: OFFERED, ...(model.withdrawn ? { why: `any more (${model.withdrawn.text})` } : {}) };
+    const notice = model.withdrawn ?? model.notice;
+    const offered = { options: OFFERED, ...(model.withdrawn ? { why: `any more (${model.withdrawn.text})` } : {}), ...(notice ? { note: notice.text } : {}) };
     if (model.withdrawn) return { model: offered };
     const route = findRoute(model, params.route);
     const caps = route ? routeCapabilities(model, route) : model.capabilities;
     const resolution = params.resolution as Resolution;
     const durations = durationsAt(caps, resolution);
     const gone = model.withdrawnRoutes?.find((r) => r.provider === params.route);
+    const narrowed = durations.length < caps.durations.length;
+    const where = `${model.name}${route ? ` via ${ROUTE_LABELS[route.provider]}` : ''}`;
     return {
       model: offered,
-      route: { options: model.routes.map((r) => r.provider), labels: routeLabels(model, resolution, params.audio), ...(gone ? { why: `for ${model.name} any more (${gone.text})` } : {}) },
-      duration: { options: durations.map(String), ...(durations.length < caps.durations.length ? { why: `at ${resolutionLabel(resolution)} on ${model.name}${route ? ` via ${ROUTE_LABELS[route.provider]}` : ''}` } : {}) },
+      route: { options: model.routes.map((r) => r.provider), labels: routeLabels(model, resolution, params.audio), ...(gone ? { why: `for ${model.name} any more (${gone.text})`, note: gone.text } : {}) },
+      duration: {
+        options: durations.map(String),
+        ...(narrowed ? { why: `at ${resolutionLabel(resolution)} on ${where}`, note: `At ${resolutionLabel(resolution)}, ${where} makes ${durations.map((d) => `${d} s`).join(' or ')} only` } : {}),
+      },
+      prompt: caps.prompt?.required ? { note: `Required by ${where}${caps.prompt.maxLength ? `, up to ${caps.prompt.maxLength} characters` : ''}` } : undefined,
       resolution: { options: caps.resolutions },
       aspectRatio: { options: caps.aspectRatios },
       audio: { hidden: caps.audio !== 'optional' },

@@ -12,15 +12,18 @@ interface Props {
   offered?: readonly string[] | undefined;
   /** For a select: labels that depend on the other params (a route's price); the spec's otherwise. */
   labels?: Readonly<Record<string, string>> | undefined;
+  /** What the other params require of this one, shown under it. */
+  note?: string | undefined;
   onChange: (value: unknown) => void;
 }
 
-export function ParamField({ name, spec, value, offered, labels, onChange }: Props) {
+export function ParamField({ name, spec, value, offered, labels, note, onChange }: Props) {
   const id = useId();
   return (
     <div className={`param param-${spec.kind}`} title={spec.description}>
       <label htmlFor={id}>{spec.label}</label>
       <Widget id={id} name={name} spec={spec} value={value} offered={offered} labels={labels} onChange={onChange} />
+      {note ? <p className="param-note">{note}</p> : null}
     </div>
   );
 }

@@ -158,6 +158,7 @@ describe('Generate video: only what the provider accepts leaves the app', () => 
     const hailuo = { ...defaults(), model: 'hailuo-2.3', route: 'minimax', resolution: '1080p', duration: '10', aspectRatio: 'auto' };
     const constraints = generateVideo.constrain!(hailuo);
     expect(constraints.duration?.options).toEqual(['6']);
+    expect(constraints.duration?.note).toBe('At 1080p, Hailuo 2.3 via MiniMax makes 6 s only');
     expect(conformParams(generateVideo.params, constraints, hailuo)).toMatchObject({ duration: '6' });
     expect(generateVideo.constrain!({ ...hailuo, resolution: '768p' }).duration?.options).toEqual(['6', '10']);
     const veo = { ...defaults(), model: 'veo-3.1-fast', route: 'gemini', aspectRatio: '16:9' };
@@ -194,6 +195,12 @@ describe('Generate video: only what the provider accepts leaves the app', () => 
     const summary = await engine(server, undefined, 'k', server.keyedOrigins()[0]).run({ document: graph({ model: 'veo-3.1-fast', duration: '4', resolution: '720p', aspectRatio: '16:9' }, 7_900_000) });
     expect(summary.nodes.gen!.state).toBe('done');
     expect(server.log.some((r) => r.path.startsWith('/storage/upload/initiate'))).toBe(true);
+  });
+
+  it('says on the node, before any run, what the chosen model requires or announces', () => {
+    expect(generateVideo.constrain!({ ...defaults(), model: 'runway-gen-4.5', route: 'runway' }).prompt?.note).toBe('Required by Runway Gen-4.5 via Runway, up to 1000 characters');
+    expect(generateVideo.constrain!({ ...defaults(), model: 'veo-3.1-fast', route: 'fal' }).prompt).toBeUndefined();
+    expect(generateVideo.constrain!({ ...defaults(), model: 'kling-v2.1-master', route: 'fal' }).model?.note).toMatch(/^Retired on Kling's own API on 2026-09-15/);
   });
 
   it('says Runway gen4.5 needs a prompt before anything is sent', async () => {
