@@ -47,19 +47,23 @@ function Widget({ id, spec, value, offered, labels, onChange }: Props & { id: st
           </button>
         </span>
       );
-    case 'select':
+    case 'select': {
+      const label = (o: { value: string; label: string }) => labels?.[o.value] ?? o.label;
+      const chosen = spec.options.find((o) => o.value === value);
       return (
-        <select id={id} className="nodrag" value={String(value)} onChange={(e) => onChange(e.target.value)}>
+        // The chosen option in full on hover: a long label (a model and its price) is cut in a narrow node.
+        <select id={id} className="nodrag" value={String(value)} title={chosen ? label(chosen) : undefined} onChange={(e) => onChange(e.target.value)}>
           {spec.options
             // A value a saved file holds that is no longer offered stays visible, marked, until changed.
             .filter((o) => !offered || offered.includes(o.value) || o.value === value)
             .map((o) => (
               <option key={o.value} value={o.value}>
-                {offered && !offered.includes(o.value) ? `${o.label} (not offered)` : (labels?.[o.value] ?? o.label)}
+                {offered && !offered.includes(o.value) ? `${o.label} (not offered)` : label(o)}
               </option>
             ))}
         </select>
       );
+    }
     case 'text':
       return spec.multiline ? (
         <textarea id={id} className="nodrag nowheel" rows={3} maxLength={spec.maxLength} placeholder={spec.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} />
