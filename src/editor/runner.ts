@@ -7,9 +7,17 @@ import type { RunStore } from './run-store';
 
 /**
  * Asked before every run with what it would spend: `true` starts it at once; a promise (the user
- * being asked) starts it if it resolves true and sends nothing otherwise.
+ * being asked) starts it if it resolves true and sends nothing otherwise. A `reason` (a resubmit)
+ * means the user is asked whatever the estimate.
  */
-export type PaidRunCheck = (estimate: RunEstimate) => true | Promise<boolean>;
+export type PaidRunCheck = (estimate: RunEstimate, reason?: string) => true | Promise<boolean>;
+
+export interface RunOptions {
+  /** Ask the user whatever the threshold, saying this (a resubmit of work that may have been paid for). */
+  reason?: string;
+  /** Done once the user agreed and before the run starts (the journal notes the resubmit); throwing starts nothing. */
+  agreed?: () => Promise<void>;
+}
 
 export class Runner {
   #current: RunHandle | undefined;
@@ -54,13 +62,14 @@ export class Runner {
    * Runs the whole graph, or `targets` and what they need, once `checkPaidRun` agrees. Ignored
    * while a run is going or waiting on the user. Undefined when nothing started (yet).
    */
-  run(targets?: string[]): RunHandle | undefined {
+  run(targets?: string[], { reason, agreed }: RunOptions = {}): RunHandle | undefined {
     if (this.#current || this.#asking) return undefined;
-    const verdict = this.checkPaidRun?.(this.costs.estimate(targets)) ?? true;
-    if (verdict === true) return this.#start(targets);
+    const verdict = this.checkPaidRun?.(this.costs.estimate(targets), reason) ?? true;
+    if (verdict === true && !agreed) return this.#start(targets);
     this.#asking = true;
-    void verdict
-      .then((go) => {
+    void Promise.resolve(verdict)
+      .then(async (go) => {
+        if (go) await agreed?.();
         this.#asking = false;
         if (go) this.#start(targets);
       })

@@ -176,6 +176,12 @@ function pathKey(key: PropertyKey): string | number {
  */
 export interface ParamConstraint {
   options?: readonly string[];
+  /** Why `options` is narrower than usual, said after "is not offered": "at 1080p on Hailuo 2.3". */
+  why?: string;
+  /** Labels that depend on the other values (a route's price at the chosen resolution). */
+  labels?: Readonly<Record<string, string>>;
+  /** A sentence shown under the field: what the other values require of it ("Required by Runway Gen-4.5"). */
+  note?: string;
   hidden?: boolean;
 }
 
@@ -189,7 +195,7 @@ export function constraintIssues(specs: ParamSpecs, constraints: ParamConstraint
     if (!spec || spec.kind !== 'select' || !constraint?.options || constraint.hidden) continue;
     if (constraint.options.includes(values[name] as string)) continue;
     const labels = constraint.options.map((v) => spec.options.find((o) => o.value === v)?.label ?? v);
-    issues.push({ path: [name], message: `${spec.label} "${String(values[name])}" is not offered here; choose ${labels.join(', ')}` });
+    issues.push({ path: [name], message: `${spec.label} "${String(values[name])}" is not offered ${constraint.why ?? 'here'}; choose ${labels.join(', ')}` });
   }
   return issues;
 }

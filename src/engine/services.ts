@@ -10,9 +10,12 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 /**
  * Where a piece of paid work stands. `submitting` is written before the request leaves, so a
  * crash between sending and hearing back is known: such an entry becomes `unconfirmed`, never
- * silently re-sent.
+ * silently re-sent. A task the provider has not answered about for a long time (or no longer
+ * knows) becomes `unknown`: it is not resumed any more, and nothing re-sends it until the user
+ * decides (Generations: abandon it, or resubmit it after the cost question), which makes it
+ * `abandoned`.
  */
-export type JournalStatus = 'submitting' | 'submitted' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'unconfirmed';
+export type JournalStatus = 'submitting' | 'submitted' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'unconfirmed' | 'unknown' | 'abandoned';
 
 /** One generation handed to a provider, kept so a reload resumes it instead of paying twice. */
 export interface JournalEntry {
@@ -37,6 +40,12 @@ export interface JournalEntry {
   /** The result in the asset store, once downloaded. */
   assetHash?: string;
   error?: string;
+  /** A failure the provider's content rules decided (moderation), not a fault. */
+  moderated?: boolean;
+  /** What the provider says about billing this outcome, where it says (fal: a 5xx failure is not billed). */
+  billed?: boolean;
+  /** Consecutive failed polls, across runs: when they began, how many, the last one's words. */
+  unreachable?: { since: number; failures: number; last: string };
 }
 
 export interface TaskJournal {

@@ -1,14 +1,18 @@
 /**
  * Generate video: a still (and optionally an end frame) to a clip on a real image-to-video
  * model, through the route the user picks (the vendor's own API, fal, Replicate, a ComfyUI
- * server). Which durations, resolutions and toggles exist follows the model, from the catalog;
- * what it costs is estimated from the catalog before anything is sent. The generation itself
- * is journalled (src/providers/generation.ts), so a reload resumes it instead of paying twice.
+ * server). Which durations, resolutions and toggles exist follows the model and route, from the
+ * catalog, per combination (a resolution may allow fewer durations); the model picker shows each
+ * model's lowest price per second and speed class, the route picker each route's price at the
+ * chosen settings and which is cheapest. What it costs is estimated before anything is sent,
+ * and a request the provider would refuse (a combination it does not make, an image over its
+ * limit, a missing prompt it requires) is refused here, naming what is allowed. The generation
+ * itself is journalled (src/providers/generation.ts), so a reload resumes it instead of paying twice.
  */
 import { createMedia, defineNode, NodeError, param, type ImageValue, type ParamConstraints } from '../engine';
 import { probeVideo } from '../media/video/probe-video';
-import { catalog, findModel, findRoute, priceOf, routeCapabilities } from '../providers/catalog/catalog';
-import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type Resolution, type Route } from '../providers/catalog/schema';
+import { catalog, durationsAt, endpointAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities, withAudio } from '../providers/catalog/catalog';
+import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type ProviderId, type Resolution, type Route } from '../providers/catalog/schema';
 import { comfyuiConnection, connectionFor } from '../providers/connection';
 import { runGeneration } from '../providers/generation';
 import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
@@ -16,9 +20,48 @@ import type { ImagePayload } from '../providers/protocol';
 import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
 import { PROVIDER_SETTINGS, readProviderSettings } from '../providers/settings';
 
+/** Every model the catalog knows, withdrawn ones included: a saved workflow naming one still opens. */
 const MODELS = catalog().models;
+const OFFERED = offeredModels().map((m) => m.id);
 const DURATIONS = [...new Set(MODELS.flatMap((m) => m.capabilities.durations))].sort((a, b) => a - b);
 const DEFAULT_MODEL = 'seedance-2.0-fast';
+
+/** `$0.120/s`: prices per second differ in the third decimal between routes. */
+function perSecond(usd: number): string {
+  return `$${usd.toFixed(3)}/s`;
+}
+
+/** A model as the picker lists it: its name, its lowest price per second, and how fast it is. */
+function modelLabel(model: CatalogModel): string {
+  if (model.withdrawn) return `${model.name} (withdrawn)`;
+  const lowest = lowestPerSecond(model);
+  const price = lowest === undefined ? 'price unknown' : lowest === 0 ? 'no charge' : `from ${perSecond(lowest)}`;
+  return `${model.name} · ${price} · ${model.speed.class}`;
+}
+
+/**
+ * Each route as the route picker lists it for the chosen settings: its price per second, and
+ * which is cheapest (resellers differ by up to 40% for one model).
+ */
+function routeLabels(model: CatalogModel, resolution: Resolution, audio: boolean): Record<string, string> {
+  const quotes = model.routes.map((route) => {
+    const capabilities = routeCapabilities(model, route);
+    const offered = capabilities.resolutions.includes(resolution);
+    return { provider: route.provider, offered, price: offered ? priceOf(route, resolution, 1, withAudio(capabilities, audio)) : undefined };
+  });
+  const known = quotes.map((q) => q.price).filter((p): p is number => p !== undefined);
+  const cheapest = known.length > 1 ? Math.min(...known) : undefined;
+  return Object.fromEntries(
+    quotes.map(({ provider, offered, price }) => {
+      const what = price !== undefined ? perSecond(price) + (price === cheapest ? ' · cheapest' : '') : offered ? 'price unknown' : `no ${resolutionLabel(resolution)}`;
+      return [provider, `${ROUTE_LABELS[provider]} · ${what}`];
+    }),
+  );
+}
+
+function resolutionLabel(resolution: Resolution): string {
+  return resolution === '4k' ? '4K' : resolution;
+}
 
 interface Choice {
   model: CatalogModel;
@@ -31,10 +74,6 @@ function choiceOf(params: { model: string; route: string }): Choice | undefined 
   const model = findModel(params.model);
   const route = model && findRoute(model, params.route);
   return model && route ? { model, route, capabilities: routeCapabilities(model, route) } : undefined;
-}
-
-function withAudio(capabilities: Capabilities, audio: boolean): boolean {
-  return capabilities.audio === 'native' || (capabilities.audio === 'optional' && audio);
 }
 
 function payload(image: ImageValue): ImagePayload {
@@ -55,15 +94,20 @@ export default defineNode({
   },
   outputs: { video: { type: 'video', label: 'Video' } },
   params: {
-    model: param.select({ label: 'Model', default: DEFAULT_MODEL, options: MODELS.map((m) => ({ value: m.id, label: m.name })) }),
+    model: param.select({
+      label: 'Model',
+      default: DEFAULT_MODEL,
+      description: 'Each model with the least a second of it costs on any route, and how fast it is (fast: about a minute; slow: several).',
+      options: MODELS.map((m) => ({ value: m.id, label: modelLabel(m) })),
+    }),
     route: param.select({
       label: 'Route',
       default: 'fal',
-      description: 'Who runs the model: its maker\'s own API, an aggregator (fal, Replicate), or your ComfyUI server. Each needs its own key in Settings > Providers.',
+      description: "Who runs the model: its maker's own API, an aggregator (fal, Replicate), or your ComfyUI server, each with its price per second for these settings. Each needs its own key in Settings > Providers.",
       options: PROVIDER_IDS.map((id) => ({ value: id, label: ROUTE_LABELS[id] })),
     }),
     duration: param.select({ label: 'Duration', default: '5', options: DURATIONS.map((d) => ({ value: String(d), label: `${d} s` })) }),
-    resolution: param.select({ label: 'Resolution', default: '720p', options: RESOLUTIONS.map((r) => ({ value: r, label: r === '4k' ? '4K' : r })) }),
+    resolution: param.select({ label: 'Resolution', default: '720p', options: RESOLUTIONS.map((r) => ({ value: r, label: resolutionLabel(r) })) }),
     aspectRatio: param.select({ label: 'Aspect ratio', default: '16:9', options: ASPECT_RATIOS.map((a) => ({ value: a, label: a === 'auto' ? 'From the image' : a })) }),
     audio: param.boolean({ label: 'Sound', default: true, description: "The model's own sound, kept as the clip's audio track (may cost more)." }),
     prompt: param.text({ label: 'Prompt', default: '', multiline: true, maxLength: 4000, placeholder: 'What moves, and how the camera moves' }),
@@ -83,11 +127,24 @@ export default defineNode({
   constrain(params): ParamConstraints {
     const model = findModel(params.model);
     if (!model) return {};
+    const notice = model.withdrawn ?? model.notice;
+    const offered = { options: OFFERED, ...(model.withdrawn ? { why: `any more (${model.withdrawn.text})` } : {}), ...(notice ? { note: notice.text } : {}) };
+    if (model.withdrawn) return { model: offered };
     const route = findRoute(model, params.route);
     const caps = route ? routeCapabilities(model, route) : model.capabilities;
+    const resolution = params.resolution as Resolution;
+    const durations = durationsAt(caps, resolution);
+    const gone = model.withdrawnRoutes?.find((r) => r.provider === params.route);
+    const narrowed = durations.length < caps.durations.length;
+    const where = `${model.name}${route ? ` via ${ROUTE_LABELS[route.provider]}` : ''}`;
     return {
-      route: { options: model.routes.map((r) => r.provider) },
-      duration: { options: caps.durations.map(String) },
+      model: offered,
+      route: { options: model.routes.map((r) => r.provider), labels: routeLabels(model, resolution, params.audio), ...(gone ? { why: `for ${model.name} any more (${gone.text})`, note: gone.text } : {}) },
+      duration: {
+        options: durations.map(String),
+        ...(narrowed ? { why: `at ${resolutionLabel(resolution)} on ${where}`, note: `At ${resolutionLabel(resolution)}, ${where} makes ${durations.map((d) => `${d} s`).join(' or ')} only` } : {}),
+      },
+      prompt: caps.prompt?.required ? { note: `Required by ${where}${caps.prompt.maxLength ? `, up to ${caps.prompt.maxLength} characters` : ''}` } : undefined,
       resolution: { options: caps.resolutions },
       aspectRatio: { options: caps.aspectRatios },
       audio: { hidden: caps.audio !== 'optional' },
@@ -120,6 +177,9 @@ export default defineNode({
     const provider = providerInfo(route.provider);
     if (!provider) throw new NodeError(unavailableReason(route.provider));
     if (inputs.endImage && !capabilities.endFrame) throw new NodeError(`${model.name} cannot end on a given frame: disconnect the End frame input, or choose a model that can`);
+    const prompt = inputs.prompt ?? params.prompt;
+    checkPrompt(prompt, capabilities, model, route.provider);
+    checkImageSize(route, model, { 'first frame': inputs.image, 'end frame': inputs.endImage });
 
     const settings = readProviderSettings(await ctx.settings.get(PROVIDER_SETTINGS));
     const connection = route.provider === 'comfyui' ? await comfyuiConnection(params.server, settings) : await connectionFor(provider, settings);
@@ -137,11 +197,11 @@ export default defineNode({
       timing: settings.timing,
       ...(costUsd === undefined ? {} : { costUsd }),
       request: {
-        endpoint: route.endpoint,
+        endpoint: endpointAt(route, resolution),
         ...(route.fields ? { fields: route.fields } : {}),
         image: payload(inputs.image),
         ...(inputs.endImage ? { endImage: payload(inputs.endImage) } : {}),
-        prompt: inputs.prompt ?? params.prompt,
+        prompt,
         ...(negativePrompt ? { negativePrompt } : {}),
         ...(capabilities.seed ? { seed: params.seed } : {}),
         ...(capabilities.motionControl ? { motion: params.motion } : {}),
@@ -158,3 +218,24 @@ export default defineNode({
     return { video: await createMedia('video', blob, facts) };
   },
 });
+
+/** A prompt the provider would refuse (Runway gen4.5 takes none empty, none over 1000 UTF-16 units) never leaves. */
+function checkPrompt(prompt: string, capabilities: Capabilities, model: CatalogModel, provider: ProviderId): void {
+  const rule = capabilities.prompt;
+  if (!rule) return;
+  const where = `${model.name} on ${ROUTE_LABELS[provider]}`;
+  if (rule.required && prompt.trim() === '') throw new NodeError(`${where} needs a prompt and refuses to run without one: write what moves and how the camera moves in Prompt, or wire a prompt in`);
+  if (rule.maxLength !== undefined && prompt.length > rule.maxLength) throw new NodeError(`${where} takes a prompt of up to ${rule.maxLength} characters; this one has ${prompt.length}: shorten it`);
+}
+
+/** An image over what the endpoint takes (Veo on fal: 8 MB) is refused before anything is sent. */
+function checkImageSize(route: Route, model: CatalogModel, images: Record<string, ImageValue | undefined>): void {
+  const limit = route.limits?.imageBytes;
+  if (limit === undefined) return;
+  const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
+  for (const [name, image] of Object.entries(images)) {
+    if (image && image.blob.size > limit) {
+      throw new NodeError(`${model.name} on ${ROUTE_LABELS[route.provider]} takes images up to ${mb(limit)}; the ${name} is ${mb(image.blob.size)}: use a smaller image (a JPEG, or a smaller size in Image input)`);
+    }
+  }
+}

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Provider failures in the user's terms. Each kind decides two things: what the message says
  * (and where to fix it), and whether asking again is safe and useful.
@@ -64,7 +66,8 @@ export function errorText(body: unknown): string | undefined {
     });
     return parts.join('; ');
   }
-  if (typeof b.detail === 'string') return b.detail;
+  // fal's request errors: a sentence, and a machine-readable type (request_timeout...).
+  if (typeof b.detail === 'string') return typeof b.error_type === 'string' ? `${b.detail} (${b.error_type})` : b.detail;
   const nodes = nodeErrors(b.node_errors);
   if (nodes) return nodes;
   if (typeof b.error === 'object' && b.error !== null) {
@@ -97,4 +100,21 @@ export function retryAfterMs(headers: Headers, now = Date.now()): number | undef
   if (value.trim() !== '' && Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** google.rpc.RetryInfo, as Google's APIs put it in an error's `details` (a 429 RESOURCE_EXHAUSTED). */
+const googleRetry = z.object({
+  error: z.object({ details: z.array(z.object({ '@type': z.string().optional(), retryDelay: z.string().optional() })) }),
+});
+
+/**
+ * The wait a Google error body asks for: RetryInfo's `retryDelay`, a protobuf Duration ("41s",
+ * "0.2s"); undefined when the body has none (some 429s carry only a Help link).
+ */
+export function retryInfoMs(body: unknown): number | undefined {
+  const parsed = googleRetry.safeParse(body);
+  if (!parsed.success) return undefined;
+  const info = parsed.data.error.details.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'));
+  const seconds = /^(\d+(?:\.\d+)?)s$/.exec(info?.retryDelay ?? '')?.[1];
+  return seconds === undefined ? undefined : Math.round(Number(seconds) * 1000);
 }

@@ -11,10 +11,10 @@
  */
 import { NodeError, type JournalEntry, type JsonValue, type NodeServices, type ProgressReporter } from '../engine';
 import type { Connection } from './connection';
-import { ProviderError } from './errors';
+import { ProviderError, type ProviderErrorKind } from './errors';
 import { ProviderHttp } from './http';
 import { pollUntilDone, sleep } from './polling';
-import type { GenerationRequest, ProviderCall, ProviderInfo, SubmittedTask, TaskState } from './protocol';
+import type { GenerationRequest, ProviderCall, ProviderInfo, ResultLocation, SubmittedTask, TaskState } from './protocol';
 import type { ProviderTiming } from './settings';
 
 /** `origin` and the rest of the connection: the provider's own API, a user's proxy, or the relay (connection.ts). */
@@ -64,32 +64,78 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob):
     ({ entry, task } = submitted as { entry: JournalEntry; task: SubmittedTask });
   }
 
-  try {
-    const final = await pollUntilDone(() => provider.adapter.poll(task, call), {
-      timing: job.timing,
-      signal: ctx.signal,
-      onState: (state) => {
-        report(ctx.progress, state);
-        if (state.state === 'running' && entry.status === 'submitted') void record(ctx, (entry = { ...entry, status: 'running' }));
-      },
-    });
-    if (final.state === 'failed') {
-      const why = final.moderated ? `${provider.name} refused it under its content rules: ${final.reason}` : `${provider.name} could not make the video: ${final.reason}`;
-      await record(ctx, { ...entry, status: 'failed', error: why });
-      throw new NodeError(why);
-    }
-    if (final.state === 'cancelled') {
-      await record(ctx, { ...entry, status: 'cancelled' });
-      throw new NodeError(`${provider.name} cancelled the task`);
-    }
-    ctx.progress(0.92, 'downloading');
-    const blob = 'blob' in final.result ? final.result.blob : await http.download(final.result.url, { signal: ctx.signal, timeoutMs: job.timing.deadlineMs });
-    return await keep(ctx, entry, blob);
-  } catch (error) {
+  const final = await pollUntilDone(() => provider.adapter.poll(task, call), {
+    timing: job.timing,
+    signal: ctx.signal,
+    onState: (state) => {
+      report(ctx.progress, state);
+      // Answered: a streak of failed polls is over, and a task that started says so.
+      const { unreachable: _streak, ...answered } = entry;
+      if (entry.unreachable || (state.state === 'running' && entry.status === 'submitted')) {
+        void record(ctx, (entry = { ...answered, status: state.state === 'running' ? 'running' : entry.status }));
+      }
+    },
+    onFailure: async (error) => void (entry = await pollFailed(ctx, job, entry, error)),
+  }).catch(async (error: unknown) => {
     if (ctx.signal.aborted) await cancelAtProvider(ctx, job, http, entry, task);
-    else if (error instanceof ProviderError && !error.transient) await record(ctx, { ...entry, status: 'failed', error: error.message });
-    throw asNodeError(error);
+    throw stillRecorded(error);
+  });
+  if (final.state === 'failed') {
+    const why = final.moderated ? `${provider.name} refused it under its content rules: ${final.reason}` : `${provider.name} could not make the video: ${final.reason}`;
+    await record(ctx, { ...entry, status: 'failed', error: why, ...(final.moderated ? { moderated: true } : {}), ...(final.billed === undefined ? {} : { billed: final.billed }) });
+    throw new NodeError(why);
   }
+  if (final.state === 'cancelled') {
+    await record(ctx, { ...entry, status: 'cancelled' });
+    throw new NodeError(`${provider.name} cancelled the task`);
+  }
+  ctx.progress(0.92, 'downloading');
+  const blob = await fetchResult(final.result, http, job, ctx).catch(async (error: unknown) => {
+    // A link that no longer works is a result lost (and paid for); anything else may pass, and
+    // the entry stays as it is so a rerun fetches the finished task again.
+    if (!ctx.signal.aborted && error instanceof ProviderError && !error.transient) await record(ctx, { ...entry, status: 'failed', error: error.message });
+    throw asNodeError(error);
+  });
+  return keep(ctx, entry, blob);
+}
+
+function fetchResult(result: ResultLocation, http: ProviderHttp, job: GenerationJob, ctx: GenerationContext): Promise<Blob> {
+  return 'blob' in result ? Promise.resolve(result.blob) : http.download(result.url, { signal: ctx.signal, timeoutMs: job.timing.deadlineMs });
+}
+
+/**
+ * A failed poll, counted in the journal across runs. A task the provider no longer knows, or
+ * has not answered about for `unknownAfterMs` and many tries, becomes unknown: it is not resumed
+ * again, and the user decides in Generations. Failures that say nothing about the task (a key to
+ * fix, this machine's connection) do not count.
+ */
+async function pollFailed(ctx: GenerationContext, job: GenerationJob, entry: JournalEntry, error: unknown): Promise<JournalEntry> {
+  if (!(error instanceof ProviderError) || UNCOUNTED.has(error.kind)) return entry;
+  const now = Date.now();
+  const unreachable = { since: entry.unreachable?.since ?? now, failures: (entry.unreachable?.failures ?? 0) + 1, last: error.message };
+  const lost = error.kind === 'not-found';
+  if (lost || (unreachable.failures >= UNKNOWN_AFTER_FAILURES && now - unreachable.since >= job.timing.unknownAfterMs)) {
+    const reason = lost
+      ? `${job.provider.name} no longer knows the task (${error.message})`
+      : `${job.provider.name} has not answered about the task for ${Math.round((now - unreachable.since) / 60_000)} min (${unreachable.failures} tries; the last: ${error.message})`;
+    await record(ctx, { ...entry, status: 'unknown', unreachable, error: reason });
+    throw new NodeError(unknownMessage(job.provider.name, entry, reason));
+  }
+  const next = { ...entry, unreachable };
+  await record(ctx, next);
+  return next;
+}
+
+/** Kinds of failed poll that say nothing about the task: the user's key, this machine's connection. */
+const UNCOUNTED: ReadonlySet<ProviderErrorKind> = new Set(['auth', 'missing-key', 'network']);
+
+/** Polls in a row that must fail, besides the time, before a task is given up as unknown. */
+const UNKNOWN_AFTER_FAILURES = 10;
+
+/** A poll that ended in error leaves the task as it was: said so, since the user may think the money lost. */
+function stillRecorded(error: unknown): unknown {
+  if (!(error instanceof ProviderError)) return error;
+  return new NodeError(`${error.message}, while waiting for the task; it stays recorded, so running this node again resumes it rather than paying again`);
 }
 
 /**
@@ -105,11 +151,12 @@ async function settledEarlier(ctx: GenerationContext, job: GenerationJob, call: 
       if (blob) return blob;
       return undefined; // the file was removed: a new generation is what the user asked for
     }
+    if (latest.status === 'unknown') throw new NodeError(unknownMessage(job.provider.name, latest, latest.error ?? 'its state is unknown'));
     if ((latest.status === 'submitted' || latest.status === 'running') && latest.providerTaskId !== null) {
       ctx.progress(0.05, 'resuming a task submitted earlier');
       return { entry: latest, task: { id: latest.providerTaskId, ...(latest.data === undefined ? {} : { data: latest.data }) } };
     }
-    if (latest.status !== 'submitting') return undefined; // failed, cancelled or unconfirmed: running again means a new request
+    if (latest.status !== 'submitting') return undefined; // failed, cancelled, unconfirmed or abandoned: running again means a new request
     // Another tab may be sending it right now: give it the time a request may take.
     const age = Date.now() - latest.updatedAt;
     if (age < requestTimeoutMs(job) + 2000) {
@@ -219,6 +266,10 @@ function report(progress: ProgressReporter, state: TaskState): void {
 
 function record(ctx: GenerationContext, entry: JournalEntry): Promise<void> {
   return ctx.journal.put({ ...entry, updatedAt: Date.now() });
+}
+
+function unknownMessage(provider: string, entry: JournalEntry, reason: string): string {
+  return `unknown: check with the provider. ${reason}, so whether the task sent at ${new Date(entry.submittedAt).toISOString()} finished, and was charged, is unknown. Check your ${provider} dashboard, then abandon it or resubmit it in Generations; nothing is sent again until you do`;
 }
 
 function unconfirmedMessage(provider: string, entry: JournalEntry): string {

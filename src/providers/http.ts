@@ -7,7 +7,7 @@
  * becomes a ProviderError that says what happened in the user's terms.
  */
 import type { z } from 'zod';
-import { errorText, kindOfStatus, ProviderError, retryAfterMs, type ProviderErrorKind } from './errors';
+import { errorText, kindOfStatus, ProviderError, retryAfterMs, retryInfoMs, type ProviderErrorKind } from './errors';
 import type { RelayRoute } from './relay-route';
 
 export interface ProviderHttpOptions {
@@ -30,14 +30,17 @@ export interface RequestOptions {
   body?: unknown;
   /** Sent as is (multipart uploads); `body` is sent as JSON. */
   form?: FormData;
+  /** Bytes sent as they are, with the Content-Type the caller names (a presigned PUT). */
+  raw?: Blob;
   headers?: Record<string, string>;
   timeoutMs?: number;
   signal: AbortSignal;
   /**
    * The provider's own reading of an error answer, where its body says more than its status
-   * (Kling answers 429 both for "too fast" and for "out of credit"); undefined keeps the status's kind.
+   * (Kling answers 429 both for "too fast" and for "out of credit"), or its headers do (fal's
+   * X-Fal-Error-Type); undefined keeps the status's kind.
    */
-  kindOf?: (status: number, body: unknown) => ProviderErrorKind | undefined;
+  kindOf?: (status: number, body: unknown, headers: Headers) => ProviderErrorKind | undefined;
 }
 
 const PENDING_TIMEOUTS = new Set<AbortSignal>();
@@ -106,6 +109,7 @@ export class ProviderHttp {
     const headers = await this.#headers(url, options);
     let body: BodyInit | undefined;
     if (options.form) body = options.form;
+    else if (options.raw) body = options.raw;
     else if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers.set('Content-Type', 'application/json');
@@ -195,7 +199,9 @@ export class ProviderHttp {
   /** Downloads a result; URLs off the provider's origin get no credentials. */
   async download(location: string, options: RequestOptions): Promise<Blob> {
     const response = await this.send('GET', location, options).catch((error: unknown) => {
-      if (error instanceof ProviderError && error.kind === 'not-found') {
+      // A signed CDN link past its time answers 403 (S3, CloudFront) or 404: gone, not a bad key.
+      const expired = error instanceof ProviderError && (error.kind === 'not-found' || (error.kind === 'auth' && !this.#keyed(this.url(location))));
+      if (expired) {
         throw new ProviderError('not-found', `${this.options.name} finished the video, but its download link no longer works (HTTP ${error.details.status}); links expire, so the result may have to be made again`, error.details);
       }
       throw error;
@@ -245,8 +251,9 @@ export class ProviderHttp {
     } catch {
       said = errorText(text.startsWith('<') ? '' : text);
     }
-    const retryAfter = retryAfterMs(response.headers);
-    return this.error(kindOf?.(response.status, body) ?? kindOfStatus(response.status), said, { status: response.status, ...(said === undefined ? {} : { said }), ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
+    // Retry-After where the provider sends it; Google says it in the body (RetryInfo).
+    const retryAfter = retryAfterMs(response.headers) ?? retryInfoMs(body);
+    return this.error(kindOf?.(response.status, body, response.headers) ?? kindOfStatus(response.status), said, { status: response.status, ...(said === undefined ? {} : { said }), ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }) });
   }
 
   /**

@@ -14,13 +14,15 @@ export interface PollOptions {
   timing: ProviderTiming;
   signal: AbortSignal;
   onState: (state: TaskState) => void;
+  /** Told of each failed poll before it is waited out or thrown; throwing ends the polling. */
+  onFailure?: (error: unknown) => Promise<void>;
   /** 0..1; tests pass a fixed one. */
   random?: () => number;
 }
 
 export type FinalState = Extract<TaskState, { state: 'succeeded' | 'failed' | 'cancelled' }>;
 
-export async function pollUntilDone(poll: () => Promise<TaskState>, { timing, signal, onState, random = Math.random }: PollOptions): Promise<FinalState> {
+export async function pollUntilDone(poll: () => Promise<TaskState>, { timing, signal, onState, onFailure, random = Math.random }: PollOptions): Promise<FinalState> {
   const deadline = Date.now() + timing.deadlineMs;
   let interval = timing.pollMs;
   let failures = 0;
@@ -32,11 +34,13 @@ export async function pollUntilDone(poll: () => Promise<TaskState>, { timing, si
       onState(state);
       if (state.state === 'succeeded' || state.state === 'failed' || state.state === 'cancelled') return state;
     } catch (error) {
+      if (signal.aborted) throw error;
+      await onFailure?.(error);
       if (!(error instanceof ProviderError) || !error.transient || ++failures > MAX_POLL_FAILURES) throw error;
       wait = Math.max(wait, error.details.retryAfterMs ?? 0, jitter(timing.pollMs * 2 ** failures, random));
     }
     if (Date.now() + wait > deadline) {
-      throw new ProviderError('timeout', `the task has not finished after ${Math.round(timing.deadlineMs / 60_000)} min; it is still recorded, so running this node again picks it up rather than paying again`);
+      throw new ProviderError('timeout', `the task has not finished after ${Math.round(timing.deadlineMs / 60_000)} min`);
     }
     await sleep(wait, signal);
     interval = Math.min(timing.maxPollMs, interval * 1.5);

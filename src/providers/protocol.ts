@@ -51,7 +51,8 @@ export type TaskState =
   | { state: 'queued'; position?: number }
   | { state: 'running'; fraction?: number; message?: string }
   | { state: 'succeeded'; result: ResultLocation }
-  | { state: 'failed'; reason: string; moderated?: boolean }
+  /** `billed`: what the provider documents about billing this failure, where it does. */
+  | { state: 'failed'; reason: string; moderated?: boolean; billed?: boolean }
   | { state: 'cancelled' };
 
 export interface ProviderCall {

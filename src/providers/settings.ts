@@ -17,6 +17,11 @@ const timingSchema = z.object({
   requestTimeoutMs: z.number().int().min(100).default(60_000),
   /** Give up on a task that has not finished in this long (it keeps its journal entry). */
   deadlineMs: z.number().int().min(100).default(30 * 60_000),
+  /**
+   * A task whose polls have all failed for this long (and many times, across runs) is no longer
+   * resumed: it becomes "unknown", for the user to check with the provider and decide.
+   */
+  unknownAfterMs: z.number().int().min(100).default(30 * 60_000),
 });
 export type ProviderTiming = z.infer<typeof timingSchema>;
 

@@ -152,7 +152,7 @@ function Params({ node, definition }: { node: WorkflowNode; definition: AnyNodeD
       {entries
         .filter(([name]) => !constraints[name]?.hidden)
         .map(([name, spec]) => (
-          <ParamField key={name} name={name} spec={spec} value={values[name]} offered={constraints[name]?.options} onChange={(v) => set(name, v)} />
+          <ParamField key={name} name={name} spec={spec} value={values[name]} offered={constraints[name]?.options} labels={constraints[name]?.labels} note={constraints[name]?.note} onChange={(v) => set(name, v)} />
         ))}
     </div>
   );

@@ -10,20 +10,25 @@ interface Props {
   value: unknown;
   /** For a select: the values the node's other params allow; all of them when absent. */
   offered?: readonly string[] | undefined;
+  /** For a select: labels that depend on the other params (a route's price); the spec's otherwise. */
+  labels?: Readonly<Record<string, string>> | undefined;
+  /** What the other params require of this one, shown under it. */
+  note?: string | undefined;
   onChange: (value: unknown) => void;
 }
 
-export function ParamField({ name, spec, value, offered, onChange }: Props) {
+export function ParamField({ name, spec, value, offered, labels, note, onChange }: Props) {
   const id = useId();
   return (
     <div className={`param param-${spec.kind}`} title={spec.description}>
       <label htmlFor={id}>{spec.label}</label>
-      <Widget id={id} name={name} spec={spec} value={value} offered={offered} onChange={onChange} />
+      <Widget id={id} name={name} spec={spec} value={value} offered={offered} labels={labels} onChange={onChange} />
+      {note ? <p className="param-note">{note}</p> : null}
     </div>
   );
 }
 
-function Widget({ id, spec, value, offered, onChange }: Props & { id: string }) {
+function Widget({ id, spec, value, offered, labels, onChange }: Props & { id: string }) {
   switch (spec.kind) {
     case 'number':
       return (
@@ -42,19 +47,23 @@ function Widget({ id, spec, value, offered, onChange }: Props & { id: string }) 
           </button>
         </span>
       );
-    case 'select':
+    case 'select': {
+      const label = (o: { value: string; label: string }) => labels?.[o.value] ?? o.label;
+      const chosen = spec.options.find((o) => o.value === value);
       return (
-        <select id={id} className="nodrag" value={String(value)} onChange={(e) => onChange(e.target.value)}>
+        // The chosen option in full on hover: a long label (a model and its price) is cut in a narrow node.
+        <select id={id} className="nodrag" value={String(value)} title={chosen ? label(chosen) : undefined} onChange={(e) => onChange(e.target.value)}>
           {spec.options
             // A value a saved file holds that is no longer offered stays visible, marked, until changed.
             .filter((o) => !offered || offered.includes(o.value) || o.value === value)
             .map((o) => (
               <option key={o.value} value={o.value}>
-                {offered && !offered.includes(o.value) ? `${o.label} (not offered)` : o.label}
+                {offered && !offered.includes(o.value) ? `${o.label} (not offered)` : label(o)}
               </option>
             ))}
         </select>
       );
+    }
     case 'text':
       return spec.multiline ? (
         <textarea id={id} className="nodrag nowheel" rows={3} maxLength={spec.maxLength} placeholder={spec.placeholder} value={String(value)} onChange={(e) => onChange(e.target.value)} />

@@ -58,6 +58,8 @@ export function RunEstimateLabel() {
 
 interface Question {
   estimate: RunEstimate;
+  /** Why the user is asked whatever the threshold (a resubmit). */
+  reason?: string;
   answer: (go: boolean) => void;
 }
 
@@ -71,13 +73,13 @@ export function usePaidRunCheck(): [Question | undefined, (go: boolean) => void]
   const config = useProviderConfig();
   const [question, setQuestion] = useState<Question>();
   useEffect(() => {
-    runner.checkPaidRun = (estimate) => {
-      if (estimate.nodes.length === 0) return true;
+    runner.checkPaidRun = (estimate, reason) => {
+      if (estimate.nodes.length === 0 && reason === undefined) return true;
       // Unreadable settings leave the last known (or default) threshold: the check still happens.
       return (config?.load() ?? Promise.resolve()).catch(() => undefined).then(() => {
         const limit = (config?.state.settings ?? readProviderSettings(undefined)).confirmAboveUsd;
-        if (estimate.usd <= limit && estimate.nodes.every((n) => n.estimate)) return true;
-        return new Promise<boolean>((resolve) => setQuestion({ estimate, answer: resolve }));
+        if (reason === undefined && estimate.usd <= limit && estimate.nodes.every((n) => n.estimate)) return true;
+        return new Promise<boolean>((resolve) => setQuestion({ estimate, ...(reason === undefined ? {} : { reason }), answer: resolve }));
       });
     };
     return () => {
@@ -99,7 +101,7 @@ export function ConfirmRunDialog({ question, answer }: { question: Question; ans
   const { settings } = useProviderState(useProviderConfig());
   // The safe choice has the focus: Enter on an unread dialog spends nothing.
   useEffect(() => cancel.current?.focus(), []);
-  const { estimate } = question;
+  const { estimate, reason } = question;
   return (
     <div className="help-backdrop" onClick={() => answer(false)}>
       <section
@@ -116,10 +118,11 @@ export function ConfirmRunDialog({ question, answer }: { question: Question; ans
         }}
       >
         <h2>This run will spend money</h2>
+        {reason ? <p className="confirm-reason">{reason}</p> : null}
         <p>
           Estimated total <strong className="confirm-total">{formatUsd(estimate.usd)}</strong>
           {estimate.uncertain ? ' (some prices are assumed or unknown)' : ''}
-          {estimate.usd > settings.confirmAboveUsd ? `, above your ${formatUsd(settings.confirmAboveUsd)} limit for asking first.` : ', and a node below has no known price.'} It is an estimate: the provider bills what it bills.
+          {reason ? '.' : estimate.usd > settings.confirmAboveUsd ? `, above your ${formatUsd(settings.confirmAboveUsd)} limit for asking first.` : ', and a node below has no known price.'} It is an estimate: the provider bills what it bills.
         </p>
         <ul className="confirm-nodes">
           {estimate.nodes.map((n) => (

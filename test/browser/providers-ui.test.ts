@@ -226,6 +226,24 @@ describe('constraints and cost on the node', () => {
   });
 });
 
+describe('prices and constraints in the pickers', () => {
+  it('lists each model with its lowest price per second and speed, each route with its price and the cheapest, and narrows durations by resolution', async () => {
+    const models = await param('Model').locator('option').allTextContents();
+    expect(models).toContain('Veo 3.1 Fast · from $0.100/s · fast');
+    expect(models.some((m) => m.includes('Motion Control'))).toBe(false);
+    await param('Resolution').locator('select').selectOption('1080p');
+    await expect.poll(() => param('Route').locator('option').allTextContents()).toEqual(['fal · $0.150/s', 'Replicate · $0.150/s', 'Gemini API · $0.120/s · cheapest']);
+    await param('Route').locator('select').selectOption('gemini');
+    await expect.poll(() => param('Duration').locator('option').allTextContents()).toEqual(['8 s']);
+    expect(await param('Duration').locator('.param-note').textContent()).toBe('At 1080p, Veo 3.1 Fast via Gemini API makes 8 s only');
+    await screenshot(page, 'generate-video-prices');
+    // Back to where the next tests expect the node.
+    await param('Route').locator('select').selectOption('fal');
+    await param('Resolution').locator('select').selectOption('720p');
+    await param('Duration').locator('select').selectOption('4');
+  });
+});
+
 describe('a run above the threshold', () => {
   it('asks first, listing the paid nodes and the total; cancelling sends nothing', async () => {
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -281,6 +299,42 @@ describe('the generations panel', () => {
     expect(await panel.locator('img').count()).toBe(0);
     expect(await panel.locator('.generations-total').textContent()).toContain('$0.40');
     await screenshot(page, 'generations-panel');
+    await panel.getByRole('button', { name: 'Close generations' }).click();
+  });
+
+  it('shows whether each task was likely billed, and lets the user abandon or resubmit one whose state is unknown, asking about the cost first', async () => {
+    const at = Date.UTC(2026, 11, 4, 12, 0);
+    const unknown = { id: 't3', nodeKey: 'k3', nodeId: 'gen', provider: 'fal', model: 'veo-3.1-fast', providerTaskId: 'r3', status: 'unknown', submittedAt: at + 2000, updatedAt: at, request: {}, costUsd: 0.6, error: 'fal has not answered about the task for 31 min (12 tries; the last: fal had an internal error (HTTP 500))' };
+    await writeStore('tasks', [unknown, { ...unknown, id: 't4', nodeKey: 'k4', submittedAt: at + 3000 }]);
+    await page.getByRole('button', { name: 'Generations', exact: true }).click();
+    const panel = page.getByRole('dialog', { name: 'Generations' });
+    await expect.poll(() => panel.locator('tbody tr').count()).toBe(4);
+    const row = (id: string) => panel.locator('tbody tr').nth(['t4', 't3', 't2', 't1'].indexOf(id));
+    expect(await row('t3').locator('.task-status').textContent()).toContain('unknown: check with the provider');
+    expect(await panel.locator('.task-billed').allTextContents()).toEqual(['maybe', 'maybe', 'no', 'likely']);
+    expect(await row('t1').locator('.task-billed').getAttribute('title')).toBe('the video was made');
+    expect(await panel.locator('.generations-total').textContent()).toMatch(/Likely spent: \$0\.40 and maybe \$1\.20 more/);
+    await screenshot(page, 'generations-unknown');
+
+    await row('t4').getByRole('button', { name: 'Abandon' }).click();
+    await expect.poll(async () => ((await readStore('tasks', 't4')) as { status: string }).status).toBe('abandoned');
+
+    // Resubmit asks whatever the threshold; saying no changes and sends nothing.
+    await row('t3').getByRole('button', { name: 'Resubmit…' }).click();
+    await confirmation().waitFor();
+    expect(await confirmation().locator('.confirm-reason').textContent()).toMatch(/^Resubmitting "Generate video" sends a new request to fal, as the node is now\. The earlier one, sent .*, may have been billed as well: check your fal dashboard\.$/);
+    await confirmation().getByRole('button', { name: 'Cancel' }).click();
+    expect(((await readStore('tasks', 't3')) as { status: string }).status).toBe('unknown');
+
+    const runs = async () => (await runLog()).filter((line) => line.includes('Run started')).length;
+    const before = await runs();
+    await row('t3').getByRole('button', { name: 'Resubmit…' }).click();
+    await confirmation().getByRole('button', { name: /^Run and pay/ }).click();
+    await expect.poll(async () => ((await readStore('tasks', 't3')) as { status: string; error: string }).error).toMatch(/resubmitted by you$/);
+    // The node runs again as it is now (unwired here, so it fails on its input before sending anything).
+    await expect.poll(runs).toBe(before + 1);
+    await expect.poll(() => gen().locator('.node').getAttribute('data-state')).toBe('failed');
+    expect(external).toEqual([]);
     await panel.getByRole('button', { name: 'Close generations' }).click();
   });
 

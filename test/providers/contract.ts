@@ -19,7 +19,7 @@ import { startTestServer } from '../support/app-server';
 import { testVideo } from './fixtures';
 import { FakeProvider, type Fault } from './kit';
 
-export const FAST_TIMING = providerSettingsSchema.shape.timing.parse({ pollMs: 10, maxPollMs: 20, requestTimeoutMs: 400, deadlineMs: 5000 });
+export const FAST_TIMING = providerSettingsSchema.shape.timing.parse({ pollMs: 10, maxPollMs: 20, requestTimeoutMs: 400, deadlineMs: 5000, unknownAfterMs: 300 });
 
 export const PNG_IMAGE = { blob: new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], { type: 'image/png' }), mime: 'image/png', width: 1280, height: 720 };
 
@@ -36,19 +36,31 @@ export interface ContractSubject {
   invalid: { fault: Fault; says: RegExp };
   /** How it says "too many requests" on submit; a plain 429 with Retry-After: 1 when absent. */
   rateLimit?: Fault;
+  /** The wait `rateLimit` asks for in its own way (Google's RetryInfo), which must be honoured. */
+  rateLimitDelayMs?: number;
   /** The step that serves the result's bytes; `download` (a URL) unless the provider inlines them. */
   resultStep?: 'download' | 'result';
-  /** Provider abilities the contract checks when present. */
-  has: { cancel: boolean; moderation: boolean; recover: boolean };
+  /**
+   * Provider abilities the contract checks when present. `lostTask`: a poll for a task it no
+   * longer knows says so (a 404), as opposed to an error code in a 200 answer (MiniMax, PixVerse)
+   * or a task of the user's own server (ComfyUI), which costs nothing.
+   */
+  has: { cancel: boolean; moderation: boolean; recover: boolean; lostTask?: boolean };
 }
 
 /** How a test reaches a fake provider: straight, or through a Stillmotion server relaying to it. */
 export async function reach(via: 'direct' | 'relay', info: ProviderInfo, server: FakeProvider): Promise<{ connection: Connection; app?: AppServer }> {
-  if (via === 'direct') return { connection: { origin: server.url } };
+  if (via === 'direct') return { connection: direct(server) };
   const comfy = info.id === 'comfyui';
   const app = await startTestServer(comfy ? { comfyuiServers: [server.url] } : { upstreams: { [info.id]: server.upstream() } });
   const relay: RelayInfo = { origin: new URL(app.url).origin, providers: {}, comfyui: true };
-  return { app, connection: { origin: server.url, relay: comfy ? comfyuiRoute(relay, server.url) : providerRoute(relay, info.id, server.url) } };
+  return { app, connection: { ...direct(server), relay: comfy ? comfyuiRoute(relay, server.url) : providerRoute(relay, info.id, server.url) } };
+}
+
+/** A fake provider's API and its other keyed origins (fal's storage API), as endpoints.ts lists a real one's. */
+export function direct(server: FakeProvider): Connection {
+  const [origin, ...keyedOrigins] = server.upstream().keyed;
+  return { origin: origin!, ...(keyedOrigins.length > 0 ? { keyedOrigins } : {}) };
 }
 
 export function providerContract(subject: ContractSubject): void {
@@ -173,7 +185,8 @@ function contract(subject: ContractSubject, via: 'direct' | 'relay'): void {
       server.fail('submit', subject.rateLimit ?? { type: 'status', status: 429, body: { error: 'Too many requests' }, headers: { 'Retry-After': '1' } });
       const started = Date.now();
       await generate();
-      if (!subject.rateLimit) expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+      const asked = subject.rateLimit ? subject.rateLimitDelayMs : 1000;
+      if (asked !== undefined) expect(Date.now() - started).toBeGreaterThanOrEqual(asked - 50);
       expect(server.accepted).toBe(1);
     });
 
@@ -201,6 +214,29 @@ function contract(subject: ContractSubject, via: 'direct' | 'relay'): void {
         expect(server.accepted).toBe(1);
       });
     }
+
+    if (!synchronous) it('gives up a task it has not been able to poll for long as unknown, and never sends it again by itself', async () => {
+      server.fail('poll', { type: 'status', status: 503, body: { error: 'Service Unavailable' } }, 1000);
+      // The first run stops after a few failed polls; the task stays recorded, and resumable.
+      expect(await failure(generate())).toMatch(/it stays recorded, so running this node again resumes it/);
+      expect((await journal.list())[0]).toMatchObject({ status: expect.stringMatching(/^(submitted|running)$/), unreachable: { failures: expect.any(Number) } });
+      // The next one passes the limit (minutes, and many tries; short here): unknown, not resumed.
+      expect(await failure(generate())).toMatch(/^unknown: check with the provider\. .*Check your .* dashboard, then abandon it or resubmit it in Generations/);
+      expect((await journal.list())[0]!.status).toBe('unknown');
+      const seen = server.log.length;
+      expect(await failure(generate())).toMatch(/^unknown: check with the provider/);
+      expect(server.log.length).toBe(seen);
+      expect(server.accepted).toBe(1);
+    });
+
+    if (subject.has.lostTask) it('calls a task the provider no longer knows unknown at once, rather than paying for it again', async () => {
+      const crash = new Error('the tab was closed');
+      await expect(generate(context({ onProgress: (m) => { if (polling(m)) throw crash; } }))).rejects.toBe(crash);
+      server.tasks.clear(); // the provider lost its history
+      expect(await failure(generate())).toMatch(/^unknown: check with the provider\. .* no longer knows the task/);
+      expect((await journal.list())[0]!.status).toBe('unknown');
+      expect(server.accepted).toBe(1);
+    });
 
     it('gives the provider reason when the task fails', async () => {
       server.nextOutcome = 'fail';

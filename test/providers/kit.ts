@@ -69,6 +69,8 @@ export class FakeProvider {
   cdnUrl = '';
   #server: Server | undefined;
   #cdn: Server | undefined;
+  /** Routes the CDN origin answers besides serving results (fal's upload host). */
+  readonly cdnRoutes: Route[] = [];
   #hanging = new Set<ServerResponse>();
   #counter = 0;
 
@@ -78,9 +80,13 @@ export class FakeProvider {
   ) {}
 
   route(method: string, path: string, step: Step | undefined, handler: Handler): this {
-    const names: string[] = [];
-    const pattern = new RegExp(`^${path.replace(/:(\w+)\*?/g, (m, name: string) => (names.push(name), m.endsWith('*') ? '(.+)' : '([^/]+)'))}$`);
-    this.routes.push({ method, pattern, names, step, handler });
+    this.routes.push(compile(method, path, step, handler));
+    return this;
+  }
+
+  /** A route on the CDN origin, reached without the key (an upload host). */
+  cdnRoute(method: string, path: string, step: Step | undefined, handler: Handler): this {
+    this.cdnRoutes.push(compile(method, path, step, handler));
     return this;
   }
 
@@ -111,7 +117,12 @@ export class FakeProvider {
 
   /** Where the Stillmotion server's relay should send this provider's traffic: the API, then the hosts it reaches without a key. */
   upstream(): { keyed: string[]; open: string[] } {
-    return { keyed: [this.url], open: [this.cdnUrl, ...this.openOrigins()] };
+    return { keyed: [this.url, ...this.keyedOrigins()], open: [this.cdnUrl, ...this.openOrigins()] };
+  }
+
+  /** Other origins of the provider's own that take the key (fal's storage API). */
+  keyedOrigins(): string[] {
+    return [];
   }
 
   /** Other keyless origins the protocol sends the client to (Runway's storage host). */
@@ -126,7 +137,7 @@ export class FakeProvider {
       res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': this.video.length });
       res.end(this.video);
     };
-    const cdn: Route[] = [{ method: 'GET', pattern: /^\/files\/([^/]+)$/, names: ['name'], step: 'download', handler: serveVideo }];
+    const cdn: Route[] = [...this.cdnRoutes, { method: 'GET', pattern: /^\/files\/([^/]+)$/, names: ['name'], step: 'download', handler: serveVideo }];
     this.#cdn = createServer((req, res) => void this.#handle(req, res, cdn));
     this.url = await listen(this.#server);
     this.cdnUrl = await listen(this.#cdn);
@@ -197,6 +208,13 @@ export class FakeProvider {
     }
     json(res, fault.status, fault.body ?? { error: `injected ${fault.status}` }, fault.headers);
   }
+}
+
+/** `/:owner/:id` and `/:rest*` paths as a pattern with named groups. */
+function compile(method: string, path: string, step: Step | undefined, handler: Handler): Route {
+  const names: string[] = [];
+  const pattern = new RegExp(`^${path.replace(/:(\w+)\*?/g, (m, name: string) => (names.push(name), m.endsWith('*') ? '(.+)' : '([^/]+)'))}$`);
+  return { method, pattern, names, step, handler };
 }
 
 async function listen(server: Server): Promise<string> {

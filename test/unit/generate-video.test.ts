@@ -4,7 +4,7 @@
  * run after a crash resumes the paid task instead of sending it again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { conformParams, createMedia, defineNode, Engine, MemoryCache, MemoryJournal, memoryServices, NodeRegistry, WORKFLOW_FORMAT, WORKFLOW_VERSION, type JournalEntry, type VideoValue, type WorkflowDocument } from '../../src/engine';
+import { conformParams, createMedia, defineNode, Engine, MemoryCache, MemoryJournal, memoryServices, NodeRegistry, param, WORKFLOW_FORMAT, WORKFLOW_VERSION, type Credentials, type JournalEntry, type SelectParam, type VideoValue, type WorkflowDocument } from '../../src/engine';
 import generateVideo from '../../src/nodes/generate-video';
 import { FAST_TIMING } from '../providers/contract';
 import { testVideo } from '../providers/fixtures';
@@ -17,11 +17,15 @@ const still = defineNode({
   version: 1,
   title: 'Still',
   category: 'Input',
-  description: 'A fixed image.',
+  description: 'A fixed image, `bytes` long.',
   inputs: {},
   outputs: { image: { type: 'image', label: 'Image' } },
-  params: {},
-  run: async () => ({ image: await createMedia('image', new Blob([PNG], { type: 'image/png' }), { mime: 'image/png', width: 1280, height: 720 }) }),
+  params: { bytes: param.number({ label: 'Bytes', default: PNG.length, min: PNG.length, max: 64_000_000, integer: true }) },
+  run: async ({ params }) => {
+    const bytes = new Uint8Array(params.bytes);
+    bytes.set(PNG);
+    return { image: await createMedia('image', new Blob([bytes], { type: 'image/png' }), { mime: 'image/png', width: 1280, height: 720 }) };
+  },
 });
 
 let servers: FakeProvider[] = [];
@@ -36,22 +40,24 @@ async function fal(video = testVideo()): Promise<FakeProvider> {
   return server;
 }
 
-function engine(server: FakeProvider, journal = new MemoryJournal(), key: string | null = 'k') {
+/** An engine whose providers are all set (as a proxy would be) to `origin`, by default the fake's API. */
+function engine(server: FakeProvider, journal = new MemoryJournal(), key: string | null = 'k', origin = server.url) {
+  const credentials: Record<string, Credentials> = key ? { fal: { apiKey: key }, runway: { apiKey: key }, gemini: { apiKey: key }, minimax: { apiKey: key } } : {};
   return new Engine({
     registry: new NodeRegistry([still, generateVideo]),
     cache: new MemoryCache(),
-    services: memoryServices({ journal, credentials: key ? { fal: { apiKey: key } } : {}, settings: { providers: { endpoints: { fal: server.url }, timing: FAST_TIMING } } }),
+    services: memoryServices({ journal, credentials, settings: { providers: { endpoints: { fal: origin, runway: origin, gemini: origin, minimax: origin }, timing: FAST_TIMING } } }),
   });
 }
 
-function graph(params: Record<string, unknown>): WorkflowDocument {
+function graph(params: Record<string, unknown>, imageBytes = PNG.length): WorkflowDocument {
   return {
     format: WORKFLOW_FORMAT,
     version: WORKFLOW_VERSION,
     id: 'w1',
     name: 'generate',
     nodes: [
-      { id: 'still', type: 'test.still', version: 1, position: { x: 0, y: 0 }, params: {} },
+      { id: 'still', type: 'test.still', version: 1, position: { x: 0, y: 0 }, params: { bytes: imageBytes } },
       { id: 'gen', type: 'generate.video', version: 1, position: { x: 200, y: 0 }, params: { model: 'kling-v2.1-master', route: 'fal', duration: '5', resolution: '1080p', aspectRatio: 'auto', prompt: 'waves', ...params } },
     ],
     edges: [{ id: 'e1', source: 'still', sourcePort: 'image', target: 'gen', targetPort: 'image' }],
@@ -131,7 +137,7 @@ describe('Generate video', () => {
     const constraints = generateVideo.constrain!({ ...defaults(), model: 'kling-v2.1-master', route: 'fal' });
     expect(constraints.duration?.options).toEqual(['5', '10']);
     expect(constraints.resolution?.options).toEqual(['1080p']);
-    expect(constraints.route?.options).toEqual(['kling', 'fal', 'replicate']);
+    expect(constraints.route?.options).toEqual(['fal', 'replicate']);
     expect(constraints.server?.hidden).toBe(true);
   });
 
@@ -144,6 +150,99 @@ describe('Generate video', () => {
     const cost = generateVideo.cost!({ ...defaults(), model: 'kling-v2.1-master', route: 'fal', duration: '10', resolution: '1080p' });
     expect(cost!.usd).toBeCloseTo(2.8);
     expect(cost!.basis).toContain('https://fal.ai/models/fal-ai/kling-video/v2.1/master/image-to-video/llms.txt');
+  });
+});
+
+describe('Generate video: only what the provider accepts leaves the app', () => {
+  it('narrows the durations to what the chosen resolution allows, per combination, and conforms a choice the new resolution rules out', () => {
+    const hailuo = { ...defaults(), model: 'hailuo-2.3', route: 'minimax', resolution: '1080p', duration: '10', aspectRatio: 'auto' };
+    const constraints = generateVideo.constrain!(hailuo);
+    expect(constraints.duration?.options).toEqual(['6']);
+    expect(constraints.duration?.note).toBe('At 1080p, Hailuo 2.3 via MiniMax makes 6 s only');
+    expect(conformParams(generateVideo.params, constraints, hailuo)).toMatchObject({ duration: '6' });
+    expect(generateVideo.constrain!({ ...hailuo, resolution: '768p' }).duration?.options).toEqual(['6', '10']);
+    const veo = { ...defaults(), model: 'veo-3.1-fast', route: 'gemini', aspectRatio: '16:9' };
+    expect(generateVideo.constrain!({ ...veo, resolution: '720p' }).duration?.options).toEqual(['4', '6', '8']);
+    expect(generateVideo.constrain!({ ...veo, resolution: '4k' }).duration?.options).toEqual(['8']);
+    // The same model on fal has no such rule in its schema.
+    expect(generateVideo.constrain!({ ...veo, route: 'fal', resolution: '4k' }).duration?.options).toEqual(['4', '6', '8']);
+  });
+
+  it.each([
+    [{ model: 'hailuo-2.3', route: 'minimax', resolution: '1080p', duration: '10', aspectRatio: 'auto' }, 'params.duration: Duration "10" is not offered at 1080p on Hailuo 2.3 via MiniMax; choose 6 s'],
+    [{ model: 'veo-3.1', route: 'gemini', resolution: '1080p', duration: '4', aspectRatio: '16:9' }, 'params.duration: Duration "4" is not offered at 1080p on Veo 3.1 via Gemini API; choose 8 s'],
+    [{ model: 'pixverse-v5', route: 'fal', resolution: '1080p', duration: '8', aspectRatio: 'auto' }, 'params.duration: Duration "8" is not offered at 1080p on PixVerse v5 via fal; choose 5 s'],
+    [{ model: 'kling-v3', route: 'kling', resolution: '4k', duration: '5', aspectRatio: 'auto' }, 'params.resolution: Resolution "4k" is not offered here; choose 720p, 1080p'],
+  ])('refuses an illegal combination before sending anything, naming what is allowed: %o', async (params, error) => {
+    const server = await fal();
+    const journal = new MemoryJournal();
+    const summary = await engine(server, journal).run({ document: graph(params) });
+    expect(summary.nodes.gen!.error).toBe(error);
+    expect(server.log).toHaveLength(0);
+    expect(await journal.list()).toEqual([]);
+  });
+
+  it('refuses an image over the endpoint\'s limit (Veo on fal: 8 MB) before sending anything', async () => {
+    const server = await fal();
+    const params = { model: 'veo-3.1-fast', duration: '4', resolution: '720p', aspectRatio: '16:9' };
+    const summary = await engine(server).run({ document: graph(params, 9_000_000) });
+    expect(summary.nodes.gen!.error).toBe('Veo 3.1 Fast on fal takes images up to 8.0 MB; the first frame is 9.0 MB: use a smaller image (a JPEG, or a smaller size in Image input)');
+    expect(server.log).toHaveLength(0);
+  });
+
+  it('sends an image under the limit, through fal storage since it is large (a proxy set for fal takes both its APIs)', async () => {
+    const server = await fal();
+    const summary = await engine(server, undefined, 'k', server.keyedOrigins()[0]).run({ document: graph({ model: 'veo-3.1-fast', duration: '4', resolution: '720p', aspectRatio: '16:9' }, 7_900_000) });
+    expect(summary.nodes.gen!.state).toBe('done');
+    expect(server.log.some((r) => r.path.startsWith('/storage/upload/initiate'))).toBe(true);
+  });
+
+  it('says on the node, before any run, what the chosen model requires or announces', () => {
+    expect(generateVideo.constrain!({ ...defaults(), model: 'runway-gen-4.5', route: 'runway' }).prompt?.note).toBe('Required by Runway Gen-4.5 via Runway, up to 1000 characters');
+    expect(generateVideo.constrain!({ ...defaults(), model: 'veo-3.1-fast', route: 'fal' }).prompt).toBeUndefined();
+    expect(generateVideo.constrain!({ ...defaults(), model: 'kling-v2.1-master', route: 'fal' }).model?.note).toMatch(/^Retired on Kling's own API on 2026-09-15/);
+  });
+
+  it('says Runway gen4.5 needs a prompt before anything is sent', async () => {
+    const server = await fal();
+    const summary = await engine(server).run({ document: graph({ model: 'runway-gen-4.5', route: 'runway', duration: '5', resolution: '720p', aspectRatio: '16:9', prompt: '   ' }) });
+    expect(summary.nodes.gen!.error).toBe('Runway Gen-4.5 on Runway needs a prompt and refuses to run without one: write what moves and how the camera moves in Prompt, or wire a prompt in');
+    expect(server.log).toHaveLength(0);
+  });
+
+  it('sends Kling v3 at 4K to fal\'s 4K endpoint, with the Pro endpoint\'s inputs', async () => {
+    const server = await fal();
+    const summary = await engine(server).run({ document: graph({ model: 'kling-v3', route: 'fal', duration: '5', resolution: '4k', aspectRatio: 'auto' }) });
+    expect(summary.nodes.gen!.state).toBe('done');
+    const submit = server.log.find((r) => r.method === 'POST')!;
+    expect(submit.path).toBe('/fal-ai/kling-video/v3/4k/image-to-video');
+    expect(JSON.parse(submit.body)).toMatchObject({ start_image_url: expect.stringMatching(/^data:image\/png/), duration: '5' });
+  });
+
+  it('opens a saved workflow naming a withdrawn model or route, and says why it will not run', async () => {
+    const server = await fal();
+    const motion = await engine(server).run({ document: graph({ model: 'kling-v2.6-motion-control', route: 'kling', duration: '10', resolution: '1080p' }) });
+    expect(motion.nodes.gen!.error).toMatch(/^params\.model: Model "kling-v2\.6-motion-control" is not offered any more \(Kling v2\.6 Motion Control is a different product .* reference video.*\); choose Seedance 2\.0/);
+    const master = await engine(server).run({ document: graph({ route: 'kling' }) });
+    expect(master.nodes.gen!.error).toMatch(/^params\.route: Route "kling" is not offered for Kling v2\.1 Master any more \(Kling retired v2\.1 Master on its own API on 2026-09-15.*\); choose fal, Replicate$/);
+    expect(server.log).toHaveLength(0);
+  });
+
+  it('lists each model with its lowest price per second and its speed class', () => {
+    const labels = Object.fromEntries((generateVideo.params.model as SelectParam<string>).options.map((o) => [o.value, o.label]));
+    expect(labels['veo-3.1-fast']).toBe('Veo 3.1 Fast · from $0.100/s · fast');
+    expect(labels['kling-v2.1-master']).toBe('Kling v2.1 Master · from $0.280/s · slow');
+    expect(labels['wan-2.2-i2v']).toBe('Wan 2.2 I2V (open weights) · no charge · slow');
+    expect(labels['kling-v2.6-motion-control']).toBe('Kling v2.6 Motion Control (Pro) (withdrawn)');
+    expect(generateVideo.constrain!({ ...defaults(), model: 'veo-3.1-fast' }).model?.options).not.toContain('kling-v2.6-motion-control');
+  });
+
+  it('shows each route\'s price per second for the chosen settings, and which is cheapest', () => {
+    const veo = { ...defaults(), model: 'veo-3.1-fast', route: 'fal', resolution: '1080p', audio: true };
+    expect(generateVideo.constrain!(veo).route?.labels).toEqual({ gemini: 'Gemini API · $0.120/s · cheapest', fal: 'fal · $0.150/s', replicate: 'Replicate · $0.150/s' });
+    expect(generateVideo.constrain!({ ...veo, resolution: '4k' }).route?.labels).toMatchObject({ gemini: 'Gemini API · $0.300/s · cheapest', fal: 'fal · $0.350/s', replicate: 'Replicate · no 4K' });
+    const pixverse = { ...defaults(), model: 'pixverse-v6', route: 'pixverse', resolution: '720p', audio: false };
+    expect(generateVideo.constrain!(pixverse).route?.labels).toEqual({ pixverse: 'PixVerse · $0.129/s', fal: 'fal · $0.045/s · cheapest' });
   });
 });
 

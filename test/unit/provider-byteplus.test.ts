@@ -28,7 +28,7 @@ providerContract({
     fault: { type: 'status', status: 400, body: { error: { code: 'InvalidParameter', message: 'duration must be an integer from 2 to 15, or -1', param: 'duration', type: 'BadRequest' } } },
     says: /BytePlus refused the request \(HTTP 400\): duration: duration must be an integer from 2 to 15, or -1/,
   },
-  has: { cancel: true, moderation: true, recover: false },
+  has: { cancel: true, moderation: true, recover: false, lostTask: true },
 });
 
 describe('BytePlus: its own ways', () => {

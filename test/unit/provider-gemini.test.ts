@@ -1,12 +1,13 @@
 /** Veo through the Gemini API: the provider contract, plus its body, its 400 for a bad key, RAI filtering and the keyed download. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryAssets, MemoryJournal } from '../../src/engine';
-import { gemini, GEMINI_ORIGIN } from '../../src/providers/adapters/gemini';
+import { gemini, GEMINI_ORIGIN, GEMINI_REQUEST_LIMIT } from '../../src/providers/adapters/gemini';
+import { retryInfoMs } from '../../src/providers/errors';
 import { runGeneration, type GenerationJob } from '../../src/providers/generation';
 import { FAST_TIMING, PNG_IMAGE, providerContract } from '../providers/contract';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
-import { fakeGemini } from '../providers/servers/gemini';
+import { fakeGemini, resourceExhausted } from '../providers/servers/gemini';
 
 const request: GenerationJob['request'] = {
   endpoint: 'veo-3.1-generate-preview',
@@ -29,8 +30,10 @@ providerContract({
     fault: { type: 'status', status: 400, body: { error: { code: 400, message: 'The number value for `durationSeconds` is out of bound. Please provide a value between 4 and 8, inclusive.', status: 'INVALID_ARGUMENT' } } },
     says: /Gemini API refused the request \(HTTP 400\): The number value for `durationSeconds` is out of bound/,
   },
-  rateLimit: { type: 'status', status: 429, body: { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota).', status: 'RESOURCE_EXHAUSTED' } } },
-  has: { cancel: false, moderation: true, recover: false },
+  // A real 429's body (fixtures copied from the service by several clients): the wait is in RetryInfo.
+  rateLimit: { type: 'status', status: 429, body: resourceExhausted('1s') },
+  rateLimitDelayMs: 1000,
+  has: { cancel: false, moderation: true, recover: false, lostTask: true },
 });
 
 describe('Gemini API: its own ways', () => {
@@ -95,6 +98,44 @@ describe('Gemini API: its own ways', () => {
   it('names the reason when the safety filters took the video', async () => {
     server.nextOutcome = 'moderate';
     await expect(generate()).rejects.toThrow(/Gemini API refused it under its content rules: .*Responsible AI practices/);
+  });
+
+  /** An image of `bytes` bytes with a PNG signature. */
+  const image = (bytes: number) => {
+    const data = new Uint8Array(bytes);
+    data.set([0x89, 0x50, 0x4e, 0x47]);
+    return { ...PNG_IMAGE, blob: new Blob([data], { type: 'image/png' }) };
+  };
+
+  it('refuses, before sending anything, an image too large to go inline, naming the sizes and what to do', async () => {
+    const tooBig = image(Math.ceil(((GEMINI_REQUEST_LIMIT - 8 * 1024) * 3) / 4));
+    await expect(generate({ image: tooBig })).rejects.toThrow(/the image \(15\.\d MB\) would make a 20\.\d MB request, and the Gemini API takes images inline up to 20\.0 MB a request: use a smaller image/);
+    expect(server.log).toHaveLength(0);
+  });
+
+  it('sends an image that fits, which Google then takes', async () => {
+    await generate({ image: image(12 * 1024 * 1024) });
+    expect(server.accepted).toBe(1);
+  });
+
+  it('is refused by Google (as its fake is) for 1080p or 4k at anything but 8 s', async () => {
+    await expect(generate({ resolution: '1080p', seconds: 6 })).rejects.toThrow(/Gemini API refused the request \(HTTP 400\): 1080p video is only available with durationSeconds 8/);
+    await generate({ resolution: '4k', seconds: 8 });
+    expect(server.accepted).toBe(1);
+  });
+
+  it("reads the wait from a 429's RetryInfo, fractional seconds included, and nothing when it has none", () => {
+    expect(retryInfoMs(resourceExhausted('41s'))).toBe(41_000);
+    expect(retryInfoMs(resourceExhausted('0.2s'))).toBe(200);
+    expect(retryInfoMs({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.Help', links: [] }] } })).toBeUndefined();
+    expect(retryInfoMs({ detail: 'not Google' })).toBeUndefined();
+  });
+
+  it('waits as long as RetryInfo says when polling too', async () => {
+    server.fail('poll', { type: 'status', status: 429, body: resourceExhausted('0.6s') });
+    const started = Date.now();
+    await generate();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(550);
   });
 
   it('gives the operation error when generation failed', async () => {

@@ -32,7 +32,7 @@ providerContract({
     says: /Kling refused the request \(HTTP 400\): duration: must be the string '5' or '10'/,
   },
   rateLimit: { type: 'status', status: 429, body: { code: 1302, message: 'The API request rate exceeds the limit', request_id: 'r1' } },
-  has: { cancel: false, moderation: false, recover: true },
+  has: { cancel: false, moderation: true, recover: true, lostTask: true },
 });
 
 describe('Kling: its own ways', () => {
@@ -127,9 +127,17 @@ describe('Kling: its own ways', () => {
     expect(server.log).toHaveLength(0);
   });
 
-  it('reports the failure reason Kling gives', async () => {
+  it('reads a risk-control failure as a content refusal, recorded as moderated', async () => {
     server.nextOutcome = 'moderate';
-    const { error } = await generateWith(server, kling, request, credentials);
-    expect(error?.message).toMatch(/Kling could not make the video: Failure to pass the risk control system/);
+    const { error, journal } = await generateWith(server, kling, request, credentials);
+    expect(error?.message).toMatch(/Kling refused it under its content rules: Failure to pass the risk control system/);
+    expect(journal[0]).toMatchObject({ status: 'failed', moderated: true });
+  });
+
+  it('reports the reason of any other failure as a failure', async () => {
+    server.nextOutcome = 'fail';
+    const { error, journal } = await generateWith(server, kling, request, credentials);
+    expect(error?.message).toMatch(/Kling could not make the video: The generation failed/);
+    expect(journal[0]!.moderated).toBeUndefined();
   });
 });

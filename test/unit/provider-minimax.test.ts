@@ -50,6 +50,12 @@ describe('MiniMax: its own ways', () => {
     expect(paths).toContain('/v1/files/retrieve?file_id=241342648594613');
   });
 
+  it('is refused by MiniMax for 10 s at 1080P, a combination the node never sends', async () => {
+    const { error } = await generateWith(server, minimax, { ...request, resolution: '1080p', seconds: 10 }, credentials);
+    expect(error?.message).toMatch(/MiniMax refused the request: invalid params, 10 s is not available at 1080P \(code 2013\)/);
+    expect(server.accepted).toBe(0);
+  });
+
   it.each([
     [1004, 'auth', /MiniMax rejected the API key: login fail \(code 1004\)/],
     [2049, 'auth', /MiniMax rejected the API key: invalid api key \(code 2049\)/],

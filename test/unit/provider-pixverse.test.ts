@@ -61,6 +61,12 @@ describe('PixVerse: its own ways', () => {
     expect(server.accepted).toBe(1);
   });
 
+  it('is refused by PixVerse for v5 at 1080p above 5 s, a combination the node never sends', async () => {
+    const { error } = await generateWith(server, pixverse, { ...request, resolution: '1080p', seconds: 8 }, credentials);
+    expect(error?.message).toMatch(/PixVerse refused the request: Invalid parameter: quality 1080p quality does not support duration > 5 seconds/);
+    expect(server.accepted).toBe(0);
+  });
+
   it('takes v6 lengths from 1 to 15 seconds', async () => {
     const { error } = await generateWith(server, pixverse, { ...request, endpoint: 'v6', seconds: 12 }, credentials);
     expect(error).toBeUndefined();

@@ -33,7 +33,7 @@ providerContract({
     },
     says: /Replicate refused the request \(HTTP 422\): - input\.duration: input\.duration must be one of the following: 6, 10/,
   },
-  has: { cancel: true, moderation: true, recover: false },
+  has: { cancel: true, moderation: true, recover: false, lostTask: true },
 });
 
 describe('Replicate: its own ways', () => {
@@ -77,7 +77,7 @@ describe('Replicate: its own ways', () => {
     expect(fractions).toEqual(expect.arrayContaining([0.1 + 0.8 * 0.5, 0.1 + 0.8 * 0.75]));
   });
 
-  it('uploads an image too big to send inline through the Files API, and sends its URL', async () => {
+  it('uploads an image of 1 MB or more through the Files API, and sends its URL', async () => {
     const big = new Uint8Array(INLINE_LIMIT);
     big.set([0x89, 0x50, 0x4e, 0x47]);
     // A long request timeout: moving megabytes on a busy test machine is not what is tested here.
@@ -85,6 +85,14 @@ describe('Replicate: its own ways', () => {
     expect(server.log.filter((r) => r.path === '/v1/files')).toHaveLength(1);
     expect(JSON.parse(submit().body).input.first_frame_image).toBe('https://api.replicate.com/v1/files/file-1');
     expect(server.accepted).toBe(1);
+  });
+
+  it('sends an image under 1 MB inline, as Replicate recommends', async () => {
+    const small = new Uint8Array(INLINE_LIMIT - 1);
+    small.set([0x89, 0x50, 0x4e, 0x47]);
+    await generate({ image: { ...PNG_IMAGE, blob: new Blob([small], { type: 'image/png' }) } }, { ...FAST_TIMING, requestTimeoutMs: 20_000 });
+    expect(server.log.filter((r) => r.path === '/v1/files')).toHaveLength(0);
+    expect(([...server.tasks.values()][0]!.input as { first_frame_image: string }).first_frame_image).toMatch(/^data:image\/png;base64,/);
   });
 
   it('says an upload that got no answer charged nothing, since no prediction was created yet', async () => {
@@ -114,6 +122,17 @@ describe('Replicate: its own ways', () => {
     await expect(generate()).rejects.toThrow(/Replicate could not make the video: CUDA out of memory \(E1001\)/);
     server.nextOutcome = 'moderate';
     await expect(generate()).rejects.toThrow(/Replicate refused it under its content rules: .*flagged as sensitive.*\(E005\)/);
+  });
+
+  it('ends a prediction whose output Replicate has already removed as failed and billed, rather than resuming it', async () => {
+    server.pollsToFinish = 1;
+    server.fail('poll', { type: 'status', status: 200, body: { id: 'task-1', status: 'succeeded', output: null, error: null, logs: '', data_removed: true } });
+    const journal = new MemoryJournal();
+    await expect(runGeneration(
+      { key: 'k1', nodeId: 'n', signal: new AbortController().signal, progress: () => {}, journal, assets: new MemoryAssets(), secrets: { credentials: async () => ({ apiKey: 'k' }) } },
+      { provider: replicate, origin: server.url, model: 'm', timing: FAST_TIMING, request },
+    )).rejects.toThrow(/Replicate could not make the video: the prediction finished, but its output has been removed/);
+    expect((await journal.list())[0]).toMatchObject({ status: 'failed', billed: true });
   });
 
   it('keeps the video as the model made it, sound included', async () => {

@@ -29,7 +29,7 @@ providerContract({
     fault: { type: 'status', status: 400, body: { error: 'duration: must be one of 4, 6, 8' } },
     says: /Runway refused the request \(HTTP 400\): duration: must be one of 4, 6, 8/,
   },
-  has: { cancel: true, moderation: true, recover: false },
+  has: { cancel: true, moderation: true, recover: false, lostTask: true },
 });
 
 describe('Runway: its own ways', () => {
@@ -112,6 +112,11 @@ describe('Runway: its own ways', () => {
   it('names what Runway failed on, with its failure code', async () => {
     server.nextOutcome = 'fail';
     await expect(generate()).rejects.toThrow(/Runway could not make the video: An unexpected error occurred\. \(INTERNAL\)/);
+  });
+
+  it('is refused by Runway for gen4.5 without a prompt, which the node never sends', async () => {
+    await expect(generate({ prompt: '' })).rejects.toThrow(/Runway refused the request \(HTTP 400\): promptText: must be a non-empty string/);
+    expect(server.accepted).toBe(0);
   });
 
   it('treats SAFETY failure codes as content moderation', async () => {

@@ -14,6 +14,12 @@ import { PROVIDER_ENDPOINTS } from '../endpoints';
 
 export const GEMINI_ORIGIN = PROVIDER_ENDPOINTS.gemini.keyed[0]!;
 
+/**
+ * The most one request may carry: images go inline (base64), and Google caps a request with
+ * inline data at 20 MB (Gemini API docs, "inline data"; assumed to hold for predictLongRunning).
+ */
+export const GEMINI_REQUEST_LIMIT = 20 * 1024 * 1024;
+
 const status = z.object({ code: z.number().optional(), message: z.string().optional(), status: z.string().optional() });
 const sample = z.object({
   video: z.object({ uri: z.string().min(1).optional(), encodedVideo: z.string().min(1).optional(), encoding: z.string().optional() }).optional(),
@@ -44,8 +50,20 @@ async function image(payload: ImagePayload): Promise<{ bytesBase64Encoded: strin
   return { bytesBase64Encoded: await base64Of(payload.blob), mimeType: payload.mime };
 }
 
+/** Refuses, before anything is encoded or sent, images that would make the request too large. */
+function checkSize(request: GenerationRequest): void {
+  const images = [request.image, request.endImage].filter((i): i is ImagePayload => i !== undefined);
+  // base64 grows bytes by 4/3; the prompt and the JSON around them are a few kilobytes at most.
+  const bytes = images.reduce((sum, i) => sum + Math.ceil(i.blob.size / 3) * 4, 0) + 16 * 1024;
+  if (bytes <= GEMINI_REQUEST_LIMIT) return;
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  const sizes = images.map((i) => `${mb(i.blob.size)} MB`).join(' + ');
+  throw new ProviderError('invalid', `the image${images.length > 1 ? 's' : ''} (${sizes}) would make a ${mb(bytes)} MB request, and the Gemini API takes images inline up to ${mb(GEMINI_REQUEST_LIMIT)} MB a request: use a smaller image (a JPEG, or a smaller size in Image input), or another route`);
+}
+
 async function body(request: GenerationRequest): Promise<Record<string, unknown>> {
   if (request.seed !== undefined) throw new ProviderError('invalid', 'the Gemini API takes no seed for Veo; leave the seed empty for this route');
+  checkSize(request);
   return {
     instances: [{ prompt: request.prompt, image: await image(request.image), ...(request.endImage ? { lastFrame: await image(request.endImage) } : {}) }],
     parameters: {

@@ -18,7 +18,7 @@ import { PROVIDER_ENDPOINTS } from '../endpoints';
 const PATH = 'v1/videos/image2video';
 
 /** Kling names quality by mode: std is its 720p tier, pro its 1080p one. */
-const MODES: Partial<Record<Resolution, string>> = { '720p': 'std', '1080p': 'pro' };
+export const KLING_MODES: Partial<Record<Resolution, string>> = { '720p': 'std', '1080p': 'pro' };
 
 /** Every answer, success or not, is `{code, message, request_id, data}`; code 0 is success. */
 const envelope = <T extends z.ZodType>(data: T) => z.object({ code: z.number(), message: z.string().nullish(), data: data.nullish() });
@@ -28,6 +28,9 @@ const task = z.object({
   task_status_msg: z.string().nullish(),
   task_result: z.object({ videos: z.array(z.object({ url: z.string().min(1) })) }).nullish(),
 });
+
+/** How a failed task says Kling's content review ("risk control") refused it. */
+const RISK_CONTROL = /risk[ -]?control/i;
 
 /** Kling's codes where they say more than the HTTP status does (its error-code table). */
 function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefined {
@@ -43,7 +46,7 @@ function kindOfCode(_status: number, body: unknown): ProviderErrorKind | undefin
 
 const adapter: ProviderAdapter = {
   async submit(request, { http, signal }) {
-    const mode = MODES[request.resolution];
+    const mode = KLING_MODES[request.resolution];
     // Sending std for another resolution would quietly make a different video than was priced.
     if (!mode) throw new ProviderError('invalid', `${http.options.name}: ${request.resolution} is not a mode this adapter knows (720p is std, 1080p is pro)`);
     const body = {
@@ -69,8 +72,11 @@ const adapter: ProviderAdapter = {
         return { state: 'queued' };
       case 'processing':
         return { state: 'running' };
-      case 'failed':
-        return { state: 'failed', reason: now.task_status_msg || 'no reason given' };
+      case 'failed': {
+        const reason = now.task_status_msg || 'no reason given';
+        // "Failure to pass the risk control system": Kling's content review refused it.
+        return { state: 'failed', reason, ...(RISK_CONTROL.test(reason) ? { moderated: true } : {}) };
+      }
       case 'succeed': {
         const url = now.task_result?.videos[0]?.url;
         if (!url) throw new ProviderError('malformed', `${http.options.name} says the task succeeded but names no video`);

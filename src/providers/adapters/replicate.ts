@@ -7,12 +7,15 @@
  */
 import { z } from 'zod';
 import { ProviderError } from '../errors';
-import { dataUri, dataUriLength, mappedInput, uploadBeforeSubmit } from '../payload';
+import { dataUri, mappedInput, uploadBeforeSubmit } from '../payload';
 import type { ImagePayload, ProviderAdapter, ProviderCall, ProviderInfo, TaskState } from '../protocol';
 import { PROVIDER_ENDPOINTS } from '../endpoints';
 
-/** The SDK refuses inline (data URI) input over 10 MB; larger images go through the Files API. */
-export const INLINE_LIMIT = 10 * 1024 * 1024;
+/**
+ * Replicate's docs (topics/predictions/input-files): a data URI "is only recommended if the file
+ * is less than 1MB"; a file this size or larger goes through the Files API.
+ */
+export const INLINE_LIMIT = 1_000_000;
 
 const prediction = z.object({
   id: z.string().min(1),
@@ -45,9 +48,9 @@ function fractionOf(logs: string | null | undefined): number | undefined {
   return last === undefined ? undefined : Math.min(1, Number.parseInt(last, 10) / 100);
 }
 
-/** A data URI where the SDK would send one, else the URL of a Files API upload. */
+/** A data URI for a small image, else the URL of a Files API upload. */
 function imageValue(image: ImagePayload, call: ProviderCall): Promise<string> {
-  return dataUriLength(image) <= INLINE_LIMIT ? dataUri(image) : uploadBeforeSubmit('the image', upload(image, call));
+  return image.blob.size < INLINE_LIMIT ? dataUri(image) : uploadBeforeSubmit('the image', upload(image, call));
 }
 
 /** The SDK's files.create: a multipart `content` field; the model then fetches the image by its URL. */
@@ -86,7 +89,8 @@ const adapter: ProviderAdapter = {
       case 'succeeded': {
         const url = videoUrl(now.output);
         if (url) return { state: 'succeeded', result: { url } };
-        if (now.data_removed) throw http.error('not-found', 'the prediction finished, but its output has been removed (Replicate keeps API outputs for an hour)');
+        // Made and billed, but gone: the task is over, and only a new one makes the video.
+        if (now.data_removed) return { state: 'failed', reason: 'the prediction finished, but its output has been removed (Replicate keeps API outputs for an hour)', billed: true };
         return { state: 'failed', reason: `it finished with no video URL in its output (${String(JSON.stringify(now.output)).slice(0, 80)})` };
       }
       case 'failed': {

@@ -3,6 +3,10 @@
  * answers with an operation, the operation ends with `generateVideoResponse.generatedSamples`
  * (or an `error`, or nothing but RAI filter reasons), the video is a Files API URI that needs
  * the key. Errors are google.rpc.Status `{error:{code,message,status}}`; a wrong key is a 400.
+ * As the service does: a quota 429 names its wait in RetryInfo (`resourceExhausted`, from real
+ * bodies several clients keep as fixtures); a request over 20 MB is refused with Google's
+ * "Request payload size exceeds the limit" 400; Veo 3.1 makes 1080p and 4k only at 8 s (the
+ * Gemini API's Veo page, as third-party copies of it state; the refusal's wording is ours).
  */
 import type { ServerResponse } from 'node:http';
 import { FakeProvider, headerValue, json, type Request } from '../kit';
@@ -10,6 +14,23 @@ import { FakeProvider, headerValue, json, type Request } from '../kit';
 /** What the Gemini API takes for Veo (the SDK's Gemini converter); seed and generateAudio are Vertex only. */
 const PARAMETERS = new Set(['sampleCount', 'durationSeconds', 'aspectRatio', 'resolution', 'personGeneration', 'negativePrompt', 'enhancePrompt']);
 const INSTANCE = new Set(['prompt', 'image', 'lastFrame', 'referenceImages']);
+const REQUEST_LIMIT = 20 * 1024 * 1024;
+
+/** A 429 RESOURCE_EXHAUSTED as the Gemini API sends it: QuotaFailure, Help, and the wait in RetryInfo. */
+export function resourceExhausted(retryDelay: string): unknown {
+  return {
+    error: {
+      code: 429,
+      message: `You exceeded your current quota, please check your plan and billing details. Please retry in ${retryDelay}.`,
+      status: 'RESOURCE_EXHAUSTED',
+      details: [
+        { '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaMetric: 'generativelanguage.googleapis.com/predict_long_running_requests', quotaId: 'PredictLongRunningRequestsPerMinutePerProjectPerModel', quotaValue: '2' }] },
+        { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay },
+      ],
+    },
+  };
+}
 
 export function fakeGemini(video: Buffer, key = 'gemini-test-key'): FakeProvider {
   const gemini = new FakeProvider(video, { cors: true });
@@ -30,6 +51,7 @@ export function fakeGemini(video: Buffer, key = 'gemini-test-key'): FakeProvider
 
   gemini.route('POST', '/v1beta/models/:call', 'submit', (req, res) => {
     if (!authorised(req, res)) return;
+    if (req.body.length > REQUEST_LIMIT) return rpc(res, 400, 'INVALID_ARGUMENT', `Request payload size exceeds the limit: ${REQUEST_LIMIT} bytes.`);
     const [model, method] = req.params.call!.split(':');
     if (method !== 'predictLongRunning') return rpc(res, 404, 'NOT_FOUND', `Method ${method} not found`);
     if (!model!.startsWith('veo-')) return rpc(res, 404, 'NOT_FOUND', `models/${model} is not found for API version v1beta, or is not supported for predictLongRunning.`);
@@ -45,6 +67,10 @@ export function fakeGemini(video: Buffer, key = 'gemini-test-key'): FakeProvider
     const duration = body.parameters?.durationSeconds;
     if (duration !== undefined && ![4, 6, 8].includes(duration as number)) {
       return rpc(res, 400, 'INVALID_ARGUMENT', `The number value for \`durationSeconds\` is out of bound. Please provide a value between 4 and 8, inclusive.`);
+    }
+    const resolution = body.parameters?.resolution;
+    if ((resolution === '1080p' || resolution === '4k') && (duration ?? 8) !== 8) {
+      return rpc(res, 400, 'INVALID_ARGUMENT', `${String(resolution)} video is only available with durationSeconds 8.`);
     }
     const t = gemini.newTask(body, `op${gemini.tasks.size + 1}`);
     json(res, 200, { name: `models/${model}/operations/${t.id}` });

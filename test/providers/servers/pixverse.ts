@@ -51,7 +51,8 @@ export function fakePixVerse(video: Buffer, key = 'pixverse-test-key'): FakeProv
     const durations = body.model === 'v6' ? Array.from({ length: 15 }, (_, i) => i + 1) : [5, 8];
     if (!durations.includes(body.duration as number)) return invalid('duration', `must be one of ${durations.join(', ')}`);
     if (!QUALITIES.includes(String(body.quality))) return invalid('quality', `must be one of ${QUALITIES.join(', ')}`);
-    if (body.quality === '1080p' && body.duration === 8) return invalid('duration', '8 is not available at 1080p');
+    // PixVerse's own MCP client (src/utils/validation.py) refuses these before the API would; v6 (1-15 s at any quality on fal's schema) is not among its models.
+    if (body.quality === '1080p' && body.model !== 'v6' && (body.duration as number) > 5) return invalid('quality', '1080p quality does not support duration > 5 seconds');
     if (body.motion_mode !== undefined && body.motion_mode !== 'normal' && body.motion_mode !== 'fast') return invalid('motion_mode', 'must be normal or fast');
     if (body.seed !== undefined && (!Number.isInteger(body.seed) || (body.seed as number) < 0 || (body.seed as number) > 2147483647)) return invalid('seed', 'must be an integer from 0 to 2147483647');
     const t = pixverse.newTask(body, String(++ids));

@@ -47,6 +47,10 @@ export function fakeRunway(video: Buffer, key = 'runway-test-key'): FakeProvider
     if (!images.every((i) => image(i.uri) && (i.position === 'first' || i.position === 'last'))) return json(res, 400, { error: 'promptImage: expected an HTTPS URL, a data URI or a runway:// upload' });
     if (!RATIOS[model]!.includes(String(body.ratio))) return json(res, 400, { error: `ratio: Invalid enum value. Expected ${RATIOS[model]!.map((r) => `'${r}'`).join(' | ')}, received '${String(body.ratio)}'` });
     if (!DURATIONS[model]!.includes(body.duration as number)) return json(res, 400, { error: `duration: must be one of ${DURATIONS[model]!.join(', ')}` });
+    // The SDK's Gen4_5: promptText is required, "a non-empty string up to 1000 characters (measured in UTF-16 code units)".
+    if (model === 'gen4.5' && (typeof body.promptText !== 'string' || body.promptText.length === 0 || body.promptText.length > 1000)) {
+      return json(res, 400, { error: 'promptText: must be a non-empty string of at most 1000 characters' });
+    }
     json(res, 200, { id: runway.newTask(body).id });
   });
 
