@@ -103,7 +103,7 @@ describe('the editor', () => {
     // Only nodes with a text input are offered.
     const options = await palette().getByRole('option').allTextContents();
     expect(options.some((o) => o.startsWith('Join text'))).toBe(true);
-    expect(options.every((o) => o.startsWith('Join text') || o.startsWith('Generate video'))).toBe(true);
+    expect(options.every((o) => ['Join text', 'Generate video', 'Compare'].some((title) => o.startsWith(title)))).toBe(true);
     await page.keyboard.type('join');
     await page.keyboard.press('Enter');
     await node('join-2').waitFor();
