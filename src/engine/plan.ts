@@ -14,7 +14,7 @@ import type { AnyNodeDefinition, CostEstimate } from './node-definition';
 import { isListType } from './ports';
 import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
 import { explainRun, paramsOf, prepareWork } from './work';
-import type { WorkflowDocument, WorkflowNode } from './workflow';
+import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
 
 export type NodeVerdict =
   /** Its result is in the cache: running costs nothing and changes nothing. */
@@ -58,10 +58,12 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
   const running = new Map<string, string>();
   let graph: string | undefined;
   const graphIdentity = () => (graph ??= workflowIdentity(document));
+  const incomingOf = new Map<string, WorkflowEdge[]>();
+  for (const edge of edges) incomingOf.set(edge.target, [...(incomingOf.get(edge.target) ?? []), edge]);
   for (const id of order.order) {
     const node = byId.get(id)!;
     const definition = engine.registry.get(node.type);
-    const incoming = edges.filter((e) => e.target === id);
+    const incoming = incomingOf.get(id) ?? [];
     const verdict = definition ? await judge(node, definition) : ({ will: 'fail', reason: `"${node.type}" is not a node type this version of Stillmotion has` } as const);
     plan.nodes[id] = verdict;
     if (verdict.will === 'run' && verdict.paid) {
@@ -75,7 +77,9 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
       const fail = (reason: string): NodeVerdict => (known.set(id, { fails: true }), { will: 'fail', reason });
       const run = (reason: string, cause: string, params: Record<string, unknown>): NodeVerdict => {
         known.set(id, { runs: cause });
-        return definition.cost ? { will: 'run', reason, paid: true, ...costOf(definition, params) } : { will: 'run', reason, paid: false };
+        if (!definition.cost) return { will: 'run', reason, paid: false };
+        const cost = estimateCost(definition, params);
+        return cost ? { will: 'run', reason, paid: true, cost } : { will: 'run', reason, paid: true };
       };
       const feeding = incoming.map((e) => ({ edge: e, source: known.get(e.source)! }));
       const failed = feeding.find((f) => 'fails' in f.source);
@@ -123,12 +127,11 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
 }
 
 /** The node's estimate; a price its params cannot be given (an unknown model) is no known price. */
-function costOf(definition: AnyNodeDefinition, params: Record<string, unknown>): { cost?: CostEstimate } {
+export function estimateCost(definition: AnyNodeDefinition, params: Record<string, unknown>): CostEstimate | undefined {
   try {
-    const cost = definition.cost?.(params);
-    return cost ? { cost } : {};
+    return definition.cost?.(params);
   } catch {
-    return {};
+    return undefined;
   }
 }
 

@@ -179,6 +179,10 @@ describe('the editor', () => {
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Dolly out slowly');
     expect(await node('image').locator('.node').getAttribute('data-state')).toBe('cancelled');
+    // Why it ran, on the node and in the log: the edit that reached it.
+    const why = `input "Parts" changed because Prompt's Prompt changed`;
+    expect(await node('join-1').locator('.badge-done').getAttribute('title')).toBe(`Ran because ${why}`);
+    expect(await page.locator('.run-log').textContent()).toContain(`ran because ${why}`);
   });
 
   it('box-selects with Shift+drag', async () => {
