@@ -12,8 +12,8 @@ import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatu
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { migrateParams, NodeError, type AnyNodeDefinition } from './node-definition';
-import { constraintIssues, resolveParams, withoutHidden } from './params';
+import { migrateParams, NodeError, type AnyNodeDefinition, type InputSpec } from './node-definition';
+import { constraintIssues, resolveParams, withoutHidden, type ParamConstraints } from './params';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
 import { memoryServices, type NodeServices } from './services';
@@ -188,12 +188,8 @@ class Run {
 
     const inputs = this.#gatherInputs(node, definition);
     if ('error' in inputs) return { state: 'failed', cause: 'input', error: inputs.error };
-    const { values: params, issues: invalid } = resolveParams(definition.params, migrateParams(definition, node.params, node.version));
-    const constraints = invalid.length === 0 ? definition.constrain?.(params) : undefined;
-    const issues = constraints ? constraintIssues(definition.params, constraints, params) : invalid;
-    if (issues.length > 0) {
-      return { state: 'failed', cause: 'own', error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
-    }
+    const { params, constraints, problem } = checkParams(definition, node);
+    if (problem) return { state: 'failed', cause: 'own', error: problem };
 
     // A parameter that does not apply (hidden) is not part of the work: editing it re-runs nothing.
     const keyed = constraints ? withoutHidden(params, constraints) : params;
@@ -252,7 +248,7 @@ class Run {
     for (const [port, spec] of Object.entries(definition.inputs)) {
       const feeding = edges.filter((e) => e.targetPort === port);
       if (feeding.length === 0) {
-        if (!spec.optional) return { error: `input "${spec.label}" (${port}, ${spec.type}) is not connected` };
+        if (!spec.optional) return { error: unconnectedInput(port, spec) };
         values[port] = isListType(spec.type) ? [] : undefined;
         continue;
       }
@@ -333,6 +329,28 @@ class Run {
     this.#emit({ type: 'run-finished', runId: this.#id, status, counts });
     return { runId: this.#id, status, counts, nodes: Object.fromEntries(this.#results), executed: this.#executed };
   }
+}
+
+/**
+ * A node's params as it runs with them (migrated, defaults filled), what its definition allows
+ * them (constrain), and, when they break a rule, why, as the node's failure says it. The engine
+ * runs this before every node; a dry run asks it before anything is sent.
+ */
+export function checkParams(definition: AnyNodeDefinition, node: WorkflowNode): { params: Record<string, unknown>; constraints: ParamConstraints | undefined; problem?: string } {
+  const { values: params, issues: invalid } = resolveParams(definition.params, migrateParams(definition, node.params, node.version));
+  const constraints = invalid.length === 0 ? definition.constrain?.(params) : undefined;
+  const issues = constraints ? constraintIssues(definition.params, constraints, params) : invalid;
+  if (issues.length === 0) return { params, constraints };
+  return { params, constraints, problem: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
+}
+
+/** The required inputs of `definition` that none of `edges` (the node's incoming wires) feeds, as failures. */
+export function unconnectedInputs(definition: AnyNodeDefinition, edges: readonly WorkflowEdge[]): string[] {
+  return Object.entries(definition.inputs).flatMap(([port, spec]) => (spec.optional || edges.some((e) => e.targetPort === port) ? [] : [unconnectedInput(port, spec)]));
+}
+
+function unconnectedInput(port: string, spec: InputSpec): string {
+  return `input "${spec.label}" (${port}, ${spec.type}) is not connected`;
 }
 
 function toUpdate(result: NodeResult): NodeUpdate {

@@ -110,6 +110,12 @@ export interface NodeDefinition<
   /** What running this node costs in money, estimated from its params before anything is sent. */
   cost?: (params: ParamValues<P>) => CostEstimate | undefined;
   /**
+   * Why the node would refuse to run, known from its params and which inputs are wired, before
+   * anything runs (a prompt its model requires, an end frame it cannot take). A dry run asks it;
+   * run() keeps the same rules for the values it gets.
+   */
+  refusal?: (params: ParamValues<P>, wired: ReadonlySet<string>) => string | undefined;
+  /**
    * A batch source: the graph downstream runs once per item, with `param` set to the item's
    * index. Each item is its own work (its own cache keys, its own paid generations), so a
    * batch resumes item by item and never pays twice for one.
@@ -121,12 +127,13 @@ export interface NodeDefinition<
 }
 
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'batch'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch'> {
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
   resource?: (params: Record<string, unknown>) => string | undefined;
   readsWorkflow?: (params: Record<string, unknown>) => boolean;
   constrain?: (params: Record<string, unknown>) => ParamConstraints;
   cost?: (params: Record<string, unknown>) => CostEstimate | undefined;
+  refusal?: (params: Record<string, unknown>, wired: ReadonlySet<string>) => string | undefined;
   run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
 }
 
