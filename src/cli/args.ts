@@ -1,15 +1,22 @@
 /** The command line, parsed and checked: every mistake named, with the usage, and exit code 2. */
 import { z } from 'zod';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
+import { DEFAULT_NAME, namePatternProblem } from './names';
 
-export const USAGE = `Usage: stillmotion run <workflow.json> --input <folder> --out <folder> [options]
+export const USAGE = `Usage: stillmotion run <workflow.json | bundle.stillmotion.zip> --input <folder> --out <folder> [options]
 
 Runs the workflow once per photo in <folder> (its Batch input, or its one Image input, takes
-each photo) and writes each photo's results, a summary.json and a job file to <out>. Run the same
-command again to resume: finished photos are skipped and paid generations are never sent twice.
+each photo) and writes each photo's results, a summary.json and a job file to <out>. Every paid
+take is written the moment it exists. Run the same command again to resume: finished photos are
+skipped and paid generations are never sent twice.
 
 Options:
-  --dry-run              print the plan and the estimated cost; send nothing
+  --dry-run              check everything that would fail and print the plan and its cost;
+                         send nothing (exit 1 when something would fail)
+  --asset <name=path>    a file the workflow uses (music, a second image, a video): name is the
+                         node's id or the file's name in the workflow (repeatable)
+  --name <pattern>       output file names from {workflow} {photo} {node} {model}
+                         (default ${DEFAULT_NAME})
   --concurrency <n>      photos in flight at once (default 4; providers' own limits still hold)
   --settings <file>      provider settings JSON (timing, confirmAboveUsd, comfyuiServers)
   --endpoint <id=url[,url...]>
@@ -32,6 +39,10 @@ export interface RunArgs {
   /** Per provider: the API to relay to instead of its own, then hosts reached without the key. */
   endpoints: Record<string, string[]>;
   maxCostUsd?: number;
+  /** --asset NAME=PATH, in the order given. */
+  assets: string[];
+  /** The --name pattern for output files. */
+  name: string;
 }
 
 export type Parsed = RunArgs | { command: 'help' } | { command: 'error'; message: string };
@@ -55,7 +66,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       (flags[name] ??= []).push('true');
       continue;
     }
-    if (!['input', 'out', 'concurrency', 'settings', 'endpoint', 'max-cost'].includes(name)) return { command: 'error', message: `unknown option ${arg}` };
+    if (!['input', 'out', 'concurrency', 'settings', 'endpoint', 'max-cost', 'asset', 'name'].includes(name)) return { command: 'error', message: `unknown option ${arg}` };
     const value = rest[++i];
     if (value === undefined || value.startsWith('--')) return { command: 'error', message: `${arg} needs a value` };
     (flags[name] ??= []).push(value);
@@ -75,6 +86,12 @@ export function parseArgs(argv: readonly string[]): Parsed {
     if (!isRelayed(id)) return { command: 'error', message: `--endpoint ${value}: "${id}" is not a provider the server relays (${Object.keys(PROVIDER_ENDPOINTS).join(', ')}); a ComfyUI server is named in the workflow` };
     endpoints[id] = url.split(',').map((u) => new URL(u).origin);
   }
+  for (const value of flags.asset ?? []) {
+    if (!/^[^=]+=.+$/.test(value)) return { command: 'error', message: `--asset ${value}: expected <node id or file name>=<path>` };
+  }
+  const name = flags.name?.[0] ?? DEFAULT_NAME;
+  const nameProblem = namePatternProblem(name);
+  if (nameProblem) return { command: 'error', message: `--name ${name}: ${nameProblem}` };
   const maxCost = flags['max-cost']?.[0];
   if (maxCost !== undefined && !(Number(maxCost) >= 0)) return { command: 'error', message: `--max-cost must be a number of dollars (got ${maxCost})` };
   return {
@@ -87,6 +104,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
     ...(flags.settings?.[0] ? { settings: flags.settings[0] } : {}),
     endpoints,
     ...(maxCost !== undefined ? { maxCostUsd: Number(maxCost) } : {}),
+    assets: flags.asset ?? [],
+    name,
   };
 }
 

@@ -6,10 +6,39 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** A paid take, written to the output folder as soon as it existed. */
+const takeSchema = z.object({
+  node: z.string(),
+  title: z.string(),
+  model: z.string().optional(),
+  route: z.string().optional(),
+  /** The estimate it was paid at; absent where the price is unknown. */
+  costUsd: z.number().optional(),
+  file: z.string(),
+  /** SHA-256 of the take's bytes, which is how Compare's ranking names it. */
+  hash: z.string(),
+  /** Made by an earlier run (found in the cache): not paid again by this one. */
+  earlier: z.boolean(),
+});
+export type Take = z.infer<typeof takeSchema>;
+
+/** What a Compare node made of one photo's takes: best first, and the one it passed on. */
+const compareSchema = z.object({
+  node: z.string(),
+  title: z.string(),
+  pickedBy: z.enum(['rank', 'user']),
+  /** The take passed downstream: its file, or, for a take that is no paid generation, its place among the inputs. */
+  pick: z.string(),
+  ranking: z.array(z.object({ take: z.string(), rank: z.number(), total: z.number(), verdict: z.string(), marks: z.record(z.string(), z.number()) })),
+});
+export type CompareSummary = z.infer<typeof compareSchema>;
+
 const itemSchema = z.object({
   input: z.string(),
   status: z.enum(['pending', 'done', 'failed']),
   outputs: z.array(z.string()),
+  takes: z.array(takeSchema).default([]),
+  compare: z.array(compareSchema).default([]),
   error: z.string().optional(),
   /** Seconds the item took in this run or the one that finished it. */
   seconds: z.number().optional(),

@@ -28,7 +28,7 @@ describe('LanczosPool', () => {
   it('says a worker script did not load, naming it, rather than "undefined"', async () => {
     vi.stubGlobal('Worker', UnloadableWorker);
     const pool = new LanczosPool(2);
-    await expect(pool.resample(image, 8, 8)).rejects.toThrow(/^a Lanczos worker failed: its script \S*lanczos\.worker\.ts did not load/);
+    await expect(pool.resample(image, 8, 8)).rejects.toThrow('a Lanczos worker failed: its script (lanczos.worker) did not load');
   });
 
   it('passes on the message of an error thrown in a worker', async () => {

@@ -35,10 +35,10 @@ export class LanczosPool {
 
   constructor(size: number) {
     this.workers = Array.from({ length: size }, () => {
-      const url = new URL('./lanczos.worker.ts', import.meta.url);
-      const worker = new Worker(url, { type: 'module', name: 'lanczos' });
+      // Written as one expression: that is the form the bundler recognises as a worker to build.
+      const worker = new Worker(new URL('./lanczos.worker.ts', import.meta.url), { type: 'module', name: 'lanczos' });
       worker.onmessage = ({ data }: MessageEvent<BandReply>) => this.settle(data);
-      worker.onerror = (event) => this.failAll(new Error(`a Lanczos worker failed: ${workerFailure(event, url)}`));
+      worker.onerror = (event) => this.failAll(new Error(`a Lanczos worker failed: ${workerFailure(event)}`));
       worker.onmessageerror = () => this.failAll(new Error('a Lanczos worker failed: its reply could not be read'));
       return worker;
     });
@@ -96,7 +96,7 @@ export class LanczosPool {
  * What went wrong, in words: an error thrown in the worker carries its message, but a worker
  * whose script never loaded (not served, refused by the page's policy) fires a bare Event.
  */
-function workerFailure(event: Event, url: URL): string {
+function workerFailure(event: Event): string {
   const message = (event as Partial<ErrorEvent>).message;
-  return message ? message : `its script ${url.pathname} did not load (not served, or refused by the page's Content-Security-Policy)`;
+  return message ? message : "its script (lanczos.worker) did not load: not served, or refused by the page's Content-Security-Policy";
 }
