@@ -157,7 +157,7 @@ class Summary {
 
   /** What the takes on disk cost, whichever run made them. */
   paidUsd(): number {
-    return this.job.items.reduce((sum, item) => sum + item.takes.reduce((s, t) => s + (t.costUsd ?? 0), 0), 0);
+    return dollars(this.job.items.reduce((sum, item) => sum + item.takes.reduce((s, t) => s + (t.costUsd ?? 0), 0), 0));
   }
 }
 
@@ -207,7 +207,8 @@ function paidNodes(document: WorkflowDocument, registry: NodeRegistry, slot: Bat
     const definition = registry.get(node.type);
     if (!definition?.cost) continue;
     const { params } = checkParams(definition, node);
-    paid.set(node.id, { usd: definition.cost(params)?.usd, model: String(params.model ?? ''), route: String(params.route ?? ''), perPhoto: perPhoto.has(node.id) });
+    const usd = definition.cost(params)?.usd;
+    paid.set(node.id, { usd: usd === undefined ? undefined : dollars(usd), model: String(params.model ?? ''), route: String(params.route ?? ''), perPhoto: perPhoto.has(node.id) });
   }
   return paid;
 }
@@ -364,6 +365,11 @@ class ItemWriter {
     writeWhole(path, Buffer.from(media.data, 'base64'));
     return path;
   }
+}
+
+/** An amount in dollars without float noise (1.4, not 1.4000000000000001): prices go to a tenth of a cent a second. */
+function dollars(amount: number): number {
+  return Math.round(amount * 1e6) / 1e6;
 }
 
 /** Written whole or not at all: a kill mid-write never leaves half a file under the final name. */

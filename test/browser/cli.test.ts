@@ -3,8 +3,8 @@
  * local provider servers with faults injected, an interrupted run resumed, and clear messages
  * and exit codes for bad arguments and bad workflow files.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,18 +12,13 @@ import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
 import { fakeFal } from '../providers/servers/fal';
+import { BIN, cli as runCli, photoFolder } from '../support/cli';
 
-const BIN = join(process.cwd(), 'bin/stillmotion.mjs');
 let dir: string;
 let fal: FakeProvider;
 
-function photos(count: number): string {
-  const folder = join(dir, `photos-${count}`);
-  mkdirSync(folder, { recursive: true });
-  // testsrc2 draws a frame counter, so every photo differs.
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=1', '-frames:v', String(count), join(folder, 'photo%02d.png')]);
-  return folder;
-}
+const photos = (count: number) => photoFolder(dir, count);
+const cli = (args: string[]) => runCli(args, { FAL_KEY: 'fal-key' });
 
 function workflow(name: string, prompt: string): string {
   const document: WorkflowDocument = {
@@ -46,18 +41,6 @@ function settings(): string {
   const path = join(dir, 'settings.json');
   writeFileSync(path, JSON.stringify({ timing: { pollMs: 50, maxPollMs: 100, requestTimeoutMs: 5000, deadlineMs: 60_000 } }));
   return path;
-}
-
-/** Runs the CLI without blocking this process: the fake providers answer from its event loop. */
-function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: 'fal-key' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
 }
 
 beforeAll(async () => {
@@ -112,7 +95,7 @@ describe('stillmotion run', () => {
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
     expect(summary.counts).toEqual({ done: 17, failed: 3 });
     for (const item of summary.items) {
-      if (item.status === 'done') expect(item.outputs).toEqual([expect.stringMatching(/photo\d\d\.gen\.mp4$/)]);
+      if (item.status === 'done') expect(item.outputs).toEqual([expect.stringMatching(/photo\d\d-gen-kling-v2\.1-master\.mp4$/)]);
       else expect(item.error).toMatch(/^Generate video \(gen\): fal (refused the request \(HTTP 422\): prompt: flagged|could not make the video: .*the model failed)/);
     }
     expect(fal.accepted).toBe(18);
