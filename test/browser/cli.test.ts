@@ -93,14 +93,15 @@ describe('stillmotion run', () => {
     const result = await cli(['run', workflow('twenty', 'twenty'), '--input', photos(20), '--out', out, '--settings', settings(), '--endpoint', falEndpoint()]);
     expect(result.code, result.err).toBe(1);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary.counts).toEqual({ done: 17, failed: 3 });
+    expect(summary.counts).toEqual({ done: 17, failed: 3, pending: 0 });
     for (const item of summary.items) {
       if (item.status === 'done') expect(item.outputs).toEqual([expect.stringMatching(/photo\d\d-gen-kling-v2\.1-master\.mp4$/)]);
       else expect(item.error).toMatch(/^Generate video \(gen\): fal (refused the request \(HTTP 422\): prompt: flagged|could not make the video: .*the model failed)/);
     }
     expect(fal.accepted).toBe(18);
     expect(new Set(acceptedImages()).size).toBe(18);
-    expect(result.out).toContain('17 done, 3 failed of 20');
+    expect(result.out).toContain('17 done, 3 failed of 20; $23.80 paid for the takes on disk');
+    expect(summary.paidUsd).toBe(23.8);
   });
 
   it('resumes an interrupted run without paying again for what was sent', async () => {
@@ -114,8 +115,9 @@ describe('stillmotion run', () => {
     fal.pollsToFinish = 2;
     const result = await cli(args);
     expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain('Left to pay: about $0.00 (4 paid generations were made or sent earlier and are not paid again)');
     expect(fal.accepted - before).toBe(4);
-    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts).toEqual({ done: 4, failed: 0 });
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts).toEqual({ done: 4, failed: 0, pending: 0 });
     // A third run finds everything done: it starts no browser and sends nothing.
     const requests = fal.log.length;
     const again = await cli(args);
