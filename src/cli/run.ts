@@ -25,6 +25,7 @@ import { configure, openApp, putAssets, runItem, settledNodes, type SentCompare,
 import { preflight } from './preflight';
 import { ProgressView, usd } from './progress';
 import { serveApp } from './serve-app';
+import { forTheCommandLine } from './wording';
 import { InputError, readCliWorkflow, type CliFile } from './workflow-input';
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
@@ -348,7 +349,7 @@ class ItemWriter {
     const item = this.plan.summary.job.items[index]!;
     const results = outcome.results.map((result) => this.#write(item.input, result, ''));
     const outputs = [...item.takes.map((t) => t.file), ...results];
-    const finished: JobItem = { ...item, status: outcome.failed.length > 0 ? 'failed' : 'done', outputs, seconds, ...(outcome.failed.length > 0 ? { error: outcome.failed.join('; ') } : {}) };
+    const finished: JobItem = { ...item, status: outcome.failed.length > 0 ? 'failed' : 'done', outputs, seconds, ...(outcome.failed.length > 0 ? { error: outcome.failed.map(forTheCommandLine).join('; ') } : {}) };
     if (outcome.failed.length === 0) delete finished.error;
     this.plan.summary.job.items[index] = finished;
     this.plan.summary.save();

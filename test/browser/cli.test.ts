@@ -104,6 +104,20 @@ describe('stillmotion run', () => {
     expect(summary.paidUsd).toBe(23.8);
   });
 
+  it('names a refused key by its environment variable, and sends nothing at all when a key is missing', async () => {
+    const args = ['run', workflow('keys', 'keys'), '--input', photos(1), '--settings', settings(), '--endpoint', falEndpoint()];
+    const refused = await runCli([...args, '--out', join(dir, 'out-wrong-key')], { FAL_KEY: 'not-the-key' });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/FAILED photo01\.png: Generate video \(gen\): fal rejected the API key \(HTTP 401\).*Check FAL_KEY in the environment/);
+    expect(refused.out).not.toContain('Settings > Providers');
+
+    const requests = fal.log.length;
+    const missing = await runCli([...args, '--out', join(dir, 'out-no-key')], { FAL_KEY: '' });
+    expect(missing.code).toBe(4);
+    expect(missing.err).toContain('stillmotion: nothing was sent: every photo would fail:\n  fal has no key: set FAL_KEY in the environment (used by Generate video (gen))');
+    expect(fal.log.length).toBe(requests);
+  });
+
   it('resumes an interrupted run without paying again for what was sent', async () => {
     const before = fal.accepted;
     fal.pollsToFinish = 1000; // nothing finishes until the run is killed
