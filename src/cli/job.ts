@@ -29,7 +29,8 @@ const compareSchema = z.object({
   pickedBy: z.enum(['rank', 'user']),
   /** The take passed downstream: its file, or, for a take that is no paid generation, its place among the inputs. */
   pick: z.string(),
-  ranking: z.array(z.object({ take: z.string(), rank: z.number(), total: z.number(), verdict: z.string(), marks: z.record(z.string(), z.number()) })),
+  /** Marks are each ranked score on its fixed scale (0 bad to 1 good); scores are the measured values. */
+  ranking: z.array(z.object({ take: z.string(), rank: z.number(), total: z.number(), verdict: z.string(), marks: z.record(z.string(), z.number()), scores: z.record(z.string(), z.number()) })),
 });
 export type CompareSummary = z.infer<typeof compareSchema>;
 
@@ -65,8 +66,12 @@ export function readJob(path: string, workflowHash: string): Job | undefined {
   }
 }
 
-/** Written whole or not at all, so a kill mid-write never leaves a broken job file. */
 export function writeJob(path: string, job: Job): void {
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(job, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeWhole(path, `${JSON.stringify(job, null, 2)}\n`);
+}
+
+/** Written whole or not at all: a kill mid-write never leaves half a file under the final name. */
+export function writeWhole(path: string, data: string | Uint8Array): void {
+  writeFileSync(`${path}.part`, data);
+  renameSync(`${path}.part`, path);
 }

@@ -7,7 +7,7 @@
  * moment it exists, so a node failing further on loses no money's worth of work.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot } from '../batch/batch';
@@ -19,7 +19,7 @@ import { providerSettingsSchema } from '../providers/settings';
 import type { AppServerOptions } from '../server/app-server';
 import type { RunArgs } from './args';
 import { found, launchWithProfile } from './chromium';
-import { readJob, writeJob, type CompareSummary, type Job, type JobItem, type Take } from './job';
+import { readJob, writeJob, writeWhole, type CompareSummary, type Job, type JobItem, type Take } from './job';
 import { outputName } from './names';
 import { configure, openApp, putAssets, runItem, settledNodes, type SentCompare, type SentMedia } from './page-run';
 import { preflight } from './preflight';
@@ -121,7 +121,9 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
   }
   for (const { item } of todo) {
     const problems = checks.photoProblems.get(item.input);
-    if (problems) Object.assign(item, { status: 'failed', error: problems.join('; ') });
+    if (!problems) continue;
+    Object.assign(item, { status: 'failed', error: problems.join('; ') });
+    io.out.write(`FAILED ${basename(item.input)}: ${item.error}\n`);
   }
 
   mkdirSync(state, { recursive: true });
@@ -337,8 +339,8 @@ class ItemWriter {
       pickedBy: report.pickedBy,
       pick: nameOf(report.picked),
       ranking: report.ranking.map((take) => {
-        const { rank, total, verdict, marks } = report.takes[take]!;
-        return { take: nameOf(take), rank, total, verdict: verdict.text, marks };
+        const { rank, total, verdict, marks, values } = report.takes[take]!;
+        return { take: nameOf(take), rank, total, verdict: verdict.text, marks, scores: values };
       }),
     };
     item.compare = [...item.compare.filter((c) => c.node !== sent.nodeId), summary];
@@ -371,10 +373,4 @@ class ItemWriter {
 /** An amount in dollars without float noise (1.4, not 1.4000000000000001): prices go to a tenth of a cent a second. */
 function dollars(amount: number): number {
   return Math.round(amount * 1e6) / 1e6;
-}
-
-/** Written whole or not at all: a kill mid-write never leaves half a file under the final name. */
-function writeWhole(path: string, data: string | Buffer): void {
-  writeFileSync(`${path}.part`, data);
-  renameSync(`${path}.part`, path);
 }

@@ -133,7 +133,7 @@ describe('stillmotion run, the mission pipeline', () => {
     expect(compare).toMatchObject({ node: 'cmp', pickedBy: 'rank' });
     expect(compare.ranking.map((r: { take: string }) => r.take).sort()).toEqual([byNode.kling.file, byNode.hailuo.file].sort());
     expect(compare.pick).toBe(compare.ranking[0].take);
-    expect(compare.ranking[0]).toMatchObject({ rank: 1, total: expect.any(Number), verdict: expect.any(String), marks: expect.objectContaining({ identity: expect.any(Number) }) });
+    expect(compare.ranking[0]).toMatchObject({ rank: 1, total: expect.any(Number), verdict: expect.any(String), marks: expect.objectContaining({ identity: expect.any(Number) }), scores: expect.objectContaining({ identity: expect.any(Number) }) });
 
     // The finished video: the pick upscaled 2x, with the bundle's music under it.
     const exported = item.outputs.find((p: string) => p.endsWith('photo01-export.mp4'));
@@ -165,16 +165,20 @@ describe('stillmotion run, the mission pipeline', () => {
     expect(summaryOf(out).items[0].takes.every((t: { earlier: boolean }) => t.earlier)).toBe(true);
   });
 
-  it('dry run: names a missing key and a missing file for each photo, exits 1, and sends nothing', async () => {
+  it('dry run: names a missing key, a missing file and a photo that cannot be opened, per photo, exits 1, and sends nothing', async () => {
     const requests = fal.log.length + replicate.log.length;
-    const result = await cli(['run', json(mission(), 'no-music'), '--input', photoFolder(dir, 2, 'dry-photos'), '--out', join(dir, 'out-dry'), '--dry-run'], { FAL_KEY: KEYS.FAL_KEY, REPLICATE_API_TOKEN: '' });
+    const photos = photoFolder(dir, 2, 'dry-photos');
+    writeFileSync(join(photos, 'photo03.png'), '');
+    const result = await cli(['run', json(mission(), 'no-music'), '--input', photos, '--out', join(dir, 'out-dry'), '--dry-run'], { FAL_KEY: KEYS.FAL_KEY, REPLICATE_API_TOKEN: '' });
     expect(result.code, result.err).toBe(1);
-    for (const photo of ['photo01.png', 'photo02.png']) {
+    for (const photo of ['photo01.png', 'photo02.png', 'photo03.png']) {
       expect(result.out).toContain(`would fail: ${photo}: Replicate has no key: set REPLICATE_API_TOKEN in the environment (used by Generate video (hailuo))`);
       expect(result.out).toContain(`would fail: ${photo}: Audio input (music) uses "music.wav", which`);
     }
+    expect(result.out).toContain('would fail: photo03.png: "photo03.png" (unknown type, 0 bytes) is not a readable JPEG, PNG, WebP, AVIF or GIF image: the file is empty');
+    expect(result.out).not.toMatch(/would fail: photo0[12]\.png: "photo/);
     expect(result.out).toContain('--asset music=PATH');
-    expect(result.out).toContain('2 of 2 photos would fail; nothing was sent.');
+    expect(result.out).toContain('3 of 3 photos would fail; nothing was sent.');
     expect(fal.log.length + replicate.log.length).toBe(requests);
   });
 
