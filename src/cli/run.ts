@@ -135,7 +135,8 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
     await runItems(args, io, { document, registry, slot, settings, files, summary, todo: runnable, profile: join(state, 'profile'), titles, paid: paidNodes(document, registry, slot) });
   }
   const counts = summary.save();
-  io.out.write(`${counts.done} done, ${counts.failed} failed of ${job.items.length}; ${usd(summary.paidUsd())} paid for the takes on disk; summary in ${join(args.out, 'summary.json')}\n`);
+  const paid = estimate.lines.length > 0 ? `; ${usd(summary.paidUsd())} paid for the takes on disk` : '';
+  io.out.write(`${counts.done} done, ${counts.failed} failed of ${job.items.length}${paid}; summary in ${join(args.out, 'summary.json')}\n`);
   return counts.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
