@@ -22,7 +22,7 @@ import { found, launchWithProfile } from './chromium';
 import { readJob, writeJob, writeWhole, type CompareSummary, type Job, type JobItem, type Take } from './job';
 import { outputName } from './names';
 import { configure, openApp, putAssets, runItem, settledNodes, type SentCompare, type SentMedia } from './page-run';
-import { preflight } from './preflight';
+import { preflight, type Preflight } from './preflight';
 import { ProgressView, usd } from './progress';
 import { serveApp } from './serve-app';
 import { forTheCommandLine } from './wording';
@@ -98,24 +98,19 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
     format: 'stillmotion.job',
     version: 1,
     workflowHash: hash,
-    items: photos.map((p) => earlier?.items.find((i) => i.input === p && i.status === 'done' && i.outputs.every(existsSync)) ?? { input: p, status: 'pending', outputs: [], takes: [], compare: [] }),
+    items: photos.map((p) => {
+      const before = earlier?.items.find((i) => i.input === p);
+      if (before?.status === 'done' && before.outputs.every(existsSync)) return before;
+      // Takes an earlier try paid for stay listed (and on disk) until this one brings them again.
+      return { input: p, status: 'pending', outputs: [], takes: before?.takes ?? [], compare: before?.compare ?? [] };
+    }),
   };
   const todo = job.items.map((item, index) => ({ item, index })).filter(({ item }) => item.status !== 'done');
   if (earlier) io.out.write(`Resuming: ${job.items.length - todo.length} of ${job.items.length} photos were finished earlier.\n`);
 
   const checks = await preflight({ document, registry, slot, files, env: io.env, photos: todo.map((t) => t.item.input), workflowPath: args.workflow });
   for (const warning of checks.warnings) io.out.write(`warning: ${warning}\n`);
-  if (args.dryRun) {
-    let failing = 0;
-    for (const { item } of todo) {
-      const problems = [...checks.problems, ...(checks.photoProblems.get(item.input) ?? [])];
-      if (problems.length > 0) failing++;
-      for (const problem of problems) io.out.write(`would fail: ${basename(item.input)}: ${problem}\n`);
-    }
-    const left = batchEstimate(document, registry, slot, todo.length).totalUsd;
-    io.out.write(failing > 0 ? `${failing} of ${todo.length} photos would fail; nothing was sent.\n` : `Nothing found that would fail. Left to pay: about ${usd(left)}${earlier ? ' (photos finished earlier are not counted; generations made earlier are not paid again)' : ''}.\n`);
-    return failing > 0 ? EXIT.failed : EXIT.ok;
-  }
+  if (args.dryRun) return reportDryRun(io, checks, todo, batchEstimate(document, registry, slot, todo.length).totalUsd, earlier !== undefined);
   if (checks.problems.length > 0) {
     throw new CliError(`nothing was sent: every photo would fail:\n${checks.problems.map((p) => `  ${p}`).join('\n')}\n(run with --dry-run to check again without sending anything)`, EXIT.refused);
   }
@@ -138,6 +133,22 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
   const paid = estimate.lines.length > 0 ? `; ${usd(summary.paidUsd())} paid for the takes on disk` : '';
   io.out.write(`${counts.done} done, ${counts.failed} failed of ${job.items.length}${paid}; summary in ${join(args.out, 'summary.json')}\n`);
   return counts.failed > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Prints what would fail, photo by photo; exit 1 when anything would. */
+function reportDryRun(io: Io, checks: Preflight, todo: readonly { item: JobItem }[], leftUsd: number, resumed: boolean): number {
+  let failing = 0;
+  for (const { item } of todo) {
+    const problems = [...checks.problems, ...(checks.photoProblems.get(item.input) ?? [])];
+    if (problems.length > 0) failing++;
+    for (const problem of problems) io.out.write(`would fail: ${basename(item.input)}: ${problem}\n`);
+  }
+  if (failing > 0) {
+    io.out.write(`${failing} of ${todo.length} photos would fail; nothing was sent.\n`);
+    return EXIT.failed;
+  }
+  io.out.write(`Nothing found that would fail. Left to pay: about ${usd(leftUsd)}${resumed ? ' (photos finished earlier are not counted; generations made earlier are not paid again)' : ''}.\n`);
+  return EXIT.ok;
 }
 
 /** The job and summary.json, written together after every change: what a crash leaves is never behind what was paid. */
