@@ -22,11 +22,12 @@ Options:
   --endpoint <id=url[,url...]>
                          relay a provider's calls to a proxy or test server instead of its own API
                          (repeatable); further URLs are hosts it may reach without the key
-  --max-cost <usd>       refuse to start when the estimate is above this (default: no limit)
+  --max-cost <usd>       refuse to start when what is left to pay is above this (default: no limit)
   --help                 this text
 
 Keys come from the environment: ${'FAL_KEY, REPLICATE_API_TOKEN, GEMINI_API_KEY, RUNWAYML_API_SECRET,\n  KLING_ACCESS_KEY + KLING_SECRET_KEY, ARK_API_KEY, MINIMAX_API_KEY, LTX_API_KEY, PIXVERSE_API_KEY'}.
-Exit codes: 0 all photos done, 1 some failed, 2 bad arguments, 3 bad workflow, 4 nothing to run or no browser.`;
+Exit codes: 0 all photos done, 1 some failed (a dry run: would fail), 2 bad arguments, 3 bad workflow,
+4 nothing to run, no browser, or nothing that could finish (nothing is sent).`;
 
 export interface RunArgs {
   command: 'run';

@@ -118,6 +118,15 @@ describe('stillmotion run', () => {
     expect(fal.log.length).toBe(requests);
   });
 
+  it('refuses to start when what is left to pay is above --max-cost, sending nothing', async () => {
+    const requests = fal.log.length;
+    const result = await cli(['run', workflow('capped', 'capped'), '--input', photos(2), '--out', join(dir, 'out-capped'), '--settings', settings(), '--endpoint', falEndpoint(), '--max-cost', '2']);
+    expect(result.code).toBe(4);
+    expect(result.out).toContain('Left to pay: about $2.80');
+    expect(result.err).toContain('stillmotion: what is left to pay ($2.80) is above --max-cost $2.00; nothing was sent');
+    expect(fal.log.length).toBe(requests);
+  });
+
   it('resumes an interrupted run without paying again for what was sent', async () => {
     const before = fal.accepted;
     fal.pollsToFinish = 1000; // nothing finishes until the run is killed
