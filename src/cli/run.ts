@@ -87,10 +87,6 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
 
   const estimate = batchEstimate(document, registry, slot, photos.length);
   io.out.write(`${document.name}: ${photos.length} photo${photos.length === 1 ? '' : 's'} from ${args.input} into ${args.out}\n`);
-  for (const line of estimate.lines) io.out.write(`  ${line.title} (${line.nodeId}): ${usd(line.usd)} x ${line.times}${line.assumed ? ' (price partly assumed)' : ''}\n    ${line.basis}\n`);
-  io.out.write(`Estimated cost: ${usd(estimate.totalUsd)}${estimate.lines.length === 0 ? ' (nothing in this workflow is paid)' : ''}; results already made are not paid again.\n`);
-  if (comfyuiServers.length > 0) io.out.write(`ComfyUI servers this workflow uses, reached through the Stillmotion server: ${comfyuiServers.join(', ')}\n`);
-
   const state = join(args.out, '.stillmotion');
   const jobPath = join(state, 'job.json');
   const earlier = readJob(jobPath, hash);
@@ -107,10 +103,16 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
   };
   const todo = job.items.map((item, index) => ({ item, index })).filter(({ item }) => item.status !== 'done');
   if (earlier) io.out.write(`Resuming: ${job.items.length - todo.length} of ${job.items.length} photos were finished earlier.\n`);
+  // A resumed run prices the photos it has left, not the whole batch again.
+  const planned = earlier ? batchEstimate(document, registry, slot, todo.length) : estimate;
+  for (const line of planned.lines) io.out.write(`  ${line.title} (${line.nodeId}): ${usd(line.usd)} x ${line.times}${line.assumed ? ' (price partly assumed)' : ''}\n    ${line.basis}\n`);
+  const which = earlier ? ` of the ${todo.length} photo${todo.length === 1 ? '' : 's'} left` : '';
+  io.out.write(`Estimated cost${which}: ${usd(planned.totalUsd)}${planned.lines.length === 0 ? ' (nothing in this workflow is paid)' : ''}; results already made are not paid again.\n`);
+  if (comfyuiServers.length > 0) io.out.write(`ComfyUI servers this workflow uses, reached through the Stillmotion server: ${comfyuiServers.join(', ')}\n`);
 
   const checks = await preflight({ document, registry, slot, files, env: io.env, photos: todo.map((t) => t.item.input), workflowPath: args.workflow });
   for (const warning of checks.warnings) io.out.write(`warning: ${warning}\n`);
-  if (args.dryRun) return reportDryRun(io, checks, todo, batchEstimate(document, registry, slot, todo.length).totalUsd, earlier !== undefined);
+  if (args.dryRun) return reportDryRun(io, checks, todo, planned.totalUsd, earlier !== undefined);
   if (checks.problems.length > 0) {
     throw new CliError(`nothing was sent: every photo would fail:\n${checks.problems.map((p) => `  ${p}`).join('\n')}\n(run with --dry-run to check again without sending anything)`, EXIT.refused);
   }

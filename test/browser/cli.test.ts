@@ -138,6 +138,7 @@ describe('stillmotion run', () => {
     fal.pollsToFinish = 2;
     const result = await cli(args);
     expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain('Estimated cost of the 4 photos left: $5.60');
     expect(result.out).toContain('Left to pay: about $0.00 (4 paid generations were made or sent earlier and are not paid again)');
     expect(fal.accepted - before).toBe(4);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts).toEqual({ done: 4, failed: 0, pending: 0 });
