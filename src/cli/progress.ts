@@ -32,8 +32,8 @@ export class ProgressView {
   constructor(
     readonly total: number,
     readonly out: NodeJS.WriteStream = process.stdout,
-    /** What the run was estimated to pay when it started. */
-    readonly estimateUsd = 0,
+    /** What each photo was estimated to pay when the run started, by photo. */
+    readonly estimates: ReadonlyMap<number, number> = new Map(),
   ) {
     if (out.isTTY) this.#timer = setInterval(() => this.#draw(), 200);
   }
@@ -62,9 +62,17 @@ export class ProgressView {
     this.#clear();
   }
 
+  /** A photo's spending so far against its estimate: ` $1.40 of $2.80`, or nothing for a photo that pays nothing. */
+  #money(index: number): string {
+    const spent = this.#spent.get(index) ?? 0;
+    const estimate = this.estimates.get(index) ?? 0;
+    return estimate > 0 || spent > 0 ? ` ${usd(spent)} of ${usd(Math.max(estimate, spent))}` : '';
+  }
+
   #overall(): string {
     const spent = [...this.#spent.values()].reduce((a, b) => a + b, 0);
-    const money = this.estimateUsd > 0 || spent > 0 ? ` · ${usd(spent)} spent, about ${usd(Math.max(0, this.estimateUsd - spent))} left` : '';
+    const estimate = [...this.estimates.values()].reduce((a, b) => a + b, 0);
+    const money = estimate > 0 || spent > 0 ? ` · ${usd(spent)} spent, about ${usd(Math.max(0, estimate - spent))} left` : '';
     return `${this.#done} of ${this.total} photos${money}`;
   }
 
@@ -78,10 +86,7 @@ export class ProgressView {
     if (!this.out.isTTY) return;
     this.#clear();
     const width = this.out.columns ?? 100;
-    const lines = [...this.#active].map(([index, p]) => {
-      const spent = this.#spent.get(index);
-      return `${bar(p.fraction)} ${p.name}${spent ? ` ${usd(spent)}` : ''}: ${p.message}`.slice(0, width - 1);
-    });
+    const lines = [...this.#active].map(([index, p]) => `${bar(p.fraction)} ${p.name}${this.#money(index)}: ${p.message}`.slice(0, width - 1));
     lines.push(`${bar(this.total === 0 ? 1 : this.#done / this.total)} ${this.#overall()}`.slice(0, width - 1));
     this.out.write(`${lines.join('\n')}\n`);
     this.#drawn = lines.length;

@@ -285,7 +285,7 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
       throw new CliError(`what is left to pay (${usd(left.usd)}) is above --max-cost ${usd(args.maxCostUsd)}; nothing was sent`, EXIT.refused);
     }
 
-    view = new ProgressView(plan.todo.length, io.out, left.usd);
+    view = new ProgressView(plan.todo.length, io.out, left.perPhoto);
     const nodes = { takes: [...plan.paid.keys()], compares: plan.document.nodes.filter((n) => n.type === 'analyse.compare').map((n) => n.id), results: resultNodes(plan.document), titles: plan.titles };
     const queue = [...plan.todo];
     const worker = async () => {
@@ -304,20 +304,25 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
   }
 }
 
-/** What the photos still to run will cost, less the generations the profile already holds or has in flight. */
-function leftToPay(plan: Plan, settled: readonly string[][]): { usd: number; settled: number } {
-  let total = 0;
+/**
+ * What the photos still to run will cost, each and in all, less the generations the profile
+ * already holds or has in flight.
+ */
+function leftToPay(plan: Plan, settled: readonly string[][]): { usd: number; perPhoto: Map<number, number>; settled: number } {
+  const perPhoto = new Map<number, number>();
   let already = 0;
   const shared = new Set<string>();
-  plan.todo.forEach((_, i) => {
+  plan.todo.forEach(({ index }, i) => {
+    let photo = 0;
     for (const [id, node] of plan.paid) {
       if (!node.perPhoto && shared.has(id)) continue; // made once, for every photo
       shared.add(id);
       if (settled[i]!.includes(id)) already++;
-      else total += node.usd ?? 0;
+      else photo += node.usd ?? 0;
     }
+    perPhoto.set(index, dollars(photo));
   });
-  return { usd: total, settled: already };
+  return { usd: dollars([...perPhoto.values()].reduce((a, b) => a + b, 0)), perPhoto, settled: already };
 }
 
 /** Writes a photo's takes, Compare verdicts and results to --out as they come, and keeps the job in step. */
