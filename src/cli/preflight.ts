@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { BatchSlot } from '../batch/batch';
-import { checkParams, unconnectedInputs, type AssetRef, type NodeRegistry, type WorkflowDocument } from '../engine';
+import { migrateParams, paramsOf, resolveParams, unconnectedInputs, type AnyNodeDefinition, type AssetRef, type NodeRegistry, type WorkflowDocument } from '../engine';
 import { imageFileProblem } from '../media/image-pixels';
 import { providerInfo } from '../providers/providers';
 import { KEY_VARIABLES } from './args';
@@ -49,7 +49,7 @@ function missingKeys({ document, registry, env }: PreflightInput): string[] {
   const users = new Map<string, string[]>();
   for (const node of document.nodes) {
     const definition = registry.get(node.type);
-    const resource = definition && definition.resource?.(checkParams(definition, node).params);
+    const resource = definition && definition.resource?.(nodeParams(definition, node).params);
     const provider = resource?.startsWith('provider:') ? resource.slice('provider:'.length) : undefined;
     if (provider) users.set(provider, [...(users.get(provider) ?? []), label(registry, node)]);
   }
@@ -66,7 +66,7 @@ function nodeProblems({ document, registry, slot, files, workflowPath }: Preflig
   const name = label(registry, node);
   if (!definition) return [`${name}: "${node.type}" is not a node type this version of Stillmotion has`];
   const incoming = document.edges.filter((e) => e.target === node.id);
-  const { params, problem } = checkParams(definition, node);
+  const { params, problem } = nodeParams(definition, node);
   const refused = problem ? undefined : definition.refusal?.(params, new Set(incoming.map((e) => e.targetPort)));
   const found = [...unconnectedInputs(definition, incoming), ...(problem ? [problem] : []), ...(refused ? [refused] : [])].map((p) => `${name}: ${p}`);
   if (node.id === slot.nodeId) return found; // the photos go here
@@ -79,6 +79,15 @@ function nodeProblems({ document, registry, slot, files, workflowPath }: Preflig
     }
   }
   return found;
+}
+
+/**
+ * A node's params as the engine resolves them, and why they would fail it (the engine's own
+ * check); where they would, the params that are valid, over the defaults.
+ */
+export function nodeParams(definition: AnyNodeDefinition, node: WorkflowDocument['nodes'][number]): { params: Record<string, unknown>; problem?: string } {
+  const resolved = paramsOf(definition, node);
+  return 'error' in resolved ? { params: resolveParams(definition.params, migrateParams(definition, node.params, node.version)).values, problem: resolved.error } : { params: resolved.values };
 }
 
 /** A Compare whose pick is fixed passes that take for every photo, whatever the scores say. */

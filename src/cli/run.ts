@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot } from '../batch/batch';
-import { checkParams, downstream, fileExtension, type NodeRegistry, type WorkflowDocument } from '../engine';
+import { downstream, fileExtension, type NodeRegistry, type WorkflowDocument } from '../engine';
 import { parseReport } from '../metrics/report';
 import { createRegistry } from '../nodes';
 import { DEFAULT_COMFYUI_SERVER, normalizeServerAddress } from '../providers/comfyui/server-address';
@@ -22,7 +22,7 @@ import { found, launchWithProfile } from './chromium';
 import { readJob, writeJob, writeWhole, type CompareSummary, type Job, type JobItem, type Take } from './job';
 import { outputName } from './names';
 import { configure, openApp, putAssets, runItem, settledNodes, type SentCompare, type SentMedia } from './page-run';
-import { preflight, type Preflight } from './preflight';
+import { nodeParams, preflight, type Preflight } from './preflight';
 import { ProgressView, usd } from './progress';
 import { serveApp } from './serve-app';
 import { forTheCommandLine } from './wording';
@@ -223,7 +223,7 @@ function paidNodes(document: WorkflowDocument, registry: NodeRegistry, slot: Bat
   for (const node of document.nodes) {
     const definition = registry.get(node.type);
     if (!definition?.cost) continue;
-    const { params } = checkParams(definition, node);
+    const { params } = nodeParams(definition, node);
     const usd = definition.cost(params)?.usd;
     paid.set(node.id, { usd: usd === undefined ? undefined : dollars(usd), model: String(params.model ?? ''), route: String(params.route ?? ''), perPhoto: perPhoto.has(node.id) });
   }
