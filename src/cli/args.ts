@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 import { DEFAULT_NAME, namePatternProblem } from './names';
 
-export const USAGE = `Usage: stillmotion run <workflow.json | bundle.stillmotion.zip> --input <folder> --out <folder> [options]
+export const USAGE = `Usage: stillmotion run <workflow.json | bundle.stillmotion.zip | exported video> --input <folder> --out <folder> [options]
 
 Runs the workflow once per photo in <folder> (its Batch input, or its one Image input, takes
 each photo) and writes each photo's results, a summary.json and a job file to <out>. Every paid

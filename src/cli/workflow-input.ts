@@ -1,15 +1,15 @@
 /**
- * What a CLI run starts from: the workflow, from an exported `.stillmotion.json` or a project
- * bundle (`.stillmotion.zip`, read by the editor's own bundle reader, so its checks hold here),
- * with the files it uses, and the files `--asset NAME=PATH` supplies or replaces. A file given on
- * the command line is typed by its content (file-type), never by its name.
+ * What a CLI run starts from: the workflow, from an exported `.stillmotion.json`, a project
+ * bundle (`.stillmotion.zip`) or a video Stillmotion exported, read as the editor opens them (so
+ * a bundle's checks hold here), with the files it uses, and the files `--asset NAME=PATH`
+ * supplies or replaces. A file given on the command line is typed by its content (file-type).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
-import { assetRefs, readBundle } from '../editor/bundle';
-import { readWorkflowFile } from '../editor/workflow-files';
+import { assetRefs } from '../editor/bundle';
+import { readWorkflowFrom } from '../editor/open-file';
 import type { AssetRef, AssetStore, NodeRegistry, WorkflowDocument } from '../engine';
 
 /** A file the run hands to the app's asset store. */
@@ -44,8 +44,11 @@ export async function readCliWorkflow(path: string, assets: readonly string[], r
     throw new InputError(`cannot read the workflow file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, 'usage');
   }
   const files = new Map<string, CliFile>();
-  const blob = new Blob([new Uint8Array(bytes)]);
-  const loaded = isZip(bytes) ? await readBundle(blob, registry, collector(files)) : await readWorkflowFile(blob, registry);
+  // Read as the editor opens a file: a bundle by its name, a video Stillmotion exported by its content's type.
+  const type = (await fileTypeFromBuffer(bytes))?.mime ?? '';
+  const file = new File([new Uint8Array(bytes)], basename(path), { type: type.startsWith('video/') ? type : '' });
+  const loaded = await readWorkflowFrom(file, { registry, assets: collector(files) });
+  if ('noWorkflow' in loaded) throw new InputError(`${path} is a video that carries no Stillmotion workflow: only videos Stillmotion exported do`, 'workflow');
   if (!loaded.ok) throw new InputError(`${path} is not a workflow this version can run:\n${loaded.errors.map((e) => `  ${e.path || 'file'}: ${e.message}`).join('\n')}`, 'workflow');
   let document = loaded.document;
   const hash = createHash('sha256').update(bytes);
@@ -57,11 +60,6 @@ export async function readCliWorkflow(path: string, assets: readonly string[], r
     hash.update(`\0${spec}\0${supplied.file.ref.hash}`);
   }
   return { document, hash: hash.digest('hex'), files: usedFiles(document, registry, files) };
-}
-
-/** Zips start with a local file header, whatever the file is called (the editor names bundles `*.stillmotion.zip`). */
-function isZip(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
 /** An asset store that keeps what the bundle reader puts in it, each checked against its hash there. */

@@ -111,7 +111,7 @@ afterAll(async () => {
 });
 
 describe('stillmotion run, the mission pipeline', () => {
-  it('runs from the bundle the editor exports, writes both takes, the ranking, the pick and the finished video', async () => {
+  it('runs from the bundle the editor exports, writes both takes, the ranking, the pick and the finished video, whose embedded workflow runs again', async () => {
     const out = join(dir, 'out-mission');
     const result = await cli(['run', await bundle(mission(), 'mission'), '--input', photoFolder(dir, 1, 'mission-photos'), '--out', out, ...relayed()], KEYS);
     expect(result.code, result.err + result.out).toBe(0);
@@ -140,6 +140,15 @@ describe('stillmotion run, the mission pipeline', () => {
     expect(exported && existsSync(exported)).toBe(true);
     expect(ffprobe(exported, 'stream=codec_type,width,height')).toMatch(/video,640,360[\s\S]*audio/);
     expect(result.out).toMatch(/done {3}photo01\.png \(\$\d+\.\d\d\) · 1 of 1 photos · \$\d+\.\d\d spent, about \$0\.00 left/);
+
+    // The exported video carries its workflow, as the editor reads it back; the music it does not carry is asked for.
+    const again = ['run', exported, '--input', photoFolder(dir, 1, 'mission-photos'), '--out', join(dir, 'out-from-video'), '--dry-run'];
+    const withoutMusic = await cli(again, KEYS);
+    expect(withoutMusic.code, withoutMusic.err).toBe(1);
+    expect(withoutMusic.out).toContain('would fail: photo01.png: Audio input (music) uses "music.wav", which');
+    const withMusic = await cli([...again, '--asset', `music=${music.path}`], KEYS);
+    expect(withMusic.code, withMusic.err + withMusic.out).toBe(0);
+    expect(withMusic.out).toContain('Estimated cost: $');
   });
 
   it('keeps both paid takes on disk and in summary.json when a node after the generations fails; run again, it says what is left to pay', async () => {
