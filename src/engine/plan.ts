@@ -23,8 +23,8 @@ export type NodeVerdict =
   | { will: 'run'; reason: string; paid: boolean; cost?: CostEstimate }
   /** The same work as `with`, which would run: the engine does identical work once. */
   | { will: 'share'; with: string }
-  /** It cannot run as the graph stands; `reason` says what to change. */
-  | { will: 'fail'; reason: string };
+  /** It cannot run as the graph stands; `reason` says what to change, `blockedBy` the failing node it waits on. */
+  | { will: 'fail'; reason: string; blockedBy?: string };
 
 export interface RunPlan {
   /** Per node in the run's scope, in the order the engine would start them. */
@@ -74,7 +74,10 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
 
     async function judge(node: WorkflowNode, definition: AnyNodeDefinition): Promise<NodeVerdict> {
       const title = node.title ?? definition.title;
-      const fail = (reason: string): NodeVerdict => (known.set(id, { fails: true }), { will: 'fail', reason });
+      const fail = (reason: string, blockedBy?: string): NodeVerdict => {
+        known.set(id, { fails: true });
+        return blockedBy ? { will: 'fail', reason, blockedBy } : { will: 'fail', reason };
+      };
       const run = (reason: string, cause: string, params: Record<string, unknown>): NodeVerdict => {
         known.set(id, { runs: cause });
         if (!definition.cost) return { will: 'run', reason, paid: false };
@@ -83,7 +86,7 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
       };
       const feeding = incoming.map((e) => ({ edge: e, source: known.get(e.source)! }));
       const failed = feeding.find((f) => 'fails' in f.source);
-      if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`);
+      if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`, failed.edge.source);
 
       const inputs: Record<string, PortValue | undefined> = {};
       const pending: Record<string, string> = {};

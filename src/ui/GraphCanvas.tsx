@@ -40,9 +40,11 @@ interface Props {
   onHelp: () => void;
   /** While a dialog is open, the canvas leaves the keyboard alone. */
   dialogOpen: boolean;
+  /** A node to select and bring into view (a problem listed before Run); a new object each time. */
+  focus?: { nodeId: string } | undefined;
 }
 
-export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
+export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
   const { documents, commands, registry, runner, engine, session, assets } = useServices();
   const flow = useReactFlow();
   const docNodes = useDocument((d) => d.nodes);
@@ -184,6 +186,13 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
     setPalette(undefined);
     selectOnly([id]);
   };
+
+  useEffect(() => {
+    if (!focus) return;
+    selectOnly([focus.nodeId]);
+    void flow.fitView({ nodes: [{ id: focus.nodeId }], padding: 0.5, maxZoom: 1, duration: 200 });
+    // selectOnly and flow are stable in effect: only a new request moves the view.
+  }, [focus]);
 
   const selectOnly = (ids: string[]) => {
     const chosen = new Set(ids);

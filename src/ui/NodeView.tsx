@@ -10,7 +10,7 @@ import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
 import { OutputPreview } from './OutputPreview';
 import { ParamField } from './ParamField';
-import { CostBadge } from './RunCost';
+import { CostBadge, NodeProblem } from './RunCost';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
 /** Below this zoom, widgets are too small to use: nodes draw as a compact card. */
@@ -67,7 +67,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
       <ProgressBar run={run} />
       <Ports definition={definition} />
       <Params node={node} definition={definition} />
-      {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : null}
+      {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
       {run?.outputs ? (
         <div className="node-preview">
           {Object.entries(run.outputs)

@@ -83,7 +83,7 @@ describe('the plan of a run', () => {
     paramsOf(doc, 'c').k = 'not a number';
     const plan = await engine.plan(doc);
     expect(plan.nodes.n).toEqual({ will: 'fail', reason: 'input "Image" (image, image) is not connected' });
-    expect(plan.nodes.d).toEqual({ will: 'fail', reason: 'needs Needs, which cannot run' });
+    expect(plan.nodes.d).toEqual({ will: 'fail', reason: 'needs Needs, which cannot run', blockedBy: 'n' });
     expect(plan.nodes.c).toMatchObject({ will: 'fail', reason: expect.stringContaining('params.k') });
     expect(plan.nodes.x).toMatchObject({ will: 'fail', reason: expect.stringContaining('"test.unknown" is not a node type') });
   });
