@@ -15,7 +15,7 @@ import { NodeError, unconnectedInput, type AnyNodeDefinition } from './node-defi
 import { planRun, workflowIdentity, type RunPlan } from './plan';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
-import { memoryServices, type NodeServices } from './services';
+import { memoryServices, servicesFor, type NodeServices } from './services';
 import { coerce, matchesPortType, type PortValue, type ScalarValue } from './values';
 import { explainRun, prepareWork, type MadeRecord, type Recipe } from './work';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
@@ -280,8 +280,10 @@ class Run {
     try {
       this.#executed.push(node.id);
       this.#update(node.id, { state: 'running', fraction: 0, reason });
+      const needs = definition.services;
+      const services = servicesFor(definition.title, { ...needs, providers: needs?.keys?.(params) ?? [] }, this.#engine.services);
       const outputs = await definition.run({
-        ...this.#engine.services,
+        ...services,
         nodeId: node.id,
         key,
         inputs: inputs as never,

@@ -111,6 +111,12 @@ export interface NodeDefinition<
   /** What running this node costs in money, estimated from its params before anything is sent. */
   cost?: (params: ParamValues<P>) => CostEstimate | undefined;
   /**
+   * The services the node uses beyond files (always given): the journal of paid work, the
+   * settings, and the keys of the providers its params send to. What it does not declare it is
+   * not given: a node without `keys` never sees a key, and one with them only those providers'.
+   */
+  services?: ServiceNeeds<ParamValues<P>>;
+  /**
    * Why the node would refuse to run, known from its params and which inputs are wired, before
    * anything runs (a prompt its model requires, an end frame it cannot take). A dry run asks it;
    * run() keeps the same rules for the values it gets.
@@ -127,8 +133,16 @@ export interface NodeDefinition<
   run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
 }
 
+export interface ServiceNeeds<Params> {
+  journal?: boolean;
+  settings?: boolean;
+  /** The providers whose keys the node may read, for these params. */
+  keys?: (params: Params) => readonly string[];
+}
+
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services'> {
+  services?: ServiceNeeds<Record<string, unknown>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
   resource?: (params: Record<string, unknown>) => string | undefined;
   readsWorkflow?: (params: Record<string, unknown>) => boolean;

@@ -175,6 +175,8 @@ export default defineNode({
   },
 
   resource: (params) => (params.route === 'comfyui' ? `comfyui:${params.server}` : `provider:${params.route}`),
+  // The journal keeps paid work from being paid twice; only the route's own key is read.
+  services: { journal: true, settings: true, keys: (params) => [params.route] },
 
   async run(ctx) {
     const { inputs, params } = ctx;
