@@ -11,7 +11,7 @@ import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
 import { topologicalOrder, upstream } from './graph';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { NodeError, type AnyNodeDefinition, type InputSpec } from './node-definition';
+import { NodeError, unconnectedInput, type AnyNodeDefinition } from './node-definition';
 import { planRun, workflowIdentity, type RunPlan } from './plan';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
@@ -346,15 +346,6 @@ class Run {
     this.#emit({ type: 'run-finished', runId: this.#id, status, counts });
     return { runId: this.#id, status, counts, nodes: Object.fromEntries(this.#results), executed: this.#executed };
   }
-}
-
-/** The required inputs of `definition` that none of `edges` (the node's incoming wires) feeds, as failures. */
-export function unconnectedInputs(definition: AnyNodeDefinition, edges: readonly WorkflowEdge[]): string[] {
-  return Object.entries(definition.inputs).flatMap(([port, spec]) => (spec.optional || edges.some((e) => e.targetPort === port) ? [] : [unconnectedInput(port, spec)]));
-}
-
-function unconnectedInput(port: string, spec: InputSpec): string {
-  return `input "${spec.label}" (${port}, ${spec.type}) is not connected`;
 }
 
 function toUpdate(result: NodeResult): NodeUpdate {

@@ -10,8 +10,9 @@ import type { NodeServices } from './services';
 import type { PortValue, ValueOf } from './values';
 import type { WorkflowDocument } from './workflow';
 
+/** The palette's order of the categories that ship; a node may name another, listed after these. */
 export const CATEGORIES = ['Input', 'Generate', 'Transform', 'Audio', 'Analyse', 'Output', 'Utility'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export type Category = (typeof CATEGORIES)[number] | (string & {});
 
 export interface InputSpec {
   type: PortType;
@@ -147,6 +148,16 @@ export function defineNode<I extends InputSpecs, O extends OutputSpecs, P extend
 /** The node's error for the user: says what is wrong in their terms. Other errors are bugs. */
 export class NodeError extends Error {
   override name = 'NodeError';
+}
+
+/** The required inputs of `definition` that none of `edges` (the node's incoming wires) feeds, as failures. */
+export function unconnectedInputs(definition: AnyNodeDefinition, edges: readonly { targetPort: string }[]): string[] {
+  return Object.entries(definition.inputs).flatMap(([port, spec]) => (spec.optional || edges.some((e) => e.targetPort === port) ? [] : [unconnectedInput(port, spec)]));
+}
+
+/** What a run and a plan say of a required input with no wire. */
+export function unconnectedInput(port: string, spec: InputSpec): string {
+  return `input "${spec.label}" (${port}, ${spec.type}) is not connected`;
 }
 
 /** Lifts params saved at `fromVersion` to the definition's current version. */
