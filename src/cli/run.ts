@@ -78,9 +78,10 @@ interface PaidNode {
 
 async function execute(args: RunArgs, io: Io): Promise<number> {
   const registry = createRegistry();
-  const { document, hash, files } = await readCliWorkflow(args.workflow, args.assets, registry);
+  const { document, hash, files, supplied } = await readCliWorkflow(args.workflow, args.assets, registry);
   const slot = findBatchSlot(document, registry);
   if ('error' in slot) throw new CliError(`${args.workflow}: ${slot.error}`, EXIT.workflow);
+  if (supplied.includes(slot.nodeId)) throw new CliError(`--asset ${slot.nodeId}=...: that node takes the photos, which come from --input, one run each`, EXIT.usage);
   const photos = listPhotos(args.input);
   const comfyuiServers = comfyuiServersOf(document);
   const settings = readSettings(args, comfyuiServers);

@@ -24,6 +24,8 @@ export interface CliWorkflow {
   hash: string;
   /** The files the workflow's nodes use that are at hand, by content hash. */
   files: Map<string, CliFile>;
+  /** The nodes --asset gave files to. */
+  supplied: string[];
 }
 
 /** A problem with the workflow file (exit 3) or with a --asset (exit 2), said for the command line. */
@@ -53,13 +55,15 @@ export async function readCliWorkflow(path: string, assets: readonly string[], r
   let document = loaded.document;
   const hash = createHash('sha256').update(bytes);
   const given = new Map<string, AssetRef[]>();
+  const nodes: string[] = [];
   for (const spec of assets) {
     const supplied = await supplyAsset(document, spec, registry, given);
     document = supplied.document;
     files.set(supplied.file.ref.hash, supplied.file);
+    nodes.push(supplied.nodeId);
     hash.update(`\0${spec}\0${supplied.file.ref.hash}`);
   }
-  return { document, hash: hash.digest('hex'), files: usedFiles(document, registry, files) };
+  return { document, hash: hash.digest('hex'), files: usedFiles(document, registry, files), supplied: nodes };
 }
 
 /** An asset store that keeps what the bundle reader puts in it, each checked against its hash there. */
@@ -87,7 +91,7 @@ function usedFiles(document: WorkflowDocument, registry: NodeRegistry, files: Ma
  * file params, or the name of a file the workflow uses (`song.mp3`). The file replaces what the
  * param held; in a many-file param it is added to those given on the command line.
  */
-async function supplyAsset(document: WorkflowDocument, spec: string, registry: NodeRegistry, given: Map<string, AssetRef[]>): Promise<{ document: WorkflowDocument; file: CliFile }> {
+async function supplyAsset(document: WorkflowDocument, spec: string, registry: NodeRegistry, given: Map<string, AssetRef[]>): Promise<{ document: WorkflowDocument; file: CliFile; nodeId: string }> {
   const at = spec.indexOf('=');
   const [name, path] = [spec.slice(0, at), spec.slice(at + 1)];
   const targets = assetParams(document, registry).filter((t) => t.nodeId === name || `${t.nodeId}.${t.param}` === name || t.files.some((f) => f.name === name));
@@ -112,7 +116,7 @@ async function supplyAsset(document: WorkflowDocument, spec: string, registry: N
   given.set(key, [...(given.get(key) ?? []), ref]);
   const value = target.kind === 'assets' ? given.get(key) : ref;
   const nodes = document.nodes.map((n) => (n.id === target.nodeId ? { ...n, params: { ...n.params, [target.param]: value } } : n));
-  return { document: { ...document, nodes }, file: { ref, bytes } };
+  return { document: { ...document, nodes }, file: { ref, bytes }, nodeId: target.nodeId };
 }
 
 interface AssetTarget {

@@ -201,6 +201,9 @@ describe('stillmotion run, the mission pipeline', () => {
     const wrong = await cli(['run', json(mission(), 'wrong-asset'), '--input', photoFolder(dir, 1, 'pick-photos'), '--out', join(dir, 'out-pick'), '--dry-run', '--asset', `music=${join(dir, 'pick-photos/photo01.png')}`], KEYS);
     expect(wrong.code).toBe(2);
     expect(wrong.err).toContain('is image/png, and Audio input (music) takes audio/*');
+    const photo = await cli(['run', json(mission(), 'photo-asset'), '--input', photoFolder(dir, 1, 'pick-photos'), '--out', join(dir, 'out-pick'), '--dry-run', '--asset', `photos=${join(dir, 'pick-photos/photo01.png')}`], KEYS);
+    expect(photo.code).toBe(2);
+    expect(photo.err).toContain('--asset photos=...: that node takes the photos, which come from --input, one run each');
   });
 });
 
