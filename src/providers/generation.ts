@@ -37,7 +37,8 @@ export interface GenerationContext extends Pick<NodeServices, 'journal' | 'asset
 /** Submits to a provider at most this often after a 429 before giving up. */
 const SUBMIT_ATTEMPTS = 3;
 
-export async function runGeneration(ctx: GenerationContext, job: GenerationJob): Promise<Blob> {
+export async function runGeneration(context: GenerationContext, job: GenerationJob): Promise<Blob> {
+  const ctx = { ...context, progress: monotone(context.progress) };
   const { provider } = job;
   const credentials = provider.keyless ? { apiKey: '' } : await ctx.secrets.credentials(provider.id);
   if (!credentials || (!credentials.apiKey && !provider.keyless)) throw new NodeError(`No ${provider.name} key: add one in Settings > Providers > ${provider.name} (get it at ${provider.keysUrl})`);
@@ -254,9 +255,20 @@ function videoContainer(head: Uint8Array): 'video/mp4' | 'video/webm' | undefine
 }
 
 async function cancelAtProvider(ctx: GenerationContext, job: GenerationJob, http: ProviderHttp, entry: JournalEntry, task: SubmittedTask): Promise<void> {
+  // Until the provider confirms (ComfyUI stops between nodes), the node says it is stopping.
+  ctx.progress(0, 'stopping');
   // The run's signal is aborted; the cancel request gets its own short one.
   await job.provider.adapter.cancel?.(task, { http, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
   await record(ctx, { ...entry, status: 'cancelled' });
+}
+
+/** Progress that never falls back: a later phase reporting less keeps the bar where it was. */
+function monotone(progress: ProgressReporter): ProgressReporter {
+  let high = 0;
+  return (fraction, message) => {
+    high = Math.max(high, fraction);
+    progress(high, message);
+  };
 }
 
 function report(progress: ProgressReporter, state: TaskState): void {

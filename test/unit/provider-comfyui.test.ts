@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryAssets, MemoryJournal, NodeError } from '../../src/engine';
 import { comfyui, frameSize, promptIdOf } from '../../src/providers/adapters/comfyui';
-import { checkTemplate, fillTemplate, parseTemplate, PLACEHOLDERS } from '../../src/providers/comfyui/template';
+import { checkTemplate, fillTemplate, frameTiming, parseTemplate, PLACEHOLDERS } from '../../src/providers/comfyui/template';
 import wan22 from '../../src/providers/comfyui/templates/wan2.2-i2v.json';
 import { runGeneration, type GenerationJob } from '../../src/providers/generation';
 import { ProviderHttp } from '../../src/providers/http';
@@ -39,7 +39,7 @@ providerContract({
     },
     says: /ComfyUI refused the request \(HTTP 400\): node 11 \(KSamplerAdvanced\): Value not in list \(sampler_name: 'eulr' not in/,
   },
-  has: { cancel: true, moderation: false, recover: true },
+  has: { cancel: true, moderation: false, recover: true, lostAnswerFoundAtOnce: true },
 });
 
 describe('ComfyUI: its own ways', () => {
@@ -76,8 +76,10 @@ describe('ComfyUI: its own ways', () => {
     expect(prompt['8']!.inputs).toMatchObject({ width: 848, height: 480, length: 81 });
     expect(prompt['11']!.inputs.noise_seed).toBe(42);
     expect(prompt['14']!.inputs.fps).toBe(16);
+    // The video node saves under the prompt's own id, so the file is found by name alone.
+    expect(prompt['15']!.inputs.filename_prefix).toBe(`stillmotion/${accepted!.id}`);
     const download = server.log.find((r) => r.path.startsWith('/view'))!;
-    expect(download.path).toMatch(/^\/view\?filename=stillmotion_[0-9a-f]{8}_00001_\.mp4&subfolder=video&type=output$/);
+    expect(download.path).toBe(`/view?filename=${accepted!.id}_00001_.mp4&subfolder=stillmotion&type=output`);
   });
 
   it("runs the user's own template when the request carries one", async () => {
@@ -124,7 +126,7 @@ describe('ComfyUI: its own ways', () => {
       '17': { gifs: [{ ...saved, format: 'video/h264-mp4' }] },
     })).start();
     await generate();
-    expect(server.log.find((r) => r.path.startsWith('/view'))!.path).toMatch(/filename=stillmotion_.*&subfolder=video&type=output$/);
+    expect(server.log.find((r) => r.path.startsWith('/view'))!.path).toMatch(/filename=[0-9a-f-]{36}_00001_\.mp4&subfolder=stillmotion&type=output$/);
   });
 
   it('says so when the workflow saved no video', async () => {
@@ -208,9 +210,20 @@ describe('ComfyUI: its own ways', () => {
       await comfyui.adapter.poll(task, call); // queued
       expect(await comfyui.adapter.poll(task, call)).toEqual({ state: 'running' });
       expect(sockets.map((s) => s.url)).toEqual([`${server.url.replace('http:', 'ws:')}/ws?clientId=stillmotion-ref-1`]);
-      sockets[0]!.say({ type: 'progress', data: { value: 5, max: 20, prompt_id: task.id, node: '11' } });
+      const say = (type: string, data: object) => sockets[0]!.say({ type, data: { prompt_id: task.id, ...data } });
+      // 15 nodes: 10 cached, the first sampler a quarter through.
+      say('execution_cached', { nodes: ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'] });
+      say('executing', { node: '11' });
+      say('progress', { value: 5, max: 20, node: '11' });
       sockets[0]!.say({ type: 'progress', data: { value: 9, max: 20, prompt_id: 'someone-else', node: '11' } });
-      expect(await comfyui.adapter.poll(task, call)).toEqual({ state: 'running', fraction: 0.25, message: 'node 11: step 5/20' });
+      expect(await comfyui.adapter.poll(task, call)).toEqual({ state: 'running', fraction: 10.25 / 15, message: 'node 11: step 5/20' });
+      // The second sampler starts at step 0: the bar goes on from where the first one left it.
+      say('executing', { node: '12' });
+      say('progress', { value: 0, max: 20, node: '12' });
+      expect(await comfyui.adapter.poll(task, call)).toEqual({ state: 'running', fraction: 11 / 15, message: 'node 12: step 0/20' });
+      // A node without steps (the decoder) still moves it.
+      say('executing', { node: '13' });
+      expect(await comfyui.adapter.poll(task, call)).toEqual({ state: 'running', fraction: 12 / 15, message: 'running node 13' });
     } finally {
       vi.unstubAllGlobals();
     }
@@ -218,12 +231,12 @@ describe('ComfyUI: its own ways', () => {
 });
 
 describe('ComfyUI workflow templates', () => {
-  const values = { image: 'in.png', prompt: 'waves', negative_prompt: '', seed: 7, frames: 81, width: 832, height: 480, fps: 16 };
+  const values = { image: 'in.png', prompt: 'waves', negative_prompt: '', seed: 7, frames: 81, width: 832, height: 480, fps: 16, duration: 5 };
 
-  it('ships a Wan 2.2 image-to-video workflow with every placeholder', () => {
+  it('ships a Wan 2.2 image-to-video workflow using the start image, prompt, seed, size, frame count and rate', () => {
     const workflow = checkTemplate(wan22);
     const text = JSON.stringify(workflow);
-    for (const name of PLACEHOLDERS) expect(text).toContain(`{{${name}}}`);
+    for (const name of PLACEHOLDERS.filter((n) => n !== 'end_image' && n !== 'duration')) expect(text).toContain(`{{${name}}}`);
     expect(JSON.stringify(fillTemplate(workflow, values))).not.toContain('{{');
   });
 
@@ -236,15 +249,29 @@ describe('ComfyUI workflow templates', () => {
     expect(template['11']!.inputs.noise_seed).toBe('{{seed}}');
   });
 
-  it('names the placeholders a pasted template lacks', () => {
-    const partial = structuredClone(wan22) as Record<string, { inputs: Record<string, unknown> }>;
-    partial['11']!.inputs.noise_seed = 1;
-    partial['14']!.inputs.fps = 16;
-    expect(() => parseTemplate(JSON.stringify(partial))).toThrow(new NodeError('the ComfyUI workflow lacks the placeholders {{seed}}, {{fps}}: put each where its value goes (e.g. "seed": "{{seed}}")'));
+  it('needs only {{image}}: every other placeholder is optional', () => {
+    const fixed = structuredClone(wan22) as Record<string, { inputs: Record<string, unknown> }>;
+    fixed['11']!.inputs.noise_seed = 1;
+    fixed['14']!.inputs.fps = 24;
+    fixed['6']!.inputs.text = 'a fixed prompt';
+    expect(() => parseTemplate(JSON.stringify(fixed))).not.toThrow();
+    fixed['5']!.inputs.image = 'photo.png';
+    expect(() => parseTemplate(JSON.stringify(fixed))).toThrow(new NodeError(`the ComfyUI workflow lacks {{image}}: put it where the start image goes (LoadImage's "image": "{{image}}"); the other placeholders are optional`));
+  });
+
+  it('takes the frame rate the workflow fixes, else its model family\'s, and counts frames in the family\'s steps', () => {
+    const wan = checkTemplate(wan22);
+    expect(frameTiming(wan, 5)).toEqual({ fps: 16, frames: 81 });
+    const fixed = structuredClone(wan) as typeof wan;
+    fixed['14']!.inputs.fps = 24;
+    expect(frameTiming(fixed, 5)).toEqual({ fps: 24, frames: 121 });
+    const ltx = { '1': { class_type: 'LTXVImgToVideo', inputs: { length: '{{frames}}' } }, '2': { class_type: 'CreateVideo', inputs: { fps: '{{fps}}' } } };
+    expect(frameTiming(ltx, 5)).toEqual({ fps: 24, frames: 121 });
+    expect(frameTiming(ltx, 4)).toEqual({ fps: 24, frames: 97 });
   });
 
   it('refuses what is not an API-format workflow, saying what it is instead', () => {
-    expect(() => parseTemplate('{"nodes": [], "links": []}')).toThrow(/editor format: export it with "Export \(API\)"/);
+    expect(() => parseTemplate('{"nodes": [], "links": []}')).toThrow(/editor format .*: in ComfyUI choose Workflow > Export \(API\) \(older versions: turn on "Enable Dev mode Options" in Settings, then "Save \(API Format\)"\)/);
     expect(() => parseTemplate('{"3": {"inputs": {}}}')).toThrow(/not in the API format .*3\.class_type/);
     expect(() => parseTemplate('{')).toThrow(/the ComfyUI workflow is not JSON/);
     expect(() => parseTemplate('{}')).toThrow('the ComfyUI workflow has no nodes');
