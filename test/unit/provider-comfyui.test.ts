@@ -9,7 +9,7 @@ import { ProviderHttp } from '../../src/providers/http';
 import { FAST_TIMING, PNG_IMAGE, providerContract } from '../providers/contract';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
-import { fakeComfyui } from '../providers/servers/comfyui';
+import { fakeComfyui, type FakeComfyui } from '../providers/servers/comfyui';
 
 const request: GenerationJob['request'] = {
   endpoint: 'wan2.2-i2v',
@@ -227,6 +227,137 @@ describe('ComfyUI: its own ways', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+});
+
+describe('ComfyUI: the real server\'s habits', () => {
+  let server: FakeComfyui;
+  let journal: MemoryJournal;
+  let messages: string[];
+  beforeEach(async () => {
+    server = await fakeComfyui(testVideo()).start();
+    journal = new MemoryJournal();
+    messages = [];
+  });
+  afterEach(() => server.close());
+
+  const context = (signal = new AbortController().signal, onProgress: (message: string) => void = () => {}) => ({
+    key: 'k1',
+    nodeId: 'n',
+    signal,
+    progress: (_f: number, m?: string) => {
+      if (!m) return;
+      messages.push(m);
+      onProgress(m);
+    },
+    journal,
+    assets: new MemoryAssets(),
+    secrets: { credentials: async () => undefined },
+  });
+  const job = (overrides: Partial<GenerationJob['request']> = {}): GenerationJob => ({ provider: comfyui, origin: server.url, model: 'wan-2.2', timing: FAST_TIMING, request: { ...request, ...overrides } });
+  const posted = (path: string) => server.log.filter((r) => r.method === 'POST' && r.path === path);
+  const failure = (run: Promise<unknown>) => run.then(() => expect.unreachable('it should fail') as never, (e: unknown) => e as Error);
+  const withPreview = () => JSON.stringify({ ...wan22, '20': { class_type: 'PreviewImage', inputs: { images: ['5', 0] } } });
+
+  it('names the refused video branch node by node, with the model folder, when ComfyUI runs only the other branches', async () => {
+    await server.close();
+    server = await fakeComfyui(testVideo(), undefined, { models: { diffusion_models: [], text_encoders: [], vae: [] } }).start();
+    // The Preview Image branch passes, so ComfyUI answers 200 and runs it; the video branch was refused.
+    const error = await failure(runGeneration(context(), job({ template: withPreview() })));
+    expect(error).toBeInstanceOf(NodeError);
+    expect(error.message).toMatch(/^ComfyUI refused the request: the branch that saves the video \(node 15\) failed validation: /);
+    expect(error.message).toContain("node 1 (UNETLoader): Value not in list (unet_name: the server has no wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors; put it in ComfyUI's models/diffusion_models folder)");
+    expect(error.message).toContain("node 4 (VAELoader): Value not in list (vae_name: the server has no wan_2.1_vae.safetensors; put it in ComfyUI's models/vae folder)");
+    expect(error.message).not.toContain('saved no video');
+    // What ComfyUI would have run for nothing is taken off its queue.
+    expect(posted('/queue').map((r) => JSON.parse(r.body))).toEqual([{ delete: [[...server.tasks.keys()][0]] }]);
+    expect((await journal.list())[0]!.status).toBe('failed');
+  });
+
+  it('goes on when only another branch was refused', async () => {
+    const own = JSON.parse(withPreview()) as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    own['20'] = { class_type: 'SaveImage', inputs: { images: ['21', 0], filename_prefix: 'still' } };
+    own['21'] = { class_type: 'LoadImage', inputs: { image: 'not-uploaded.png' } };
+    const blob = await runGeneration(context(), job({ template: JSON.stringify(own) }));
+    expect(blob.size).toBe(testVideo().length);
+  });
+
+  it('finds a finished video by its file after the server restarted and forgot it, and never runs it again', async () => {
+    server.pollsToFinish = 4;
+    const crash = new Error('the tab was closed');
+    await expect(runGeneration(context(undefined, (m) => { if (m.startsWith('queued')) throw crash; }), job())).rejects.toBe(crash);
+    // The prompt finishes while the tab is closed, then ComfyUI restarts: its history is gone.
+    for (let i = 0; i < 4; i++) await fetch(`${server.url}/queue`);
+    server.restart();
+    const [id] = server.tasks.keys();
+    expect(await (await fetch(`${server.url}/history/${id}`)).json()).toEqual({});
+    const blob = await runGeneration(context(), job());
+    expect(blob.size).toBe(testVideo().length);
+    expect(server.accepted).toBe(1);
+    expect((await journal.list())[0]!.status).toBe('succeeded');
+  });
+
+  it('says so when the server restarted before the prompt finished, and that running again sends it again', async () => {
+    server.pollsToFinish = 50;
+    const crash = new Error('the tab was closed');
+    await expect(runGeneration(context(undefined, (m) => { if (m.startsWith('queued')) throw crash; }), job())).rejects.toBe(crash);
+    server.restart();
+    await expect(runGeneration(context(), job())).rejects.toThrow('ComfyUI could not make the video: the server no longer has this prompt and saved no video for it: it was deleted from the queue, or the server restarted before it finished; running the node again sends it again');
+    expect(server.accepted).toBe(1);
+  });
+
+  it('runs a prompt id it already has again, which is why a lost answer is looked up first', async () => {
+    const body = JSON.stringify({ prompt: { '1': { class_type: 'SaveImage', inputs: { images: ['2', 0] } }, '2': { class_type: 'VAEDecode', inputs: {} } }, prompt_id: '0b7e1f4c-2a55-4c8e-9d43-6f1a2b3c4d5e' });
+    for (let i = 0; i < 2; i++) expect((await fetch(`${server.url}/prompt`, { method: 'POST', body })).status).toBe(200);
+    expect(server.accepted).toBe(2);
+    server.fail('submit', { type: 'hang', accept: true });
+    await runGeneration(context(), job());
+    expect(posted('/prompt')).toHaveLength(3); // the hung one, not resent
+  });
+
+  it('calls an upload that got no answer a failure with nothing sent, not a possible charge', async () => {
+    server.fail('upload', { type: 'hang' });
+    const error = await failure(runGeneration(context(), job()));
+    expect(error.message).toMatch(/the image upload to ComfyUI got no usable answer .*; no prompt was sent, so nothing runs on the server: run the node again/);
+    expect(error.message).not.toMatch(/may or may not|charged/);
+    expect((await journal.list())[0]!.status).toBe('failed');
+    expect(posted('/prompt')).toHaveLength(0);
+  });
+
+  it('says "stopping" until the server confirms the interrupt, which lands between nodes', async () => {
+    server.pollsToFinish = 50;
+    const controller = new AbortController();
+    const run = runGeneration(context(controller.signal, (m) => m === 'generating' && controller.abort(new DOMException('cancelled', 'AbortError'))), job());
+    await expect(run).rejects.toThrow('cancelled');
+    const [t] = server.tasks.values();
+    expect(messages.at(-1)).toBe('stopping');
+    // The run ended only once ComfyUI had stopped the prompt: it had already written it as interrupted.
+    expect(t!.cancelled).toBe(true);
+    const history = (await (await fetch(`${server.url}/history/${t!.id}`)).json()) as Record<string, { status: { messages: [string][] } }>;
+    expect(history[t!.id]!.status.messages.map(([type]) => type)).toContain('execution_interrupted');
+    expect(posted('/interrupt')).toHaveLength(1);
+    expect((await journal.list())[0]!.status).toBe('cancelled');
+  });
+
+  it('refuses a workflow that saves no video before sending anything', async () => {
+    const webp = structuredClone(wan22) as Record<string, { class_type: string; inputs: Record<string, unknown> }>;
+    webp['15'] = { class_type: 'SaveAnimatedWEBP', inputs: { images: ['13', 0], filename_prefix: 'anim', fps: 16, lossless: false, quality: 90, method: 'default' } };
+    webp['16'] = { class_type: 'PreviewImage', inputs: { images: ['13', 0] } };
+    delete webp['14'];
+    await expect(runGeneration(context(), job({ template: JSON.stringify(webp) }))).rejects.toThrow(
+      "the ComfyUI workflow saves no video: SaveAnimatedWEBP (node 15) saves an animated WEBP; PreviewImage (node 16) saves preview images. Save the frames with a SaveVideo node (after Create Video, format mp4), or set VHS Video Combine's format to video/h264-mp4",
+    );
+    expect(server.log).toHaveLength(0);
+  });
+
+  it('fills the frame rate and count from the template and the node\'s duration', async () => {
+    const fixed = structuredClone(wan22) as Record<string, { inputs: Record<string, unknown> }>;
+    fixed['14']!.inputs.fps = 24;
+    await runGeneration(context(), job({ template: JSON.stringify(fixed), seconds: 4 }));
+    const [accepted] = server.tasks.values();
+    const prompt = accepted!.input as typeof fixed;
+    expect(prompt['8']!.inputs.length).toBe(97);
+    expect(prompt['14']!.inputs.fps).toBe(24);
   });
 });
 
