@@ -16,6 +16,8 @@ import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabi
 import { comfyuiConnection, connectionFor } from '../providers/connection';
 import { runGeneration } from '../providers/generation';
 import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
+import { templateNote } from '../providers/comfyui/outputs';
+import { parseTemplate } from '../providers/comfyui/template';
 import type { ImagePayload } from '../providers/protocol';
 import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
 import { PROVIDER_SETTINGS, readProviderSettings } from '../providers/settings';
@@ -120,7 +122,7 @@ export default defineNode({
       default: '',
       multiline: true,
       maxLength: 500_000,
-      placeholder: 'Empty: the Wan 2.2 template that ships. Or paste a workflow saved with "Export (API)" that uses {{image}}, {{prompt}}...',
+      placeholder: 'Empty: the Wan 2.2 template that ships. Or paste a workflow saved with Workflow > Export (API), with "{{image}}" where the photo goes; {{prompt}}, {{negative_prompt}}, {{seed}}, {{width}}, {{height}}, {{frames}}, {{fps}}, {{duration}} and {{end_image}} are optional',
     }),
   },
 
@@ -152,7 +154,7 @@ export default defineNode({
       seed: { hidden: !caps.seed },
       motion: { hidden: !caps.motionControl },
       server: { hidden: params.route !== 'comfyui' },
-      template: { hidden: params.route !== 'comfyui' },
+      template: { hidden: params.route !== 'comfyui', ...(params.route === 'comfyui' && params.template.trim() ? { note: templateNote(() => parseTemplate(params.template)) } : {}) },
     };
   },
 

@@ -65,6 +65,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
         <RunHereButton nodeId={id} />
       </header>
       <ProgressBar run={run} />
+      {run?.state === 'running' && run.message ? <p className="node-status" role="status">{run.message}</p> : null}
       <Ports definition={definition} />
       <Params node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : null}

@@ -141,6 +141,15 @@ describe('Generate video', () => {
     expect(constraints.server?.hidden).toBe(true);
   });
 
+  it('checks a pasted ComfyUI workflow as it is pasted, saying what it fills or why it will not run', () => {
+    const comfy = { ...defaults(), model: 'wan-2.2-i2v', route: 'comfyui' };
+    expect(generateVideo.constrain!(comfy).template?.note).toBeUndefined();
+    const saved = JSON.stringify({ '1': { class_type: 'LoadImage', inputs: { image: '{{image}}' } }, '2': { class_type: 'CreateVideo', inputs: { images: ['1', 0], fps: 24 } }, '3': { class_type: 'SaveVideo', inputs: { video: ['2', 0], filename_prefix: 'x', format: 'mp4' } } });
+    expect(generateVideo.constrain!({ ...comfy, template: saved }).template?.note).toBe('Checked: fills {{image}}; saves the video with node 3 at 24 fps');
+    expect(generateVideo.constrain!({ ...comfy, template: '{"nodes": [], "links": []}' }).template?.note).toMatch(/^Will not run: the ComfyUI workflow is in the editor format/);
+    expect(generateVideo.constrain!({ ...comfy, template: saved.replace('SaveVideo', 'SaveAnimatedWEBP') }).template?.note).toMatch(/^Will not run: the ComfyUI workflow saves no video: SaveAnimatedWEBP \(node 3\) saves an animated WEBP/);
+  });
+
   it('brings the other params within what a newly chosen model offers', () => {
     const chosen = { ...defaults(), model: 'kling-v2.1-master', route: 'fal', duration: '7', resolution: '720p', aspectRatio: '16:9' };
     expect(conformParams(generateVideo.params, generateVideo.constrain!(chosen), chosen)).toMatchObject({ duration: '5', resolution: '1080p', aspectRatio: 'auto' });

@@ -7,7 +7,7 @@
  * (`<prefix>_00001.<ext>`, its format a MIME-like "video/h264-mp4").
  */
 import { NodeError } from '../../engine';
-import type { ApiWorkflow } from './template';
+import { frameTiming, placeholdersIn, type ApiWorkflow } from './template';
 
 /** A file on the server, as `/view` takes it. */
 export type ServerFile = { filename: string; subfolder: string; type: string };
@@ -71,4 +71,20 @@ function noVideoMessage(workflow: ApiWorkflow): string {
 /** The `/view` path of a file. */
 export function viewPath(file: ServerFile): string {
   return `view?${new URLSearchParams({ filename: file.filename, subfolder: file.subfolder, type: file.type })}`;
+}
+
+/**
+ * What a pasted workflow will do, or what is wrong with it, in one line for under the field: it
+ * is checked as it is pasted, not when the run reaches the server.
+ */
+export function templateNote(workflow: () => ApiWorkflow): string {
+  try {
+    const checked = workflow();
+    const { saver } = videoOutput(checked, 'check');
+    const { fps } = frameTiming(checked, 1);
+    return `Checked: fills ${[...placeholdersIn(checked)].map((n) => `{{${n}}}`).join(', ')}; saves the video with node ${saver.id} at ${fps} fps`;
+  } catch (error) {
+    if (error instanceof NodeError) return `Will not run: ${error.message}`;
+    throw error;
+  }
 }
