@@ -1,6 +1,6 @@
 /** A ComfyUI server: the provider contract, plus its workflow templates, prompt ids, queue and live progress. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MemoryAssets, MemoryJournal, NodeError } from '../../src/engine';
+import { hashBytes, MemoryAssets, MemoryJournal, NodeError } from '../../src/engine';
 import { comfyui, frameSize, promptIdOf } from '../../src/providers/adapters/comfyui';
 import { checkTemplate, fillTemplate, frameTiming, parseTemplate, PLACEHOLDERS } from '../../src/providers/comfyui/template';
 import wan22 from '../../src/providers/comfyui/templates/wan2.2-i2v.json';
@@ -63,14 +63,15 @@ describe('ComfyUI: its own ways', () => {
     const upload = sent('/upload/image');
     expect(upload.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
     const [entry] = await journal.list();
-    expect(upload.body).toContain(`filename="stillmotion-${entry!.id}.png"`);
+    const name = `stillmotion-${(await hashBytes(PNG_IMAGE.blob)).slice(0, 32)}.png`;
+    expect(upload.body).toContain(`filename="${name}"`);
     // What the server accepted: the prompt under our id, from our client id.
     const [accepted] = server.tasks.values();
     const prompt = accepted!.input as Record<string, { inputs: Record<string, unknown> }>;
     expect(accepted!.id).toBe(await promptIdOf(entry!.id));
     expect(entry!.providerTaskId).toBe(accepted!.id);
     expect(accepted!.extra.clientId).toBe(`stillmotion-${entry!.id}`);
-    expect(prompt['5']!.inputs.image).toBe(`stillmotion-${entry!.id}.png`);
+    expect(prompt['5']!.inputs.image).toBe(name);
     expect(prompt['6']!.inputs.text).toBe(request.prompt);
     expect(prompt['7']!.inputs.text).toBe('blur');
     expect(prompt['8']!.inputs).toMatchObject({ width: 848, height: 480, length: 81 });
@@ -78,8 +79,16 @@ describe('ComfyUI: its own ways', () => {
     expect(prompt['14']!.inputs.fps).toBe(16);
     // The video node saves under the prompt's own id, so the file is found by name alone.
     expect(prompt['15']!.inputs.filename_prefix).toBe(`stillmotion/${accepted!.id}`);
-    const download = server.log.find((r) => r.path.startsWith('/view'))!;
+    const download = server.log.find((r) => r.path.startsWith('/view') && r.path.endsWith('type=output'))!;
     expect(download.path).toBe(`/view?filename=${accepted!.id}_00001_.mp4&subfolder=stillmotion&type=output`);
+  });
+
+  it('uploads a photo once, and uses the copy on the server for every later take of it', async () => {
+    await generate();
+    journal = new MemoryJournal();
+    await generate({ seed: 7 });
+    expect(server.log.filter((r) => r.path === '/upload/image')).toHaveLength(1);
+    expect(server.accepted).toBe(2);
   });
 
   it("runs the user's own template when the request carries one", async () => {
@@ -126,7 +135,7 @@ describe('ComfyUI: its own ways', () => {
       '17': { gifs: [{ ...saved, format: 'video/h264-mp4' }] },
     })).start();
     await generate();
-    expect(server.log.find((r) => r.path.startsWith('/view'))!.path).toMatch(/filename=[0-9a-f-]{36}_00001_\.mp4&subfolder=stillmotion&type=output$/);
+    expect(server.log.find((r) => r.path.startsWith('/view') && r.path.endsWith('type=output'))!.path).toMatch(/filename=[0-9a-f-]{36}_00001_\.mp4&subfolder=stillmotion&type=output$/);
   });
 
   it('says so when the workflow saved no video', async () => {

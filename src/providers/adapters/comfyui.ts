@@ -15,7 +15,7 @@
  * No key: a local server has none. Paths are relative, so a server behind a path prefix works too.
  */
 import { z } from 'zod';
-import { NodeError } from '../../engine';
+import { hashBytes, NodeError } from '../../engine';
 import { errorText, ProviderError } from '../errors';
 import type { AspectRatio, Resolution } from '../catalog/schema';
 import { liveState, stopWatching } from '../comfyui/live';
@@ -75,10 +75,17 @@ function workflowFor(request: GenerationRequest): ApiWorkflow {
   return checkTemplate(shipped);
 }
 
-async function upload(image: ImagePayload, clientRef: string, { http, signal }: ProviderCall): Promise<string> {
-  const form = new FormData();
+/**
+ * The image in ComfyUI's input folder, named by its content: a photo already there (an earlier
+ * take, another node of the batch) is used as it is, and a new one overwrites nothing else.
+ */
+async function upload(image: ImagePayload, call: ProviderCall): Promise<string> {
+  const { http, signal } = call;
   const extension = image.mime.split('/')[1] ?? 'png';
-  form.append('image', image.blob, `stillmotion-${clientRef}.${extension}`);
+  const name = `stillmotion-${(await hashBytes(image.blob)).slice(0, 32)}.${extension}`;
+  if (await saved({ filename: name, subfolder: '', type: 'input' }, call)) return name;
+  const form = new FormData();
+  form.append('image', image.blob, name);
   form.append('type', 'input');
   form.append('overwrite', 'true');
   const answer = await http.json('POST', 'upload/image', uploaded, { form, signal }).catch((error: unknown) => {
@@ -190,8 +197,8 @@ async function submit(request: GenerationRequest, call: ProviderCall): Promise<S
   const { workflow, saver } = videoOutput(workflowFor(request), promptId);
   const used = placeholdersIn(workflow);
   if (used.has('end_image') && !request.endImage) throw new NodeError('the ComfyUI workflow takes an end frame ({{end_image}}): connect an image to End frame, or remove the placeholder');
-  const image = await upload(request.image, request.clientRef, call);
-  const endImage = used.has('end_image') && request.endImage ? await upload(request.endImage, `${request.clientRef}-end`, call) : undefined;
+  const image = await upload(request.image, call);
+  const endImage = used.has('end_image') && request.endImage ? await upload(request.endImage, call) : undefined;
   const { width, height } = frameSize(request.resolution, request.aspectRatio, request.image);
   const prompt = fillTemplate(workflow, {
     image,

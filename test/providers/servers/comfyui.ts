@@ -82,7 +82,6 @@ export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record
   if (flags.enableCorsHeader === undefined) comfy.refuse = (req) => (foreignOrigin(req) ? 403 : undefined);
   const models = flags.models ?? WAN_MODELS;
   const known = new Set([...CORE_NODES, ...Object.keys(LOADERS), ...OUTPUT_NODES].filter((c) => c !== 'VHS_VideoCombine' || flags.videoHelperSuite));
-  const uploads = new Set<string>();
   const disk = new Map<string, Buffer>();
   const history = new Map<string, unknown>();
   /** Every prompt accepted, duplicates included, in the order they were put on the queue. */
@@ -160,7 +159,7 @@ export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record
     if (!(image instanceof File) || image.name === '') return void res.writeHead(400).end();
     const type = form?.get('type') ?? 'input';
     if (type !== 'input' && type !== 'temp' && type !== 'output') return void res.writeHead(400).end();
-    uploads.add(image.name);
+    disk.set(`${type}//${image.name}`, Buffer.from(await image.arrayBuffer()));
     json(res, 200, { name: image.name, subfolder: '', type });
   });
 
@@ -172,7 +171,7 @@ export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record
     }
     const missing = Object.values(body.prompt).find((node) => !known.has(String(node.class_type)));
     if (missing) return json(res, 400, promptError('missing_node_type', `Node '${String(missing.class_type)}' not found. The custom node may not be installed.`));
-    const checked = validate(body.prompt, uploads, models);
+    const checked = validate(body.prompt, (name) => disk.has(`input//${name}`), models);
     if (checked === 'no outputs') return json(res, 400, promptError('prompt_no_outputs', 'Prompt has no outputs'));
     if (checked.good.length === 0) return json(res, 400, promptError('prompt_outputs_failed_validation', 'Prompt outputs failed validation', checked.nodeErrors));
     const id = typeof body.prompt_id === 'string' ? body.prompt_id : crypto.randomUUID();
@@ -194,7 +193,8 @@ export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record
     json(res, 200, entry ? { [req.params.id!]: entry } : {});
   });
 
-  comfy.route('GET', '/view', 'download', (req, res) => {
+  // Looking for an input already uploaded is not the download of a result.
+  comfy.route('GET', '/view', (url) => (url.searchParams.get('type') === 'input' ? undefined : 'download'), (req, res) => {
     const { filename = '', subfolder = '', type = 'output' } = Object.fromEntries(req.url.searchParams);
     const bytes = disk.get(`${type}/${subfolder}/${filename}`);
     if (!bytes) return void res.writeHead(404).end();
@@ -245,7 +245,7 @@ function nodeInfo(name: string, models: Models): unknown {
  * execution.py's validate_prompt, in the parts a wrong template shows: unknown images, text where a
  * number goes, a model not installed. Each output node is judged by its own branch; the good ones run.
  */
-function validate(workflow: Workflow, uploads: Set<string>, models: Models): { good: string[]; nodeErrors: Record<string, { errors: unknown[]; dependent_outputs: string[]; class_type: string }> } | 'no outputs' {
+function validate(workflow: Workflow, uploaded: (name: string) => boolean, models: Models): { good: string[]; nodeErrors: Record<string, { errors: unknown[]; dependent_outputs: string[]; class_type: string }> } | 'no outputs' {
   const outputs = Object.keys(workflow).filter((id) => OUTPUT_NODES.has(String(workflow[id]!.class_type)));
   if (outputs.length === 0) return 'no outputs';
   const reasons = new Map<string, unknown[]>();
@@ -260,7 +260,7 @@ function validate(workflow: Workflow, uploads: Set<string>, models: Models): { g
     if (loader && !list.includes(String(node.inputs?.[loader.input]))) {
       found.push(reason('value_not_in_list', 'Value not in list', `${loader.input}: '${String(node.inputs?.[loader.input])}' not in ${JSON.stringify(list)}`));
     }
-    if (type === 'LoadImage' && !uploads.has(String(node.inputs?.image))) found.push(reason('custom_validation_failed', 'Custom validation failed for node', `image - Invalid image file: ${String(node.inputs?.image)}`));
+    if (type === 'LoadImage' && !uploaded(String(node.inputs?.image))) found.push(reason('custom_validation_failed', 'Custom validation failed for node', `image - Invalid image file: ${String(node.inputs?.image)}`));
     if (found.length > 0) reasons.set(id, found);
   }
   const nodeErrors: Record<string, { errors: unknown[]; dependent_outputs: string[]; class_type: string }> = {};
