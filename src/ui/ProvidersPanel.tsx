@@ -8,10 +8,13 @@ import { useId, useState, type FormEvent } from 'react';
 import { endpointSchema, type ProviderConfig } from '../editor/provider-config';
 import { formatUsd } from '../editor/run-cost';
 import { normalizeServerAddress } from '../providers/comfyui/server-address';
+import { describeServer, serverHttp, serverInfo } from '../providers/comfyui/server-info';
+import { comfyuiConnection } from '../providers/connection';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 import type { ProviderInfo } from '../providers/protocol';
 import { PROVIDERS } from '../providers/providers';
 import type { RelayInfo } from '../providers/relay-route';
+import type { ProviderSettings } from '../providers/settings';
 import { showHint } from './hints';
 import { useFreshProviderState, useProviderConfig, useRelay } from './provider-hooks';
 
@@ -223,8 +226,17 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
   const { settings } = useFreshProviderState(config);
   const [text, setText] = useState('');
   const [error, setError] = useState('');
+  const [tested, setTested] = useState<Record<string, { text: string; ok: boolean } | 'testing'>>({});
   const id = useId();
 
+  const test = async (url: string) => {
+    setTested((t) => ({ ...t, [url]: 'testing' }));
+    const result = await testServer(url, settings).then(
+      (text) => ({ text, ok: true }),
+      (e: unknown) => ({ text: e instanceof Error ? e.message : String(e), ok: false }),
+    );
+    setTested((t) => ({ ...t, [url]: result }));
+  };
   const add = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const server = normalizeServerAddress(text);
@@ -245,9 +257,13 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
         {settings.comfyuiServers.map((url) => (
           <li key={url}>
             <span>{url}</span>
+            <button type="button" onClick={() => void test(url)} aria-label={`Test the connection to the ComfyUI server ${url}`} disabled={tested[url] === 'testing'}>
+              Test
+            </button>
             <button type="button" onClick={() => void remove(url)} aria-label={`Remove the ComfyUI server ${url}`}>
               Remove
             </button>
+            {tested[url] ? <ServerTest result={tested[url]} /> : null}
           </li>
         ))}
       </ul>
@@ -265,6 +281,22 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
           : 'This page is served without the Stillmotion server: it reaches only a ComfyUI on this machine started with --enable-cors-header, which also turns off ComfyUI’s own check of who is calling. Through npm start, any address works and no flag is needed.'}
       </p>
     </div>
+  );
+}
+
+/** Version, devices, queue and models, from the server itself. */
+async function testServer(url: string, settings: ProviderSettings): Promise<string> {
+  const connection = await comfyuiConnection(url, settings);
+  if ('error' in connection) throw new Error(connection.error);
+  return describeServer(await serverInfo(serverHttp(connection, 15_000), AbortSignal.timeout(20_000)));
+}
+
+function ServerTest({ result }: { result: { text: string; ok: boolean } | 'testing' }) {
+  if (result === 'testing') return <p className="server-test" role="status">testing…</p>;
+  return (
+    <p className={`server-test${result.ok ? '' : ' field-error'}`} role={result.ok ? 'status' : 'alert'}>
+      {result.text}
+    </p>
   );
 }
 

@@ -171,7 +171,7 @@ describe('provider keys', () => {
 
   it('keeps the ComfyUI servers the app may reach: a bad address named, a good one normalised, one removed', async () => {
     const comfy = providers().locator('[data-provider="comfyui"]');
-    expect(await comfy.locator('li').allTextContents()).toEqual(['http://127.0.0.1:8188Remove']);
+    expect(await comfy.locator('li').allTextContents()).toEqual(['http://127.0.0.1:8188TestRemove']);
     const field = comfy.getByLabel('Add a server');
     await field.fill('gpu box:8188');
     await comfy.getByRole('button', { name: 'Add' }).click();

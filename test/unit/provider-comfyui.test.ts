@@ -9,7 +9,8 @@ import { ProviderHttp } from '../../src/providers/http';
 import { FAST_TIMING, PNG_IMAGE, providerContract } from '../providers/contract';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
-import { fakeComfyui, type FakeComfyui } from '../providers/servers/comfyui';
+import { fakeComfyui, WAN_MODELS, type FakeComfyui } from '../providers/servers/comfyui';
+import { describeServer, missingModels, modelsOf, serverHttp, serverInfo } from '../../src/providers/comfyui/server-info';
 
 const request: GenerationJob['request'] = {
   endpoint: 'wan2.2-i2v',
@@ -367,6 +368,26 @@ describe('ComfyUI: the real server\'s habits', () => {
     const prompt = accepted!.input as typeof fixed;
     expect(prompt['8']!.inputs.length).toBe(97);
     expect(prompt['14']!.inputs.fps).toBe(24);
+  });
+});
+
+describe('ComfyUI: what a server says about itself', () => {
+  it('gives its version, devices, queue and installed models for "Test"', async () => {
+    const server = await fakeComfyui(testVideo()).start();
+    try {
+      const http = serverHttp({ origin: server.url }, 1000);
+      const info = await serverInfo(http, new AbortController().signal);
+      expect(info.models).toEqual(WAN_MODELS);
+      expect(describeServer(info)).toBe('ComfyUI 0.3.68 · cpu, 20.0 of 32.0 GiB free · 0 running, 0 waiting · 2 diffusion models, 1 text encoder, 1 VAE');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("names the models a workflow needs that a server lacks, with each one's folder", () => {
+    const wanted = modelsOf(checkTemplate(wan22));
+    expect(missingModels(wanted, WAN_MODELS)).toEqual([]);
+    expect(missingModels(wanted, { ...WAN_MODELS, vae: [] })).toEqual(['wan_2.1_vae.safetensors (models/vae)']);
   });
 });
 
