@@ -34,6 +34,9 @@ export interface GenerationContext extends Pick<NodeServices, 'journal' | 'asset
   progress: ProgressReporter;
 }
 
+/** A task its provider lost before anything came of it: running the work again makes it once. */
+export class TaskGone extends NodeError {}
+
 /** Submits to a provider at most this often after a 429 before giving up. */
 const SUBMIT_ATTEMPTS = 3;
 
@@ -84,7 +87,7 @@ export async function runGeneration(context: GenerationContext, job: GenerationJ
   if (final.state === 'failed') {
     const why = final.moderated ? `${provider.name} refused it under its content rules: ${final.reason}` : `${provider.name} could not make the video: ${final.reason}`;
     await record(ctx, { ...entry, status: 'failed', error: why, ...(final.moderated ? { moderated: true } : {}), ...(final.billed === undefined ? {} : { billed: final.billed }) });
-    throw new NodeError(why);
+    throw final.gone ? new TaskGone(why) : new NodeError(why);
   }
   if (final.state === 'cancelled') {
     await record(ctx, { ...entry, status: 'cancelled' });

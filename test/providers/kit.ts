@@ -162,6 +162,7 @@ export class FakeProvider {
       }
     }
     const refused = this.refuse(req);
+    if (refused === 'drop') return void req.socket.destroy();
     if (refused !== undefined) return void res.writeHead(refused).end();
     const chunks: Buffer[] = [];
     try {
@@ -190,8 +191,8 @@ export class FakeProvider {
     json(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
   }
 
-  /** The status of a provider's own refusal before routing (ComfyUI's origin check); none by default. */
-  refuse(_req: IncomingMessage): number | undefined {
+  /** The status of a provider's own refusal before routing (ComfyUI's origin check), or 'drop' for a server that is down; none by default. */
+  refuse(_req: IncomingMessage): number | 'drop' | undefined {
     return undefined;
   }
 

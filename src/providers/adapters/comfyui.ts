@@ -67,7 +67,8 @@ export function frameSize(resolution: Resolution, aspectRatio: AspectRatio, imag
   return w! >= h! ? { width: long, height: side } : { width: side, height: long };
 }
 
-function workflowFor(request: GenerationRequest): ApiWorkflow {
+/** The workflow a request runs: its own template, or the one that ships for its endpoint. */
+export function workflowFor(request: Pick<GenerationRequest, 'endpoint' | 'template'>): ApiWorkflow {
   // A blank template field means "the shipped one", as an untouched node param is blank.
   if (request.template?.trim()) return parseTemplate(request.template);
   const shipped = TEMPLATES[request.endpoint];
@@ -190,6 +191,8 @@ type TaskData = {
   file?: ServerFile;
   /** Nodes in the prompt, for progress across them. */
   nodes?: number;
+  /** The server it went to, so a pool resumes it there. */
+  server?: string;
 };
 
 async function submit(request: GenerationRequest, call: ProviderCall): Promise<SubmittedTask> {
@@ -212,7 +215,7 @@ async function submit(request: GenerationRequest, call: ProviderCall): Promise<S
     height,
   });
   const clientId = clientIdOf(request.clientRef);
-  const t: SubmittedTask = { id: promptId, data: { clientId, file: saver.file, nodes: Object.keys(prompt).length } satisfies TaskData };
+  const t: SubmittedTask = { id: promptId, data: { clientId, file: saver.file, nodes: Object.keys(prompt).length, server: call.http.options.origin } satisfies TaskData };
   const body = { prompt, client_id: clientId, prompt_id: promptId };
   const answer = await call.http.json('POST', 'prompt', queued, { body, signal: call.signal }).catch(async (error: unknown) => {
     // The answer is lost, not necessarily the prompt: ComfyUI would run the same id again, so look first.
@@ -247,7 +250,7 @@ async function poll(t: SubmittedTask, call: ProviderCall): Promise<TaskState> {
   const { clientId, nodes } = dataOf(t);
   if (!state) {
     stopWatching(call.http, clientId);
-    return { state: 'failed', reason: 'the server no longer has this prompt and saved no video for it: it was deleted from the queue, or the server restarted before it finished; running the node again sends it again' };
+    return { state: 'failed', gone: true, reason: 'the server no longer has this prompt and saved no video for it: it was deleted from the queue, or the server restarted before it finished; running the node again sends it again' };
   }
   if (state.state !== 'running' && state.state !== 'queued') stopWatching(call.http, clientId);
   if (state.state !== 'running') return state;

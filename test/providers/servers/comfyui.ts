@@ -74,12 +74,22 @@ export interface FakeComfyui extends FakeProvider {
   restart(): void;
   /** Files written so far, by `type/subfolder/filename`. */
   readonly disk: Map<string, Buffer>;
+  /** The process is not running: connections are dropped. */
+  down: boolean;
+  /** The most prompts its queue held at once (running and waiting). */
+  peakQueue: number;
+  /** Prompts that ran to the end and saved their outputs, duplicates included. */
+  made(): FakeTask[];
+  /** The id of every prompt accepted, in order, duplicates included. */
+  promptIds(): string[];
 }
 
 /** `outputs`: what a finished prompt lists, by node id, in place of what its savers wrote (a custom node's odd keys). */
 export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record<string, unknown>, flags: ComfyuiFlags = {}): FakeComfyui {
   const comfy = new FakeProvider(video, { cors: flags.enableCorsHeader !== undefined }) as FakeComfyui;
-  if (flags.enableCorsHeader === undefined) comfy.refuse = (req) => (foreignOrigin(req) ? 403 : undefined);
+  comfy.down = false;
+  comfy.peakQueue = 0;
+  comfy.refuse = (req) => (comfy.down ? 'drop' : flags.enableCorsHeader === undefined && foreignOrigin(req) ? 403 : undefined);
   const models = flags.models ?? WAN_MODELS;
   const known = new Set([...CORE_NODES, ...Object.keys(LOADERS), ...OUTPUT_NODES].filter((c) => c !== 'VHS_VideoCombine' || flags.videoHelperSuite));
   const disk = new Map<string, Buffer>();
@@ -87,10 +97,15 @@ export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record
   /** Every prompt accepted, duplicates included, in the order they were put on the queue. */
   const executions: FakeTask[] = [];
   let number = 0;
-  Object.assign(comfy, { disk, restart: () => {
-    history.clear();
-    for (const t of executions) if (!t.extra.done) t.extra.lost = true;
-  } });
+  Object.assign(comfy, {
+    disk,
+    restart: () => {
+      history.clear();
+      for (const t of executions) if (!t.extra.done) t.extra.lost = true;
+    },
+    made: () => executions.filter((t) => t.extra.done && !t.cancelled && t.outcome === 'succeed'),
+    promptIds: () => executions.map((t) => t.id),
+  });
 
   const live = () => executions.filter((t) => !t.extra.done && !t.extra.lost && !t.extra.deleted).sort((a, b) => Number(a.extra.number) - Number(b.extra.number));
   const running = (t: FakeTask) => t === live()[0] && t.polls >= 2;
@@ -178,6 +193,7 @@ export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record
     const t = comfy.newTask(body.prompt, id);
     t.extra = { number: ++number, clientId: body.client_id, outputs: checked.good };
     executions.push(t);
+    comfy.peakQueue = Math.max(comfy.peakQueue, live().length);
     json(res, 200, { prompt_id: id, number: t.extra.number, node_errors: checked.nodeErrors });
   });
 
