@@ -14,13 +14,16 @@ import { probeVideo } from '../media/video/probe-video';
 import { catalog, durationsAt, endpointAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities, withAudio } from '../providers/catalog/catalog';
 import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type ProviderId, type Resolution, type Route } from '../providers/catalog/schema';
 import { comfyuiConnection, connectionFor } from '../providers/connection';
-import { runGeneration } from '../providers/generation';
+import { runGeneration, type GenerationContext } from '../providers/generation';
+import { workflowFor } from '../providers/adapters/comfyui';
+import { poolFor, runOnPool, serverList, type PooledJob } from '../providers/comfyui/pool';
+import { modelsOf } from '../providers/comfyui/server-info';
 import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
 import { templateNote } from '../providers/comfyui/outputs';
 import { parseTemplate } from '../providers/comfyui/template';
 import type { ImagePayload } from '../providers/protocol';
 import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
-import { PROVIDER_SETTINGS, readProviderSettings } from '../providers/settings';
+import { PROVIDER_SETTINGS, readProviderSettings, type ProviderSettings } from '../providers/settings';
 
 /** Every model the catalog knows, withdrawn ones included: a saved workflow naming one still opens. */
 const MODELS = catalog().models;
@@ -116,7 +119,12 @@ export default defineNode({
     negativePrompt: param.text({ label: 'Negative prompt', default: '', multiline: true, maxLength: 2000, placeholder: 'What to avoid' }),
     seed: param.seed({ label: 'Seed', default: 0 }),
     motion: param.number({ label: 'Motion', default: 0.5, min: 0, max: 1, step: 0.05, description: 'How much moves, for models with a motion or camera-control setting.' }),
-    server: param.text({ label: 'ComfyUI server', default: DEFAULT_COMFYUI_SERVER, placeholder: DEFAULT_COMFYUI_SERVER }),
+    server: param.text({
+      label: 'ComfyUI server',
+      default: DEFAULT_COMFYUI_SERVER,
+      placeholder: DEFAULT_COMFYUI_SERVER,
+      description: 'One of the servers added in Settings > Providers > ComfyUI, or several separated by commas: each generation then goes to the one with the shortest queue that has the workflow\'s models.',
+    }),
     template: param.text({
       label: 'ComfyUI workflow',
       default: '',
@@ -169,7 +177,8 @@ export default defineNode({
     return { usd, basis: `${seconds} s of ${resolution} on ${choice.model.name} via ${ROUTE_LABELS[choice.route.provider]}: $${(usd / seconds).toFixed(3)}/s (${source.url}, ${source.checked})`, ...(source.assumption ? { assumed: true } : {}) };
   },
 
-  resource: (params) => (params.route === 'comfyui' ? `comfyui:${params.server}` : `provider:${params.route}`),
+  // A pool of ComfyUI servers holds a limit per server itself; one server is one resource.
+  resource: (params) => (params.route !== 'comfyui' ? `provider:${params.route}` : serverList(params.server).length > 1 ? undefined : `comfyui:${params.server}`),
 
   async run(ctx) {
     const { inputs, params } = ctx;
@@ -184,17 +193,17 @@ export default defineNode({
     checkImageSize(route, model, { 'first frame': inputs.image, 'end frame': inputs.endImage });
 
     const settings = readProviderSettings(await ctx.settings.get(PROVIDER_SETTINGS));
-    const connection = route.provider === 'comfyui' ? await comfyuiConnection(params.server, settings) : await connectionFor(provider, settings);
-    if ('error' in connection) throw new NodeError(connection.error);
+    const pooled = route.provider === 'comfyui' && serverList(params.server).length > 1;
+    const connection = pooled ? undefined : route.provider === 'comfyui' ? await comfyuiConnection(params.server, settings) : await connectionFor(provider, settings);
+    if (connection && 'error' in connection) throw new NodeError(connection.error);
     const seconds = Number(params.duration);
     const audio = withAudio(capabilities, params.audio);
     const resolution = params.resolution as Resolution;
     const negativePrompt = capabilities.negativePrompt && params.negativePrompt.trim() ? params.negativePrompt : undefined;
     const costUsd = priceOf(route, resolution, seconds, audio);
 
-    const blob = await runGeneration(ctx, {
+    const job: PooledJob = {
       provider,
-      ...connection,
       model: model.id,
       timing: settings.timing,
       ...(costUsd === undefined ? {} : { costUsd }),
@@ -213,13 +222,26 @@ export default defineNode({
         audio,
         ...(route.provider === 'comfyui' && params.template.trim() ? { template: params.template } : {}),
       },
-    });
+    };
+    const blob = connection ? await runGeneration(ctx, { ...job, ...connection }) : await runOnServers(ctx, job, params.server, settings);
     const { codec: _codec, ...facts } = await probeVideo(blob).catch((error: unknown) => {
       throw new NodeError(`${provider.name} sent a video that cannot be read (${error instanceof Error ? error.message : String(error)}); it is kept in your files`);
     });
     return { video: await createMedia('video', blob, facts) };
   },
 });
+
+/** A generation on several ComfyUI servers as one pool: each must be one the user added. */
+async function runOnServers(ctx: GenerationContext, job: PooledJob, field: string, settings: ProviderSettings): Promise<Blob> {
+  const servers = await Promise.all(
+    serverList(field).map(async (address) => {
+      const connection = await comfyuiConnection(address, settings);
+      if ('error' in connection) throw new NodeError(connection.error);
+      return { url: connection.origin, connection };
+    }),
+  );
+  return runOnPool(ctx, job, poolFor(servers), modelsOf(workflowFor(job.request)));
+}
 
 /** A prompt the provider would refuse (Runway gen4.5 takes none empty, none over 1000 UTF-16 units) never leaves. */
 function checkPrompt(prompt: string, capabilities: Capabilities, model: CatalogModel, provider: ProviderId): void {

@@ -9,6 +9,7 @@ import generateVideo from '../../src/nodes/generate-video';
 import { FAST_TIMING } from '../providers/contract';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
+import { fakeComfyui } from '../providers/servers/comfyui';
 import { fakeFal } from '../providers/servers/fal';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -131,6 +132,23 @@ describe('Generate video', () => {
     const server = await fal();
     const summary = await engine(server).run({ document: graph({ model: 'wan-2.2-i2v', route: 'comfyui', resolution: '480p', duration: '5', aspectRatio: 'auto', server: '192.168.9.9:8188/' }) });
     expect(summary.nodes.gen!.error).toBe('the ComfyUI server http://192.168.9.9:8188 is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there)');
+  });
+
+  it('runs on several ComfyUI servers as one pool when the node names them, only among those the user added', async () => {
+    const [a, b] = await Promise.all([fakeComfyui(testVideo()).start(), fakeComfyui(testVideo()).start()]);
+    servers.push(a!, b!);
+    const run = (server: string, comfyuiServers: string[]) =>
+      new Engine({
+        registry: new NodeRegistry([still, generateVideo]),
+        cache: new MemoryCache(),
+        services: memoryServices({ journal: new MemoryJournal(), settings: { providers: { comfyuiServers, timing: FAST_TIMING } } }),
+      }).run({ document: graph({ model: 'wan-2.2-i2v', route: 'comfyui', resolution: '480p', aspectRatio: 'auto', server }) });
+    const refused = await run(`${a!.url}, ${b!.url}`, [a!.url]);
+    expect(refused.nodes.gen!.error).toBe(`the ComfyUI server ${b!.url} is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there)`);
+    const summary = await run(`${a!.url}, ${b!.url}`, [a!.url, b!.url]);
+    expect(summary.nodes.gen!.state).toBe('done');
+    expect(a!.accepted + b!.accepted).toBe(1);
+    expect(generateVideo.resource!({ ...defaults(), route: 'comfyui', server: `${a!.url}, ${b!.url}` })).toBeUndefined();
   });
 
   it('offers only what the chosen model can do', () => {

@@ -158,3 +158,18 @@ function sentTo(entries: JournalEntry[]): string | undefined {
 function isUnreachable(error: NodeError): boolean {
   return /could not be reached|did not answer|it stays recorded/.test(error.message);
 }
+
+/** One pool per set of servers, shared by every node and photo that names that set, so their limits hold together. */
+const pools = new Map<string, ComfyuiPool>();
+
+export function poolFor(servers: readonly PoolServer[]): ComfyuiPool {
+  const key = JSON.stringify(servers.map((s) => [s.url, s.connection.relay?.base ?? '']));
+  let pool = pools.get(key);
+  if (!pool) pools.set(key, (pool = new ComfyuiPool(servers)));
+  return pool;
+}
+
+/** The addresses a node's server field names: one, or several separated by commas, spaces or lines. */
+export function serverList(text: string): string[] {
+  return text.split(/[\s,]+/).filter((part) => part !== '');
+}
