@@ -15,7 +15,7 @@ import { ProviderError, type ProviderErrorKind } from './errors';
 import { ProviderHttp } from './http';
 import { pollUntilDone, sleep } from './polling';
 import type { GenerationRequest, ProviderCall, ProviderInfo, ResultLocation, SubmittedTask, TaskState } from './protocol';
-import type { ProviderTiming } from './settings';
+import { serverTokenId, type ProviderTiming } from './settings';
 
 /** `origin` and the rest of the connection: the provider's own API, a user's proxy, or the relay (connection.ts). */
 export interface GenerationJob extends Connection {
@@ -43,7 +43,8 @@ const SUBMIT_ATTEMPTS = 3;
 export async function runGeneration(context: GenerationContext, job: GenerationJob): Promise<Blob> {
   const ctx = { ...context, progress: monotone(context.progress) };
   const { provider } = job;
-  const credentials = provider.keyless ? { apiKey: '' } : await ctx.secrets.credentials(provider.id);
+  // A keyless provider's server may sit behind a proxy that wants a token, kept per server.
+  const credentials = provider.keyless ? ((await ctx.secrets.credentials(serverTokenId(provider.id, job.origin))) ?? { apiKey: '' }) : await ctx.secrets.credentials(provider.id);
   if (!credentials || (!credentials.apiKey && !provider.keyless)) throw new NodeError(`No ${provider.name} key: add one in Settings > Providers > ${provider.name} (get it at ${provider.keysUrl})`);
   const { origin, keyedOrigins, relay, browserCalls } = job;
   const http = new ProviderHttp({

@@ -42,6 +42,11 @@ export const providerSettingsSchema = z.object({
 });
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 
+/** Where the token for one server of a keyless provider (a ComfyUI behind a login proxy) is kept. */
+export function serverTokenId(provider: string, origin: string): string {
+  return `${provider}:${origin}`;
+}
+
 /** Settings as saved, or the defaults where nothing (or something unreadable) was saved. */
 export function readProviderSettings(saved: unknown): ProviderSettings {
   const parsed = providerSettingsSchema.safeParse(saved ?? {});

@@ -14,7 +14,7 @@ import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 import type { ProviderInfo } from '../providers/protocol';
 import { PROVIDERS } from '../providers/providers';
 import type { RelayInfo } from '../providers/relay-route';
-import type { ProviderSettings } from '../providers/settings';
+import { serverTokenId, type ProviderSettings } from '../providers/settings';
 import { showHint } from './hints';
 import { useFreshProviderState, useProviderConfig, useRelay } from './provider-hooks';
 
@@ -223,7 +223,7 @@ function Threshold({ config }: { config: ProviderConfig }) {
 
 /** The ComfyUI servers the app may reach: a node names one of these, and nothing else is called. */
 function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: boolean }) {
-  const { settings } = useFreshProviderState(config);
+  const { settings, configured } = useFreshProviderState(config);
   const [text, setText] = useState('');
   const [error, setError] = useState('');
   const [tested, setTested] = useState<Record<string, { text: string; ok: boolean } | 'testing'>>({});
@@ -264,6 +264,7 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
               Remove
             </button>
             {tested[url] ? <ServerTest result={tested[url]} /> : null}
+            <ServerToken config={config} url={url} saved={configured.has(serverTokenId('comfyui', url))} />
           </li>
         ))}
       </ul>
@@ -281,6 +282,36 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
           : 'This page is served without the Stillmotion server: it reaches only a ComfyUI on this machine started with --enable-cors-header, which also turns off ComfyUI’s own check of who is calling. Through npm start, any address works and no flag is needed.'}
       </p>
     </div>
+  );
+}
+
+/**
+ * A token for a server behind a proxy that asks for a login, written and never shown again; it is
+ * sent (as `Authorization: Bearer`) to that server only.
+ */
+function ServerToken({ config, url, saved }: { config: ProviderConfig; url: string; saved: boolean }) {
+  const [token, setToken] = useState('');
+  const id = useId();
+  const save = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!token.trim()) return;
+    await config.saveKey(serverTokenId('comfyui', url), { apiKey: token.trim() });
+    setToken('');
+    showHint(`Token for ComfyUI at ${url} saved.`);
+  };
+  return (
+    <form className="server-token" onSubmit={(e) => void save(e)} autoComplete="off">
+      <label htmlFor={id}>{saved ? 'Token saved; replace it' : 'Token (only behind a login proxy)'}</label>
+      <input id={id} type="password" value={token} onChange={(e) => setToken(e.target.value)} />
+      <button type="submit" disabled={!token.trim()}>
+        Save
+      </button>
+      {saved ? (
+        <button type="button" onClick={() => void config.removeKey(serverTokenId('comfyui', url))} aria-label={`Forget the token for ${url}`}>
+          Forget
+        </button>
+      ) : null}
+    </form>
   );
 }
 

@@ -5,8 +5,9 @@ import { comfyui, frameSize, promptIdOf } from '../../src/providers/adapters/com
 import { checkTemplate, fillTemplate, frameTiming, parseTemplate, PLACEHOLDERS } from '../../src/providers/comfyui/template';
 import wan22 from '../../src/providers/comfyui/templates/wan2.2-i2v.json';
 import { runGeneration, type GenerationJob } from '../../src/providers/generation';
+import { serverTokenId } from '../../src/providers/settings';
 import { ProviderHttp } from '../../src/providers/http';
-import { FAST_TIMING, PNG_IMAGE, providerContract } from '../providers/contract';
+import { FAST_TIMING, PNG_IMAGE, providerContract, reach } from '../providers/contract';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
 import { fakeComfyui, WAN_MODELS, type FakeComfyui } from '../providers/servers/comfyui';
@@ -369,6 +370,30 @@ describe('ComfyUI: the real server\'s habits', () => {
     expect(prompt['8']!.inputs.length).toBe(97);
     expect(prompt['14']!.inputs.fps).toBe(24);
   });
+});
+
+describe('ComfyUI behind a proxy that asks for a token', () => {
+  for (const via of ['direct', 'relay'] as const) {
+    it(`sends the token saved for that server, and says where to give one when it is missing (${via})`, async () => {
+      const server = await fakeComfyui(testVideo(), undefined, { token: 't0ken' }).start();
+      const { connection, app } = await reach(via, comfyui, server);
+      try {
+        const run = (tokens: Record<string, string>) =>
+          runGeneration(
+            { key: `k-${Object.keys(tokens).length}`, nodeId: 'n', signal: new AbortController().signal, progress: () => {}, journal: new MemoryJournal(), assets: new MemoryAssets(), secrets: { credentials: async (id) => (tokens[id] ? { apiKey: tokens[id] } : undefined) } },
+            { provider: comfyui, ...connection, model: 'wan-2.2', timing: FAST_TIMING, request },
+          );
+        await expect(run({})).rejects.toThrow(`ComfyUI at ${server.url} refused the request (HTTP 401)`);
+        await expect(run({})).rejects.toThrow('give its token in Settings > Providers > ComfyUI');
+        const blob = await run({ [serverTokenId('comfyui', server.url)]: 't0ken' });
+        expect(blob.size).toBe(testVideo().length);
+        expect(server.log.at(-1)!.headers.authorization).toBe('Bearer t0ken');
+      } finally {
+        await app?.close();
+        await server.close();
+      }
+    });
+  }
 });
 
 describe('ComfyUI: what a server says about itself', () => {

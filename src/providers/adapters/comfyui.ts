@@ -176,7 +176,8 @@ async function explained<T>(work: Promise<T>, { http }: ProviderCall): Promise<T
     if (!(error instanceof ProviderError)) throw error;
     const relayed = http.options.relay !== undefined;
     const status = error.details.status;
-    if (error.kind === 'auth' && relayed) throw new ProviderError('invalid', `ComfyUI at ${http.options.origin} refused the request (HTTP ${status})${error.details.said ? `: ${error.details.said}` : ''}; if it sits behind a proxy that asks for a login, give its token in Settings > Providers > ComfyUI`, error.details);
+    // ComfyUI itself answers 403 to a foreign page; a 401, or a 403 through the relay, is a proxy in front of it.
+    if (error.kind === 'auth' && (relayed || status === 401)) throw new ProviderError('invalid', `ComfyUI at ${http.options.origin} refused the request (HTTP ${status})${error.details.said ? `: ${error.details.said}` : ''}; if it sits behind a proxy that asks for a login, give its token in Settings > Providers > ComfyUI`, error.details);
     if (error.kind === 'auth') throw new ProviderError('invalid', `ComfyUI refused a request from this page (HTTP ${status}): open Stillmotion through \`npm start\`, whose server relays ComfyUI calls, or start ComfyUI with --enable-cors-header (which also turns off ComfyUI's own origin check)`, error.details);
     if (error.kind === 'invalid') throw new ProviderError('invalid', withModelFolders(error.message), error.details);
     if (error.kind === 'network' && !relayed) throw new ProviderError('network', `${error.message}. Is ComfyUI running? A page served without the Stillmotion server reaches it only when ComfyUI was started with --enable-cors-header; through \`npm start\` it needs no flag`, error.details);
@@ -300,6 +301,7 @@ export const comfyui: ProviderInfo = {
   keysUrl: 'https://docs.comfy.org/',
   keyLabel: 'none (a ComfyUI server needs no key)',
   keyless: true,
-  authorize: () => ({}),
+  // No key; a token only for a server behind a proxy that asks for one (Settings > Providers > ComfyUI).
+  authorize: (credentials): Record<string, string> => (credentials.apiKey ? { Authorization: `Bearer ${credentials.apiKey}` } : {}),
   adapter,
 };

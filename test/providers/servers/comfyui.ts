@@ -67,6 +67,8 @@ export interface ComfyuiFlags {
   models?: Models;
   /** VideoHelperSuite is installed (VHS_VideoCombine). */
   videoHelperSuite?: boolean;
+  /** Behind a proxy that wants `Authorization: Bearer <token>`. */
+  token?: string;
 }
 
 export interface FakeComfyui extends FakeProvider {
@@ -89,7 +91,12 @@ export function fakeComfyui(video: Buffer, outputs?: (file: SavedFile) => Record
   const comfy = new FakeProvider(video, { cors: flags.enableCorsHeader !== undefined }) as FakeComfyui;
   comfy.down = false;
   comfy.peakQueue = 0;
-  comfy.refuse = (req) => (comfy.down ? 'drop' : flags.enableCorsHeader === undefined && foreignOrigin(req) ? 403 : undefined);
+  comfy.refuse = (req) => {
+    if (comfy.down) return 'drop';
+    // An authenticating proxy in front (nginx auth_request, Caddy's basicauth...) answers before ComfyUI does.
+    if (flags.token !== undefined && req.headers.authorization !== `Bearer ${flags.token}`) return 401;
+    return flags.enableCorsHeader === undefined && foreignOrigin(req) ? 403 : undefined;
+  };
   const models = flags.models ?? WAN_MODELS;
   const known = new Set([...CORE_NODES, ...Object.keys(LOADERS), ...OUTPUT_NODES].filter((c) => c !== 'VHS_VideoCombine' || flags.videoHelperSuite));
   const disk = new Map<string, Buffer>();
