@@ -20,6 +20,7 @@ import { errorText, ProviderError } from '../errors';
 import type { AspectRatio, Resolution } from '../catalog/schema';
 import { liveState, stopWatching } from '../comfyui/live';
 import { videoOutput, viewPath, type ServerFile } from '../comfyui/outputs';
+import { MODEL_INPUT_FOLDERS } from '../comfyui/server-info';
 import { checkTemplate, fillTemplate, frameTiming, parseTemplate, placeholdersIn, type ApiWorkflow } from '../comfyui/template';
 import wan22 from '../comfyui/templates/wan2.2-i2v.json';
 import { sleep } from '../polling';
@@ -238,12 +239,9 @@ function videoRefused(nodeErrors: unknown, saverId: string): string | undefined 
   return hit.length > 0 ? (errorText({ node_errors: Object.fromEntries(hit) }) ?? 'no reason given') : undefined;
 }
 
-/** Loader inputs and the folder under ComfyUI's models/ each reads (folder_paths). */
-const MODEL_FOLDERS: Record<string, string> = { unet_name: 'diffusion_models', clip_name: 'text_encoders', vae_name: 'vae', ckpt_name: 'checkpoints', lora_name: 'loras', clip_vision_name: 'clip_vision' };
-
 /** A "not in list" for a model names the folder it belongs in. */
 function withModelFolders(text: string): string {
-  return text.replace(/(\w+): '([^']+)' not in \[[^\]]*\]/g, (all, input: string, name: string) => (MODEL_FOLDERS[input] ? `${input}: the server has no ${name}; put it in ComfyUI's models/${MODEL_FOLDERS[input]} folder` : all));
+  return text.replace(/(\w+): '([^']+)' not in \[[^\]]*\]/g, (all, input: string, name: string) => (MODEL_INPUT_FOLDERS[input] ? `${input}: the server has no ${name}; put it in ComfyUI's models/${MODEL_INPUT_FOLDERS[input]} folder` : all));
 }
 
 async function poll(t: SubmittedTask, call: ProviderCall): Promise<TaskState> {
@@ -255,7 +253,7 @@ async function poll(t: SubmittedTask, call: ProviderCall): Promise<TaskState> {
   }
   if (state.state !== 'running' && state.state !== 'queued') stopWatching(call.http, clientId);
   if (state.state !== 'running') return state;
-  return { state: 'running', ...liveState(call.http, clientId, t.id, nodes ?? 1, call.signal) };
+  return { state: 'running', ...liveState(call.http, clientId, t.id, nodes, call.signal) };
 }
 
 async function recover(clientRef: string, call: ProviderCall): Promise<SubmittedTask | undefined> {

@@ -40,11 +40,12 @@ export function socketUrl(http: ProviderHttp, clientId: string): string {
 }
 
 /**
- * The latest live state of `promptId` (a prompt of `nodes` nodes), opening the socket on first
- * use; it closes when `signal` aborts or `stopWatching` is called. Undefined until the socket
- * has said something.
+ * The latest live state of `promptId` (a prompt of `nodes` nodes; unknown for a task journalled
+ * by an older version, whose bar then follows the running node's steps), opening the socket on
+ * first use; it closes when `signal` aborts or `stopWatching` is called. Undefined until the
+ * socket has said something.
  */
-export function liveState(http: ProviderHttp, clientId: string, promptId: string, nodes: number, signal: AbortSignal): LiveState | undefined {
+export function liveState(http: ProviderHttp, clientId: string, promptId: string, nodes: number | undefined, signal: AbortSignal): LiveState | undefined {
   if (typeof WebSocket !== 'function') return undefined;
   const url = socketUrl(http, clientId);
   let watch = watches.get(url);
@@ -60,7 +61,7 @@ export function liveState(http: ProviderHttp, clientId: string, promptId: string
   }
   const seen = watch.states.get(promptId);
   if (!seen) return undefined;
-  seen.high = Math.max(seen.high, Math.min(1, (seen.done.size + seen.steps) / Math.max(1, nodes)));
+  seen.high = Math.max(seen.high, nodes === undefined ? seen.steps : Math.min(1, (seen.done.size + seen.steps) / Math.max(1, nodes)));
   return { fraction: seen.high, message: seen.message };
 }
 

@@ -25,6 +25,14 @@ export const MODEL_LOADERS = {
 } as const;
 export type ModelFolder = (typeof MODEL_LOADERS)[keyof typeof MODEL_LOADERS]['folder'];
 
+/** Every loader input a "not in list" may name, and the folder under ComfyUI's models/ it reads (folder_paths). */
+export const MODEL_INPUT_FOLDERS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(Object.values(MODEL_LOADERS).map((l) => [l.input, l.folder])),
+  ckpt_name: 'checkpoints',
+  lora_name: 'loras',
+  clip_vision_name: 'clip_vision',
+};
+
 export interface ServerInfo {
   version?: string;
   devices: { name: string; type: string; vramTotal?: number; vramFree?: number }[];
