@@ -110,6 +110,11 @@ export interface NodeDefinition<
   /** What running this node costs in money, estimated from its params before anything is sent. */
   cost?: (params: ParamValues<P>) => CostEstimate | undefined;
   /**
+   * Checks that ask a server (a ComfyUI server's installed nodes and models), run by the editor
+   * a moment after the params change: a note per param, shown under the field. Never part of a run.
+   */
+  inspect?: (params: ParamValues<P>, services: InspectServices) => Promise<Partial<Record<keyof P & string, string>>>;
+  /**
    * A batch source: the graph downstream runs once per item, with `param` set to the item's
    * index. Each item is its own work (its own cache keys, its own paid generations), so a
    * batch resumes item by item and never pays twice for one.
@@ -120,8 +125,15 @@ export interface NodeDefinition<
   run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
 }
 
+/** What an `inspect` may use: the user's settings (which servers they added), and when to give up. */
+export interface InspectServices {
+  settings: NodeServices['settings'];
+  signal: AbortSignal;
+}
+
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'batch'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'batch' | 'inspect'> {
+  inspect?: (params: Record<string, unknown>, services: InspectServices) => Promise<Record<string, string>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
   resource?: (params: Record<string, unknown>) => string | undefined;
   readsWorkflow?: (params: Record<string, unknown>) => boolean;

@@ -17,10 +17,10 @@ import { comfyuiConnection, connectionFor } from '../providers/connection';
 import { runGeneration, type GenerationContext } from '../providers/generation';
 import { workflowFor } from '../providers/adapters/comfyui';
 import { poolFor, runOnPool, serverList, type PooledJob } from '../providers/comfyui/pool';
-import { modelsOf } from '../providers/comfyui/server-info';
+import { lacks, modelsOf, objectInfo, serverHttp } from '../providers/comfyui/server-info';
 import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
 import { templateNote } from '../providers/comfyui/outputs';
-import { parseTemplate } from '../providers/comfyui/template';
+import { parseTemplate, type ApiWorkflow } from '../providers/comfyui/template';
 import type { ImagePayload } from '../providers/protocol';
 import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
 import { PROVIDER_SETTINGS, readProviderSettings, type ProviderSettings } from '../providers/settings';
@@ -177,6 +177,21 @@ export default defineNode({
     return { usd, basis: `${seconds} s of ${resolution} on ${choice.model.name} via ${ROUTE_LABELS[choice.route.provider]}: $${(usd / seconds).toFixed(3)}/s (${source.url}, ${source.checked})`, ...(source.assumption ? { assumed: true } : {}) };
   },
 
+  // Asked a moment after the params change: does each ComfyUI server have what the workflow needs?
+  async inspect(params, { settings, signal }) {
+    const choice = choiceOf(params);
+    if (params.route !== 'comfyui' || !choice) return {};
+    let workflow: ApiWorkflow;
+    try {
+      workflow = workflowFor({ endpoint: endpointAt(choice.route, params.resolution as Resolution), template: params.template });
+    } catch {
+      return {}; // constrain's note already says what is wrong with it
+    }
+    const saved = readProviderSettings(await settings.get(PROVIDER_SETTINGS));
+    const lines = await Promise.all(serverList(params.server).map((address) => serverCheck(address, workflow, saved, signal)));
+    return { template: lines.join(' ') };
+  },
+
   // A pool of ComfyUI servers holds a limit per server itself; one server is one resource.
   resource: (params) => (params.route !== 'comfyui' ? `provider:${params.route}` : serverList(params.server).length > 1 ? undefined : `comfyui:${params.server}`),
 
@@ -230,6 +245,19 @@ export default defineNode({
     return { video: await createMedia('video', blob, facts) };
   },
 });
+
+/** One server's answer to "can you run this workflow?", in a sentence. */
+async function serverCheck(address: string, workflow: ApiWorkflow, settings: ProviderSettings, signal: AbortSignal): Promise<string> {
+  const connection = await comfyuiConnection(address, settings);
+  if ('error' in connection) return `${connection.error}.`;
+  try {
+    const gaps = lacks(workflow, await objectInfo(serverHttp(connection, 10_000), signal));
+    return gaps.length > 0 ? `ComfyUI at ${connection.origin} lacks ${gaps.join(', ')}.` : `ComfyUI at ${connection.origin} has every node type and model it needs.`;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return `ComfyUI at ${connection.origin} could not be asked (${error instanceof Error ? error.message : String(error)}).`;
+  }
+}
 
 /** A generation on several ComfyUI servers as one pool: each must be one the user added. */
 async function runOnServers(ctx: GenerationContext, job: PooledJob, field: string, settings: ProviderSettings): Promise<Blob> {

@@ -151,6 +151,24 @@ describe('Generate video', () => {
     expect(generateVideo.resource!({ ...defaults(), route: 'comfyui', server: `${a!.url}, ${b!.url}` })).toBeUndefined();
   });
 
+  it("asks each ComfyUI server whether it has the workflow's node types and models, for a note under the workflow", async () => {
+    const [full, bare] = await Promise.all([fakeComfyui(testVideo()).start(), fakeComfyui(testVideo(), undefined, { models: { diffusion_models: [], text_encoders: [], vae: ['wan_2.1_vae.safetensors'] } }).start()]);
+    servers.push(full!, bare!);
+    const settings = { get: async () => ({ comfyuiServers: [full!.url, bare!.url] }) };
+    const inspect = (params: Record<string, unknown>) => generateVideo.inspect!({ ...defaults(), model: 'wan-2.2-i2v', route: 'comfyui', resolution: '480p', ...params } as never, { settings, signal: new AbortController().signal });
+    expect(await inspect({ server: full!.url })).toEqual({ template: `ComfyUI at ${full!.url} has every node type and model it needs.` });
+    expect((await inspect({ server: `${full!.url}, ${bare!.url}, 10.0.0.9:8188` })).template).toBe(
+      [
+        `ComfyUI at ${full!.url} has every node type and model it needs.`,
+        `ComfyUI at ${bare!.url} lacks wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors (models/diffusion_models), wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors (models/diffusion_models), umt5_xxl_fp8_e4m3fn_scaled.safetensors (models/text_encoders).`,
+        'the ComfyUI server http://10.0.0.9:8188 is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there).',
+      ].join(' '),
+    );
+    const custom = JSON.stringify({ '1': { class_type: 'LoadImage', inputs: { image: '{{image}}' } }, '2': { class_type: 'VHS_VideoCombine', inputs: { images: ['1', 0], format: 'video/h264-mp4', frame_rate: 24 } } });
+    expect(await inspect({ server: full!.url, template: custom })).toEqual({ template: `ComfyUI at ${full!.url} lacks the node type VHS_VideoCombine (a custom node not installed).` });
+    expect(await inspect({ route: 'fal', model: 'kling-v2.1-master' })).toEqual({});
+  });
+
   it('offers only what the chosen model can do', () => {
     const constraints = generateVideo.constrain!({ ...defaults(), model: 'kling-v2.1-master', route: 'fal' });
     expect(constraints.duration?.options).toEqual(['5', '10']);

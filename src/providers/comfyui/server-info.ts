@@ -52,9 +52,17 @@ export async function queueLength(http: ProviderHttp, signal: AbortSignal): Prom
   return now.queue_running.length + now.queue_pending.length;
 }
 
+/** Every node type the server has, with its inputs (a loader's list of installed models). */
+export function objectInfo(http: ProviderHttp, signal: AbortSignal): Promise<Record<string, unknown>> {
+  return http.json('GET', 'object_info', z.record(z.string(), z.unknown()), { signal });
+}
+
 /** The installed models a workflow's loaders can name, by folder. */
 export async function installedModels(http: ProviderHttp, signal: AbortSignal): Promise<Record<ModelFolder, string[]>> {
-  const info = await http.json('GET', 'object_info', z.record(z.string(), z.unknown()), { signal });
+  return modelsIn(await objectInfo(http, signal));
+}
+
+function modelsIn(info: Record<string, unknown>): Record<ModelFolder, string[]> {
   const listed = (loader: keyof typeof MODEL_LOADERS): string[] => {
     const node = loaderInfo.safeParse(info[loader]);
     const input = node.success ? combo.safeParse(node.data.input.required[MODEL_LOADERS[loader].input]) : undefined;
@@ -63,6 +71,12 @@ export async function installedModels(http: ProviderHttp, signal: AbortSignal): 
     return Array.isArray(first) ? first : (second as { options: string[] }).options;
   };
   return { diffusion_models: listed('UNETLoader'), text_encoders: listed('CLIPLoader'), vae: listed('VAELoader') };
+}
+
+/** What a server lacks to run `workflow`: node types (custom nodes not installed) and models, each with its folder. */
+export function lacks(workflow: ApiWorkflow, info: Record<string, unknown>): string[] {
+  const types = [...new Set(Object.values(workflow).map((node) => node.class_type))].filter((type) => !(type in info));
+  return [...types.map((type) => `the node type ${type} (a custom node not installed)`), ...missingModels(modelsOf(workflow), modelsIn(info))];
 }
 
 export async function serverInfo(http: ProviderHttp, signal: AbortSignal): Promise<ServerInfo> {
