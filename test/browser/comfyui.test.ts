@@ -1,6 +1,7 @@
 /**
  * ComfyUI in the real app, through the Stillmotion server's relay as a user's browser goes:
- * Settings' Test shows what the server says of itself, and a generation shows its place in the
+ * the node says whether the server has the workflow's nodes and models, Settings' Test shows
+ * what the server says of itself, and a generation shows its place in the
  * queue and its progress on the node and in the inspector, says "stopping" after Cancel until
  * ComfyUI confirms the interrupt (which lands between nodes), then ends cancelled.
  */
@@ -81,9 +82,11 @@ describe('ComfyUI in the app', () => {
     await page.close();
   });
 
-  it("tests a server from Settings: its version, devices, queue and models", async () => {
+  it('checks the workflow against the server on the node, and tests the server from Settings: its version, devices, queue and models', async () => {
     const page = await browser.newPage();
     await open(page, 'comfyui-test');
+    // The node asked the server already: it has every node type and model the shipped workflow needs.
+    await expect.poll(() => page.locator('[data-node-id="gen"] .param-note').allTextContents(), { timeout: 30_000 }).toContain(`ComfyUI at ${comfy.url} has every node type and model it needs.`);
     await page.getByRole('button', { name: /providers/i }).first().click();
     const row = page.locator('[data-provider="comfyui"]');
     await row.getByRole('button', { name: `Test the connection to the ComfyUI server ${comfy.url}` }).click();
