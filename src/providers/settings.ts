@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_IDS } from './catalog/schema';
-import { DEFAULT_COMFYUI_SERVER, normalizeServerAddress } from './comfyui/server-address';
+import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress } from './comfyui/server-address';
 
 export const PROVIDER_SETTINGS = 'providers';
 
@@ -27,7 +27,7 @@ export type ProviderTiming = z.infer<typeof timingSchema>;
 
 /** A ComfyUI server address, kept in its normal form. */
 const comfyuiServer = z.string().transform((text, ctx) => {
-  const server = normalizeServerAddress(text);
+  const server = normalizeComfyuiAddress(text);
   if (!server.ok) ctx.addIssue({ code: 'custom', message: server.error });
   return server.ok ? server.url : text;
 });

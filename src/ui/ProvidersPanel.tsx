@@ -7,7 +7,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { endpointSchema, type ProviderConfig } from '../editor/provider-config';
 import { formatUsd } from '../editor/run-cost';
-import { normalizeServerAddress } from '../providers/comfyui/server-address';
+import { normalizeComfyuiAddress } from '../providers/comfyui/server-address';
 import { describeServer, serverHttp, serverInfo } from '../providers/comfyui/server-info';
 import { comfyuiConnection } from '../providers/connection';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
@@ -239,7 +239,7 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
   };
   const add = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const server = normalizeServerAddress(text);
+    const server = normalizeComfyuiAddress(text);
     if (!server.ok) return setError(server.error);
     setError('');
     await config.updateSettings((s) => ({ ...s, comfyuiServers: [...new Set([...s.comfyuiServers, server.url])] }));
