@@ -16,9 +16,9 @@ import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabi
 import { comfyuiConnection, connectionFor } from '../providers/connection';
 import { runGeneration, type GenerationContext } from '../providers/generation';
 import { workflowFor } from '../providers/adapters/comfyui';
-import { poolFor, runOnPool, serverList, type PooledJob } from '../providers/comfyui/pool';
+import { poolFor, runOnPool, type PooledJob } from '../providers/comfyui/pool';
 import { lacks, modelsOf, objectInfo, serverHttp } from '../providers/comfyui/server-info';
-import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
+import { DEFAULT_COMFYUI_SERVER, serverList } from '../providers/comfyui/server-address';
 import { templateNote } from '../providers/comfyui/outputs';
 import { parseTemplate, type ApiWorkflow } from '../providers/comfyui/template';
 import type { ImagePayload } from '../providers/protocol';

@@ -168,8 +168,3 @@ export function poolFor(servers: readonly PoolServer[]): ComfyuiPool {
   if (!pool) pools.set(key, (pool = new ComfyuiPool(servers)));
   return pool;
 }
-
-/** The addresses a node's server field names: one, or several separated by commas, spaces or lines. */
-export function serverList(text: string): string[] {
-  return text.split(/[\s,]+/).filter((part) => part !== '');
-}

@@ -25,6 +25,11 @@ export function normalizeServerAddress(text: string): ServerAddress {
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
+/** The addresses a node's server field names: one, or several separated by commas, spaces or lines. */
+export function serverList(text: string): string[] {
+  return text.split(/[\s,]+/).filter((part) => part !== '');
+}
+
 /** The port ComfyUI listens on unless told otherwise (main.py's --port). */
 const COMFYUI_PORT = '8188';
 
