@@ -89,6 +89,16 @@ describe('ComfyUI servers as one pool', () => {
     for (const i of photos) expect((await journal.forKey(`photo-${i}`))[0]!.status).toBe('succeeded');
   });
 
+  it('leaves a server that does not answer out, and gives its share of the batch to the others', async () => {
+    const [down, up] = await start(2);
+    down!.down = true;
+    const pool = poolOf(servers);
+    const videos = await Promise.all([0, 1, 2].map((i) => runOnPool(context(`down-${i}`), job(photo(i)), pool, models)));
+    expect(videos).toHaveLength(3);
+    expect(up!.made()).toHaveLength(3);
+    expect(down!.accepted).toBe(0);
+  });
+
   it('resumes a prompt on the server it was sent to, not elsewhere', async () => {
     const list = await start(2);
     for (const s of list) s.pollsToFinish = 6;
