@@ -6,7 +6,7 @@ import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from 
 import { memo } from 'react';
 import { DOCUMENT_LIMITS, elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
-import type { NodeRunState } from '../editor/run-store';
+import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
 import { OutputPreview } from './OutputPreview';
 import { useInspection } from './inspection';
@@ -174,7 +174,12 @@ const STATE_LABELS: Record<NodeRunState['state'], string> = {
 function StateBadge({ run }: { run: NodeRunState | undefined }) {
   if (!run) return null;
   const text = run.state === 'running' ? `${Math.round(run.fraction * 100)}%` : STATE_LABELS[run.state];
-  return <span className={`badge badge-${run.state}`}>{text}</span>;
+  const why = whyText(run);
+  return (
+    <span className={`badge badge-${run.state}`} {...(why ? { title: why } : {})}>
+      {text}
+    </span>
+  );
 }
 
 function ProgressBar({ run }: { run: NodeRunState | undefined }) {
