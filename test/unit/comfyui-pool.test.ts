@@ -99,6 +99,18 @@ describe('ComfyUI servers as one pool', () => {
     expect(down!.accepted).toBe(0);
   });
 
+  it('sends a photo to another server when the one chosen stops answering before it takes the prompt', async () => {
+    const [first, second] = await start(2);
+    // The first answers the pool's look at it, then goes down before the upload.
+    const looked = first!.refuse.bind(first);
+    first!.refuse = (req) => (/^\/(view|upload)/.test(req.url ?? '') ? 'drop' : looked(req));
+    await runOnPool(context('moved'), job(photo(9)), poolOf(servers), models);
+    expect(first!.accepted).toBe(0);
+    expect(second!.made()).toHaveLength(1);
+    const [latest, earlier] = await journal.forKey('moved');
+    expect([latest!.status, earlier!.status]).toEqual(['succeeded', 'failed']);
+  });
+
   it('resumes a prompt on the server it was sent to, not elsewhere', async () => {
     const list = await start(2);
     for (const s of list) s.pollsToFinish = 6;

@@ -128,7 +128,8 @@ export type PooledJob = Omit<GenerationJob, keyof Connection>;
 
 /**
  * One generation on the pool: resumed on the server an earlier run sent it to, else sent to the
- * best server now; sent again (once per server of the pool at most) when a server lost it.
+ * best server now; sent again (once per server of the pool at most) when a server lost it, or
+ * could not be reached to take it.
  */
 export async function runOnPool(ctx: GenerationContext, job: PooledJob, pool: ComfyuiPool, models: readonly Model[]): Promise<Blob> {
   for (let attempt = 1; ; attempt++) {
@@ -137,13 +138,21 @@ export async function runOnPool(ctx: GenerationContext, job: PooledJob, pool: Co
     try {
       return await runGeneration(ctx, { ...job, ...server.connection });
     } catch (error) {
-      if (error instanceof TaskGone && attempt < pool.servers.length + 1) continue;
-      if (!ctx.signal.aborted && error instanceof NodeError && isUnreachable(error)) pool.markDown(server.url);
+      const unreachable = !ctx.signal.aborted && error instanceof NodeError && isUnreachable(error);
+      if (unreachable) pool.markDown(server.url);
+      // Sent again only when the first can never finish: lost by its server, or never sent at all.
+      const again = error instanceof TaskGone || (unreachable && neverSent(await ctx.journal.forKey(ctx.key)));
+      if (again && attempt <= pool.servers.length) continue;
       throw error;
     } finally {
       release();
     }
   }
+}
+
+/** The latest attempt failed before its server took it (no prompt id came back, and none may have: an answer lost is "unconfirmed"). */
+function neverSent([latest]: JournalEntry[]): boolean {
+  return latest?.status === 'failed' && latest.providerTaskId === null;
 }
 
 /** The server a prompt still waiting or running went to, from the latest journal entry. */
