@@ -17,7 +17,7 @@ import { comfyuiConnection, connectionFor } from '../providers/connection';
 import { runGeneration, type GenerationContext } from '../providers/generation';
 import { workflowFor } from '../providers/adapters/comfyui';
 import { poolFor, runOnPool, type PooledJob } from '../providers/comfyui/pool';
-import { lacks, modelsOf, objectInfo, serverHttp } from '../providers/comfyui/server-info';
+import { alternatives, lacks, modelsOf, objectInfo, serverHttp } from '../providers/comfyui/server-info';
 import { DEFAULT_COMFYUI_SERVER, serverList } from '../providers/comfyui/server-address';
 import { templateNote } from '../providers/comfyui/outputs';
 import { parseTemplate, type ApiWorkflow } from '../providers/comfyui/template';
@@ -251,8 +251,11 @@ async function serverCheck(address: string, workflow: ApiWorkflow, settings: Pro
   const connection = await comfyuiConnection(address, settings);
   if ('error' in connection) return `${connection.error}.`;
   try {
-    const gaps = lacks(workflow, await objectInfo(serverHttp(connection, 10_000), signal));
-    return gaps.length > 0 ? `ComfyUI at ${connection.origin} lacks ${gaps.join(', ')}.` : `ComfyUI at ${connection.origin} has every node type and model it needs.`;
+    const info = await objectInfo(serverHttp(connection, 10_000), signal);
+    const gaps = lacks(workflow, info);
+    const instead = alternatives(workflow, info);
+    if (gaps.length === 0) return `ComfyUI at ${connection.origin} has every node type and model it needs.`;
+    return `ComfyUI at ${connection.origin} lacks ${gaps.join(', ')}${instead.length > 0 ? ` (${instead.join('; ')})` : ''}.`;
   } catch (error) {
     if (signal.aborted) throw error;
     return `ComfyUI at ${connection.origin} could not be asked (${error instanceof Error ? error.message : String(error)}).`;

@@ -152,7 +152,7 @@ describe('Generate video', () => {
   });
 
   it("asks each ComfyUI server whether it has the workflow's node types and models, for a note under the workflow", async () => {
-    const [full, bare] = await Promise.all([fakeComfyui(testVideo()).start(), fakeComfyui(testVideo(), undefined, { models: { diffusion_models: [], text_encoders: [], vae: ['wan_2.1_vae.safetensors'] } }).start()]);
+    const [full, bare] = await Promise.all([fakeComfyui(testVideo()).start(), fakeComfyui(testVideo(), undefined, { models: { diffusion_models: [], text_encoders: [], vae: ['other_vae.safetensors'] } }).start()]);
     servers.push(full!, bare!);
     const settings = { get: async () => ({ comfyuiServers: [full!.url, bare!.url] }) };
     const inspect = (params: Record<string, unknown>) => generateVideo.inspect!({ ...defaults(), model: 'wan-2.2-i2v', route: 'comfyui', resolution: '480p', ...params } as never, { settings, signal: new AbortController().signal });
@@ -160,7 +160,7 @@ describe('Generate video', () => {
     expect((await inspect({ server: `${full!.url}, ${bare!.url}, 10.0.0.9:8188` })).template).toBe(
       [
         `ComfyUI at ${full!.url} has every node type and model it needs.`,
-        `ComfyUI at ${bare!.url} lacks wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors (models/diffusion_models), wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors (models/diffusion_models), umt5_xxl_fp8_e4m3fn_scaled.safetensors (models/text_encoders).`,
+        `ComfyUI at ${bare!.url} lacks wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors (models/diffusion_models), wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors (models/diffusion_models), umt5_xxl_fp8_e4m3fn_scaled.safetensors (models/text_encoders), wan_2.1_vae.safetensors (models/vae) (models/diffusion_models is empty; models/text_encoders is empty; models/vae holds other_vae.safetensors).`,
         'the ComfyUI server http://10.0.0.9:8188 is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there).',
       ].join(' '),
     );

@@ -79,6 +79,16 @@ export function lacks(workflow: ApiWorkflow, info: Record<string, unknown>): str
   return [...types.map((type) => `the node type ${type} (a custom node not installed)`), ...missingModels(modelsOf(workflow), modelsIn(info))];
 }
 
+/** For each folder a workflow lacks a model in, what that folder holds instead, to pick from in the workflow. */
+export function alternatives(workflow: ApiWorkflow, info: Record<string, unknown>): string[] {
+  const installed = modelsIn(info);
+  const folders = [...new Set(modelsOf(workflow).filter((m) => !installed[m.folder].includes(m.name)).map((m) => m.folder))];
+  return folders.map((folder) => {
+    const held = installed[folder];
+    return held.length === 0 ? `models/${folder} is empty` : `models/${folder} holds ${held.slice(0, 8).join(', ')}${held.length > 8 ? ` and ${held.length - 8} more` : ''}`;
+  });
+}
+
 export async function serverInfo(http: ProviderHttp, signal: AbortSignal): Promise<ServerInfo> {
   const [system, now, models] = await Promise.all([http.json('GET', 'system_stats', stats, { signal }), http.json('GET', 'queue', queue, { signal }), installedModels(http, signal)]);
   return {
