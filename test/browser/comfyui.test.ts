@@ -29,20 +29,21 @@ afterAll(async () => {
   await comfy?.close();
 });
 
-async function open(page: Page, id: string): Promise<void> {
+/** The app with one Generate video node on the ComfyUI route, naming `servers` (all added in Settings). */
+async function open(page: Page, id: string, servers = [comfy.url]): Promise<void> {
   await page.goto(app.url);
   await page.locator('.react-flow__node').first().waitFor();
   const document = motionGraph(id, {
-    nodes: [{ id: 'gen', type: 'generate.video', version: 1, position: { x: 400, y: 300 }, params: { model: 'wan-2.2-i2v', route: 'comfyui', server: comfy.url, resolution: '480p', duration: '5', aspectRatio: 'auto', prompt: 'waves' } }],
+    nodes: [{ id: 'gen', type: 'generate.video', version: 1, position: { x: 400, y: 300 }, params: { model: 'wan-2.2-i2v', route: 'comfyui', server: servers.join(', '), resolution: '480p', duration: '5', aspectRatio: 'auto', prompt: 'waves' } }],
     edges: [{ id: 'e-gen', source: 'image', sourcePort: 'image', target: 'gen', targetPort: 'image' }],
   });
   await page.evaluate(
-    async ({ document, server }) => {
+    async ({ document, servers }) => {
       const { session } = (globalThis as any).stillmotion;
-      await session.db.put('settings', { confirmAboveUsd: 1000, comfyuiServers: [server], timing: { pollMs: 250, maxPollMs: 400, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
+      await session.db.put('settings', { confirmAboveUsd: 1000, comfyuiServers: servers, timing: { pollMs: 250, maxPollMs: 400, requestTimeoutMs: 3000, deadlineMs: 60_000 } }, 'providers');
       await session.create(document);
     },
-    { document, server: comfy.url },
+    { document, servers },
   );
   await page.locator('[data-node-id="gen"]').waitFor();
 }
@@ -80,6 +81,24 @@ describe('ComfyUI in the app', () => {
     expect(comfy.made()).toHaveLength(1);
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('runs on two servers as one pool through the relay, the second added only in Settings', async () => {
+    const second = await fakeComfyui(testVideo()).start();
+    try {
+      comfy.pollsToFinish = 2;
+      second.pollsToFinish = 2;
+      const before = comfy.made().length;
+      const page = await browser.newPage();
+      await open(page, 'comfyui-pool', [comfy.url, second.url]);
+      await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
+      await expect.poll(() => page.locator('[data-node-id="gen"]').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+      // One of the two made it, once.
+      expect(second.made().length + comfy.made().length - before).toBe(1);
+      await page.close();
+    } finally {
+      await second.close();
+    }
   });
 
   it('checks the workflow against the server on the node, and tests the server from Settings: its version, devices, queue and models', async () => {
