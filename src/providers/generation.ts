@@ -176,7 +176,7 @@ async function settledEarlier(ctx: GenerationContext, job: GenerationJob, call: 
       return { entry, task: found };
     }
     await record(ctx, { ...latest, status: 'unconfirmed', error: 'the answer to the request never arrived' });
-    throw new NodeError(unconfirmedMessage(job.provider.name, latest));
+    throw new NodeError(unconfirmedMessage(job.provider, latest));
   }
 }
 
@@ -224,7 +224,7 @@ async function sendOnce(ctx: GenerationContext, job: GenerationJob, call: Provid
       // No answer, or one we cannot read: the provider may have accepted (and billed) it.
       if (error instanceof ProviderError && (error.kind === 'timeout' || error.kind === 'malformed')) {
         await record(ctx, { ...entry, status: 'unconfirmed', error: error.message });
-        throw new NodeError(`${error.message}. ${unconfirmedMessage(job.provider.name, entry)}`);
+        throw new NodeError(`${error.message}. ${unconfirmedMessage(job.provider, entry)}`);
       }
       await record(ctx, { ...entry, status: 'failed', error: error instanceof Error ? error.message : String(error) });
       throw asNodeError(error);
@@ -288,8 +288,11 @@ function unknownMessage(provider: string, entry: JournalEntry, reason: string): 
   return `unknown: check with the provider. ${reason}, so whether the task sent at ${new Date(entry.submittedAt).toISOString()} finished, and was charged, is unknown. Check your ${provider} dashboard, then abandon it or resubmit it in Generations; nothing is sent again until you do`;
 }
 
-function unconfirmedMessage(provider: string, entry: JournalEntry): string {
-  return `The request sent to ${provider} at ${new Date(entry.submittedAt).toISOString()} got no answer, so it may or may not have been accepted (and charged). Check your ${provider} dashboard; running this node again sends a new request.`;
+function unconfirmedMessage(provider: ProviderInfo, entry: JournalEntry): string {
+  const sent = `The request sent to ${provider.name} at ${new Date(entry.submittedAt).toISOString()} got no answer`;
+  // The user's own server (ComfyUI) was asked by our own id before this is said, and charges nothing.
+  if (provider.keyless) return `${sent}, and the server does not have it; running this node again sends it again (your own server charges nothing).`;
+  return `${sent}, so it may or may not have been accepted (and charged). Check your ${provider.name} dashboard; running this node again sends a new request.`;
 }
 
 /** The request as the journal keeps it: what was asked, never image bytes. */
