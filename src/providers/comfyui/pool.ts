@@ -57,11 +57,9 @@ export class ComfyuiPool {
   async acquire(models: readonly Model[], signal: AbortSignal): Promise<{ server: PoolServer; release: () => void }> {
     for (;;) {
       const looks = await Promise.all(this.servers.map((s) => this.#look(s, models, signal)));
-      const able = looks.filter((l) => l.state !== 'lacks');
-      if (able.length === 0) {
-        throw new NodeError(`no ComfyUI server of the pool has the workflow's models: ${looks.map((l) => `${l.server.url} lacks ${l.state === 'lacks' ? l.missing.join(', ') : ''}`).join('; ')}`);
-      }
-      const open = able.filter((l): l is Extract<typeof l, { state: 'open' }> => l.state === 'open' && (this.#inFlight.get(l.server.url) ?? 0) < this.options.perServer);
+      const lacking = looks.flatMap((l) => (l.state === 'lacks' ? [`${l.server.url} lacks ${l.missing.join(', ')}`] : []));
+      if (lacking.length === looks.length) throw new NodeError(`no ComfyUI server of the pool has the workflow's models: ${lacking.join('; ')}`);
+      const open = looks.filter((l): l is Extract<typeof l, { state: 'open' }> => l.state === 'open' && (this.#inFlight.get(l.server.url) ?? 0) < this.options.perServer);
       const best = open.sort((a, b) => a.queue - b.queue || (this.#inFlight.get(a.server.url) ?? 0) - (this.#inFlight.get(b.server.url) ?? 0))[0];
       if (best) return { server: best.server, release: this.#hold(best.server.url) };
       // All full or down: wait for a place to free, or for a down server's time out to pass.
