@@ -13,7 +13,7 @@ import { createMedia, defineNode, NodeError, param, type ImageValue, type ParamC
 import { probeVideo } from '../media/video/probe-video';
 import { catalog, durationsAt, endpointAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities, withAudio } from '../providers/catalog/catalog';
 import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type ProviderId, type Resolution, type Route } from '../providers/catalog/schema';
-import { comfyuiConnection, connectionFor } from '../providers/connection';
+import { comfyuiConnection, connectionFor, type Connection } from '../providers/connection';
 import { runGeneration, type GenerationContext } from '../providers/generation';
 import { workflowFor } from '../providers/adapters/comfyui';
 import { poolFor, runOnPool, type PooledJob } from '../providers/comfyui/pool';
@@ -246,12 +246,24 @@ export default defineNode({
   },
 });
 
+/** What each server has, kept a little while: a big install's /object_info is megabytes, and every node on the server asks. */
+const OBJECTS_FOR_MS = 30_000;
+const objects = new Map<string, { at: number; info: Record<string, unknown> }>();
+
+async function serverObjects(connection: Connection, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const kept = objects.get(connection.origin);
+  if (kept && Date.now() - kept.at < OBJECTS_FOR_MS) return kept.info;
+  const info = await objectInfo(serverHttp(connection, 10_000), signal);
+  objects.set(connection.origin, { at: Date.now(), info });
+  return info;
+}
+
 /** One server's answer to "can you run this workflow?", in a sentence. */
 async function serverCheck(address: string, workflow: ApiWorkflow, settings: ProviderSettings, signal: AbortSignal): Promise<string> {
   const connection = await comfyuiConnection(address, settings);
   if ('error' in connection) return `${connection.error}.`;
   try {
-    const info = await objectInfo(serverHttp(connection, 10_000), signal);
+    const info = await serverObjects(connection, signal);
     const gaps = lacks(workflow, info);
     const instead = alternatives(workflow, info);
     if (gaps.length === 0) return `ComfyUI at ${connection.origin} has every node type and model it needs.`;
