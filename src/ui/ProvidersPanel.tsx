@@ -8,7 +8,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { endpointSchema, type ProviderConfig } from '../editor/provider-config';
 import { formatUsd } from '../editor/run-cost';
 import { normalizeComfyuiAddress } from '../providers/comfyui/server-address';
-import { describeServer, serverHttp, serverInfo } from '../providers/comfyui/server-info';
+import { describeServer, serverHttp, serverInfo, type ServerInfo } from '../providers/comfyui/server-info';
 import { comfyuiConnection } from '../providers/connection';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 import type { ProviderInfo } from '../providers/protocol';
@@ -226,14 +226,14 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
   const { settings, configured } = useFreshProviderState(config);
   const [text, setText] = useState('');
   const [error, setError] = useState('');
-  const [tested, setTested] = useState<Record<string, { text: string; ok: boolean } | 'testing'>>({});
+  const [tested, setTested] = useState<Record<string, Tested | 'testing'>>({});
   const id = useId();
 
   const test = async (url: string) => {
     setTested((t) => ({ ...t, [url]: 'testing' }));
     const result = await testServer(url, settings).then(
-      (text) => ({ text, ok: true }),
-      (e: unknown) => ({ text: e instanceof Error ? e.message : String(e), ok: false }),
+      (info): Tested => ({ text: describeServer(info), ok: true, models: info.models }),
+      (e: unknown): Tested => ({ text: e instanceof Error ? e.message : String(e), ok: false }),
     );
     setTested((t) => ({ ...t, [url]: result }));
   };
@@ -316,18 +316,40 @@ function ServerToken({ config, url, saved }: { config: ProviderConfig; url: stri
 }
 
 /** Version, devices, queue and models, from the server itself. */
-async function testServer(url: string, settings: ProviderSettings): Promise<string> {
-  const connection = await comfyuiConnection(url, settings);
-  if ('error' in connection) throw new Error(connection.error);
-  return describeServer(await serverInfo(serverHttp(connection, 15_000), AbortSignal.timeout(20_000)));
+/** What Test found: the summary line, and the models installed, by folder, to name in a workflow. */
+interface Tested {
+  text: string;
+  ok: boolean;
+  models?: ServerInfo['models'];
 }
 
-function ServerTest({ result }: { result: { text: string; ok: boolean } | 'testing' }) {
+async function testServer(url: string, settings: ProviderSettings): Promise<ServerInfo> {
+  const connection = await comfyuiConnection(url, settings);
+  if ('error' in connection) throw new Error(connection.error);
+  return serverInfo(serverHttp(connection, 15_000), AbortSignal.timeout(20_000));
+}
+
+function ServerTest({ result }: { result: Tested | 'testing' }) {
   if (result === 'testing') return <p className="server-test" role="status">testing…</p>;
   return (
-    <p className={`server-test${result.ok ? '' : ' field-error'}`} role={result.ok ? 'status' : 'alert'}>
-      {result.text}
-    </p>
+    <>
+      <p className={`server-test${result.ok ? '' : ' field-error'}`} role={result.ok ? 'status' : 'alert'}>
+        {result.text}
+      </p>
+      {result.models ? (
+        <details className="server-models">
+          <summary>Installed models</summary>
+          <dl>
+            {Object.entries(result.models).map(([folder, names]) => (
+              <div key={folder}>
+                <dt>models/{folder}</dt>
+                <dd>{names.length > 0 ? names.join(', ') : 'none'}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      ) : null}
+    </>
   );
 }
 

@@ -12,7 +12,7 @@ import { launch, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
 import { serveApp } from './serve-app';
 import { testVideo } from '../providers/fixtures';
-import { fakeComfyui, type FakeComfyui } from '../providers/servers/comfyui';
+import { fakeComfyui, WAN_MODELS, type FakeComfyui } from '../providers/servers/comfyui';
 
 let browser: Browser;
 let comfy: FakeComfyui;
@@ -101,7 +101,7 @@ describe('ComfyUI in the app', () => {
     }
   });
 
-  it('checks the workflow against the server on the node, and tests the server from Settings: its version, devices, queue and models', async () => {
+  it('checks the workflow against the server on the node, and tests the server from Settings: its version, devices, queue and installed models', async () => {
     const page = await browser.newPage();
     await open(page, 'comfyui-test');
     // The node asked the server already: it has every node type and model the shipped workflow needs.
@@ -110,6 +110,9 @@ describe('ComfyUI in the app', () => {
     const row = page.locator('[data-provider="comfyui"]');
     await row.getByRole('button', { name: `Test the connection to the ComfyUI server ${comfy.url}` }).click();
     await expect.poll(() => row.locator('.server-test').textContent(), { timeout: 30_000 }).toBe('ComfyUI 0.3.68 · cpu, 20.0 of 32.0 GiB free · 0 running, 0 waiting · 2 diffusion models, 1 text encoder, 1 VAE');
+    // And which models it has, by folder, to name in a workflow.
+    await row.getByText('Installed models').click();
+    expect(await row.locator('.server-models dd').allTextContents()).toEqual([WAN_MODELS.diffusion_models.join(', '), WAN_MODELS.text_encoders.join(', '), WAN_MODELS.vae.join(', ')]);
     await page.close();
   });
 });
