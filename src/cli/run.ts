@@ -14,7 +14,7 @@ import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot
 import { downstream, fileExtension, type NodeRegistry, type WorkflowDocument } from '../engine';
 import { parseReport } from '../metrics/report';
 import { createRegistry } from '../nodes';
-import { DEFAULT_COMFYUI_SERVER, normalizeServerAddress } from '../providers/comfyui/server-address';
+import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress, serverList } from '../providers/comfyui/server-address';
 import { providerSettingsSchema } from '../providers/settings';
 import type { AppServerOptions } from '../server/app-server';
 import type { RunArgs } from './args';
@@ -190,11 +190,14 @@ function listPhotos(folder: string): string[] {
 }
 
 /**
- * The ComfyUI servers the workflow's nodes name: running this workflow is the user saying they
+ * The ComfyUI servers the workflow's nodes name (several, for a pool): running this workflow is the user saying they
  * may be reached, so the relay and the app's settings get them (the plan prints them).
  */
 function comfyuiServersOf(document: WorkflowDocument): string[] {
-  const servers = document.nodes.filter((n) => n.type === 'generate.video' && n.params.route === 'comfyui').map((n) => normalizeServerAddress(String(n.params.server ?? DEFAULT_COMFYUI_SERVER)));
+  const servers = document.nodes
+    .filter((n) => n.type === 'generate.video' && n.params.route === 'comfyui')
+    .flatMap((n) => serverList(String(n.params.server ?? DEFAULT_COMFYUI_SERVER)))
+    .map(normalizeComfyuiAddress);
   return [...new Set(servers.flatMap((s) => (s.ok ? [s.url] : [])))];
 }
 

@@ -301,18 +301,27 @@ class Run {
     }
   }
 
-  /** Drops reports closer than PROGRESS_INTERVAL_MS apart, except the first to reach 1. */
+  /**
+   * At most one report per PROGRESS_INTERVAL_MS (the first to reach 1 goes at once); the latest
+   * of those held back is shown when the interval ends, so a last word ("stopping") is never lost.
+   */
   #progressReporter(id: string) {
     let lastAt = -Infinity;
     let lastFraction = 0;
-    return (fraction: number, message?: string) => {
-      const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
-      const now = performance.now();
-      const reachedEnd = clamped === 1 && lastFraction < 1;
-      if (this.#results.has(id) || (now - lastAt < PROGRESS_INTERVAL_MS && !reachedEnd)) return;
-      lastAt = now;
+    let held: (() => void) | undefined;
+    const show = (clamped: number, message: string | undefined) => {
+      held = undefined;
+      if (this.#results.has(id)) return;
+      lastAt = performance.now();
       lastFraction = clamped;
       this.#update(id, message === undefined ? { state: 'running', fraction: clamped } : { state: 'running', fraction: clamped, message });
+    };
+    return (fraction: number, message?: string) => {
+      const clamped = Math.min(1, Math.max(0, Number.isFinite(fraction) ? fraction : 0));
+      const wait = lastAt + PROGRESS_INTERVAL_MS - performance.now();
+      if (wait <= 0 || (clamped === 1 && lastFraction < 1)) return show(clamped, message);
+      if (!held) setTimeout(() => held?.(), wait);
+      held = () => show(clamped, message);
     };
   }
 

@@ -117,6 +117,11 @@ export interface NodeDefinition<
    */
   services?: ServiceNeeds<ParamValues<P>>;
   /**
+   * Checks that ask a server (a ComfyUI server's installed nodes and models), run by the editor
+   * a moment after the params change: a note per param, shown under the field. Never part of a run.
+   */
+  inspect?: (params: ParamValues<P>, services: InspectServices) => Promise<Partial<Record<keyof P & string, string>>>;
+  /**
    * Why the node would refuse to run, known from its params and which inputs are wired, before
    * anything runs (a prompt its model requires, an end frame it cannot take). A dry run asks it;
    * run() keeps the same rules for the values it gets.
@@ -140,9 +145,16 @@ export interface ServiceNeeds<Params> {
   keys?: (params: Params) => readonly string[];
 }
 
+/** What an `inspect` may use: the user's settings (which servers they added), and when to give up. */
+export interface InspectServices {
+  settings: NodeServices['settings'];
+  signal: AbortSignal;
+}
+
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services' | 'inspect'> {
   services?: ServiceNeeds<Record<string, unknown>>;
+  inspect?: (params: Record<string, unknown>, services: InspectServices) => Promise<Record<string, string>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
   resource?: (params: Record<string, unknown>) => string | undefined;
   readsWorkflow?: (params: Record<string, unknown>) => boolean;

@@ -13,12 +13,17 @@ import { createMedia, defineNode, NodeError, param, type ImageValue, type ParamC
 import { probeVideo } from '../media/video/probe-video';
 import { catalog, durationsAt, endpointAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities, withAudio } from '../providers/catalog/catalog';
 import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type Resolution, type Route } from '../providers/catalog/schema';
-import { comfyuiConnection, connectionFor } from '../providers/connection';
-import { runGeneration } from '../providers/generation';
-import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
+import { comfyuiConnection, connectionFor, type Connection } from '../providers/connection';
+import { runGeneration, type GenerationContext } from '../providers/generation';
+import { workflowFor } from '../providers/adapters/comfyui';
+import { poolFor, runOnPool, type PooledJob } from '../providers/comfyui/pool';
+import { alternatives, lacks, modelsOf, objectInfo, serverHttp } from '../providers/comfyui/server-info';
+import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress, serverList } from '../providers/comfyui/server-address';
+import { templateNote } from '../providers/comfyui/outputs';
+import { parseTemplate, type ApiWorkflow } from '../providers/comfyui/template';
 import type { ImagePayload } from '../providers/protocol';
 import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
-import { PROVIDER_SETTINGS, readProviderSettings } from '../providers/settings';
+import { PROVIDER_SETTINGS, readProviderSettings, serverTokenId, type ProviderSettings } from '../providers/settings';
 
 /** Every model the catalog knows, withdrawn ones included: a saved workflow naming one still opens. */
 const MODELS = catalog().models;
@@ -114,13 +119,18 @@ export default defineNode({
     negativePrompt: param.text({ label: 'Negative prompt', default: '', multiline: true, maxLength: 2000, placeholder: 'What to avoid' }),
     seed: param.seed({ label: 'Seed', default: 0 }),
     motion: param.number({ label: 'Motion', default: 0.5, min: 0, max: 1, step: 0.05, description: 'How much moves, for models with a motion or camera-control setting.' }),
-    server: param.text({ label: 'ComfyUI server', default: DEFAULT_COMFYUI_SERVER, placeholder: DEFAULT_COMFYUI_SERVER }),
+    server: param.text({
+      label: 'ComfyUI server',
+      default: DEFAULT_COMFYUI_SERVER,
+      placeholder: DEFAULT_COMFYUI_SERVER,
+      description: 'One of the servers added in Settings > Providers > ComfyUI, or several separated by commas: each generation then goes to the one with the shortest queue that has the workflow\'s models.',
+    }),
     template: param.text({
       label: 'ComfyUI workflow',
       default: '',
       multiline: true,
       maxLength: 500_000,
-      placeholder: 'Empty: the Wan 2.2 template that ships. Or paste a workflow saved with "Export (API)" that uses {{image}}, {{prompt}}...',
+      placeholder: 'Empty: the Wan 2.2 template that ships. Or paste a workflow saved with Workflow > Export (API), with "{{image}}" where the photo goes; {{prompt}}, {{negative_prompt}}, {{seed}}, {{width}}, {{height}}, {{frames}}, {{fps}}, {{duration}} and {{end_image}} are optional',
     }),
   },
 
@@ -152,7 +162,7 @@ export default defineNode({
       seed: { hidden: !caps.seed },
       motion: { hidden: !caps.motionControl },
       server: { hidden: params.route !== 'comfyui' },
-      template: { hidden: params.route !== 'comfyui' },
+      template: { hidden: params.route !== 'comfyui', ...(params.route === 'comfyui' && params.template.trim() ? { note: templateNote(() => parseTemplate(params.template)) } : {}) },
     };
   },
 
@@ -167,6 +177,21 @@ export default defineNode({
     return { usd, basis: `${seconds} s of ${resolution} on ${choice.model.name} via ${ROUTE_LABELS[choice.route.provider]}: $${(usd / seconds).toFixed(3)}/s (${source.url}, ${source.checked})`, ...(source.assumption ? { assumed: true } : {}) };
   },
 
+  // Asked a moment after the params change: does each ComfyUI server have what the workflow needs?
+  async inspect(params, { settings, signal }) {
+    const choice = choiceOf(params);
+    if (params.route !== 'comfyui' || !choice) return {};
+    let workflow: ApiWorkflow;
+    try {
+      workflow = workflowFor({ endpoint: endpointAt(choice.route, params.resolution as Resolution), template: params.template });
+    } catch {
+      return {}; // constrain's note already says what is wrong with it
+    }
+    const saved = readProviderSettings(await settings.get(PROVIDER_SETTINGS));
+    const lines = await Promise.all(serverList(params.server).map((address) => serverCheck(address, workflow, saved, signal)));
+    return { template: lines.join(' ') };
+  },
+
   refusal(params, wired) {
     const choice = choiceOf(params);
     if (!choice) return noRoute(params);
@@ -174,9 +199,11 @@ export default defineNode({
     return (wired.has('endImage') ? endFrameRefusal(choice) : undefined) ?? (wired.has('prompt') ? undefined : promptRefusal(params.prompt, choice));
   },
 
-  resource: (params) => (params.route === 'comfyui' ? `comfyui:${params.server}` : `provider:${params.route}`),
-  // The journal keeps paid work from being paid twice; only the route's own key is read.
-  services: { journal: true, settings: true, keys: (params) => [params.route] },
+  // A pool of ComfyUI servers holds a limit per server itself; one server is one resource.
+  resource: (params) => (params.route !== 'comfyui' ? `provider:${params.route}` : serverList(params.server).length > 1 ? undefined : `comfyui:${params.server}`),
+  // The journal keeps paid work from being paid twice; only the route's own key is read (for
+  // ComfyUI, the token of each server named, for a login proxy in front of it).
+  services: { journal: true, settings: true, keys: routeKeys },
 
   async run(ctx) {
     const { inputs, params } = ctx;
@@ -191,17 +218,17 @@ export default defineNode({
     checkImageSize(route, model, { 'first frame': inputs.image, 'end frame': inputs.endImage });
 
     const settings = readProviderSettings(await ctx.settings.get(PROVIDER_SETTINGS));
-    const connection = route.provider === 'comfyui' ? await comfyuiConnection(params.server, settings) : await connectionFor(provider, settings);
-    if ('error' in connection) throw new NodeError(connection.error);
+    const pooled = route.provider === 'comfyui' && serverList(params.server).length > 1;
+    const connection = pooled ? undefined : route.provider === 'comfyui' ? await comfyuiConnection(params.server, settings) : await connectionFor(provider, settings);
+    if (connection && 'error' in connection) throw new NodeError(connection.error);
     const seconds = Number(params.duration);
     const audio = withAudio(capabilities, params.audio);
     const resolution = params.resolution as Resolution;
     const negativePrompt = capabilities.negativePrompt && params.negativePrompt.trim() ? params.negativePrompt : undefined;
     const costUsd = priceOf(route, resolution, seconds, audio);
 
-    const blob = await runGeneration(ctx, {
+    const job: PooledJob = {
       provider,
-      ...connection,
       model: model.id,
       timing: settings.timing,
       ...(costUsd === undefined ? {} : { costUsd }),
@@ -220,13 +247,54 @@ export default defineNode({
         audio,
         ...(route.provider === 'comfyui' && params.template.trim() ? { template: params.template } : {}),
       },
-    });
+    };
+    const blob = connection ? await runGeneration(ctx, { ...job, ...connection }) : await runOnServers(ctx, job, params.server, settings);
     const { codec: _codec, ...facts } = await probeVideo(blob).catch((error: unknown) => {
       throw new NodeError(`${provider.name} sent a video that cannot be read (${error instanceof Error ? error.message : String(error)}); it is kept in your files`);
     });
     return { video: await createMedia('video', blob, facts) };
   },
 });
+
+/** What each server has, kept a little while: a big install's /object_info is megabytes, and every node on the server asks. */
+const OBJECTS_FOR_MS = 30_000;
+const objects = new Map<string, { at: number; info: Record<string, unknown> }>();
+
+async function serverObjects(connection: Connection, signal: AbortSignal): Promise<Record<string, unknown>> {
+  const kept = objects.get(connection.origin);
+  if (kept && Date.now() - kept.at < OBJECTS_FOR_MS) return kept.info;
+  const info = await objectInfo(serverHttp(connection, 10_000), signal);
+  objects.set(connection.origin, { at: Date.now(), info });
+  return info;
+}
+
+/** One server's answer to "can you run this workflow?", in a sentence. */
+async function serverCheck(address: string, workflow: ApiWorkflow, settings: ProviderSettings, signal: AbortSignal): Promise<string> {
+  const connection = await comfyuiConnection(address, settings);
+  if ('error' in connection) return `${connection.error}.`;
+  try {
+    const info = await serverObjects(connection, signal);
+    const gaps = lacks(workflow, info);
+    const instead = alternatives(workflow, info);
+    if (gaps.length === 0) return `ComfyUI at ${connection.origin} has every node type and model it needs.`;
+    return `ComfyUI at ${connection.origin} lacks ${gaps.join(', ')}${instead.length > 0 ? ` (${instead.join('; ')})` : ''}.`;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return `ComfyUI at ${connection.origin} could not be asked (${error instanceof Error ? error.message : String(error)}).`;
+  }
+}
+
+/** A generation on several ComfyUI servers as one pool: each must be one the user added. */
+async function runOnServers(ctx: GenerationContext, job: PooledJob, field: string, settings: ProviderSettings): Promise<Blob> {
+  const servers = await Promise.all(
+    serverList(field).map(async (address) => {
+      const connection = await comfyuiConnection(address, settings);
+      if ('error' in connection) throw new NodeError(connection.error);
+      return { url: connection.origin, connection };
+    }),
+  );
+  return runOnPool(ctx, job, poolFor(servers), modelsOf(workflowFor(job.request)));
+}
 
 function noRoute(params: { model: string; route: string }): string {
   return `the model "${params.model}" has no ${ROUTE_LABELS[params.route as keyof typeof ROUTE_LABELS] ?? params.route} route in this version's catalog`;
@@ -256,4 +324,13 @@ function checkImageSize(route: Route, model: CatalogModel, images: Record<string
       throw new NodeError(`${model.name} on ${ROUTE_LABELS[route.provider]} takes images up to ${mb(limit)}; the ${name} is ${mb(image.blob.size)}: use a smaller image (a JPEG, or a smaller size in Image input)`);
     }
   }
+}
+
+/** The keys a run of these params may read: its provider's, or each named ComfyUI server's token. */
+function routeKeys(params: { route: string; server: string }): string[] {
+  if (params.route !== 'comfyui') return [params.route];
+  return serverList(params.server).flatMap((text) => {
+    const address = normalizeComfyuiAddress(text);
+    return address.ok ? [serverTokenId('comfyui', address.url)] : [];
+  });
 }

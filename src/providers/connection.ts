@@ -4,7 +4,7 @@
  * provider's API, or to a proxy the user set for it. Without the server, straight from the page:
  * to the proxy, or to providers that answer browsers.
  */
-import { normalizeServerAddress } from './comfyui/server-address';
+import { normalizeComfyuiAddress } from './comfyui/server-address';
 import { isRelayed, PROVIDER_ENDPOINTS } from './endpoints';
 import type { ProviderHttpOptions } from './http';
 import type { ProviderInfo } from './protocol';
@@ -26,7 +26,7 @@ export async function connectionFor(provider: ProviderInfo, settings: ProviderSe
 
 /** A ComfyUI server, which must be one the user added (a workflow alone cannot point the app at an address). */
 export async function comfyuiConnection(address: string, settings: ProviderSettings): Promise<Connection | { error: string }> {
-  const server = normalizeServerAddress(address);
+  const server = normalizeComfyuiAddress(address);
   if (!server.ok) return { error: `ComfyUI server: ${server.error}` };
   if (!settings.comfyuiServers.includes(server.url)) {
     return { error: `the ComfyUI server ${server.url} is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there)` };

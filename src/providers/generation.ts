@@ -15,7 +15,7 @@ import { ProviderError, type ProviderErrorKind } from './errors';
 import { ProviderHttp } from './http';
 import { pollUntilDone, sleep } from './polling';
 import type { GenerationRequest, ProviderCall, ProviderInfo, ResultLocation, SubmittedTask, TaskState } from './protocol';
-import type { ProviderTiming } from './settings';
+import { serverTokenId, type ProviderTiming } from './settings';
 
 /** `origin` and the rest of the connection: the provider's own API, a user's proxy, or the relay (connection.ts). */
 export interface GenerationJob extends Connection {
@@ -34,12 +34,17 @@ export interface GenerationContext extends Pick<NodeServices, 'journal' | 'asset
   progress: ProgressReporter;
 }
 
+/** A task its provider lost before anything came of it: running the work again makes it once. */
+export class TaskGone extends NodeError {}
+
 /** Submits to a provider at most this often after a 429 before giving up. */
 const SUBMIT_ATTEMPTS = 3;
 
-export async function runGeneration(ctx: GenerationContext, job: GenerationJob): Promise<Blob> {
+export async function runGeneration(context: GenerationContext, job: GenerationJob): Promise<Blob> {
+  const ctx = { ...context, progress: monotone(context.progress) };
   const { provider } = job;
-  const credentials = provider.keyless ? { apiKey: '' } : await ctx.secrets.credentials(provider.id);
+  // A keyless provider's server may sit behind a proxy that wants a token, kept per server.
+  const credentials = provider.keyless ? ((await ctx.secrets.credentials(serverTokenId(provider.id, job.origin))) ?? { apiKey: '' }) : await ctx.secrets.credentials(provider.id);
   if (!credentials || (!credentials.apiKey && !provider.keyless)) throw new NodeError(`No ${provider.name} key: add one in Settings > Providers > ${provider.name} (get it at ${provider.keysUrl})`);
   const { origin, keyedOrigins, relay, browserCalls } = job;
   const http = new ProviderHttp({
@@ -83,7 +88,7 @@ export async function runGeneration(ctx: GenerationContext, job: GenerationJob):
   if (final.state === 'failed') {
     const why = final.moderated ? `${provider.name} refused it under its content rules: ${final.reason}` : `${provider.name} could not make the video: ${final.reason}`;
     await record(ctx, { ...entry, status: 'failed', error: why, ...(final.moderated ? { moderated: true } : {}), ...(final.billed === undefined ? {} : { billed: final.billed }) });
-    throw new NodeError(why);
+    throw final.gone ? new TaskGone(why) : new NodeError(why);
   }
   if (final.state === 'cancelled') {
     await record(ctx, { ...entry, status: 'cancelled' });
@@ -171,7 +176,7 @@ async function settledEarlier(ctx: GenerationContext, job: GenerationJob, call: 
       return { entry, task: found };
     }
     await record(ctx, { ...latest, status: 'unconfirmed', error: 'the answer to the request never arrived' });
-    throw new NodeError(unconfirmedMessage(job.provider.name, latest));
+    throw new NodeError(unconfirmedMessage(job.provider, latest));
   }
 }
 
@@ -219,7 +224,7 @@ async function sendOnce(ctx: GenerationContext, job: GenerationJob, call: Provid
       // No answer, or one we cannot read: the provider may have accepted (and billed) it.
       if (error instanceof ProviderError && (error.kind === 'timeout' || error.kind === 'malformed')) {
         await record(ctx, { ...entry, status: 'unconfirmed', error: error.message });
-        throw new NodeError(`${error.message}. ${unconfirmedMessage(job.provider.name, entry)}`);
+        throw new NodeError(`${error.message}. ${unconfirmedMessage(job.provider, entry)}`);
       }
       await record(ctx, { ...entry, status: 'failed', error: error instanceof Error ? error.message : String(error) });
       throw asNodeError(error);
@@ -254,9 +259,20 @@ function videoContainer(head: Uint8Array): 'video/mp4' | 'video/webm' | undefine
 }
 
 async function cancelAtProvider(ctx: GenerationContext, job: GenerationJob, http: ProviderHttp, entry: JournalEntry, task: SubmittedTask): Promise<void> {
+  // Until the provider confirms (ComfyUI stops between nodes), the node says it is stopping.
+  ctx.progress(0, 'stopping');
   // The run's signal is aborted; the cancel request gets its own short one.
   await job.provider.adapter.cancel?.(task, { http, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
   await record(ctx, { ...entry, status: 'cancelled' });
+}
+
+/** Progress that never falls back: a later phase reporting less keeps the bar where it was. */
+function monotone(progress: ProgressReporter): ProgressReporter {
+  let high = 0;
+  return (fraction, message) => {
+    high = Math.max(high, fraction);
+    progress(high, message);
+  };
 }
 
 function report(progress: ProgressReporter, state: TaskState): void {
@@ -272,8 +288,11 @@ function unknownMessage(provider: string, entry: JournalEntry, reason: string): 
   return `unknown: check with the provider. ${reason}, so whether the task sent at ${new Date(entry.submittedAt).toISOString()} finished, and was charged, is unknown. Check your ${provider} dashboard, then abandon it or resubmit it in Generations; nothing is sent again until you do`;
 }
 
-function unconfirmedMessage(provider: string, entry: JournalEntry): string {
-  return `The request sent to ${provider} at ${new Date(entry.submittedAt).toISOString()} got no answer, so it may or may not have been accepted (and charged). Check your ${provider} dashboard; running this node again sends a new request.`;
+function unconfirmedMessage(provider: ProviderInfo, entry: JournalEntry): string {
+  const sent = `The request sent to ${provider.name} at ${new Date(entry.submittedAt).toISOString()} got no answer`;
+  // The user's own server (ComfyUI) was asked by our own id before this is said, and charges nothing.
+  if (provider.keyless) return `${sent}, and the server does not have it; running this node again sends it again (your own server charges nothing).`;
+  return `${sent}, so it may or may not have been accepted (and charged). Check your ${provider.name} dashboard; running this node again sends a new request.`;
 }
 
 /** The request as the journal keeps it: what was asked, never image bytes. */

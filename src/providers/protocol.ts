@@ -51,8 +51,12 @@ export type TaskState =
   | { state: 'queued'; position?: number }
   | { state: 'running'; fraction?: number; message?: string }
   | { state: 'succeeded'; result: ResultLocation }
-  /** `billed`: what the provider documents about billing this failure, where it does. */
-  | { state: 'failed'; reason: string; moderated?: boolean; billed?: boolean }
+  /**
+   * `billed`: what the provider documents about billing this failure, where it does. `gone`: the
+   * provider no longer has the task and nothing came of it (a ComfyUI server restarted before
+   * it ran), so sending it again, there or elsewhere, makes it once.
+   */
+  | { state: 'failed'; reason: string; moderated?: boolean; billed?: boolean; gone?: boolean }
   | { state: 'cancelled' };
 
 export interface ProviderCall {

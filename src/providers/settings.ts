@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { PROVIDER_IDS } from './catalog/schema';
-import { DEFAULT_COMFYUI_SERVER, normalizeServerAddress } from './comfyui/server-address';
+import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress } from './comfyui/server-address';
 
 export const PROVIDER_SETTINGS = 'providers';
 
@@ -27,7 +27,7 @@ export type ProviderTiming = z.infer<typeof timingSchema>;
 
 /** A ComfyUI server address, kept in its normal form. */
 const comfyuiServer = z.string().transform((text, ctx) => {
-  const server = normalizeServerAddress(text);
+  const server = normalizeComfyuiAddress(text);
   if (!server.ok) ctx.addIssue({ code: 'custom', message: server.error });
   return server.ok ? server.url : text;
 });
@@ -41,6 +41,11 @@ export const providerSettingsSchema = z.object({
   timing: timingSchema.default(timingSchema.parse({})),
 });
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
+
+/** Where the token for one server of a keyless provider (a ComfyUI behind a login proxy) is kept. */
+export function serverTokenId(provider: string, origin: string): string {
+  return `${provider}:${origin}`;
+}
 
 /** Settings as saved, or the defaults where nothing (or something unreadable) was saved. */
 export function readProviderSettings(saved: unknown): ProviderSettings {

@@ -4,7 +4,7 @@
  * machine or the LAN is reachable only once added, so a workflow file cannot point the relay at
  * some other address on the user's network.
  */
-import { normalizeServerAddress, type ServerAddress } from '../providers/comfyui/server-address';
+import { normalizeComfyuiAddress, type ServerAddress } from '../providers/comfyui/server-address';
 import type { TrustedHosts } from './private-network';
 
 export class ComfyuiServers {
@@ -14,7 +14,7 @@ export class ComfyuiServers {
 
   add(address: unknown): ServerAddress {
     if (typeof address !== 'string') return { ok: false, error: 'expected {"url": "<the server address>"}' };
-    const normal = normalizeServerAddress(address);
+    const normal = normalizeComfyuiAddress(address);
     if (!normal.ok) return normal;
     this.#servers.add(normal.url);
     this.trusted.add(new URL(normal.url).hostname);

@@ -25,7 +25,7 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
       {definition ? <p className="description">{definition.description}</p> : null}
       {run ? (
         <p className={`run-line state-${run.state}`}>
-          {run.state}
+          {run.state === 'running' ? `running, ${Math.round(run.fraction * 100)}%${run.message ? `: ${run.message}` : ''}` : run.state}
           {run.ms !== undefined && run.state === 'done' ? ` in ${formatMs(run.ms)}` : ''}
           {run.error ? `: ${run.error}` : ''}
         </p>

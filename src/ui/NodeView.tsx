@@ -9,6 +9,7 @@ import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
 import { OutputPreview } from './OutputPreview';
+import { useInspection } from './inspection';
 import { ParamField } from './ParamField';
 import { CostBadge, NodeProblem } from './RunCost';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
@@ -65,6 +66,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
         <RunHereButton nodeId={id} />
       </header>
       <ProgressBar run={run} />
+      {run?.state === 'running' && run.message ? <p className="node-status" role="status">{run.message}</p> : null}
       <Ports definition={definition} />
       <Params node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
@@ -143,16 +145,18 @@ function RunHereButton({ nodeId }: { nodeId: string }) {
 function Params({ node, definition }: { node: WorkflowNode; definition: AnyNodeDefinition }) {
   const { commands } = useServices();
   const entries = Object.entries(definition.params);
-  if (entries.length === 0) return null;
   const values = nodeParams(node, definition);
+  const inspected = useInspection(definition, values);
+  if (entries.length === 0) return null;
   const constraints = definition.constrain?.(values) ?? {};
+  const noteOf = (name: string) => [constraints[name]?.note, inspected[name]].filter(Boolean).join(' ') || undefined;
   const set = (name: string, value: unknown) => commands.setParam(node.id, name, value);
   return (
     <div className="node-params">
       {entries
         .filter(([name]) => !constraints[name]?.hidden)
         .map(([name, spec]) => (
-          <ParamField key={name} name={name} spec={spec} value={values[name]} offered={constraints[name]?.options} labels={constraints[name]?.labels} note={constraints[name]?.note} onChange={(v) => set(name, v)} />
+          <ParamField key={name} name={name} spec={spec} value={values[name]} offered={constraints[name]?.options} labels={constraints[name]?.labels} note={noteOf(name)} onChange={(v) => set(name, v)} />
         ))}
     </div>
   );

@@ -7,11 +7,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import { endpointSchema, type ProviderConfig } from '../editor/provider-config';
 import { formatUsd } from '../editor/run-cost';
-import { normalizeServerAddress } from '../providers/comfyui/server-address';
+import { normalizeComfyuiAddress } from '../providers/comfyui/server-address';
+import { describeServer, serverHttp, serverInfo, type ServerInfo } from '../providers/comfyui/server-info';
+import { comfyuiConnection } from '../providers/connection';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 import type { ProviderInfo } from '../providers/protocol';
 import { PROVIDERS } from '../providers/providers';
 import type { RelayInfo } from '../providers/relay-route';
+import { serverTokenId, type ProviderSettings } from '../providers/settings';
 import { showHint } from './hints';
 import { useFreshProviderState, useProviderConfig, useRelay } from './provider-hooks';
 
@@ -220,14 +223,23 @@ function Threshold({ config }: { config: ProviderConfig }) {
 
 /** The ComfyUI servers the app may reach: a node names one of these, and nothing else is called. */
 function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: boolean }) {
-  const { settings } = useFreshProviderState(config);
+  const { settings, configured } = useFreshProviderState(config);
   const [text, setText] = useState('');
   const [error, setError] = useState('');
+  const [tested, setTested] = useState<Record<string, Tested | 'testing'>>({});
   const id = useId();
 
+  const test = async (url: string) => {
+    setTested((t) => ({ ...t, [url]: 'testing' }));
+    const result = await testServer(url, settings).then(
+      (info): Tested => ({ text: describeServer(info), ok: true, models: info.models }),
+      (e: unknown): Tested => ({ text: e instanceof Error ? e.message : String(e), ok: false }),
+    );
+    setTested((t) => ({ ...t, [url]: result }));
+  };
   const add = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const server = normalizeServerAddress(text);
+    const server = normalizeComfyuiAddress(text);
     if (!server.ok) return setError(server.error);
     setError('');
     await config.updateSettings((s) => ({ ...s, comfyuiServers: [...new Set([...s.comfyuiServers, server.url])] }));
@@ -245,9 +257,14 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
         {settings.comfyuiServers.map((url) => (
           <li key={url}>
             <span>{url}</span>
+            <button type="button" onClick={() => void test(url)} aria-label={`Test the connection to the ComfyUI server ${url}`} disabled={tested[url] === 'testing'}>
+              Test
+            </button>
             <button type="button" onClick={() => void remove(url)} aria-label={`Remove the ComfyUI server ${url}`}>
               Remove
             </button>
+            {tested[url] ? <ServerTest result={tested[url]} /> : null}
+            <ServerToken config={config} url={url} saved={configured.has(serverTokenId('comfyui', url))} />
           </li>
         ))}
       </ul>
@@ -265,6 +282,74 @@ function ComfyuiServers({ config, relayed }: { config: ProviderConfig; relayed: 
           : 'This page is served without the Stillmotion server: it reaches only a ComfyUI on this machine started with --enable-cors-header, which also turns off ComfyUI’s own check of who is calling. Through npm start, any address works and no flag is needed.'}
       </p>
     </div>
+  );
+}
+
+/**
+ * A token for a server behind a proxy that asks for a login, written and never shown again; it is
+ * sent (as `Authorization: Bearer`) to that server only.
+ */
+function ServerToken({ config, url, saved }: { config: ProviderConfig; url: string; saved: boolean }) {
+  const [token, setToken] = useState('');
+  const id = useId();
+  const save = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (!token.trim()) return;
+    await config.saveKey(serverTokenId('comfyui', url), { apiKey: token.trim() });
+    setToken('');
+    showHint(`Token for ComfyUI at ${url} saved.`);
+  };
+  return (
+    <form className="server-token" onSubmit={(e) => void save(e)} autoComplete="off">
+      <label htmlFor={id}>{saved ? 'Token saved; replace it' : 'Token (only behind a login proxy)'}</label>
+      <input id={id} type="password" value={token} onChange={(e) => setToken(e.target.value)} />
+      <button type="submit" disabled={!token.trim()}>
+        Save
+      </button>
+      {saved ? (
+        <button type="button" onClick={() => void config.removeKey(serverTokenId('comfyui', url))} aria-label={`Forget the token for ${url}`}>
+          Forget
+        </button>
+      ) : null}
+    </form>
+  );
+}
+
+/** Version, devices, queue and models, from the server itself. */
+/** What Test found: the summary line, and the models installed, by folder, to name in a workflow. */
+interface Tested {
+  text: string;
+  ok: boolean;
+  models?: ServerInfo['models'];
+}
+
+async function testServer(url: string, settings: ProviderSettings): Promise<ServerInfo> {
+  const connection = await comfyuiConnection(url, settings);
+  if ('error' in connection) throw new Error(connection.error);
+  return serverInfo(serverHttp(connection, 15_000), AbortSignal.timeout(20_000));
+}
+
+function ServerTest({ result }: { result: Tested | 'testing' }) {
+  if (result === 'testing') return <p className="server-test" role="status">testing…</p>;
+  return (
+    <>
+      <p className={`server-test${result.ok ? '' : ' field-error'}`} role={result.ok ? 'status' : 'alert'}>
+        {result.text}
+      </p>
+      {result.models ? (
+        <details className="server-models">
+          <summary>Installed models</summary>
+          <dl>
+            {Object.entries(result.models).map(([folder, names]) => (
+              <div key={folder}>
+                <dt>models/{folder}</dt>
+                <dd>{names.length > 0 ? names.join(', ') : 'none'}</dd>
+              </div>
+            ))}
+          </dl>
+        </details>
+      ) : null}
+    </>
   );
 }
 

@@ -108,9 +108,9 @@ describe('provider keys', () => {
     expect(await fal.locator('.key-status').textContent()).toBe('No key');
     expect(await fal.getByRole('link', { name: 'Get a key' }).getAttribute('href')).toBe('https://fal.ai/dashboard/keys');
 
-    // One row per provider; a keyless one (a local ComfyUI server) asks for nothing.
+    // One row per provider; a keyless one (a local ComfyUI server) asks for no key (a token per server only behind a login proxy).
     expect(await providers().locator('.provider-row').count()).toBe(Object.keys(PROVIDERS).length);
-    expect(await providers().locator('[data-provider="comfyui"] input[type="password"]').count()).toBe(0);
+    expect(await providers().locator('[data-provider="comfyui"] .provider-keys input[type="password"]').count()).toBe(0);
 
     await field.fill(KEY);
     await fal.getByRole('button', { name: 'Save' }).click();
@@ -171,7 +171,12 @@ describe('provider keys', () => {
 
   it('keeps the ComfyUI servers the app may reach: a bad address named, a good one normalised, one removed', async () => {
     const comfy = providers().locator('[data-provider="comfyui"]');
-    expect(await comfy.locator('li').allTextContents()).toEqual(['http://127.0.0.1:8188Remove']);
+    expect(await comfy.locator('li > span').allTextContents()).toEqual(['http://127.0.0.1:8188']);
+    // A token for a server behind a login proxy: written, kept with the keys under that server, never shown.
+    await comfy.getByLabel('Token (only behind a login proxy)').fill('proxy-token');
+    await comfy.locator('.server-token').getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => readStore('secrets', 'comfyui:http://127.0.0.1:8188')).toMatchObject({ apiKey: 'proxy-token' });
+    expect(await comfy.getByLabel('Token saved; replace it').inputValue()).toBe('');
     const field = comfy.getByLabel('Add a server');
     await field.fill('gpu box:8188');
     await comfy.getByRole('button', { name: 'Add' }).click();

@@ -40,11 +40,14 @@ export interface Request {
 
 type Handler = (req: Request, res: ServerResponse) => void | Promise<void>;
 
+/** The step a request is, for fault injection: fixed per route, or read from the request's URL. */
+type StepOf = Step | undefined | ((url: URL) => Step | undefined);
+
 interface Route {
   method: string;
   pattern: RegExp;
   names: string[];
-  step: Step | undefined;
+  step: StepOf;
   handler: Handler;
 }
 
@@ -79,7 +82,7 @@ export class FakeProvider {
     readonly options: FakeOptions = {},
   ) {}
 
-  route(method: string, path: string, step: Step | undefined, handler: Handler): this {
+  route(method: string, path: string, step: StepOf, handler: Handler): this {
     this.routes.push(compile(method, path, step, handler));
     return this;
   }
@@ -159,6 +162,7 @@ export class FakeProvider {
       }
     }
     const refused = this.refuse(req);
+    if (refused === 'drop') return void req.socket.destroy();
     if (refused !== undefined) return void res.writeHead(refused).end();
     const chunks: Buffer[] = [];
     try {
@@ -172,7 +176,8 @@ export class FakeProvider {
     for (const route of routes) {
       const match = req.method === route.method ? route.pattern.exec(url.pathname) : null;
       if (!match) continue;
-      const fault = route.step ? this.faults.get(route.step)?.shift() : undefined;
+      const step = typeof route.step === 'function' ? route.step(url) : route.step;
+      const fault = step ? this.faults.get(step)?.shift() : undefined;
       if (fault && !(fault.type === 'hang' && fault.accept)) return this.#inject(fault, res);
       if (fault) res = this.#swallow(res);
       const params = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
@@ -186,8 +191,8 @@ export class FakeProvider {
     json(res, 404, { error: `no route for ${req.method} ${url.pathname}` });
   }
 
-  /** The status of a provider's own refusal before routing (ComfyUI's origin check); none by default. */
-  refuse(_req: IncomingMessage): number | undefined {
+  /** The status of a provider's own refusal before routing (ComfyUI's origin check), or 'drop' for a server that is down; none by default. */
+  refuse(_req: IncomingMessage): number | 'drop' | undefined {
     return undefined;
   }
 
@@ -211,7 +216,7 @@ export class FakeProvider {
 }
 
 /** `/:owner/:id` and `/:rest*` paths as a pattern with named groups. */
-function compile(method: string, path: string, step: Step | undefined, handler: Handler): Route {
+function compile(method: string, path: string, step: StepOf, handler: Handler): Route {
   const names: string[] = [];
   const pattern = new RegExp(`^${path.replace(/:(\w+)\*?/g, (m, name: string) => (names.push(name), m.endsWith('*') ? '(.+)' : '([^/]+)'))}$`);
   return { method, pattern, names, step, handler };

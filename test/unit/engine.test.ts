@@ -131,6 +131,31 @@ describe('Engine', () => {
     expect(Math.max(...fractions)).toBe(1);
   });
 
+  it('shows the last report the throttle held back, so a last word ("stopping") is never lost', async () => {
+    const registry = testNodes({ running: 0, peak: 0, onRun: () => {} });
+    const engine = new Engine({ registry });
+    const def = registry.get('test.mix')!;
+    const run = def.run;
+    let shown!: () => void;
+    const stopping = new Promise<void>((resolve) => (shown = resolve));
+    def.run = async (ctx) => {
+      ctx.progress(0.5, 'generating');
+      ctx.progress(0.5, 'stopping');
+      await stopping;
+      return run(ctx);
+    };
+    const messages: string[] = [];
+    await engine.run({
+      document: mixGraph([{ id: 'a' }], []),
+      onEvent: (e) => {
+        if (e.type !== 'node' || e.state !== 'running' || !e.message) return;
+        messages.push(e.message);
+        if (e.message === 'stopping') shown();
+      },
+    });
+    expect(messages).toEqual(['generating', 'stopping']);
+  });
+
   it('cancels: running nodes see the abort, the rest are cancelled, nothing half-done is cached', async () => {
     const controller = new AbortController();
     let started!: () => void;

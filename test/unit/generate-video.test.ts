@@ -9,6 +9,7 @@ import generateVideo from '../../src/nodes/generate-video';
 import { FAST_TIMING } from '../providers/contract';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
+import { fakeComfyui } from '../providers/servers/comfyui';
 import { fakeFal } from '../providers/servers/fal';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -133,12 +134,56 @@ describe('Generate video', () => {
     expect(summary.nodes.gen!.error).toBe('the ComfyUI server http://192.168.9.9:8188 is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there)');
   });
 
+  it('runs on several ComfyUI servers as one pool when the node names them, only among those the user added', async () => {
+    const [a, b] = await Promise.all([fakeComfyui(testVideo()).start(), fakeComfyui(testVideo()).start()]);
+    servers.push(a!, b!);
+    const run = (server: string, comfyuiServers: string[]) =>
+      new Engine({
+        registry: new NodeRegistry([still, generateVideo]),
+        cache: new MemoryCache(),
+        services: memoryServices({ journal: new MemoryJournal(), settings: { providers: { comfyuiServers, timing: FAST_TIMING } } }),
+      }).run({ document: graph({ model: 'wan-2.2-i2v', route: 'comfyui', resolution: '480p', aspectRatio: 'auto', server }) });
+    const refused = await run(`${a!.url}, ${b!.url}`, [a!.url]);
+    expect(refused.nodes.gen!.error).toBe(`the ComfyUI server ${b!.url} is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there)`);
+    const summary = await run(`${a!.url}, ${b!.url}`, [a!.url, b!.url]);
+    expect(summary.nodes.gen!.state).toBe('done');
+    expect(a!.accepted + b!.accepted).toBe(1);
+    expect(generateVideo.resource!({ ...defaults(), route: 'comfyui', server: `${a!.url}, ${b!.url}` })).toBeUndefined();
+  });
+
+  it("asks each ComfyUI server whether it has the workflow's node types and models, for a note under the workflow", async () => {
+    const [full, bare] = await Promise.all([fakeComfyui(testVideo()).start(), fakeComfyui(testVideo(), undefined, { models: { diffusion_models: [], text_encoders: [], vae: ['other_vae.safetensors'] } }).start()]);
+    servers.push(full!, bare!);
+    const settings = { get: async () => ({ comfyuiServers: [full!.url, bare!.url] }) };
+    const inspect = (params: Record<string, unknown>) => generateVideo.inspect!({ ...defaults(), model: 'wan-2.2-i2v', route: 'comfyui', resolution: '480p', ...params } as never, { settings, signal: new AbortController().signal });
+    expect(await inspect({ server: full!.url })).toEqual({ template: `ComfyUI at ${full!.url} has every node type and model it needs.` });
+    expect((await inspect({ server: `${full!.url}, ${bare!.url}, 10.0.0.9:8188` })).template).toBe(
+      [
+        `ComfyUI at ${full!.url} has every node type and model it needs.`,
+        `ComfyUI at ${bare!.url} lacks wan2.2_i2v_high_noise_14B_fp8_scaled.safetensors (models/diffusion_models), wan2.2_i2v_low_noise_14B_fp8_scaled.safetensors (models/diffusion_models), umt5_xxl_fp8_e4m3fn_scaled.safetensors (models/text_encoders), wan_2.1_vae.safetensors (models/vae) (models/diffusion_models is empty; models/text_encoders is empty; models/vae holds other_vae.safetensors).`,
+        'the ComfyUI server http://10.0.0.9:8188 is not one of yours: add it in Settings > Providers > ComfyUI (Stillmotion reaches only the servers you added there).',
+      ].join(' '),
+    );
+    const custom = JSON.stringify({ '1': { class_type: 'LoadImage', inputs: { image: '{{image}}' } }, '2': { class_type: 'VHS_VideoCombine', inputs: { images: ['1', 0], format: 'video/h264-mp4', frame_rate: 24 } } });
+    expect(await inspect({ server: full!.url, template: custom })).toEqual({ template: `ComfyUI at ${full!.url} lacks the node type VHS_VideoCombine (a custom node not installed).` });
+    expect(await inspect({ route: 'fal', model: 'kling-v2.1-master' })).toEqual({});
+  });
+
   it('offers only what the chosen model can do', () => {
     const constraints = generateVideo.constrain!({ ...defaults(), model: 'kling-v2.1-master', route: 'fal' });
     expect(constraints.duration?.options).toEqual(['5', '10']);
     expect(constraints.resolution?.options).toEqual(['1080p']);
     expect(constraints.route?.options).toEqual(['fal', 'replicate']);
     expect(constraints.server?.hidden).toBe(true);
+  });
+
+  it('checks a pasted ComfyUI workflow as it is pasted, saying what it fills or why it will not run', () => {
+    const comfy = { ...defaults(), model: 'wan-2.2-i2v', route: 'comfyui' };
+    expect(generateVideo.constrain!(comfy).template?.note).toBeUndefined();
+    const saved = JSON.stringify({ '1': { class_type: 'LoadImage', inputs: { image: '{{image}}' } }, '2': { class_type: 'CreateVideo', inputs: { images: ['1', 0], fps: 24 } }, '3': { class_type: 'SaveVideo', inputs: { video: ['2', 0], filename_prefix: 'x', format: 'mp4' } } });
+    expect(generateVideo.constrain!({ ...comfy, template: saved }).template?.note).toBe('Checked: fills {{image}}; saves the video with node 3 at 24 fps');
+    expect(generateVideo.constrain!({ ...comfy, template: '{"nodes": [], "links": []}' }).template?.note).toMatch(/^Will not run: the ComfyUI workflow is in the editor format/);
+    expect(generateVideo.constrain!({ ...comfy, template: saved.replace('SaveVideo', 'SaveAnimatedWEBP') }).template?.note).toMatch(/^Will not run: the ComfyUI workflow saves no video: SaveAnimatedWEBP \(node 3\) saves an animated WEBP/);
   });
 
   it('brings the other params within what a newly chosen model offers', () => {

@@ -1,6 +1,6 @@
 /** A ComfyUI server's address as users type it, in the one form the page and the relay compare. */
 import { describe, expect, it } from 'vitest';
-import { normalizeServerAddress, serverFromSegment, serverSegment } from '../../src/providers/comfyui/server-address';
+import { normalizeComfyuiAddress, normalizeServerAddress, serverFromSegment, serverSegment } from '../../src/providers/comfyui/server-address';
 
 const url = (text: string) => {
   const address = normalizeServerAddress(text);
@@ -14,6 +14,22 @@ describe('ComfyUI server addresses', () => {
     expect(url('http://GPU-2.lan:8188')).toBe('http://gpu-2.lan:8188');
     expect(url('https://gpu.example/comfy/')).toBe('https://gpu.example/comfy');
     expect(url('http://[fd00::2]:8188')).toBe('http://[fd00::2]:8188');
+  });
+
+  it("are ComfyUI's own when typed bare: its port when none is given, and localhost as 127.0.0.1, where it listens", () => {
+    const comfy = (text: string) => {
+      const address = normalizeComfyuiAddress(text);
+      return address.ok ? address.url : `error: ${address.error}`;
+    };
+    expect(comfy('localhost:8188/')).toBe('http://127.0.0.1:8188');
+    expect(comfy('localhost')).toBe('http://127.0.0.1:8188');
+    expect(comfy('gpu-2')).toBe('http://gpu-2:8188');
+    expect(comfy('192.168.1.20:9000')).toBe('http://192.168.1.20:9000');
+    expect(comfy('[fd00::2]')).toBe('http://[fd00::2]:8188');
+    // A scheme typed means the address is whole: a proxy on 443 or 80 keeps its own port.
+    expect(comfy('https://gpu.example/comfy/')).toBe('https://gpu.example/comfy');
+    expect(comfy('http://localhost/comfy')).toBe('http://127.0.0.1/comfy');
+    expect(comfy('gpu box')).toMatch(/^error: "gpu box" is not a server address/);
   });
 
   it('refuse what is not an address, naming it and showing one that is', () => {

@@ -25,6 +25,30 @@ export function normalizeServerAddress(text: string): ServerAddress {
   return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
+/** The addresses a node's server field names: one, or several separated by commas, spaces or lines. */
+export function serverList(text: string): string[] {
+  return text.split(/[\s,]+/).filter((part) => part !== '');
+}
+
+/** The port ComfyUI listens on unless told otherwise (main.py's --port). */
+const COMFYUI_PORT = '8188';
+
+/**
+ * A ComfyUI server's address: as `normalizeServerAddress`, and a bare host typed without a
+ * scheme or port is ComfyUI's own port ("gpu-2" is http://gpu-2:8188), and "localhost" is
+ * 127.0.0.1, where ComfyUI listens by default (Node may try localhost's IPv6 address first,
+ * which it does not answer on).
+ */
+export function normalizeComfyuiAddress(text: string): ServerAddress {
+  const address = normalizeServerAddress(text);
+  if (!address.ok) return address;
+  const url = new URL(address.url);
+  const typed = text.trim();
+  if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(typed) && !/^(\[[^\]]*\]|[^/:]*):\d+/.test(typed)) url.port = COMFYUI_PORT;
+  return { ok: true, url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
 /** The address as one path segment of the relay's URL (base64url), and back. */
 export function serverSegment(url: string): string {
   return btoa(String.fromCharCode(...new TextEncoder().encode(url)))
