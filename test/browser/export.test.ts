@@ -4,17 +4,18 @@
  * frames, duration and the embedded workflow tag; readEmbeddedWorkflow, bundled and run in a
  * page, must read the same document back; MP4s must have `moov` before `mdat`.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { WorkflowDocument } from '../../src/engine';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { probe, runAndCancel, runGraph } from './run-graph';
+import { assetRef, meanVolume, probe, probeAudio, runAndCancel, runGraph, type TestAsset } from './run-graph';
 
 let browser: Browser;
 /** readEmbeddedWorkflow bundled as one ES module, imported in a blank page from a blob: URL. */
@@ -48,6 +49,29 @@ function graph(format: Format, motion: Record<string, unknown> = {}, exportParam
     nodes: [{ id: 'export', type: 'output.export', version: 1, position: { x: 800, y: 40 }, params: { format, quality: 'high', bitrate: 0, embedWorkflow: true, ...exportParams } }],
     edges: [{ id: 'e-export', source: 'motion', sourcePort: 'video', target: 'export', targetPort: 'video' }],
   });
+}
+
+/** Video input reading `file` -> Export (saved at `version`) with `params`. */
+function fileExport(id: string, file: TestAsset, params: Record<string, unknown>, version = 2): WorkflowDocument {
+  return {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    id,
+    name: id,
+    nodes: [
+      { id: 'input', type: 'video.input', version: 1, position: { x: 0, y: 0 }, params: { file: assetRef(file) } },
+      { id: 'export', type: 'output.export', version, position: { x: 800, y: 0 }, params: { quality: 'high', bitrate: 0, embedWorkflow: true, ...params } },
+    ],
+    edges: [{ id: 'e-export', source: 'input', sourcePort: 'video', target: 'export', targetPort: 'video' }],
+  };
+}
+
+/** A 1 s VP9 + Opus WebM made by native ffmpeg: a 440 Hz tone over a test pattern. */
+function opusWebm(): TestAsset {
+  const path = join(dir, 'vp9-opus.webm');
+  const sources = ['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000'];
+  execFileSync('ffmpeg', ['-v', 'error', '-y', ...sources, '-t', '1', '-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-c:a', 'libopus', path]);
+  return { path, name: basename(path), mime: 'video/webm' };
 }
 
 interface Exported {
@@ -143,6 +167,26 @@ describe('Export', () => {
     expect(await readInPage(plain.file)).toEqual({ kind: 'none' });
     // 0.5 Mb/s for 1 s is about 62 kB; the copied high-quality stream is larger.
     expect(readFileSync(plain.file).length).toBeLessThan(readFileSync(copied.file).length);
+  });
+
+  it('gives an MP4 AAC sound and a WebM Opus sound, whatever the source carried', async () => {
+    const file = opusWebm();
+    for (const [format, codec] of [['mp4-h264', 'aac'], ['webm-vp9', 'opus']] as const) {
+      const { nodes } = await runGraph(browser, fileExport(`sound-${format}`, file, { format }), dir, `sound-${format}`, [file]);
+      expect(nodes.export, nodes.export!.error).toMatchObject({ state: 'done', meta: { hasAudio: true } });
+      const audio = probeAudio(nodes.export!.file!);
+      console.log(`${format} from VP9 + Opus: ${nodes.export!.message}; audio ${JSON.stringify(audio)}`);
+      expect(audio).toMatchObject({ codec_name: codec, sample_rate: '48000' });
+      expect(meanVolume(nodes.export!.file!, 0.1, 0.9)).toBeGreaterThan(-25);
+    }
+  });
+
+  it('opens a workflow saved with the old "H.264 + AAC via ffmpeg.wasm" format as the plain MP4, which now has AAC', async () => {
+    const file = opusWebm();
+    const { nodes } = await runGraph(browser, fileExport('old-aac', file, { format: 'mp4-h264-aac' }, 1), dir, 'old-aac', [file]);
+    expect(nodes.export, nodes.export!.error).toMatchObject({ state: 'done', message: 'encoded', meta: { mime: 'video/mp4', hasAudio: true } });
+    expect(probe(nodes.export!.file!).streams[0]).toMatchObject({ codec_name: 'h264', nb_read_frames: '30' });
+    expect(probeAudio(nodes.export!.file!)).toMatchObject({ codec_name: 'aac' });
   });
 
   it('stops re-encoding when the run is cancelled', async () => {

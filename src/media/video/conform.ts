@@ -4,7 +4,8 @@
  */
 import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, Input, Output } from 'mediabunny';
 import { NodeError } from '../../engine';
-import { hasAudioTrack, runCancellable, sameContainer, soundFor } from './convert-video';
+import { soundFor } from '../audio/sound-codec';
+import { hasAudioTrack, runCancellable, sameContainer } from './convert-video';
 
 /** How a picture of another aspect goes into the frame. */
 export const FITS = {

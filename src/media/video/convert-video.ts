@@ -19,13 +19,12 @@ import {
   Quality,
   WEBM,
   WebMOutputFormat,
-  type ConversionAudioOptions,
-  type InputAudioTrack,
   type InputFormat,
   type OutputFormat,
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
+import { soundFor } from '../audio/sound-codec';
 
 export type ConvertTarget = 'mp4-h264' | 'mp4-av1' | 'webm-vp9';
 export type ConvertQuality = 'low' | 'medium' | 'high';
@@ -56,7 +55,7 @@ export interface ConvertedVideo {
   blob: Blob;
   /** True when the video packets were copied across without decoding. */
   copied: boolean;
-  /** Whether the file has sound: the source's audio, copied when its codec fits the container, else re-encoded. */
+  /** Whether the file has sound: the source's audio, copied when already in the container's codec (AAC in MP4, Opus in WebM), else re-encoded. */
   hasAudio: boolean;
 }
 
@@ -122,14 +121,6 @@ async function assertCanEncode(target: ConvertTarget, width: number, height: num
   if (!(await canEncodeVideo(TARGETS[target].codec, { width, height }))) {
     throw new NodeError(`this browser cannot encode ${TARGETS[target].name} video at ${width}x${height} px; try another format`);
   }
-}
-
-/**
- * Sound is copied when the container takes its codec, otherwise re-encoded to Opus: MP4 and WebM
- * both carry it, and Chromium cannot encode AAC.
- */
-export function soundFor(format: OutputFormat): (track: InputAudioTrack) => ConversionAudioOptions {
-  return (track) => (track.codec && format.getSupportedAudioCodecs().includes(track.codec) ? {} : { codec: 'opus' });
 }
 
 /** Whether a conversion writes an audio track (one the output cannot carry is dropped, not failed). */

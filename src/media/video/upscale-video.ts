@@ -1,5 +1,6 @@
 /**
- * A video resized frame by frame with our Lanczos resampler (GPU or CPU), audio copied. Frames
+ * A video resized frame by frame with our Lanczos resampler (GPU or CPU), audio copied (or
+ * encoded to AAC when an MP4 would otherwise carry Opus). Frames
  * stream through mediabunny's Conversion: one decoded frame at a time is drawn to RGBA,
  * resampled and handed to the encoder, and the next is not decoded until the encoder takes it
  * (Conversion awaits `process` and the encoder queue), so memory stays flat whatever the length.
@@ -18,6 +19,7 @@ import {
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
+import { soundFor } from '../audio/sound-codec';
 import type { Resampler } from '../resample/backend';
 import { BlobSink } from './blob-sink';
 import { runCancellable } from './convert-video';
@@ -68,6 +70,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
           return new VideoFrame(buffer, init);
         },
       },
+      audio: soundFor(output.format),
       showWarnings: false,
     });
     if (!conversion.isValid) {
