@@ -212,7 +212,7 @@ export default defineNode({
         ...(route.provider === 'comfyui' && params.template.trim() ? { template: params.template } : {}),
       },
     });
-    const { codec: _codec, ...facts } = await probeVideo(blob).catch((error: unknown) => {
+    const { codec: _codec, audioCodec: _audioCodec, ...facts } = await probeVideo(blob).catch((error: unknown) => {
       throw new NodeError(`${provider.name} sent a video that cannot be read (${error instanceof Error ? error.message : String(error)}); it is kept in your files`);
     });
     return { video: await createMedia('video', blob, facts) };

@@ -103,7 +103,7 @@ describe('the editor', () => {
     // Only nodes with a text input are offered.
     const options = await palette().getByRole('option').allTextContents();
     expect(options.some((o) => o.startsWith('Join text'))).toBe(true);
-    expect(options.every((o) => o.startsWith('Join text') || o.startsWith('Generate video'))).toBe(true);
+    expect(options.every((o) => ['Join text', 'Generate video', 'Compare takes'].some((name) => o.startsWith(name)))).toBe(true);
     await page.keyboard.type('join');
     await page.keyboard.press('Enter');
     await node('join-2').waitFor();
@@ -145,10 +145,11 @@ describe('the editor', () => {
     await screenshot(page, 'run-done');
   });
 
-  it('shows the selected node larger, its output ready to download and to keep', async () => {
+  it('shows the selected node larger, its output ready to download and to keep, with the codecs, length and size the file holds', async () => {
     await node('motion').locator('.node-title').click();
     await expect.poll(() => page.locator('.inspector h2').textContent()).toBe('Local motion');
     expect(await page.locator('.inspector figcaption').textContent()).toMatch(/^Video · 1280×720 · 5\.0 s · 30 fps · \d+ KiB/);
+    await expect.poll(() => page.locator('.inspector .file-facts').textContent()).toMatch(/^H\.264 \+ AAC in MP4 · 5\.0\d s · [\d.]+ MB · [\d.]+ Mb\/s$/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.inspector').getByRole('link', { name: 'Download' }).click()]);
     expect(download.suggestedFilename()).toBe('Local motion.mp4');
     const keep = page.locator('.inspector').getByRole('checkbox', { name: /Keep this result/ });
