@@ -145,6 +145,20 @@ export class RunCostEstimator {
     };
   }
 
+  /**
+   * The paid nodes of the current run that are running now: their requests may have reached the
+   * provider, so stopping them may not stop the bill. Queued ones have sent nothing.
+   */
+  inFlight(): PaidNode[] {
+    const document = this.#basis ?? this.document();
+    return this.#paidNodes(document)
+      .filter((node) => this.runs.node(node.id)?.state === 'running')
+      .map((node) => {
+        const definition = this.registry.get(node.type)!;
+        return { nodeId: node.id, title: node.title ?? definition.title, estimate: nodeCost(node, definition) };
+      });
+  }
+
   #showsResult(document: WorkflowDocument, nodeId: string): boolean {
     const state = this.runs.node(nodeId);
     const signature = state && this.#resultFor.get(state);

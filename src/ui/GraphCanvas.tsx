@@ -197,8 +197,8 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
         return void runner.run();
       case 'runSelected':
         return void (selection.current.length > 0 ? runner.run(selection.current) : runner.run());
-      case 'cancel':
-        return runner.cancel();
+      case 'deselect':
+        return selectOnly([]);
       case 'undo':
         return void documents.undo();
       case 'redo':

@@ -200,6 +200,21 @@ describe('the editor', () => {
     await help.getByRole('button', { name: 'Close' }).click();
   });
 
+  it('closes the open panel or help with Escape, then clears the selection with the next', async () => {
+    await node('join-1').locator('.node-title').click();
+    await expect.poll(() => page.locator('.inspector h2').textContent()).toBe('Join text');
+    for (const [open, name] of [[() => page.getByRole('button', { name: 'Workflows' }).click(), 'Workflows'], [() => page.keyboard.press('?'), 'Keyboard shortcuts']] as const) {
+      await open();
+      const dialog = page.getByRole('dialog', { name });
+      await expect.poll(() => dialog.isVisible()).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.count()).toBe(0);
+      expect(await page.locator('.inspector h2').textContent()).toBe('Join text');
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.inspector').textContent()).toBe('Select a node to see its outputs here.');
+  });
+
   it('renames a node on double-click, and back to its type name when cleared', async () => {
     await node('join-1').locator('.node-title').dblclick();
     await page.getByRole('textbox', { name: 'Node name' }).fill('Style prompt');
