@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { probe, runAndCancel, runGraph } from './run-graph';
+import { probe, probeColour, REC709_TAGS, runAndCancel, runGraph } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-local-motion-'));
@@ -71,6 +71,20 @@ function ssim(a: string, b: string, space: 'rgb' | 'yuv420p' = 'yuv420p'): numbe
   return Number(match[1]);
 }
 
+/** The first frame of `file` as rgb24 bytes, by native ffmpeg after `filters` (each ending in a comma). */
+function rgbOf(file: string, filters = ''): Buffer {
+  const args = ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', `${filters}scale=flags=accurate_rnd+full_chroma_int,format=rgb24`, '-f', 'rawvideo', '-'];
+  return execFileSync('ffmpeg', args, { maxBuffer: 1 << 26 });
+}
+
+/** Mean absolute difference of two equal-length byte arrays, in levels. */
+function meanError(a: Buffer, b: Buffer): number {
+  expect(a.length).toBe(b.length);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
 /** PSNR in dB of two equal-length byte arrays; Infinity when identical. */
 function psnr(a: Buffer, b: Buffer): number {
   let sum = 0;
@@ -96,6 +110,25 @@ describe('Local motion', () => {
     expect(first).toBeGreaterThanOrEqual(0.98);
     // The end is zoomed in: it should differ from the source clearly.
     expect(ssim(frameOf(nodes.motion!.file!, 59, 'png'), nodes.image!.file!)).toBeLessThan(0.9);
+  });
+
+  it('tags its video limited-range BT.709 as players assume, so one that ignores the range flag shows the source as a careful one does', async () => {
+    const { nodes } = await run(graph({ duration: 1 }), 'rec709');
+    const video = nodes.motion!.file!;
+    const colour = probeColour(video);
+    console.log(`colour tags: ${JSON.stringify(colour)}`);
+    expect(colour).toEqual(REC709_TAGS);
+
+    // Frame 0 is the source image: decoded honouring the tags, and as a player that takes every
+    // file for limited range does. Before this was tagged, Chromium wrote full range with the sRGB
+    // curve, and such a player was off by 6.6 levels on average on this kind of picture.
+    const source = rgbOf(nodes.image!.file!);
+    const careful = rgbOf(video, '');
+    const ignoring = rgbOf(video, 'setparams=range=tv,');
+    const [carefulError, ignoringError] = [meanError(careful, source), meanError(ignoring, source)];
+    console.log(`mean error against the source, levels of 255: ${carefulError.toFixed(2)} honouring the tags, ${ignoringError.toFixed(2)} ignoring the range flag`);
+    expect(ignoringError).toBeLessThan(2.5);
+    expect(Math.abs(ignoringError - carefulError)).toBeLessThan(0.1);
   });
 
   it('gives the same first and last frames for the same seed, handheld drift included', async () => {

@@ -1,6 +1,7 @@
 /**
  * Frames drawn on a canvas to a video file: H.264 in MP4 or VP9 in WebM, encoded by the
- * browser's WebCodecs and muxed by mediabunny. Works in the page and in workers.
+ * browser's WebCodecs and muxed by mediabunny, as limited-range BT.709 (rec709.ts). Works in the
+ * page and in workers.
  */
 import {
   BufferTarget,
@@ -18,6 +19,7 @@ import {
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
+import { rec709Frame } from './rec709';
 
 export type Container = 'mp4' | 'webm';
 export type VideoQuality = 'low' | 'medium' | 'high' | 'very-high';
@@ -60,7 +62,7 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
     throw new NodeError(`this browser cannot encode ${name} video at ${width}x${height} px, ${fps} fps; try a smaller resolution or another format`);
   }
   signal?.throwIfAborted();
-  const context = new OffscreenCanvas(width, height).getContext('2d', { alpha: false, colorSpace: 'srgb' });
+  const context = new OffscreenCanvas(width, height).getContext('2d', { alpha: false, colorSpace: 'srgb', willReadFrequently: true });
   if (!context) throw new NodeError('this browser gives no 2D canvas to draw video frames on');
 
   const target = new BufferTarget();
@@ -75,7 +77,7 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
       for (let index = 0; index < frameCount; index++) {
         signal?.throwIfAborted();
         await options.drawFrame(index, context);
-        await addFrame(source, context.canvas, index, fps);
+        await addFrame(source, context, index, fps);
         options.onProgress?.((index + 1) / frameCount);
       }
     };
@@ -106,8 +108,10 @@ export async function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: 
 }
 
 /** Hands one canvas snapshot to the encoder; waiting on add() is the backpressure. */
-async function addFrame(source: VideoSampleSource, canvas: OffscreenCanvas, index: number, fps: number): Promise<void> {
-  const sample = new VideoSample(canvas, { timestamp: index / fps, duration: 1 / fps });
+async function addFrame(source: VideoSampleSource, context: OffscreenCanvasRenderingContext2D, index: number, fps: number): Promise<void> {
+  const { width, height } = context.canvas;
+  const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
+  const sample = new VideoSample(rec709Frame(data, width, height, Math.round((index * 1e6) / fps), Math.round(1e6 / fps)));
   try {
     await source.add(sample);
   } finally {
