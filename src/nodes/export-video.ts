@@ -1,7 +1,8 @@
 /** Export: the finished video in the container and codec the user wants, workflow embedded. */
 import { createMedia, defineNode, param, type ProgressReporter, type VideoValue, type WorkflowDocument } from '../engine';
 import { encodeGif } from '../media/ffmpeg/export';
-import { convertVideo, type ConvertQuality, type ConvertTarget } from '../media/video/convert-video';
+import type { QualityLevel } from '../media/video/bitrate';
+import { convertVideo, type ConvertTarget } from '../media/video/convert-video';
 
 /**
  * The tag names ComfyUI's video loaders look for (MP4 keys are lower case, Matroska tags upper
@@ -17,7 +18,7 @@ export default defineNode({
   title: 'Export',
   category: 'Output',
   description:
-    'Writes the video as MP4 (H.264 or AV1) or WebM (VP9), with the workflow inside so dropping the file back opens it. Sound is AAC in MP4 and Opus in WebM, as players expect. A video already in the chosen codec is copied without loss unless a bitrate is set. GIF is made by ffmpeg.wasm, loaded on first use.',
+    'Writes the video as MP4 (H.264 or AV1) or WebM (VP9), with the workflow inside so dropping the file back opens it. Sound is AAC in MP4 and Opus in WebM, as players expect. A video already in the chosen codec is copied without loss, unless a bitrate is set or it has less than half the bitrate the Quality asks. GIF is made by ffmpeg.wasm, loaded on first use.',
   // The embedded workflow is part of the file: a changed graph means a different export.
   readsWorkflow: (params) => params.embedWorkflow,
   inputs: { video: { type: 'video', label: 'Video' } },
@@ -38,7 +39,7 @@ export default defineNode({
     quality: param.select({
       label: 'Quality',
       default: 'high',
-      description: 'Used when the video is re-encoded.',
+      description: "The bitrate asked of every codec alike; High is YouTube's recommended upload bitrate. A source already in the codec is copied, unless it has less than half of what this asks.",
       options: [
         { value: 'high', label: 'High' },
         { value: 'medium', label: 'Medium' },
@@ -58,7 +59,7 @@ export default defineNode({
     const source = inputs.video;
     if (params.format === 'gif') return { video: await exportGif(source, params, signal, progress) };
     progress(0, 'starting');
-    const { blob, copied, hasAudio } = await convertVideo(source.blob, {
+    const { blob, why, hasAudio } = await convertVideo(source.blob, {
       target: params.format,
       quality: params.quality,
       ...(params.bitrate > 0 ? { bitrate: params.bitrate * 1e6 } : {}),
@@ -66,18 +67,18 @@ export default defineNode({
       signal,
       onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`),
     });
-    progress(1, copied ? 'copied without re-encoding' : 'encoded');
+    progress(1, why ? `encoded (${why})` : 'copied without re-encoding');
     const { width, height, duration, fps } = source;
     return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio }) };
   },
 });
 
-const GIF_COLOURS: Record<ConvertQuality, number> = { high: 256, medium: 128, low: 64 };
+const GIF_COLOURS: Record<QualityLevel, number> = { high: 256, medium: 128, low: 64 };
 
 /** An animated GIF by ffmpeg.wasm; GIF has nowhere to keep the workflow, so none is embedded. */
 async function exportGif(
   source: VideoValue,
-  params: { gifFps: number; gifWidth: number; quality: ConvertQuality },
+  params: { gifFps: number; gifWidth: number; quality: QualityLevel },
   signal: AbortSignal,
   progress: ProgressReporter,
 ): Promise<VideoValue> {

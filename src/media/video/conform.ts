@@ -6,6 +6,7 @@
 import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, Input, Output } from 'mediabunny';
 import { NodeError } from '../../engine';
 import { soundFor } from '../audio/sound-codec';
+import { qualityBitrate } from './bitrate';
 import { hasAudioTrack, runCancellable, sameContainer } from './convert-video';
 import { FrameReader } from './frame-reader';
 import { rec709Frame } from './rec709';
@@ -51,6 +52,7 @@ export async function conformVideo(source: Blob, options: ConformOptions): Promi
       tracks: 'primary',
       video: {
         ...{ width, height, fit: FITS[options.fit].mode, frameRate: fps, codec, forceTranscode: true },
+        bitrate: qualityBitrate(width, height, fps, 'high'),
         // mediabunny resizes on a canvas, which would encode full range: written as BT.709 limited instead.
         process: (sample) => rec709Frame(reader.read(sample).data, width, height, sample.microsecondTimestamp, sample.microsecondDuration),
       },

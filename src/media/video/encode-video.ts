@@ -3,28 +3,12 @@
  * browser's WebCodecs and muxed by mediabunny, as limited-range BT.709 (rec709.ts). Works in the
  * page and in workers.
  */
-import {
-  BufferTarget,
-  canEncodeVideo,
-  Mp4OutputFormat,
-  Output,
-  QUALITY_HIGH,
-  QUALITY_LOW,
-  QUALITY_MEDIUM,
-  QUALITY_VERY_HIGH,
-  VideoSample,
-  VideoSampleSource,
-  WebMOutputFormat,
-  type Quality,
-  type VideoCodec,
-} from 'mediabunny';
+import { BufferTarget, canEncodeVideo, Mp4OutputFormat, Output, VideoSample, VideoSampleSource, WebMOutputFormat, type VideoCodec } from 'mediabunny';
 import { NodeError } from '../../engine';
+import { qualityBitrate, type QualityLevel } from './bitrate';
 import { rec709Frame } from './rec709';
 
 export type Container = 'mp4' | 'webm';
-export type VideoQuality = 'low' | 'medium' | 'high' | 'very-high';
-
-const QUALITIES: Record<VideoQuality, Quality> = { low: QUALITY_LOW, medium: QUALITY_MEDIUM, high: QUALITY_HIGH, 'very-high': QUALITY_VERY_HIGH };
 
 const CONTAINERS: Record<Container, { codec: VideoCodec; name: string; mime: string }> = {
   mp4: { codec: 'avc', name: 'H.264', mime: 'video/mp4' },
@@ -40,8 +24,8 @@ export interface EncodeVideoOptions {
   /** Draws frame `index` onto `context`, which is `width` x `height` and keeps what was drawn before. */
   drawFrame(index: number, context: OffscreenCanvasRenderingContext2D): void | Promise<void>;
   container?: Container;
-  /** A quality preset (scaled to size and frame rate by mediabunny) or a bitrate in bits per second. */
-  quality?: VideoQuality | number;
+  /** A quality (bitrate.ts: 'high' is fit to upload) or a bitrate in bits per second. */
+  quality?: QualityLevel | number;
   signal?: AbortSignal;
   /** Called after each frame is handed to the encoder with the share done, 0..1. */
   onProgress?(fraction: number): void;
@@ -57,7 +41,7 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
   const { width, height, fps, frameCount, signal } = options;
   const { codec, name, mime } = CONTAINERS[options.container ?? 'mp4'];
   const quality = options.quality ?? 'high';
-  const bitrate = typeof quality === 'number' ? quality : QUALITIES[quality];
+  const bitrate = typeof quality === 'number' ? quality : qualityBitrate(width, height, fps, quality);
   if (!(await canEncodeVideo(codec, { width, height, bitrate, frameRate: fps }))) {
     throw new NodeError(`this browser cannot encode ${name} video at ${width}x${height} px, ${fps} fps; try a smaller resolution or another format`);
   }

@@ -14,13 +14,13 @@ import {
   Input,
   Mp4OutputFormat,
   Output,
-  QUALITY_HIGH,
   WebMOutputFormat,
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
 import { soundFor } from '../audio/sound-codec';
 import type { Resampler } from '../resample/backend';
+import { qualityBitrate } from './bitrate';
 import { BlobSink } from './blob-sink';
 import { FrameReader } from './frame-reader';
 import { rec709Frame } from './rec709';
@@ -48,6 +48,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
     if (!(await track.canDecode())) throw new NodeError(`this browser cannot decode ${track.codec ?? 'this'} video; put it through a Video input node first`);
     const { width, height, sharpen, resampler } = options;
     const codec = await encodableCodec(track.codec, width, height);
+    const { averagePacketRate: fps } = await track.computePacketStats(120);
     const webm = codec === 'vp9' || codec === 'vp8';
     // Kept as pieces, moov at the end: a 4K clip is never held whole in one growing buffer.
     const sink = new BlobSink();
@@ -58,7 +59,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
       output,
       video: {
         codec,
-        quality: QUALITY_HIGH,
+        bitrate: qualityBitrate(width, height, fps, 'high'),
         forceTranscode: true,
         processedWidth: width,
         processedHeight: height,
