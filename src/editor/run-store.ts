@@ -14,6 +14,10 @@ export interface NodeRunState {
   ms?: number;
   /** The cache entry holding this node's outputs (to pin them). */
   cacheKey?: string;
+  /** Why the node ran ("Prompt changed"), from the engine. */
+  reason?: string;
+  /** When a result taken from the cache was made. */
+  madeAt?: number;
 }
 
 export interface RunOverview {
@@ -112,7 +116,7 @@ export class RunStore {
           runChanged = true;
         }
         if (event.state === 'failed' && event.cause !== 'upstream') log('error', `${label(event.nodeId)}: ${event.error}`, event.nodeId);
-        if (event.state === 'done') log('info', `${label(event.nodeId)} done in ${formatMs(event.ms)}`, event.nodeId);
+        if (event.state === 'done') log('info', `${label(event.nodeId)} done in ${formatMs(event.ms)}${event.reason ? `: ran because ${event.reason}` : ''}`, event.nodeId);
       }
     }
     // One new array per batch of events, not per line: a run of 5,000 nodes logs 5,000 lines.
@@ -127,16 +131,32 @@ function nodeState(event: Extract<RunEvent, { type: 'node' }>, previous: NodeRun
     case 'queued':
       // Keep the last outputs visible while the node waits to run again.
       return previous?.outputs ? { state: 'queued', fraction: 0, outputs: previous.outputs } : { state: 'queued', fraction: 0 };
-    case 'running':
-      return { ...(previous?.outputs ? { outputs: previous.outputs } : {}), state: 'running', fraction: event.fraction, ...(event.message ? { message: event.message } : {}) };
+    case 'running': {
+      const reason = event.reason ?? previous?.reason;
+      return { ...(previous?.outputs ? { outputs: previous.outputs } : {}), state: 'running', fraction: event.fraction, ...(event.message ? { message: event.message } : {}), ...(reason ? { reason } : {}) };
+    }
     case 'cached':
     case 'done':
-      return { state: event.state, fraction: 1, outputs: event.outputs, ms: event.ms, cacheKey: event.cacheKey };
+      return {
+        state: event.state,
+        fraction: 1,
+        outputs: event.outputs,
+        ms: event.ms,
+        cacheKey: event.cacheKey,
+        ...(event.reason ? { reason: event.reason } : {}),
+        ...(event.madeAt === undefined ? {} : { madeAt: event.madeAt }),
+      };
     case 'failed':
       return { state: 'failed', fraction: 0, error: event.error, cause: event.cause };
     case 'cancelled':
       return { state: 'cancelled', fraction: 0 };
   }
+}
+
+/** Why a node shows what it shows: what made it run, or that nothing did since its result was made. */
+export function whyText(run: NodeRunState): string | undefined {
+  if (run.state === 'cached') return `From the cache: nothing it depends on changed since ${run.madeAt === undefined ? 'its result was made' : `its result was made, ${new Date(run.madeAt).toLocaleString()}`}`;
+  return run.reason && (run.state === 'running' || run.state === 'done') ? `Ran because ${run.reason}` : undefined;
 }
 
 export function formatMs(ms: number): string {

@@ -2,7 +2,7 @@
 import type { NodeRegistry } from '../engine';
 import type { EngineClient, RunHandle } from '../worker/engine-client';
 import type { DocumentStore } from './document-store';
-import { RunCostEstimator, type RunEstimate } from './run-cost';
+import { estimateOf, nodeCost, type PaidNode, type RunEstimate } from './run-cost';
 import type { RunStore } from './run-store';
 
 /**
@@ -23,7 +23,6 @@ export class Runner {
   #current: RunHandle | undefined;
   /** A run waiting on the user's answer; others are ignored meanwhile, as during a run. */
   #asking = false;
-  readonly costs: RunCostEstimator;
   /** Set by the page: asks before a run above the user's threshold. */
   checkPaidRun: PaidRunCheck | undefined;
 
@@ -33,7 +32,6 @@ export class Runner {
     readonly runs: RunStore,
     readonly engine: EngineClient,
   ) {
-    this.costs = new RunCostEstimator(registry, runs, () => documents.document);
     // A different workflow opened: forget the old states and show what the new one has cached.
     documents.subscribe((_, change) => {
       if (change === undefined) void this.restore();
@@ -47,7 +45,6 @@ export class Runner {
   async restore(): Promise<void> {
     this.runs.reset();
     const document = this.documents.document;
-    this.costs.resultsOf(document);
     const interrupted = await this.engine.restore(document, (events) => this.runs.apply(events, (id) => id));
     // Still the same workflow (edits since only change keys; a changed node does not resume).
     // Past the paid-run check: this work was agreed to and submitted before the reload.
@@ -58,29 +55,56 @@ export class Runner {
     return this.#current !== undefined;
   }
 
+  /** What a run of `targets` (the whole graph when absent) would spend, from the engine's plan. */
+  async estimate(targets?: string[]): Promise<RunEstimate> {
+    const document = this.documents.document;
+    return estimateOf(await this.engine.plan(document, targets), document, (node) => node.title ?? this.registry.get(node.type)?.title ?? node.type);
+  }
+
   /**
-   * Runs the whole graph, or `targets` and what they need, once `checkPaidRun` agrees. Ignored
-   * while a run is going or waiting on the user. Undefined when nothing started (yet).
+   * The paid nodes running now: their requests may have reached the provider, so stopping them
+   * may not stop the bill. Queued ones have sent nothing.
    */
-  run(targets?: string[], { reason, agreed }: RunOptions = {}): RunHandle | undefined {
-    if (this.#current || this.#asking) return undefined;
-    const verdict = this.checkPaidRun?.(this.costs.estimate(targets), reason) ?? true;
-    if (verdict === true && !agreed) return this.#start(targets);
+  inFlight(): PaidNode[] {
+    return this.documents.document.nodes.flatMap((node) => {
+      const definition = this.registry.get(node.type);
+      if (!definition?.cost || this.runs.node(node.id)?.state !== 'running') return [];
+      return [{ nodeId: node.id, title: node.title ?? definition.title, estimate: nodeCost(node, definition) }];
+    });
+  }
+
+  /**
+   * Runs the whole graph, or `targets` and what they need, once `checkPaidRun` agrees with what
+   * the plan says it would spend. Ignored while a run is going or waiting on the user.
+   */
+  run(targets?: string[], { reason, agreed }: RunOptions = {}): void {
+    if (this.#current || this.#asking) return;
     this.#asking = true;
-    void Promise.resolve(verdict)
-      .then(async (go) => {
-        if (go) await agreed?.();
+    void this.#agree(targets, reason, agreed)
+      .then((go) => {
         this.#asking = false;
         if (go) this.#start(targets);
       })
-      .catch(() => (this.#asking = false));
-    return undefined;
+      .catch((error: unknown) => {
+        this.#asking = false;
+        this.#report(`Nothing was run: ${error instanceof Error ? error.message : String(error)}`);
+      });
+  }
+
+  async #agree(targets: string[] | undefined, reason: string | undefined, agreed: (() => Promise<void>) | undefined): Promise<boolean> {
+    const check = this.checkPaidRun;
+    const go = check ? await check(await this.estimate(targets), reason) : true;
+    if (go) await agreed?.();
+    return go;
+  }
+
+  #report(error: string): void {
+    this.runs.apply([{ type: 'run-finished', runId: crypto.randomUUID(), status: 'failed', counts: { total: 0, executed: 0, cached: 0, failed: 0, cancelled: 0 }, error }], (id) => id);
   }
 
   #start(targets: string[] | undefined): RunHandle | undefined {
     if (this.#current) return undefined;
     const document = this.documents.document;
-    this.costs.resultsOf(document);
     const byId = new Map(document.nodes.map((n) => [n.id, n]));
     const label = (id: string) => {
       const node = byId.get(id);
@@ -93,7 +117,7 @@ export class Runner {
     };
     handle.done.then(clear, (error: unknown) => {
       clear();
-      this.runs.apply([{ type: 'run-finished', runId: handle.runId, status: 'failed', counts: { total: 0, executed: 0, cached: 0, failed: 0, cancelled: 0 }, error: `the engine stopped: ${error instanceof Error ? error.message : String(error)}` }], label);
+      this.#report(`the engine stopped: ${error instanceof Error ? error.message : String(error)}`);
     });
     return handle;
   }

@@ -12,6 +12,8 @@ export interface CacheEntry {
   outputs: Readonly<Record<string, PortValue>>;
   /** Milliseconds since the epoch. */
   createdAt: number;
+  /** The run that made it. */
+  runId?: string;
 }
 
 export interface CacheStore {

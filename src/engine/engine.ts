@@ -10,15 +10,15 @@ import type { CacheStore } from './cache';
 import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
 import { topologicalOrder, upstream } from './graph';
-import { hashString, stableStringify } from './hash';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { migrateParams, NodeError, type AnyNodeDefinition } from './node-definition';
-import { constraintIssues, resolveParams, withoutHidden } from './params';
+import { NodeError, type AnyNodeDefinition } from './node-definition';
+import { planRun, workflowIdentity, type RunPlan } from './plan';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
 import { memoryServices, type NodeServices } from './services';
-import { coerce, matchesPortType, valueHash, type PortValue, type ScalarValue } from './values';
-import { formatPath, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from './workflow';
+import { coerce, matchesPortType, type PortValue, type ScalarValue } from './values';
+import { explainRun, prepareWork, type MadeRecord, type Recipe } from './work';
+import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
 
 export interface EngineOptions {
   registry: NodeRegistry;
@@ -50,6 +50,10 @@ export interface NodeResult {
   ms?: number;
   error?: string;
   cause?: FailureCause;
+  /** Why the node ran ("Prompt changed"); absent for a cached one. */
+  reason?: string;
+  /** When a cached result was made (milliseconds since the epoch). */
+  madeAt?: number;
 }
 
 export interface RunSummary {
@@ -74,6 +78,8 @@ export class Engine {
   readonly limiter: Limiter;
   /** Work in flight by cache key, shared by every run of this engine. */
   readonly inflight = new Map<string, Promise<Outputs>>();
+  /** Each node's last result in this engine, by node id: what says why it runs again. */
+  readonly made = new Map<string, MadeRecord>();
 
   constructor(options: EngineOptions) {
     this.registry = options.registry;
@@ -84,6 +90,11 @@ export class Engine {
 
   run(request: RunRequest): Promise<RunSummary> {
     return new Run(this, request).execute();
+  }
+
+  /** What a run of `targets` (every node when absent) would do, running nothing: see plan.ts. */
+  plan(document: WorkflowDocument, targets?: readonly string[]): Promise<RunPlan> {
+    return planRun(this, document, targets);
   }
 }
 
@@ -101,6 +112,8 @@ class Run {
   readonly #document: WorkflowDocument;
   readonly #targets: readonly string[] | undefined;
   readonly #cachedOnly: boolean;
+  /** Why each node that ran in this run ran, at the root: what the nodes it feeds say. */
+  readonly #causes = new Map<string, string>();
   #graph: string | undefined;
   #finish!: () => void;
 
@@ -188,53 +201,53 @@ class Run {
 
     const inputs = this.#gatherInputs(node, definition);
     if ('error' in inputs) return { state: 'failed', cause: 'input', error: inputs.error };
-    const { values: params, issues: invalid } = resolveParams(definition.params, migrateParams(definition, node.params, node.version));
-    const constraints = invalid.length === 0 ? definition.constrain?.(params) : undefined;
-    const issues = constraints ? constraintIssues(definition.params, constraints, params) : invalid;
-    if (issues.length > 0) {
-      return { state: 'failed', cause: 'own', error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
-    }
-
-    // A parameter that does not apply (hidden) is not part of the work: editing it re-runs nothing.
-    const keyed = constraints ? withoutHidden(params, constraints) : params;
-    const cacheKey = cacheKeyOf(definition, keyed, inputs.values, definition.readsWorkflow?.(params) ? this.#graphIdentity() : undefined);
+    const work = prepareWork(definition, node, inputs.values, () => this.#graphIdentity());
+    if ('error' in work) return { state: 'failed', cause: 'own', error: work.error };
+    const { cacheKey, recipe } = work;
     // A cache that cannot be read is a miss, never a failed node: storage trouble costs time, not work.
     const hit = await this.#engine.cache.get(cacheKey).catch((error: unknown) => {
       this.#emit({ type: 'warning', runId: this.#id, nodeId: node.id, message: `cached results could not be read, so this runs again: ${messageOf(error)}` });
       return undefined;
     });
-    if (hit) return { state: 'cached', outputs: hit.outputs, cacheKey, ms: 0 };
+    if (hit) return this.#made(node.id, { state: 'cached', outputs: hit.outputs, cacheKey, ms: 0, madeAt: hit.createdAt }, recipe, hit.runId);
     // The key of work not yet done is what finds journalled paid work to resume after a reload.
     if (this.#cachedOnly) return { state: 'cancelled', cacheKey };
     const shared = this.#engine.inflight.get(cacheKey);
     if (shared) {
       const outputs = await shared.catch(() => undefined); // the other run failed or was cancelled: do it here
-      if (outputs) return { state: 'cached', outputs, cacheKey, ms: 0 };
+      if (outputs) return this.#made(node.id, { state: 'cached', outputs, cacheKey, ms: 0, madeAt: Date.now() }, recipe);
     }
+    const why = explainRun(definition, node.title ?? definition.title, recipe, this.#engine.made.get(node.id), (port) => this.#causeOfInput(node.id, port));
+    this.#causes.set(node.id, why.cause);
     const started = performance.now();
-    const work = this.#execute(node, definition, inputs.values, params, cacheKey);
-    this.#engine.inflight.set(cacheKey, work);
+    const running = this.#execute(node, definition, inputs.values, work.params, cacheKey, why.reason);
+    this.#engine.inflight.set(cacheKey, running);
     try {
-      const outputs = await work;
+      const outputs = await running;
       await this.#engine.cache
-        .put({ key: cacheKey, nodeType: node.type, outputs, createdAt: Date.now() })
+        .put({ key: cacheKey, nodeType: node.type, outputs, createdAt: Date.now(), runId: this.#id })
         .catch((error: unknown) => this.#emit({ type: 'warning', runId: this.#id, nodeId: node.id, message: `result kept for this session only: ${messageOf(error)}` }));
-      return { state: 'done', outputs, cacheKey, ms: performance.now() - started };
+      return this.#made(node.id, { state: 'done', outputs, cacheKey, ms: performance.now() - started, reason: why.reason }, recipe, this.#id);
     } finally {
       this.#engine.inflight.delete(cacheKey);
     }
   }
 
+  /** Remembers what a node's result was made from, so the next change can say why it runs. */
+  #made(nodeId: string, result: NodeResult, recipe: Recipe, runId?: string): NodeResult {
+    this.#engine.made.set(nodeId, { cacheKey: result.cacheKey!, recipe, at: result.madeAt ?? Date.now(), ...(runId ? { runId } : {}) });
+    return result;
+  }
+
+  /** Why the node feeding `port` ran in this run, if it did. */
+  #causeOfInput(nodeId: string, port: string): string | undefined {
+    const edge = this.#incoming.get(nodeId)!.find((e) => e.targetPort === port);
+    return edge && this.#causes.get(edge.source);
+  }
+
   /** What the workflow is, apart from where its nodes sit: computed once per run, when asked. */
   #graphIdentity(): string {
-    this.#graph ??= hashString(
-      stableStringify({
-        name: this.#document.name,
-        nodes: this.#document.nodes.map(({ id, type, version, title, params }) => ({ id, type, version, title, params })),
-        edges: this.#document.edges,
-      }),
-    );
-    return this.#graph;
+    return (this.#graph ??= workflowIdentity(this.#document));
   }
 
   #blockedByUpstream(id: string): NodeResult | undefined {
@@ -262,11 +275,11 @@ class Run {
     return { values };
   }
 
-  async #execute(node: WorkflowNode, definition: AnyNodeDefinition, inputs: Record<string, PortValue | undefined>, params: Record<string, unknown>, key: string): Promise<Outputs> {
+  async #execute(node: WorkflowNode, definition: AnyNodeDefinition, inputs: Record<string, PortValue | undefined>, params: Record<string, unknown>, key: string, reason: string): Promise<Outputs> {
     const release = await this.#engine.limiter.acquire(definition.resource?.(params), this.#signal);
     try {
       this.#executed.push(node.id);
-      this.#update(node.id, { state: 'running', fraction: 0 });
+      this.#update(node.id, { state: 'running', fraction: 0, reason });
       const outputs = await definition.run({
         ...this.#engine.services,
         nodeId: node.id,
@@ -339,22 +352,19 @@ function toUpdate(result: NodeResult): NodeUpdate {
   switch (result.state) {
     case 'cached':
     case 'done':
-      return { state: result.state, outputs: result.outputs!, cacheKey: result.cacheKey!, ms: result.ms ?? 0 };
+      return {
+        state: result.state,
+        outputs: result.outputs!,
+        cacheKey: result.cacheKey!,
+        ms: result.ms ?? 0,
+        ...(result.reason === undefined ? {} : { reason: result.reason }),
+        ...(result.madeAt === undefined ? {} : { madeAt: result.madeAt }),
+      };
     case 'failed':
       return { state: 'failed', error: result.error!, cause: result.cause! };
     case 'cancelled':
       return { state: 'cancelled' };
   }
-}
-
-/** hash(type + version + params + content hashes of inputs [+ the graph]): equal work, equal key. */
-export function cacheKeyOf(definition: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, PortValue | undefined>, graph?: string): string {
-  let text = `${JSON.stringify(definition.type)}@${definition.version}${stableStringify(params)}${graph === undefined ? '' : `#${graph}`}`;
-  for (const port of Object.keys(inputs).sort()) {
-    const value = inputs[port];
-    text += `|${JSON.stringify(port)}=${value === undefined ? '-' : valueHash(value)}`;
-  }
-  return hashString(text);
 }
 
 function messageOf(error: unknown): string {

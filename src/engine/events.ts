@@ -9,8 +9,10 @@ export type FailureCause = 'own' | 'input' | 'upstream' | 'missing-type';
 
 export type NodeUpdate =
   | { state: 'queued' }
-  | { state: 'running'; fraction: number; message?: string }
-  | { state: 'cached' | 'done'; outputs: Readonly<Record<string, PortValue>>; cacheKey: string; ms: number }
+  /** `reason` comes with the first report: why the node runs ("Prompt changed"). */
+  | { state: 'running'; fraction: number; message?: string; reason?: string }
+  /** `reason`: why a done node ran; `madeAt`: when a cached result was made. */
+  | { state: 'cached' | 'done'; outputs: Readonly<Record<string, PortValue>>; cacheKey: string; ms: number; reason?: string; madeAt?: number }
   | { state: 'failed'; error: string; cause: FailureCause }
   | { state: 'cancelled' };
 

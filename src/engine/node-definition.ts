@@ -10,8 +10,9 @@ import type { NodeServices } from './services';
 import type { PortValue, ValueOf } from './values';
 import type { WorkflowDocument } from './workflow';
 
+/** The palette's order of the categories that ship; a node may name another, listed after these. */
 export const CATEGORIES = ['Input', 'Generate', 'Transform', 'Audio', 'Analyse', 'Output', 'Utility'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export type Category = (typeof CATEGORIES)[number] | (string & {});
 
 export interface InputSpec {
   type: PortType;

@@ -220,8 +220,8 @@ export function outputSize(outputs: Readonly<Record<string, PortValue>>): number
   return blobs + json.length;
 }
 
-function toEntry({ key, nodeType, outputs, createdAt }: CacheEntry): CacheEntry {
-  return { key, nodeType, outputs, createdAt };
+function toEntry({ key, nodeType, outputs, createdAt, runId }: CacheEntry): CacheEntry {
+  return { key, nodeType, outputs, createdAt, ...(runId === undefined ? {} : { runId }) };
 }
 
 const keysOf = (records: readonly OutputRecord[]) => new Set(records.map((r) => r.key));

@@ -77,7 +77,7 @@ function useCancelCheck(): [readonly PaidNode[] | undefined, () => void, (go: bo
   const { runner } = useServices();
   const [inFlight, setInFlight] = useState<readonly PaidNode[]>();
   const ask = useCallback(() => {
-    const paid = runner.costs.inFlight();
+    const paid = runner.inFlight();
     if (paid.length === 0) runner.cancel();
     else setInFlight(paid);
   }, [runner]);

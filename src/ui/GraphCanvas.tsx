@@ -19,7 +19,7 @@ import {
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
+import { portColour, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
 import type { WireEnd } from '../editor/commands';
 import { carriesWorkflow, inputNodeFor, openWorkflowFile } from '../editor/open-file';
 import { showHint, showWarnings } from './hints';
@@ -325,5 +325,5 @@ function reconcile(previous: Node[], docNodes: readonly WorkflowNode[]): Node[] 
 
 function edgeColour(registry: NodeRegistry, node: WorkflowNode | undefined, port: string): string {
   const type = node && registry.get(node.type)?.outputs[port]?.type;
-  return type ? PORT_COLOURS[elementKind(type)] : '#888';
+  return type ? portColour(type) : '#888';
 }

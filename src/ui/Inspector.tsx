@@ -1,5 +1,5 @@
 /** The selected node, larger: what it is, how its last run went, and its outputs at full size. */
-import { formatMs } from '../editor/run-store';
+import { formatMs, whyText } from '../editor/run-store';
 import { useEffect, useMemo, useState } from 'react';
 import { isMedia } from '../engine';
 import { comparisonOf, CompareView } from './CompareView';
@@ -31,6 +31,7 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
           {run.error ? `: ${run.error}` : ''}
         </p>
       ) : null}
+      {run && whyText(run) ? <p className="run-why">{whyText(run)}</p> : null}
       {run?.cacheKey ? <PinToggle cacheKey={run.cacheKey} /> : null}
       {comparison ? <CompareView nodeId={nodeId} report={comparison.report} ranked={comparison.ranked} /> : null}
       {run?.outputs

@@ -4,9 +4,9 @@
  */
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
-import { DOCUMENT_LIMITS, elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
-import type { NodeRunState } from '../editor/run-store';
+import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
 import { OutputPreview } from './OutputPreview';
 import { ParamField } from './ParamField';
@@ -102,7 +102,7 @@ function Ports({ definition }: { definition: AnyNodeDefinition }) {
 function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
   return (
     <div className={`port port-${kind}`} title={`${label}: ${type}${optional ? ' (optional)' : ''}`}>
-      <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: PORT_COLOURS[elementKind(type)] }} />
+      <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: portColour(type) }} />
       <span className="port-label">
         {label}
         {optional ? <span className="port-optional"> (optional)</span> : null}
@@ -170,7 +170,12 @@ const STATE_LABELS: Record<NodeRunState['state'], string> = {
 function StateBadge({ run }: { run: NodeRunState | undefined }) {
   if (!run) return null;
   const text = run.state === 'running' ? `${Math.round(run.fraction * 100)}%` : STATE_LABELS[run.state];
-  return <span className={`badge badge-${run.state}`}>{text}</span>;
+  const why = whyText(run);
+  return (
+    <span className={`badge badge-${run.state}`} {...(why ? { title: why } : {})}>
+      {text}
+    </span>
+  );
 }
 
 function ProgressBar({ run }: { run: NodeRunState | undefined }) {

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AnyNodeDefinition, CostEstimate, WorkflowNode } from '../engine';
-import { formatUsd, nodeCost, type PaidNode, type RunEstimate } from '../editor/run-cost';
+import { formatUsd, NO_COST, nodeCost, type PaidNode, type RunEstimate } from '../editor/run-cost';
 import { readProviderSettings } from '../providers/settings';
 import { useProviderConfig, useProviderState } from './provider-hooks';
 import { useServices } from './services';
@@ -31,26 +31,43 @@ export function CostBadge({ node, definition }: { node: WorkflowNode; definition
   );
 }
 
-/** What Run would spend now; recomputed at most once a frame as the graph and run states change. */
+/** How long the graph must be still before the engine is asked for a new plan. */
+const PLAN_DELAY_MS = 150;
+
+/**
+ * What Run would spend now: the engine's plan, asked for again once the graph or the run states
+ * settle. Results already in the cache cost nothing, so only what would really run is counted.
+ */
 export function RunEstimateLabel() {
   const { runner, documents, runs } = useServices();
-  const [estimate, setEstimate] = useState<RunEstimate>(() => runner.costs.estimate());
+  const [estimate, setEstimate] = useState<RunEstimate>(NO_COST);
   useEffect(() => {
-    let frame = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let asked = 0;
     const later = () => {
-      if (frame === 0) frame = requestAnimationFrame(() => ((frame = 0), setEstimate(runner.costs.estimate())));
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const ask = ++asked;
+        // A plan that cannot be made (the worker busy or gone) leaves the last figure shown.
+        runner.estimate().then((next) => ask === asked && setEstimate(next), () => undefined);
+      }, PLAN_DELAY_MS);
     };
     const unsubscribe = [documents.subscribe(later), runs.subscribe(later)];
     later();
     return () => {
-      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+      asked = -1;
       for (const u of unsubscribe) u();
     };
   }, [runner, documents, runs]);
   if (estimate.nodes.length === 0) return null;
   const lines = estimate.nodes.map((n) => `${n.title}: ${costText(n.estimate)}${n.estimate ? ` (${n.estimate.basis})` : ''}`);
   return (
-    <span className="run-estimate" title={`What Run would spend, estimated before anything is sent:\n${lines.join('\n')}`} data-usd={estimate.usd.toFixed(4)}>
+    <span
+      className="run-estimate"
+      title={`What Run would spend, estimated before anything is sent. Only the paid nodes that would run count; results already in the cache cost nothing:\n${lines.join('\n')}`}
+      data-usd={estimate.usd.toFixed(4)}
+    >
       Estimate {estimate.uncertain ? '≈ ' : ''}
       {formatUsd(estimate.usd)}
     </span>

@@ -1,6 +1,6 @@
 /** The page's handle on the engine worker: start a run, hear its events, cancel it. */
 import * as Comlink from 'comlink';
-import type { AssetRef, RunEvent, RunSummary, WorkflowDocument } from '../engine';
+import type { AssetRef, RunEvent, RunPlan, RunSummary, WorkflowDocument } from '../engine';
 import type { EngineWorkerApi, StorageStatus } from './engine.worker';
 
 export interface RunHandle {
@@ -11,7 +11,8 @@ export interface RunHandle {
 
 export interface EngineClient {
   run(document: WorkflowDocument, options: { targets?: string[]; onEvents: (events: RunEvent[]) => void }): RunHandle;
-  /** Reports the cached results `document` already has, running nothing. */
+  /** What a run would do, running nothing (the engine's plan). */
+  plan(document: WorkflowDocument, targets?: string[]): Promise<RunPlan>;
   /** Shows cached results; returns nodes whose paid generation a reload interrupted. */
   restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<string[]>;
   /** Keeps a cached result from ever being evicted (or lets it go again). */
@@ -35,6 +36,7 @@ export function createEngineClient(): EngineClient {
       const done = remote.run(document, targets ? { runId, targets } : { runId }, Comlink.proxy(onEvents));
       return { runId, done, cancel: () => void remote.cancel(runId) };
     },
+    plan: (document, targets) => remote.plan(document, targets),
     restore: (document, onEvents) => remote.restore(document, Comlink.proxy(onEvents)),
     pin: (key, pinned) => remote.pin(key, pinned),
     pinned: (key) => remote.pinned(key),

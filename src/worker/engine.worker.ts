@@ -5,7 +5,7 @@
  * Events are batched per frame so a run of a thousand nodes does not flood the page.
  */
 import * as Comlink from 'comlink';
-import { Engine, MemoryCache, memoryServices, type AssetRef, type CacheStore, type JournalStatus, type NodeServices, type RunEvent, type RunSummary, type WorkflowDocument } from '../engine';
+import { Engine, MemoryCache, memoryServices, type AssetRef, type CacheStore, type JournalStatus, type NodeServices, type RunEvent, type RunPlan, type RunSummary, type WorkflowDocument } from '../engine';
 import { createRegistry } from '../nodes';
 import { IdbAssetStore, IdbOutputCache, IdbSecrets, IdbSettings, IdbTaskJournal, openStillmotionDb, STORAGE_FULL_MESSAGE } from '../storage';
 import { transferablesOf } from './transfer';
@@ -167,6 +167,11 @@ const api = {
     return Object.entries(summary.nodes)
       .filter(([, result]) => result.state === 'cancelled' && result.cacheKey !== undefined && inFlight.has(result.cacheKey))
       .map(([id]) => id);
+  },
+
+  /** What a run of `targets` would do, running nothing: cache or run, why, and at what cost. */
+  async plan(document: WorkflowDocument, targets?: string[]): Promise<RunPlan> {
+    return (await ready).engine.plan(document, targets);
   },
 
   /** Keeps a file the user picked or dropped; the Blob crosses by reference, not by copy. */

@@ -103,7 +103,7 @@ describe('the editor', () => {
     // Only nodes with a text input are offered.
     const options = await palette().getByRole('option').allTextContents();
     expect(options.some((o) => o.startsWith('Join text'))).toBe(true);
-    expect(options.every((o) => ['Join text', 'Generate video', 'Compare takes'].some((name) => o.startsWith(name)))).toBe(true);
+    expect(options.every((o) => ['Join text', 'Generate video', 'Compare'].some((title) => o.startsWith(title)))).toBe(true);
     await page.keyboard.type('join');
     await page.keyboard.press('Enter');
     await node('join-2').waitFor();
@@ -180,6 +180,10 @@ describe('the editor', () => {
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Dolly out slowly');
     expect(await node('image').locator('.node').getAttribute('data-state')).toBe('cancelled');
+    // Why it ran, on the node and in the log: the edit that reached it.
+    const why = `input "Parts" changed because Prompt's Prompt changed`;
+    expect(await node('join-1').locator('.badge-done').getAttribute('title')).toBe(`Ran because ${why}`);
+    expect(await page.locator('.run-log').textContent()).toContain(`ran because ${why}`);
   });
 
   it('box-selects with Shift+drag', async () => {

@@ -64,7 +64,7 @@ function writeStore(store: string, values: unknown[]): Promise<void> {
   );
 }
 
-/** A sample image and a Generate video node left unwired (it can be priced, never sent). */
+/** A sample image feeding a Generate video node: priced, and never sent (no route it uses has a reachable key). */
 const WORKFLOW: WorkflowDocument = {
   format: 'stillmotion.workflow',
   version: 1,
@@ -74,7 +74,7 @@ const WORKFLOW: WorkflowDocument = {
     { id: 'image', type: 'image.sample', version: 1, position: { x: 20, y: 20 }, params: { aspect: '16:9', height: 180, seed: 3 } },
     { id: 'gen', type: 'generate.video', version: 1, position: { x: 330, y: 20 }, params: {} },
   ],
-  edges: [],
+  edges: [{ id: 'e1', source: 'image', sourcePort: 'image', target: 'gen', targetPort: 'image' }],
   viewport: { x: 0, y: 0, zoom: 1 },
 };
 
@@ -221,7 +221,8 @@ describe('constraints and cost on the node', () => {
     expect(await badge.textContent()).toContain(formatUsd(estimate.usd));
     expect(await badge.getAttribute('title')).toContain(estimate.basis);
     if (estimate.assumed) expect(await badge.textContent()).toMatch(/^≈ .*\*$/);
-    expect(await page.locator('.run-estimate').textContent()).toContain(formatUsd(estimate.usd));
+    // The toolbar asks the engine for a plan once the graph is still.
+    await expect.poll(() => page.locator('.run-estimate').textContent()).toContain(formatUsd(estimate.usd));
     expect(await page.locator('.run-estimate').textContent()).toContain('Estimate');
   });
 });
@@ -250,7 +251,9 @@ describe('a run above the threshold', () => {
     await confirmation().waitFor();
     const text = await confirmation().textContent();
     expect(text).toContain('Generate video');
-    expect(text).toContain(`Estimated total ${(await page.locator('.run-estimate').textContent())!.replace('Estimate ', '').replace('≈ ', '')}`);
+    // The dialog and the toolbar read the same plan.
+    const total = /Estimated total (\$[\d.]+)/.exec(text!)?.[1];
+    await expect.poll(async () => (await page.locator('.run-estimate').textContent())?.replace(/^Estimate (≈ )?/, '')).toBe(total);
     await screenshot(page, 'confirm-paid-run');
     await confirmation().getByRole('button', { name: 'Cancel' }).click();
     expect(await confirmation().count()).toBe(0);
@@ -269,11 +272,13 @@ describe('a run above the threshold', () => {
     expect(external).toEqual([]);
   });
 
-  it('runs once the user agrees (the unwired node then fails on its input, before sending anything)', async () => {
+  it('runs once the user agrees (on a route with no key, the node then fails before sending anything)', async () => {
+    await param('Route').locator('select').selectOption('gemini');
     await gen().getByRole('button', { name: 'Run this node' }).click();
     await confirmation().waitFor();
     await confirmation().getByRole('button', { name: /^Run and pay/ }).click();
     await expect.poll(() => gen().locator('.node').getAttribute('data-state')).toBe('failed');
+    expect(await gen().locator('.node-error').textContent()).toContain('key');
     expect((await runLog()).some((line) => line.includes('Run started'))).toBe(true);
     expect(await readStore('tasks')).toEqual([]);
     expect(external).toEqual([]);

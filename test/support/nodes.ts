@@ -83,7 +83,22 @@ export function testNodes(probe: Probe = { running: 0, peak: 0 }) {
     },
   });
 
-  return new NodeRegistry([mix, needs, number, image]);
+  const paid = defineNode({
+    type: 'test.paid',
+    version: 1,
+    title: 'Paid',
+    category: 'Generate',
+    description: 'Work priced per second, like a generation.',
+    inputs: { in: { type: 'list<text>', label: 'In', optional: true } },
+    outputs: { out: { type: 'text', label: 'Out' } },
+    params: { seconds: param.number({ label: 'Seconds', default: 5, min: 1, max: 10, integer: true }), tag: param.text({ label: 'Tag', default: '' }) },
+    cost: (p) => ({ usd: p.seconds * 0.1, basis: `${p.seconds} s x $0.10/s` }),
+    async run({ inputs, params }) {
+      return { out: hashString(`paid|${params.seconds}|${params.tag}|${inputs.in.join(',')}`) };
+    },
+  });
+
+  return new NodeRegistry([mix, needs, number, image, paid]);
 }
 
 export interface Spec {

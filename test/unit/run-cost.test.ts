@@ -1,20 +1,20 @@
 /**
- * Money before a run: the estimate counts the paid nodes a run would start, not those whose
- * result is shown and unchanged; editing a constrained param conforms the others in one undo step.
+ * Money before a run: the estimate, read off the engine's plan, counts the paid nodes a run would
+ * start, not those whose result is in the cache; editing a constrained param conforms the others
+ * in one undo step.
  */
 import { describe, expect, it } from 'vitest';
 import { GraphCommands } from '../../src/editor/commands';
 import { DocumentStore } from '../../src/editor/document-store';
-import { RunCostEstimator } from '../../src/editor/run-cost';
-import { RunStore } from '../../src/editor/run-store';
-import { defineNode, emptyWorkflow, param, type RunEvent } from '../../src/engine';
+import { estimateOf } from '../../src/editor/run-cost';
+import { defineNode, emptyWorkflow, Engine, param } from '../../src/engine';
 import { testNodes } from '../support/nodes';
 
 /** A paid node whose model decides its durations, priced per second like a video model. */
 const paid = defineNode({
-  type: 'test.paid',
+  type: 'test.priced',
   version: 1,
-  title: 'Paid',
+  title: 'Priced',
   category: 'Generate',
   description: 'Costs money per second.',
   inputs: { in: { type: 'list<text>', label: 'In', optional: true } },
@@ -40,20 +40,21 @@ function setup() {
   let clock = 0;
   const documents = new DocumentStore(emptyWorkflow('w', 'test'), () => clock);
   const commands = new GraphCommands(documents, registry);
-  const runs = new RunStore();
-  const costs = new RunCostEstimator(registry, runs, () => documents.document);
-  const settle = (nodeId: string, state: 'done' | 'cached' = 'done') =>
-    runs.apply([{ type: 'node', runId: 'r', nodeId, state, outputs: { out: 'video' }, cacheKey: `k-${nodeId}`, ms: 1 } satisfies RunEvent], (id) => id);
-  return { documents, commands, runs, costs, settle, tick: (ms: number) => (clock += ms) };
+  const engine = new Engine({ registry });
+  const costs = {
+    estimate: async (targets?: string[]) => estimateOf(await engine.plan(documents.document, targets), documents.document, (n) => n.title ?? registry.get(n.type)!.title),
+    run: () => engine.run({ document: documents.document }),
+  };
+  return { documents, commands, costs, tick: (ms: number) => (clock += ms) };
 }
 
 describe('the run estimate', () => {
-  it('sums the paid nodes a run would start, with each one’s basis', () => {
+  it('sums the paid nodes a run would start, with each one’s basis', async () => {
     const { commands, costs } = setup();
-    const a = commands.addNode('test.paid', { x: 0, y: 0 });
-    const b = commands.addNode('test.paid', { x: 0, y: 0 }, { seconds: '10' });
+    const a = commands.addNode('test.priced', { x: 0, y: 0 });
+    const b = commands.addNode('test.priced', { x: 0, y: 0 }, { seconds: '10' });
     commands.addNode('test.mix', { x: 0, y: 0 });
-    const estimate = costs.estimate();
+    const estimate = await costs.estimate();
     expect(estimate.nodes.map((n) => [n.nodeId, n.estimate?.usd, n.estimate?.basis])).toEqual([
       [a, 0.5, '5 s x $0.1/s'],
       [b, 1, '10 s x $0.1/s'],
@@ -62,46 +63,45 @@ describe('the run estimate', () => {
     expect(estimate.uncertain).toBe(false);
   });
 
-  it('runs of one node count only it and what it needs', () => {
+  it('runs of one node count only it and what it needs', async () => {
     const { commands, costs } = setup();
-    const up = commands.addNode('test.paid', { x: 0, y: 0 });
-    const down = commands.addNode('test.paid', { x: 0, y: 0 });
-    const other = commands.addNode('test.paid', { x: 0, y: 0 });
+    const up = commands.addNode('test.priced', { x: 0, y: 0 });
+    const down = commands.addNode('test.priced', { x: 0, y: 0 });
+    const other = commands.addNode('test.priced', { x: 0, y: 0 });
     commands.connect({ source: up, sourcePort: 'out', target: down, targetPort: 'in' });
-    expect(costs.estimate([down]).nodes.map((n) => n.nodeId)).toEqual([up, down]);
-    expect(costs.estimate([other]).nodes.map((n) => n.nodeId)).toEqual([other]);
+    expect((await costs.estimate([down])).nodes.map((n) => n.nodeId)).toEqual([up, down]);
+    expect((await costs.estimate([other])).nodes.map((n) => n.nodeId)).toEqual([other]);
   });
 
-  it('leaves out a node whose result is shown, until it or something upstream changes', () => {
-    const { commands, costs, settle, tick } = setup();
-    const up = commands.addNode('test.paid', { x: 0, y: 0 });
-    const down = commands.addNode('test.paid', { x: 0, y: 0 });
+  it('leaves out a node whose result is in the cache, until it or something upstream changes', async () => {
+    const { commands, costs, tick } = setup();
+    const up = commands.addNode('test.priced', { x: 0, y: 0 });
+    const down = commands.addNode('test.priced', { x: 0, y: 0 });
     commands.connect({ source: up, sourcePort: 'out', target: down, targetPort: 'in' });
-    settle(up, 'cached');
-    settle(down);
-    expect(costs.estimate().nodes).toEqual([]);
+    await costs.run();
+    expect((await costs.estimate()).nodes).toEqual([]);
     tick(5000);
     commands.setParam(up, 'seconds', '10');
-    expect(costs.estimate().nodes.map((n) => n.nodeId)).toEqual([up, down]);
+    expect((await costs.estimate()).nodes.map((n) => n.nodeId)).toEqual([up, down]);
     tick(5000);
     commands.setParam(up, 'seconds', '5');
-    expect(costs.estimate().nodes).toEqual([]);
+    expect((await costs.estimate()).nodes).toEqual([]);
   });
 
-  it('does not count a node again for a change to a param its model ignores', () => {
-    const { commands, costs, settle } = setup();
-    const id = commands.addNode('test.paid', { x: 0, y: 0 });
-    settle(id);
-    commands.setParam(id, 'audio', true);
-    expect(costs.estimate().nodes).toEqual([]);
-  });
-
-  it('says when a price is assumed or unknown', () => {
+  it('does not count a node again for a change to a param its model ignores', async () => {
     const { commands, costs } = setup();
-    const best = commands.addNode('test.paid', { x: 0, y: 0 }, { model: 'best' });
-    expect(costs.estimate().uncertain).toBe(true);
+    const id = commands.addNode('test.priced', { x: 0, y: 0 });
+    await costs.run();
+    commands.setParam(id, 'audio', true);
+    expect((await costs.estimate()).nodes).toEqual([]);
+  });
+
+  it('says when a price is assumed or unknown', async () => {
+    const { commands, costs } = setup();
+    const best = commands.addNode('test.priced', { x: 0, y: 0 }, { model: 'best' });
+    expect((await costs.estimate()).uncertain).toBe(true);
     commands.setParam(best, 'model', 'mystery');
-    const estimate = costs.estimate();
+    const estimate = await costs.estimate();
     expect(estimate.nodes[0]!.estimate).toBeUndefined();
     expect(estimate.usd).toBe(0);
     expect(estimate.uncertain).toBe(true);
@@ -111,13 +111,13 @@ describe('the run estimate', () => {
 describe('constrained params', () => {
   it('a new node starts within what its model allows', () => {
     const { documents, commands } = setup();
-    const id = commands.addNode('test.paid', { x: 0, y: 0 }, { model: 'best' });
+    const id = commands.addNode('test.priced', { x: 0, y: 0 }, { model: 'best' });
     expect(documents.node(id)!.params).toEqual({ model: 'best', seconds: '10', audio: false });
   });
 
   it('choosing a model conforms the duration in the same undo step', () => {
     const { documents, commands, tick } = setup();
-    const id = commands.addNode('test.paid', { x: 0, y: 0 });
+    const id = commands.addNode('test.priced', { x: 0, y: 0 });
     tick(5000);
     expect(documents.node(id)!.params.seconds).toBe('5');
     commands.setParam(id, 'model', 'best');
@@ -130,7 +130,7 @@ describe('constrained params', () => {
 
   it('leaves a value the constraint still allows as it is', () => {
     const { documents, commands, tick } = setup();
-    const id = commands.addNode('test.paid', { x: 0, y: 0 }, { seconds: '10' });
+    const id = commands.addNode('test.priced', { x: 0, y: 0 }, { seconds: '10' });
     tick(5000);
     commands.setParam(id, 'model', 'best');
     commands.setParam(id, 'audio', true);

@@ -1,0 +1,147 @@
+/**
+ * The plan: what a run would do, worked out without running anything. It walks the graph as the
+ * engine does, keys each node's work the same way (work.ts) and looks the keys up in the cache, so
+ * per node it says whether the result would come from the cache or the node would run, why, and
+ * what that would cost. The editor's estimate, its checks before Run and the dry runs all read it.
+ *
+ * A node fed by work that would run cannot be keyed before that work is done (its key hashes the
+ * new result), so it counts as running: the plan's "would run" is what a run can cost at most.
+ */
+import type { Engine } from './engine';
+import { topologicalOrder, upstream } from './graph';
+import { hashString, stableStringify } from './hash';
+import type { AnyNodeDefinition, CostEstimate } from './node-definition';
+import { isListType } from './ports';
+import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
+import { explainRun, paramsOf, prepareWork } from './work';
+import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
+
+export type NodeVerdict =
+  /** Its result is in the cache: running costs nothing and changes nothing. */
+  | { will: 'cache'; cacheKey: string; madeAt: number }
+  /** It would run; `cost` for a paid node (undefined where no price is known). */
+  | { will: 'run'; reason: string; paid: boolean; cost?: CostEstimate }
+  /** The same work as `with`, which would run: the engine does identical work once. */
+  | { will: 'share'; with: string }
+  /** It cannot run as the graph stands; `reason` says what to change. */
+  | { will: 'fail'; reason: string };
+
+export interface RunPlan {
+  /** Per node in the run's scope, in the order the engine would start them. */
+  nodes: Record<string, NodeVerdict>;
+  order: string[];
+  /** The paid nodes that would run, in order. */
+  paid: string[];
+  /** The sum of the known estimates of the paid nodes that would run, in US dollars. */
+  usd: number;
+  /** Some paid node's price is assumed or unknown. */
+  uncertain: boolean;
+  /** Why nothing would run at all (a cycle). */
+  error?: string;
+}
+
+/** What would be known of each node after its turn: its outputs, or why it would run or fail. */
+type Known = { outputs: Readonly<Record<string, PortValue>> } | { runs: string } | { fails: true };
+
+export async function planRun(engine: Engine, document: WorkflowDocument, targets?: readonly string[]): Promise<RunPlan> {
+  const ids = document.nodes.map((n) => n.id);
+  const scope = targets ? upstream(targets.filter((t) => ids.includes(t)), document.edges) : new Set(ids);
+  const edges = document.edges.filter((e) => scope.has(e.source) && scope.has(e.target));
+  const order = topologicalOrder([...scope], edges);
+  const plan: RunPlan = { nodes: {}, order: order.ok ? order.order : [], paid: [], usd: 0, uncertain: false };
+  if (!order.ok) return { ...plan, error: 'the graph has a cycle' };
+
+  const byId = new Map(document.nodes.map((n) => [n.id, n]));
+  const labelOf = (nodeId: string) => byId.get(nodeId)?.title ?? engine.registry.get(byId.get(nodeId)?.type ?? '')?.title ?? nodeId;
+  const known = new Map<string, Known>();
+  /** Work that would run, by cache key: a second node with the same key shares it. */
+  const running = new Map<string, string>();
+  let graph: string | undefined;
+  const graphIdentity = () => (graph ??= workflowIdentity(document));
+  const incomingOf = new Map<string, WorkflowEdge[]>();
+  for (const edge of edges) incomingOf.set(edge.target, [...(incomingOf.get(edge.target) ?? []), edge]);
+  for (const id of order.order) {
+    const node = byId.get(id)!;
+    const definition = engine.registry.get(node.type);
+    const incoming = incomingOf.get(id) ?? [];
+    const verdict = definition ? await judge(node, definition) : ({ will: 'fail', reason: `"${node.type}" is not a node type this version of Stillmotion has` } as const);
+    plan.nodes[id] = verdict;
+    if (verdict.will === 'run' && verdict.paid) {
+      plan.paid.push(id);
+      plan.usd += verdict.cost?.usd ?? 0;
+      plan.uncertain ||= !verdict.cost || verdict.cost.assumed === true;
+    }
+
+    async function judge(node: WorkflowNode, definition: AnyNodeDefinition): Promise<NodeVerdict> {
+      const title = node.title ?? definition.title;
+      const fail = (reason: string): NodeVerdict => (known.set(id, { fails: true }), { will: 'fail', reason });
+      const run = (reason: string, cause: string, params: Record<string, unknown>): NodeVerdict => {
+        known.set(id, { runs: cause });
+        if (!definition.cost) return { will: 'run', reason, paid: false };
+        const cost = estimateCost(definition, params);
+        return cost ? { will: 'run', reason, paid: true, cost } : { will: 'run', reason, paid: true };
+      };
+      const feeding = incoming.map((e) => ({ edge: e, source: known.get(e.source)! }));
+      const failed = feeding.find((f) => 'fails' in f.source);
+      if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`);
+
+      const inputs: Record<string, PortValue | undefined> = {};
+      const pending: Record<string, string> = {};
+      for (const [port, spec] of Object.entries(definition.inputs)) {
+        const wires = feeding.filter((f) => f.edge.targetPort === port);
+        if (wires.length === 0 && !spec.optional) return fail(`input "${spec.label}" is not connected`);
+        const runs = wires.find((w) => 'runs' in w.source);
+        if (runs) pending[port] = (runs.source as { runs: string }).runs;
+        else {
+          const values = wires.map((w) => coerce((w.source as { outputs: Record<string, PortValue> }).outputs[w.edge.sourcePort]!, spec.type));
+          inputs[port] = isListType(spec.type) ? values.flatMap((v) => v as readonly ScalarValue[]) : values[0];
+        }
+      }
+      const previous = engine.made.get(id);
+      if (Object.keys(pending).length > 0) {
+        const params = paramsOf(definition, node);
+        if ('error' in params) return fail(params.error);
+        const hashes = Object.fromEntries(Object.entries(inputs).map(([port, value]) => [port, value === undefined ? '-' : valueHash(value)]));
+        const recipe = { version: definition.version, params: params.keyed, inputs: { ...hashes, ...Object.fromEntries(Object.keys(pending).map((port) => [port, undefined])) } };
+        const why = explainRun(definition, title, recipe, previous, (port) => pending[port]);
+        return run(why.reason, why.cause, params.values);
+      }
+      const work = prepareWork(definition, node, inputs, graphIdentity);
+      if ('error' in work) return fail(work.error);
+      const hit = await engine.cache.get(work.cacheKey).catch(() => undefined);
+      if (hit) {
+        known.set(id, { outputs: hit.outputs });
+        return { will: 'cache', cacheKey: work.cacheKey, madeAt: hit.createdAt };
+      }
+      const twin = running.get(work.cacheKey);
+      if (twin) {
+        known.set(id, known.get(twin)!);
+        return { will: 'share', with: twin };
+      }
+      running.set(work.cacheKey, id);
+      const why = explainRun(definition, title, work.recipe, previous, () => undefined);
+      return run(why.reason, why.cause, work.params);
+    }
+  }
+  return plan;
+}
+
+/** The node's estimate; a price its params cannot be given (an unknown model) is no known price. */
+export function estimateCost(definition: AnyNodeDefinition, params: Record<string, unknown>): CostEstimate | undefined {
+  try {
+    return definition.cost?.(params);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the workflow is, apart from where its nodes sit: the identity a workflow-reading node keys by. */
+export function workflowIdentity(document: WorkflowDocument): string {
+  return hashString(
+    stableStringify({
+      name: document.name,
+      nodes: document.nodes.map(({ id, type, version, title, params }) => ({ id, type, version, title, params })),
+      edges: document.edges,
+    }),
+  );
+}
