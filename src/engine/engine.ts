@@ -11,7 +11,7 @@ import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
 import { topologicalOrder, upstream } from './graph';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { NodeError, type AnyNodeDefinition } from './node-definition';
+import { NodeError, unconnectedInput, type AnyNodeDefinition } from './node-definition';
 import { planRun, workflowIdentity, type RunPlan } from './plan';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
@@ -265,7 +265,7 @@ class Run {
     for (const [port, spec] of Object.entries(definition.inputs)) {
       const feeding = edges.filter((e) => e.targetPort === port);
       if (feeding.length === 0) {
-        if (!spec.optional) return { error: `input "${spec.label}" (${port}, ${spec.type}) is not connected` };
+        if (!spec.optional) return { error: unconnectedInput(port, spec) };
         values[port] = isListType(spec.type) ? [] : undefined;
         continue;
       }

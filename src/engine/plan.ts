@@ -10,7 +10,7 @@
 import type { Engine } from './engine';
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
-import type { AnyNodeDefinition, CostEstimate } from './node-definition';
+import { unconnectedInput, type AnyNodeDefinition, type CostEstimate } from './node-definition';
 import { isListType } from './ports';
 import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
 import { explainRun, paramsOf, prepareWork } from './work';
@@ -89,7 +89,7 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
       const pending: Record<string, string> = {};
       for (const [port, spec] of Object.entries(definition.inputs)) {
         const wires = feeding.filter((f) => f.edge.targetPort === port);
-        if (wires.length === 0 && !spec.optional) return fail(`input "${spec.label}" is not connected`);
+        if (wires.length === 0 && !spec.optional) return fail(unconnectedInput(port, spec));
         const runs = wires.find((w) => 'runs' in w.source);
         if (runs) pending[port] = (runs.source as { runs: string }).runs;
         else {
@@ -97,10 +97,12 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
           inputs[port] = isListType(spec.type) ? values.flatMap((v) => v as readonly ScalarValue[]) : values[0];
         }
       }
+      const params = paramsOf(definition, node);
+      if ('error' in params) return fail(params.error);
+      const refused = definition.refusal?.(params.values, new Set(incoming.map((e) => e.targetPort)));
+      if (refused) return fail(refused);
       const previous = engine.made.get(id);
       if (Object.keys(pending).length > 0) {
-        const params = paramsOf(definition, node);
-        if ('error' in params) return fail(params.error);
         const hashes = Object.fromEntries(Object.entries(inputs).map(([port, value]) => [port, value === undefined ? '-' : valueHash(value)]));
         const recipe = { version: definition.version, params: params.keyed, inputs: { ...hashes, ...Object.fromEntries(Object.keys(pending).map((port) => [port, undefined])) } };
         const why = explainRun(definition, title, recipe, previous, (port) => pending[port]);
