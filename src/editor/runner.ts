@@ -3,7 +3,7 @@ import type { NodeRegistry, RunEvent } from '../engine';
 import type { EngineClient, RunHandle } from '../worker/engine-client';
 import type { DocumentStore } from './document-store';
 import { RunChecks } from './run-checks';
-import { estimateOf, type RunEstimate } from './run-cost';
+import { estimateOf, nodeCost, type PaidNode, type RunEstimate } from './run-cost';
 import type { RunStore } from './run-store';
 
 /**
@@ -72,6 +72,18 @@ export class Runner {
       verdict.will === 'fail' && !verdict.blockedBy ? [{ type: 'warning', runId: 'plan', nodeId, message: `will not run: ${verdict.reason}` }] : [],
     );
     return { estimate: estimateOf(plan, document, (node) => node.title ?? this.registry.get(node.type)?.title ?? node.type), skipped };
+  }
+
+  /**
+   * The paid nodes running now: their requests may have reached the provider, so stopping them
+   * may not stop the bill. Queued ones have sent nothing.
+   */
+  inFlight(): PaidNode[] {
+    return this.documents.document.nodes.flatMap((node) => {
+      const definition = this.registry.get(node.type);
+      if (!definition?.cost || this.runs.node(node.id)?.state !== 'running') return [];
+      return [{ nodeId: node.id, title: node.title ?? definition.title, estimate: nodeCost(node, definition) }];
+    });
   }
 
   /**

@@ -1,7 +1,10 @@
-/** A user's photo made ready for video: decoded, oriented as shot, framed to an aspect, PNG. */
+/**
+ * A user's photo made ready for video: decoded with its pixels as stored, oriented as shot,
+ * framed to an aspect, transparency filled (saying so) or kept, PNG.
+ */
 import { createMedia, param, type ImageValue, type ProgressReporter } from '../engine';
 import { ASPECTS, frame, type Aspect } from './framing';
-import { drawPixels, encodeImagePng, openBitmap } from './image-pixels';
+import { drawPixels, encodeImagePng, flatten, hasTransparency, openBitmap } from './image-pixels';
 
 /** Largest side kept: bigger photos are scaled down, as no video model takes more. */
 const MAX_SIDE = 4096;
@@ -25,13 +28,26 @@ export const FRAMING_PARAMS = {
   }),
   focusX: param.number({ label: 'Focus X', default: 0.5, min: 0, max: 1, step: 0.01, description: 'Where to keep the crop centred, from left (0) to right (1).' }),
   focusY: param.number({ label: 'Focus Y', default: 0.5, min: 0, max: 1, step: 0.01, description: 'Where to keep the crop centred, from top (0) to bottom (1).' }),
+  transparency: param.select({
+    label: 'Transparency',
+    default: 'black',
+    description: 'What fills the transparent parts of a PNG, WebP or GIF (and fitted bars). Most video models take no transparency; keep it only for one that does.',
+    options: [
+      { value: 'black', label: 'Fill with black' },
+      { value: 'white', label: 'Fill with white' },
+      { value: 'keep', label: 'Keep (PNG with alpha)' },
+    ],
+  }),
 };
+
+const FILLS = { black: [0, 0, 0], white: [255, 255, 255] } as const;
 
 export interface FramingChoice {
   aspect: string;
   mode: string;
   focusX: number;
   focusY: number;
+  transparency: string;
 }
 
 export async function frameImage(blob: Blob, name: string, framing: FramingChoice, progress: ProgressReporter): Promise<ImageValue> {
@@ -43,9 +59,14 @@ export async function frameImage(blob: Blob, name: string, framing: FramingChoic
     const width = Math.max(2, Math.floor((box.width * scale) / 2) * 2);
     const height = Math.max(2, Math.floor((box.height * scale) / 2) * 2);
     const target = { x: box.target.x * scale, y: box.target.y * scale, width: box.target.width * scale, height: box.target.height * scale };
-    const pixels = drawPixels(bitmap, box.source, width, height, target);
+    const pixels = drawPixels(bitmap, box.source, width, height, target, null);
+    const transparent = hasTransparency(pixels, target);
+    const fill = framing.transparency === 'white' ? 'white' : framing.transparency === 'keep' ? undefined : 'black';
+    if (fill) flatten(pixels, FILLS[fill]);
     progress(0.6, 'encoding PNG');
-    return await createMedia('image', await encodeImagePng(pixels), { mime: 'image/png', width, height });
+    const image = await createMedia('image', await encodeImagePng(pixels), { mime: 'image/png', width, height });
+    if (transparent) progress(1, fill ? `transparent areas filled with ${fill}` : 'transparency kept: a model that takes none may see black there');
+    return image;
   } finally {
     bitmap.close();
   }

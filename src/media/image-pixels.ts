@@ -1,7 +1,8 @@
 /**
  * Image files to RGBA pixels and back, in the page or a worker: the browser decodes (any format
- * it knows, EXIF rotation applied, converted to sRGB), and PNG encoding is our own (png.ts), so
- * the bytes written do not depend on the browser's encoder.
+ * it knows, EXIF rotation applied), and PNG encoding is our own (png.ts), so the bytes written do
+ * not depend on the browser's encoder. Pixels are kept as stored, as providers read them (PIL and
+ * ffmpeg ignore a PNG's gAMA chunk and colour profiles): no gamma or profile conversion.
  */
 import { imageSize } from 'image-size';
 import { NodeError } from '../engine';
@@ -25,7 +26,7 @@ export async function openBitmap(blob: Blob, name?: string): Promise<ImageBitmap
   const problem = await imageFileProblem(blob, name);
   if (problem) throw new NodeError(problem);
   try {
-    return await createImageBitmap(blob, { colorSpaceConversion: 'default', premultiplyAlpha: 'none', imageOrientation: 'from-image' });
+    return await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none', imageOrientation: 'from-image' });
   } catch (error) {
     throw new NodeError(unreadable(blob, name, `the browser could not decode it (${error instanceof Error ? error.message : String(error)})`));
   }
@@ -74,18 +75,42 @@ export async function decodeImage(blob: Blob, name?: string): Promise<RgbaImage>
 }
 
 /**
- * Draws the `source` part of `bitmap` into `target` of a new `width` x `height` image (black
- * where nothing is drawn) and returns its pixels.
+ * Draws the `source` part of `bitmap` into `target` of a new `width` x `height` image over
+ * `background` (black unless told; null keeps transparency) and returns its pixels.
  */
-export function drawPixels(bitmap: ImageBitmap, source: Rect, width: number, height: number, target: Rect): RgbaImage {
+export function drawPixels(bitmap: ImageBitmap, source: Rect, width: number, height: number, target: Rect, background: string | null = '#000'): RgbaImage {
   const context = new OffscreenCanvas(width, height).getContext('2d', { colorSpace: 'srgb', willReadFrequently: true });
   if (!context) throw new NodeError('this browser gives no 2D canvas to read image pixels from');
-  context.fillStyle = '#000';
-  context.fillRect(0, 0, width, height);
+  if (background) {
+    context.fillStyle = background;
+    context.fillRect(0, 0, width, height);
+  }
   context.imageSmoothingQuality = 'high';
   context.drawImage(bitmap, source.x, source.y, source.width, source.height, target.x, target.y, target.width, target.height);
   const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
   return { data, width, height };
+}
+
+/** Whether any pixel inside `area` of straight-alpha `image` is less than opaque. */
+export function hasTransparency({ data, width }: RgbaImage, area: Rect): boolean {
+  const [left, top] = [Math.max(0, Math.floor(area.x)), Math.max(0, Math.floor(area.y))];
+  const [right, bottom] = [Math.min(width, Math.ceil(area.x + area.width)), Math.min(data.length / 4 / width, Math.ceil(area.y + area.height))];
+  for (let y = top; y < bottom; y++) {
+    for (let x = left; x < right; x++) if (data[(y * width + x) * 4 + 3]! < 255) return true;
+  }
+  return false;
+}
+
+/** Composites straight-alpha `image` over an opaque colour, in place, as a canvas does (in sRGB values). */
+export function flatten({ data }: RgbaImage, [r, g, b]: readonly [number, number, number]): void {
+  for (let i = 0; i < data.length; i += 4) {
+    const a = data[i + 3]!;
+    if (a === 255) continue;
+    data[i] = Math.round((data[i]! * a + r * (255 - a)) / 255);
+    data[i + 1] = Math.round((data[i + 1]! * a + g * (255 - a)) / 255);
+    data[i + 2] = Math.round((data[i + 2]! * a + b * (255 - a)) / 255);
+    data[i + 3] = 255;
+  }
 }
 
 /** Encodes RGBA8 pixels as a PNG Blob. */

@@ -8,7 +8,8 @@
  * balance drift that luma alone never sees). The alignments, frame after frame, are the camera's
  * path, which camera.ts reads for the move, its speed and its jerk.
  */
-import { ANALYSIS_WIDTH, plane, shrink, shrinkBy, type PlanarFrame, type Plane } from './frame';
+import { rgbaToI420 } from '../media/video/rec709';
+import { ANALYSIS_WIDTH, i420, plane, shrink, shrinkBy, type PlanarFrame, type Plane } from './frame';
 import { ssimPlane } from './ssim';
 
 /** Frame pixel p maps to reference point c + (p - c) / scale + (x, y), in frame pixels. */
@@ -327,36 +328,10 @@ export interface LumaEncoding {
   fullRange: boolean;
 }
 
-/** Red and blue weights of each matrix (green takes the rest). */
-const WEIGHTS = { bt601: [0.299, 0.114], bt709: [0.2126, 0.0722] } as const;
-
 /**
  * Straight-alpha RGBA pixels as I420, the way the clip's encoder would have made them, so a still
- * held in a video compares equal to its source. Chroma is each 2x2 block's mean. Studio range
- * BT.601 unless told otherwise.
+ * held in a video compares equal to its source. Studio range BT.601 unless told otherwise.
  */
 export function yuvOfRgba(data: Uint8Array | Uint8ClampedArray, width: number, height: number, encoding: LumaEncoding = { matrix: 'bt601', fullRange: false }): PlanarFrame {
-  const [kr, kb] = WEIGHTS[encoding.matrix];
-  const kg = 1 - kr - kb;
-  const [offset, lumaScale, chromaScale] = encoding.fullRange ? [0, 1, 1] : [16, 219 / 255, 224 / 255];
-  const cw = Math.ceil(width / 2);
-  const ch = Math.ceil(height / 2);
-  const y = new Uint8Array(width * height);
-  const cb = new Float64Array(cw * ch);
-  const cr = new Float64Array(cw * ch);
-  const count = new Uint8Array(cw * ch);
-  for (let row = 0; row < height; row++) {
-    for (let col = 0; col < width; col++) {
-      const i = row * width + col;
-      const [r, g, b] = [data[i * 4]!, data[i * 4 + 1]!, data[i * 4 + 2]!];
-      const l = kr * r + kg * g + kb * b;
-      y[i] = Math.round(offset + lumaScale * l);
-      const c = (row >> 1) * cw + (col >> 1);
-      cb[c]! += (chromaScale * (b - l)) / (2 * (1 - kb));
-      cr[c]! += (chromaScale * (r - l)) / (2 * (1 - kr));
-      count[c]!++;
-    }
-  }
-  const chroma = (sums: Float64Array) => plane(Uint8Array.from(sums, (s, c) => Math.min(255, Math.max(0, Math.round(128 + s / count[c]!)))), cw, ch);
-  return { planes: [plane(y, width, height), chroma(cb), chroma(cr)] };
+  return i420(rgbaToI420(data, width, height, encoding), width, height);
 }

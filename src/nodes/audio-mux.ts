@@ -2,7 +2,7 @@
  * Audio mux: gives a clip its soundtrack. The clip's own sound is kept, replaced by another
  * sound, or mixed with it; the added sound can start later, be cut to a part and loop to the
  * clip's end; the result fades in and out. The picture is copied, never re-encoded; the sound is
- * encoded to Opus.
+ * encoded to AAC in an MP4, Opus in a WebM.
  */
 import { ALL_FORMATS, BlobSource, Input } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
@@ -18,11 +18,11 @@ const secondsParam = (label: string, max: number, description: string) => param.
 
 export default defineNode({
   type: 'audio.mux',
-  version: 1,
+  version: 2,
   title: 'Audio mux',
   category: 'Audio',
   description:
-    "Puts sound on a clip: keep the clip's own sound, replace it with the Audio input, or mix both with gains. The added sound can start later, be cut to a part (Skip, Length) and loop to the clip's end; the result can fade in and out. The picture is copied without re-encoding; the sound is encoded to Opus.",
+    "Puts sound on a clip: keep the clip's own sound, replace it with the Audio input, or mix both with gains. The added sound can start later, be cut to a part (Skip, Length) and loop to the clip's end; the result can fade in and out. The picture is copied without re-encoding; the sound is encoded to AAC (MP4) or Opus (WebM).",
   inputs: {
     video: { type: 'video', label: 'Video' },
     audio: { type: 'audio', label: 'Audio', optional: true, description: 'The sound to add; needed for Replace and Mix.' },
@@ -95,7 +95,7 @@ export default defineNode({
       }).catch((error: unknown) => {
         throw explainMediaError(error, 'Mixing the sound');
       });
-      progress(1, 'picture copied, sound encoded to Opus');
+      progress(1, `picture copied, sound encoded to ${blob.type === 'video/webm' ? 'Opus' : 'AAC'}`);
       const { width, height, fps } = video;
       return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio: true }) };
     } finally {

@@ -6,7 +6,7 @@ import { explainMediaError } from '../media/video/media-error';
 
 export default defineNode({
   type: 'video.concat',
-  version: 1,
+  version: 2,
   title: 'Concat',
   category: 'Transform',
   description:

@@ -1,7 +1,8 @@
 /** Export: the finished video in the container and codec the user wants, workflow embedded. */
 import { createMedia, defineNode, param, type ProgressReporter, type VideoValue, type WorkflowDocument } from '../engine';
-import { encodeGif, muxWithAac } from '../media/ffmpeg/export';
-import { convertVideo, type ConvertQuality, type ConvertTarget } from '../media/video/convert-video';
+import { encodeGif } from '../media/ffmpeg/export';
+import type { QualityLevel } from '../media/video/bitrate';
+import { convertVideo, type ConvertTarget } from '../media/video/convert-video';
 
 /**
  * The tag names ComfyUI's video loaders look for (MP4 keys are lower case, Matroska tags upper
@@ -13,11 +14,11 @@ function workflowTags(format: ConvertTarget, workflow: WorkflowDocument): Record
 
 export default defineNode({
   type: 'output.export',
-  version: 1,
+  version: 2,
   title: 'Export',
   category: 'Output',
   description:
-    'Writes the video as MP4 (H.264 or AV1) or WebM (VP9), with the workflow inside so dropping the file back opens it. A video already in the chosen codec is copied without loss unless a bitrate is set. MP4 with AAC audio and GIF are made by ffmpeg.wasm, loaded on first use.',
+    'Writes the video as MP4 (H.264 or AV1) or WebM (VP9), with the workflow inside so dropping the file back opens it. Sound is AAC in MP4 and Opus in WebM, as players expect. A video already in the chosen codec is copied without loss, unless a bitrate is set or it has less than half the bitrate the Quality asks. GIF is made by ffmpeg.wasm, loaded on first use.',
   // The embedded workflow is part of the file: a changed graph means a different export.
   readsWorkflow: (params) => params.embedWorkflow,
   inputs: { video: { type: 'video', label: 'Video' } },
@@ -32,14 +33,13 @@ export default defineNode({
         { value: 'mp4-h264', label: 'MP4 (H.264)' },
         { value: 'mp4-av1', label: 'MP4 (AV1)' },
         { value: 'webm-vp9', label: 'WebM (VP9)' },
-        { value: 'mp4-h264-aac', label: 'MP4 (H.264 + AAC, via ffmpeg.wasm)' },
         { value: 'gif', label: 'GIF (via ffmpeg.wasm)' },
       ],
     }),
     quality: param.select({
       label: 'Quality',
       default: 'high',
-      description: 'Used when the video is re-encoded.',
+      description: "The bitrate asked of every codec alike; High is YouTube's recommended upload bitrate. A source already in the codec is copied, unless it has less than half of what this asks.",
       options: [
         { value: 'high', label: 'High' },
         { value: 'medium', label: 'Medium' },
@@ -51,13 +51,15 @@ export default defineNode({
     gifWidth: param.number({ label: 'GIF width', default: 480, min: 16, max: 1920, step: 2, integer: true, unit: 'px', description: 'GIF only; never wider than the video.' }),
     embedWorkflow: param.boolean({ label: 'Embed workflow', default: true, description: 'Stores this workflow in the file, layout included, so dropping the video onto the canvas restores it.' }),
   },
+  // Every MP4 with sound now has AAC, which once needed a format of its own.
+  migrations: { 1: (params) => (params.format === 'mp4-h264-aac' ? { ...params, format: 'mp4-h264' } : params) },
   // A cached export carries the layout of the run that made it: the key covers the graph, not
   // where nodes sit, so dragging a node does not re-export.
   async run({ inputs, params, progress, signal, workflow }) {
     const source = inputs.video;
-    if (params.format === 'gif' || params.format === 'mp4-h264-aac') return { video: await viaFfmpeg(source, { ...params, format: params.format }, workflow, signal, progress) };
+    if (params.format === 'gif') return { video: await exportGif(source, params, signal, progress) };
     progress(0, 'starting');
-    const { blob, copied, hasAudio } = await convertVideo(source.blob, {
+    const { blob, why, hasAudio } = await convertVideo(source.blob, {
       target: params.format,
       quality: params.quality,
       ...(params.bitrate > 0 ? { bitrate: params.bitrate * 1e6 } : {}),
@@ -65,63 +67,18 @@ export default defineNode({
       signal,
       onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`),
     });
-    progress(1, copied ? 'copied without re-encoding' : 'encoded');
+    progress(1, why ? `encoded (${why})` : 'copied without re-encoding');
     const { width, height, duration, fps } = source;
     return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio }) };
   },
 });
 
-interface FfmpegParams {
-  format: 'gif' | 'mp4-h264-aac';
-  quality: ConvertQuality;
-  bitrate: number;
-  gifFps: number;
-  gifWidth: number;
-  embedWorkflow: boolean;
-}
-
-/** The formats made with ffmpeg.wasm: GIF, and H.264 + AAC. */
-function viaFfmpeg(source: VideoValue, params: FfmpegParams, workflow: WorkflowDocument, signal: AbortSignal, progress: ProgressReporter): Promise<VideoValue> {
-  return params.format === 'gif' ? exportGif(source, params, signal, progress) : exportAac(source, params, workflow, signal, progress);
-}
-
-const AAC_BITRATES: Record<ConvertQuality, number> = { high: 192_000, medium: 128_000, low: 96_000 };
-
-/**
- * The usual H.264 MP4 (workflow embedded), then ffmpeg.wasm puts the source's sound beside it as
- * AAC, which Chromium cannot encode. A source without sound gives the plain MP4.
- */
-async function exportAac(source: VideoValue, params: FfmpegParams, workflow: WorkflowDocument, signal: AbortSignal, progress: ProgressReporter): Promise<VideoValue> {
-  const share = source.hasAudio ? 0.5 : 0.99;
-  progress(0, 'starting');
-  const { blob, copied } = await convertVideo(source.blob, {
-    target: 'mp4-h264',
-    quality: params.quality,
-    ...(params.bitrate > 0 ? { bitrate: params.bitrate * 1e6 } : {}),
-    ...(params.embedWorkflow ? { tags: workflowTags('mp4-h264', workflow) } : {}),
-    signal,
-    onProgress: (done) => progress(share * done, `${Math.round(done * 100)}%`),
-  });
-  let video = blob;
-  if (source.hasAudio) {
-    progress(0.5, 'loading ffmpeg.wasm for AAC');
-    video = await muxWithAac(blob, source.blob, source.duration, {
-      audioBitrate: AAC_BITRATES[params.quality],
-      signal,
-      onProgress: (done) => progress(0.5 + 0.49 * done, `AAC ${Math.round(done * 100)}%`),
-    });
-  }
-  progress(1, `${copied ? 'copied without re-encoding' : 'encoded'}${source.hasAudio ? '; audio encoded to AAC' : ''}`);
-  const { width, height, duration, fps, hasAudio } = source;
-  return createMedia('video', video, { mime: 'video/mp4', width, height, duration, fps, hasAudio });
-}
-
-const GIF_COLOURS: Record<ConvertQuality, number> = { high: 256, medium: 128, low: 64 };
+const GIF_COLOURS: Record<QualityLevel, number> = { high: 256, medium: 128, low: 64 };
 
 /** An animated GIF by ffmpeg.wasm; GIF has nowhere to keep the workflow, so none is embedded. */
 async function exportGif(
   source: VideoValue,
-  params: { gifFps: number; gifWidth: number; quality: ConvertQuality },
+  params: { gifFps: number; gifWidth: number; quality: QualityLevel },
   signal: AbortSignal,
   progress: ProgressReporter,
 ): Promise<VideoValue> {

@@ -249,7 +249,7 @@ export default defineNode({
       },
     };
     const blob = connection ? await runGeneration(ctx, { ...job, ...connection }) : await runOnServers(ctx, job, params.server, settings);
-    const { codec: _codec, ...facts } = await probeVideo(blob).catch((error: unknown) => {
+    const { codec: _codec, audioCodec: _audioCodec, ...facts } = await probeVideo(blob).catch((error: unknown) => {
       throw new NodeError(`${provider.name} sent a video that cannot be read (${error instanceof Error ? error.message : String(error)}); it is kept in your files`);
     });
     return { video: await createMedia('video', blob, facts) };

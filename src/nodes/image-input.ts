@@ -7,7 +7,8 @@ export default defineNode({
   version: 1,
   title: 'Image input',
   category: 'Input',
-  description: 'Your photo (JPEG, PNG, WebP, AVIF, GIF), EXIF rotation honoured, cropped or fitted to a video aspect around a focus point.',
+  description:
+    'Your photo (JPEG, PNG, WebP, AVIF, GIF), EXIF rotation honoured, cropped or fitted to a video aspect around a focus point. Its pixels pass as stored, as providers read them (no PNG gamma or colour profile conversion); transparent parts are filled, which it says, or kept.',
   inputs: {},
   outputs: { image: { type: 'image', label: 'Image' } },
   params: {

@@ -60,7 +60,7 @@ export function videoSize(width: number, height: number, resolution: Resolution)
 
 export default defineNode({
   type: 'generate.local',
-  version: 2,
+  version: 3,
   title: 'Local motion',
   category: 'Generate',
   description:
@@ -100,7 +100,7 @@ export default defineNode({
     }),
     handheld: param.number({ label: 'Handheld', default: 0, min: 0, max: 1, step: 0.05, description: 'Slow sway as if the camera were held by hand; the seed fixes its path.' }),
     ambient: param.select({ label: 'Ambient', default: 'none', options: AMBIENTS.map((value) => ({ value, label: AMBIENT_LABELS[value] })) }),
-    sound: param.select({ label: 'Sound', default: 'none', options: (['none', ...SOUND_BEDS] as const).map((value) => ({ value, label: SOUND_LABELS[value] })), description: 'A procedural ambient bed (no recording) encoded as Opus into the clip; the seed fixes it.' }),
+    sound: param.select({ label: 'Sound', default: 'none', options: (['none', ...SOUND_BEDS] as const).map((value) => ({ value, label: SOUND_LABELS[value] })), description: 'A procedural ambient bed (no recording) encoded as AAC into the clip; the seed fixes it.' }),
     renderer: param.select({
       label: 'Render on',
       default: 'auto',
@@ -156,7 +156,7 @@ export default defineNode({
   },
 });
 
-/** Adds the sound bed to `output` as an Opus track, through the audio mixer (gain, fades). */
+/** Adds the sound bed to `output` as an AAC track, through the audio mixer (gain, fades). */
 function addSoundBed(output: Output, kind: SoundBed, seed: number, duration: number, signal: AbortSignal): Promise<() => Promise<void>> {
   const layer = { source: soundBed(kind, seed), start: 0, end: duration, gain: SOUND_LEVEL };
   return addSoundtrack(output, [layer], { duration, fadeIn: SOUND_FADE, fadeOut: SOUND_FADE, signal });

@@ -5,7 +5,8 @@
  */
 import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, EncodedPacketSink, Input, Output, type InputVideoTrack } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
-import { hasAudioTrack, runCancellable, sameContainer, soundFor } from '../media/video/convert-video';
+import { soundFor } from '../media/audio/sound-codec';
+import { hasAudioTrack, runCancellable, sameContainer } from '../media/video/convert-video';
 
 /** Float slack when comparing times with the clip's length and keyframe times, in seconds. */
 const SLACK = 1e-3;

@@ -6,7 +6,7 @@ import { MAX_SIDE, UPSCALE_PARAMS, upscaledSize } from './upscale';
 
 export default defineNode({
   type: 'video.upscale',
-  version: 1,
+  version: 2,
   title: 'Upscale video',
   category: 'Transform',
   description:

@@ -1,5 +1,5 @@
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useSyncExternalStore, useState } from 'react';
+import { useCallback, useEffect, useSyncExternalStore, useState } from 'react';
 import { DOCUMENT_LIMITS } from '../engine';
 import { BatchPanel } from './BatchPanel';
 import { GraphCanvas } from './GraphCanvas';
@@ -9,7 +9,8 @@ import { GenerationsPanel } from './GenerationsPanel';
 import { InlineEdit } from './InlineEdit';
 import { Inspector } from './Inspector';
 import { ProvidersPanel } from './ProvidersPanel';
-import { ConfirmRunDialog, RunChecksBar, usePaidRunCheck } from './RunCost';
+import type { PaidNode } from '../editor/run-cost';
+import { ConfirmCancelDialog, ConfirmRunDialog, RunChecksBar, usePaidRunCheck } from './RunCost';
 import { RunLog } from './RunLog';
 import { useDocument, useRunOverview, useServices, useSession } from './services';
 import { reportOpen, WorkflowsPanel } from './WorkflowsPanel';
@@ -23,16 +24,18 @@ export function App() {
   const [panel, setPanel] = useState<PanelName>();
   const [question, answer] = usePaidRunCheck();
   const [focus, setFocus] = useState<{ nodeId: string }>();
+  const [cancelling, askCancel, answerCancel] = useCancelCheck();
   const onHelp = useCallback(() => setHelp(true), []);
   const toggle = (name: PanelName) => setPanel((open) => (open === name ? undefined : name));
   const close = () => setPanel(undefined);
+  useEscapeCloses(help ? () => setHelp(false) : panel ? close : undefined);
   return (
     <ReactFlowProvider>
       <div className="app">
-        <Toolbar onHelp={onHelp} onPanel={toggle} onFocus={(nodeId) => setFocus({ nodeId })} />
+        <Toolbar onHelp={onHelp} onPanel={toggle} onCancel={askCancel} onFocus={(nodeId) => setFocus({ nodeId })} />
         <main className="workspace">
           <section className="canvas" aria-label="Workflow canvas">
-            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || panel !== undefined || question !== undefined} focus={focus} />
+            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || panel !== undefined || question !== undefined || cancelling !== undefined} focus={focus} />
             <Banners />
             {panel === 'workflows' ? <WorkflowsPanel onClose={close} /> : null}
             {panel === 'providers' ? <ProvidersPanel onClose={close} /> : null}
@@ -47,9 +50,46 @@ export function App() {
         </main>
         {help ? <HelpPanel onClose={() => setHelp(false)} /> : null}
         {question ? <ConfirmRunDialog question={question} answer={answer} /> : null}
+        {cancelling ? <ConfirmCancelDialog inFlight={cancelling} answer={answerCancel} /> : null}
       </div>
     </ReactFlowProvider>
   );
+}
+
+/** Escape closes the panel or help that is open (the topmost first); dialogs that ask handle their own. */
+function useEscapeCloses(close: (() => void) | undefined): void {
+  useEffect(() => {
+    if (!close) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || e.defaultPrevented) return;
+      e.preventDefault();
+      close();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [close]);
+}
+
+/**
+ * Cancel: at once when no paid generation is running, else only once the user agrees, knowing
+ * that what a provider already accepted may still be billed. Returns the open question, if any.
+ */
+function useCancelCheck(): [readonly PaidNode[] | undefined, () => void, (go: boolean) => void] {
+  const { runner } = useServices();
+  const [inFlight, setInFlight] = useState<readonly PaidNode[]>();
+  const ask = useCallback(() => {
+    const paid = runner.inFlight();
+    if (paid.length === 0) runner.cancel();
+    else setInFlight(paid);
+  }, [runner]);
+  const answer = useCallback(
+    (go: boolean) => {
+      setInFlight(undefined);
+      if (go) runner.cancel();
+    },
+    [runner],
+  );
+  return [inFlight, ask, answer];
 }
 
 /** What the user must know about their saved work: another tab's edits or delete, a failed save, a big graph left closed. */
@@ -117,7 +157,7 @@ function WorkflowName() {
   );
 }
 
-function Toolbar({ onHelp, onPanel, onFocus }: { onHelp: () => void; onPanel: (name: PanelName) => void; onFocus: (nodeId: string) => void }) {
+function Toolbar({ onHelp, onPanel, onCancel, onFocus }: { onHelp: () => void; onPanel: (name: PanelName) => void; onCancel: () => void; onFocus: (nodeId: string) => void }) {
   const { runner, documents, session, registry } = useServices();
   const hasBatch = useDocument((d) => d.nodes.some((n) => registry.get(n.type)?.batch !== undefined));
   const overview = useRunOverview();
@@ -168,7 +208,7 @@ function Toolbar({ onHelp, onPanel, onFocus }: { onHelp: () => void; onPanel: (n
         <button type="button" className="primary" onClick={() => runner.run()} disabled={overview.active} title="Run the whole graph (Ctrl+Enter)">
           Run
         </button>
-        <button type="button" onClick={() => runner.cancel()} disabled={!overview.active} title="Cancel the run (Escape)">
+        <button type="button" onClick={onCancel} disabled={!overview.active} title="Cancel the run (asks first while paid generations are in flight)">
           Cancel
         </button>
       </div>

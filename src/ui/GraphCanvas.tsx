@@ -206,8 +206,8 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
         return void runner.run();
       case 'runSelected':
         return void (selection.current.length > 0 ? runner.run(selection.current) : runner.run());
-      case 'cancel':
-        return runner.cancel();
+      case 'deselect':
+        return selectOnly([]);
       case 'undo':
         return void documents.undo();
       case 'redo':

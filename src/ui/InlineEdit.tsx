@@ -34,7 +34,10 @@ export function InlineEdit({ value, label, hint, as, className, inputClassName, 
         onBlur={(e) => finish(e.target.value)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') finish(e.currentTarget.value);
-          if (e.key === 'Escape') finish(undefined);
+          if (e.key === 'Escape') {
+            e.stopPropagation(); // cancels this edit only, not the panel around it
+            finish(undefined);
+          }
         }}
       />
     );

@@ -3,6 +3,7 @@ import { formatMs, whyText } from '../editor/run-store';
 import { useEffect, useMemo, useState } from 'react';
 import { isMedia } from '../engine';
 import { comparisonOf, CompareView } from './CompareView';
+import { FileFacts } from './FileFacts';
 import { describeMedia, DownloadLink, OutputPreview } from './OutputPreview';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
@@ -41,6 +42,7 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
                 {definition?.outputs[port]?.label ?? port}
                 {describeMedia(value) ? ` · ${describeMedia(value)}` : ''}
                 {isMedia(value) ? <DownloadLink media={value} name={node.title ?? definition?.title ?? port} /> : null}
+                {isMedia(value) && value.kind === 'video' ? <FileFacts video={value} /> : null}
               </figcaption>
             </figure>
           ))

@@ -1,10 +1,11 @@
 /**
  * Money before it is spent: a node's estimate on its header, what Run would spend in the toolbar,
- * and a question before a run above the user's threshold (cancelling it sends nothing).
+ * a question before a run above the user's threshold (cancelling it sends nothing), and one
+ * before cancelling a run whose paid generations are already with their providers.
  */
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AnyNodeDefinition, CostEstimate, WorkflowNode } from '../engine';
-import { formatUsd, nodeCost, type RunEstimate } from '../editor/run-cost';
+import { formatUsd, nodeCost, type PaidNode, type RunEstimate } from '../editor/run-cost';
 import { readProviderSettings } from '../providers/settings';
 import { useProviderConfig, useProviderState } from './provider-hooks';
 import { useServices } from './services';
@@ -153,18 +154,56 @@ export function usePaidRunCheck(): [Question | undefined, (go: boolean) => void]
 }
 
 export function ConfirmRunDialog({ question, answer }: { question: Question; answer: (go: boolean) => void }) {
-  const cancel = useRef<HTMLButtonElement>(null);
   const { settings } = useProviderState(useProviderConfig());
-  // The safe choice has the focus: Enter on an unread dialog spends nothing.
-  useEffect(() => cancel.current?.focus(), []);
   const { estimate, reason } = question;
+  return (
+    <MoneyDialog label="Confirm a paid run" title="This run will spend money" nodes={estimate.nodes} safe="Cancel" risky={`Run and pay ≈ ${formatUsd(estimate.usd)}`} answer={answer}>
+      {reason ? <p className="confirm-reason">{reason}</p> : null}
+      <p>
+        Estimated total <strong className="confirm-total">{formatUsd(estimate.usd)}</strong>
+        {estimate.uncertain ? ' (some prices are assumed or unknown)' : ''}
+        {reason ? '.' : estimate.usd > settings.confirmAboveUsd ? `, above your ${formatUsd(settings.confirmAboveUsd)} limit for asking first.` : ', and a node below has no known price.'} It is an estimate: the provider bills what it bills.
+      </p>
+    </MoneyDialog>
+  );
+}
+
+/** Asked before cancelling a run whose paid generations are already with their providers. */
+export function ConfirmCancelDialog({ inFlight, answer }: { inFlight: readonly PaidNode[]; answer: (go: boolean) => void }) {
+  const usd = inFlight.reduce((sum, n) => sum + (n.estimate?.usd ?? 0), 0);
+  const count = inFlight.length === 1 ? 'A paid generation is' : `${inFlight.length} paid generations are`;
+  return (
+    <MoneyDialog label="Cancel while paid generations run" title={`${count} in flight`} nodes={inFlight} safe="Keep running" risky="Cancel the run" answer={answer}>
+      <p>
+        Cancelling asks each provider to stop, but a generation it has already accepted may still be billed (about{' '}
+        <strong className="confirm-total">{formatUsd(usd)}</strong> here), and its video will not be kept. Generations shows how each one ended.
+      </p>
+    </MoneyDialog>
+  );
+}
+
+interface MoneyDialogProps {
+  label: string;
+  title: string;
+  nodes: readonly PaidNode[];
+  /** The button that spends nothing more: it has the focus, and Escape or a click outside choose it. */
+  safe: string;
+  risky: string;
+  answer: (go: boolean) => void;
+  children: React.ReactNode;
+}
+
+function MoneyDialog({ label, title, nodes, safe, risky, answer, children }: MoneyDialogProps) {
+  const safeButton = useRef<HTMLButtonElement>(null);
+  // The safe choice has the focus: Enter on an unread dialog spends nothing.
+  useEffect(() => safeButton.current?.focus(), []);
   return (
     <div className="help-backdrop" onClick={() => answer(false)}>
       <section
         className="confirm-run"
         role="alertdialog"
         aria-modal="true"
-        aria-label="Confirm a paid run"
+        aria-label={label}
         onClick={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
           if (e.key === 'Escape') {
@@ -173,15 +212,10 @@ export function ConfirmRunDialog({ question, answer }: { question: Question; ans
           }
         }}
       >
-        <h2>This run will spend money</h2>
-        {reason ? <p className="confirm-reason">{reason}</p> : null}
-        <p>
-          Estimated total <strong className="confirm-total">{formatUsd(estimate.usd)}</strong>
-          {estimate.uncertain ? ' (some prices are assumed or unknown)' : ''}
-          {reason ? '.' : estimate.usd > settings.confirmAboveUsd ? `, above your ${formatUsd(settings.confirmAboveUsd)} limit for asking first.` : ', and a node below has no known price.'} It is an estimate: the provider bills what it bills.
-        </p>
+        <h2>{title}</h2>
+        {children}
         <ul className="confirm-nodes">
-          {estimate.nodes.map((n) => (
+          {nodes.map((n) => (
             <li key={n.nodeId}>
               <span className="confirm-node">{n.title}</span>
               <span className="confirm-cost" title={costTitle(n.estimate)}>
@@ -192,11 +226,11 @@ export function ConfirmRunDialog({ question, answer }: { question: Question; ans
           ))}
         </ul>
         <div className="confirm-buttons">
-          <button type="button" ref={cancel} onClick={() => answer(false)}>
-            Cancel
+          <button type="button" ref={safeButton} onClick={() => answer(false)}>
+            {safe}
           </button>
           <button type="button" className="primary" onClick={() => answer(true)}>
-            Run and pay ≈ {formatUsd(estimate.usd)}
+            {risky}
           </button>
         </div>
       </section>

@@ -3,7 +3,7 @@
 export type ShortcutAction =
   | 'run'
   | 'runSelected'
-  | 'cancel'
+  | 'deselect'
   | 'undo'
   | 'redo'
   | 'duplicate'
@@ -27,7 +27,8 @@ const key = (e: KeyboardEvent, k: string) => e.key.toLowerCase() === k;
 export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'run', keys: ['Ctrl+Enter'], label: 'Run the whole graph', matches: (e) => mod(e) && !e.shiftKey && e.key === 'Enter' },
   { action: 'runSelected', keys: ['Ctrl+Shift+Enter'], label: 'Run the selected nodes and what they need', matches: (e) => mod(e) && e.shiftKey && e.key === 'Enter' },
-  { action: 'cancel', keys: ['Escape'], label: 'Cancel the run (when nothing else is open)', matches: (e) => e.key === 'Escape' },
+  // Never Cancel: a stray Escape must not stop paid work. Cancel is the toolbar's button.
+  { action: 'deselect', keys: ['Escape'], label: 'Clear the selection, or close the open panel or dialog (never cancels a run)', matches: (e) => e.key === 'Escape' },
   { action: 'undo', keys: ['Ctrl+Z'], label: 'Undo', matches: (e) => mod(e) && !e.shiftKey && key(e, 'z') },
   { action: 'redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], label: 'Redo', matches: (e) => mod(e) && ((e.shiftKey && key(e, 'z')) || key(e, 'y')) },
   { action: 'duplicate', keys: ['Ctrl+D'], label: 'Duplicate the selection', matches: (e) => mod(e) && key(e, 'd') },

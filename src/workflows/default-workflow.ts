@@ -15,7 +15,7 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
       {
         id: 'motion',
         type: 'generate.local',
-        version: 2,
+        version: 3,
         position: { x: 380, y: 60 },
         params: {
           move: 'push-in',
@@ -35,7 +35,7 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
       {
         id: 'export',
         type: 'output.export',
-        version: 1,
+        version: 2,
         position: { x: 720, y: 60 },
         params: { format: 'mp4-h264', quality: 'high', bitrate: 0, embedWorkflow: true, gifFps: 15, gifWidth: 480 },
       },

@@ -27,6 +27,8 @@ import type { MetricsBench } from '../../bench/pages/metrics/main';
 import { runAndWait } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
+import { assetRef, type TestAsset } from './run-graph';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../src/engine';
 
 const take = (id: string, x: number, params: Record<string, unknown>): WorkflowNode => ({
   id,
@@ -220,5 +222,58 @@ describe('the metrics page (bench/pages/metrics)', () => {
     expect(audio!.seconds).toBeGreaterThan(0.9);
     expect(Math.abs(audio!.loudness - -21.07)).toBeLessThan(0.5);
     expect(await bench.evaluate((c) => (globalThis as unknown as { metricsBench: MetricsBench }).metricsBench.decodedAudio(c), bytes(b))).toBeNull();
+  });
+});
+
+describe('Compare takes on files made elsewhere', () => {
+  it('reads an untagged H.264 take as BT.601, as ffmpeg made it, not as the BT.709 Chromium labels its frames', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stillmotion-compare-colour-'));
+    const asset = (name: string, mime: string): TestAsset => ({ path: join(dir, name), name, mime });
+    const source = asset('source.png', 'image/png');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360', '-frames:v', '1', source.path]);
+    // The same still as H.264 twice: untagged (swscale's default matrix, BT.601), and BT.709 tagged so.
+    const still = ['-v', 'error', '-y', '-loop', '1', '-i', source.path, '-t', '1', '-r', '30', '-c:v', 'libx264', '-crf', '10', '-pix_fmt', 'yuv420p'];
+    const untagged = asset('untagged.mp4', 'video/mp4');
+    const tagged = asset('bt709.mp4', 'video/mp4');
+    execFileSync('ffmpeg', [...still, untagged.path]);
+    const bt709 = ['-vf', 'scale=out_color_matrix=bt709:out_range=tv', '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709', '-color_range', 'tv'];
+    execFileSync('ffmpeg', [...still, ...bt709, tagged.path]);
+    const input = (id: string, file: TestAsset, type: string, y: number): WorkflowNode => ({ id, type, version: 1, position: { x: 0, y }, params: { file: assetRef(file) } });
+    const document: WorkflowDocument = {
+      format: WORKFLOW_FORMAT,
+      version: WORKFLOW_VERSION,
+      id: 'compare-colour',
+      name: 'compare-colour',
+      nodes: [
+        input('source', source, 'image.input', 0),
+        input('untagged', untagged, 'video.input', 200),
+        input('tagged', tagged, 'video.input', 400),
+        { id: 'compare', type: 'analyse.compare', version: 1, position: { x: 800, y: 0 }, params: { pick: 0 } },
+      ],
+      edges: [
+        { id: 's', source: 'source', sourcePort: 'image', target: 'compare', targetPort: 'source' },
+        { id: 't1', source: 'untagged', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+        { id: 't2', source: 'tagged', sourcePort: 'video', target: 'compare', targetPort: 'takes' },
+      ],
+    };
+    const files = [source, untagged, tagged].map(({ name, mime, path }) => ({ name, mime, data: readFileSync(path).toString('base64') }));
+    const raw = await page.evaluate(
+      async ({ document, files }) => {
+        const { engine, documents } = (globalThis as any).stillmotion;
+        for (const { name, mime, data } of files) await engine.putAsset(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: mime }), name);
+        documents.replace(document);
+        return (await engine.run(document, { onEvents: () => undefined }).done).nodes.compare as { state: string; error?: string; outputs?: { report: string } };
+      },
+      { document, files },
+    );
+    expect(raw.error).toBeUndefined();
+    const report = parseReport(raw.outputs!.report)!;
+    const [fromUntagged, fromTagged] = report.takes.map((t) => t.values);
+    console.log(`colour score: untagged ${fromUntagged!.colour}, BT.709 tagged ${fromTagged!.colour}; identity ${fromUntagged!.identity}, ${fromTagged!.identity}`);
+    // Read as BT.709, the untagged take scored colour 11.09 and identity 0.948: a colour fault that is not there.
+    for (const take of [fromUntagged!, fromTagged!]) {
+      expect(take.colour).toBeLessThan(1);
+      expect(take.identity).toBeGreaterThan(0.99);
+    }
   });
 });

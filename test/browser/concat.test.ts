@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowNode } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { assetRef, compare, meanVolume, probe, probeAudio, runAndCancel, runGraph, type NodeOutcome, type TestAsset } from './run-graph';
+import { assetRef, compare, meanVolume, probe, probeAudio, probeColour, REC709_TAGS, runAndCancel, runGraph, type NodeOutcome, type TestAsset } from './run-graph';
 
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-concat-'));
 
@@ -96,7 +96,8 @@ describe('Concat', () => {
     console.log(`cut: ${JSON.stringify(facts)} audio ${JSON.stringify(audio)}`);
     expect(facts.streams[0]).toMatchObject({ codec_name: 'h264', width: 320, height: 180, r_frame_rate: '30/1', nb_read_frames: '90' });
     expect(Math.abs(Number(facts.format.duration) - 3)).toBeLessThanOrEqual(0.05);
-    expect(audio).toMatchObject({ codec_name: 'opus' });
+    expect(audio).toMatchObject({ codec_name: 'aac' });
+    expect(probeColour(file('cut'))).toEqual(REC709_TAGS);
     const [during, after] = [meanVolume(file('cut'), 0.2, 1.8), meanVolume(file('cut'), 2.2, 2.9)];
     console.log(`cut: A's tone ${during} dB, B's silence ${after} dB`);
     expect(during).toBeGreaterThan(-25);
@@ -144,12 +145,13 @@ describe('Concat', () => {
 });
 
 describe('Conform', () => {
-  it('scales A to 640x360 at 24 fps and keeps its sound', () => {
+  it('scales A to 640x360 at 24 fps, keeps its sound and tags it limited-range BT.709', () => {
     expect(nodes.big).toMatchObject({ state: 'done', meta: { width: 640, height: 360, fps: 24, duration: 2, hasAudio: true } });
     const facts = probe(file('big'));
     console.log(`conform 640x360 24 fps: ${JSON.stringify(facts)} audio ${JSON.stringify(probeAudio(file('big')))}`);
     expect(facts.streams[0]).toMatchObject({ codec_name: 'h264', width: 640, height: 360, nb_read_frames: '48' });
-    expect(probeAudio(file('big'))).toMatchObject({ codec_name: 'opus' });
+    expect(probeAudio(file('big'))).toMatchObject({ codec_name: 'aac' });
+    expect(probeColour(file('big'))).toEqual(REC709_TAGS);
     const db = compare(frameAt(file('big'), 1, 'big-1'), frameAt(file('a'), 1, 'a-1-big', 'scale=640:360'), 'psnr');
     console.log(`PSNR conform vs ffmpeg scale at 1 s: ${db} dB`);
     expect(db).toBeGreaterThanOrEqual(30);

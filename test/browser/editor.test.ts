@@ -145,10 +145,11 @@ describe('the editor', () => {
     await screenshot(page, 'run-done');
   });
 
-  it('shows the selected node larger, its output ready to download and to keep', async () => {
+  it('shows the selected node larger, its output ready to download and to keep, with the codecs, length and size the file holds', async () => {
     await node('motion').locator('.node-title').click();
     await expect.poll(() => page.locator('.inspector h2').textContent()).toBe('Local motion');
     expect(await page.locator('.inspector figcaption').textContent()).toMatch(/^Video · 1280×720 · 5\.0 s · 30 fps · \d+ KiB/);
+    await expect.poll(() => page.locator('.inspector .file-facts').textContent()).toMatch(/^H\.264 \+ AAC in MP4 · 5\.0\d s · [\d.]+ MB · [\d.]+ Mb\/s$/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.inspector').getByRole('link', { name: 'Download' }).click()]);
     expect(download.suggestedFilename()).toBe('Local motion.mp4');
     const keep = page.locator('.inspector').getByRole('checkbox', { name: /Keep this result/ });
@@ -201,6 +202,23 @@ describe('the editor', () => {
     expect(await help.textContent()).toContain('Undo');
     await screenshot(page, 'help');
     await help.getByRole('button', { name: 'Close' }).click();
+  });
+
+  it('closes the open panel or help with Escape, then clears the selection with the next', async () => {
+    // On a busy machine the node may never hold still for two frames (the "renames" test below
+    // meets the same): the click only selects, so it need not wait for that.
+    await node('join-1').locator('.node-title').click({ force: true });
+    await expect.poll(() => page.locator('.inspector h2').textContent()).toBe('Join text');
+    for (const [open, name] of [[() => page.getByRole('button', { name: 'Workflows' }).click(), 'Workflows'], [() => page.keyboard.press('?'), 'Keyboard shortcuts']] as const) {
+      await open();
+      const dialog = page.getByRole('dialog', { name });
+      await expect.poll(() => dialog.isVisible()).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => dialog.count()).toBe(0);
+      expect(await page.locator('.inspector h2').textContent()).toBe('Join text');
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.inspector').textContent()).toBe('Select a node to see its outputs here.');
   });
 
   it('renames a node on double-click, and back to its type name when cleared', async () => {

@@ -118,6 +118,47 @@ describe('Generate video in the app', () => {
     await page.close();
   });
 
+  it('never cancels paid work on Escape; Cancel asks first and says an accepted generation may still be billed', async () => {
+    const fal = servers.get('fal')!;
+    fal.pollsToFinish = 10_000; // in flight until cancelled
+    const page = await browser.newPage();
+    const errors = watchErrors(page);
+    const [kling] = TAKES;
+    await setUp(page, motionGraph('generate-cancel', generateNodes([kling!], () => ({ prompt: 'asked before cancelling' }))));
+    const accepted = fal.accepted;
+    await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
+    await expect.poll(() => fal.accepted, { timeout: 30_000 }).toBe(accepted + 1);
+    const task = [...fal.tasks.values()].at(-1)!;
+
+    // Escape on the canvas clears the selection, and the generation goes on being polled.
+    await page.locator(`[data-node-id="kling"] .node-title`).click();
+    await expect.poll(() => page.locator('.inspector h2').textContent()).toBe('Generate video');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.inspector').textContent()).toBe('Select a node to see its outputs here.');
+    const polls = task.polls;
+    await expect.poll(() => task.polls, { timeout: 30_000 }).toBeGreaterThan(polls + 1);
+    expect(await stateOf(page, 'kling')).toBe('running');
+
+    // Cancel asks first; Escape there (the safe answer) keeps it running.
+    const question = page.getByRole('alertdialog', { name: 'Cancel while paid generations run' });
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await expect.poll(() => question.isVisible()).toBe(true);
+    expect(await question.textContent()).toMatch(/A paid generation is in flight.*may still be billed.*Generate video/);
+    await screenshot(page, 'cancel-paid-question');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => question.count()).toBe(0);
+    expect(await stateOf(page, 'kling')).toBe('running');
+
+    // Agreeing cancels: the task is cancelled at the provider, never re-sent.
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await question.getByRole('button', { name: 'Cancel the run' }).click();
+    await expect.poll(() => stateOf(page, 'kling'), { timeout: 30_000 }).toBe('cancelled');
+    await expect.poll(() => task.cancelled, { timeout: 30_000 }).toBe(true);
+    expect(fal.accepted).toBe(accepted + 1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("reaches a proxy the user set through the server's relay, as the page it serves reaches only its own origin", async () => {
     const veo = TAKES.find((t) => t.provider === 'replicate')!;
     const proxy = servers.get('replicate')!;

@@ -12,28 +12,39 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAndWait } from './app';
 import { launch, screenshot } from './chromium';
+import { assetRef, runGraph, type TestAsset } from './run-graph';
+import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 
 let browser: Browser;
 let page: Page;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-images-'));
 
-/** A valid all-black 8-bit gray PNG (ffmpeg makes nothing over 16383 a side): a few hundred KB that decode to `width` x `height`. */
-function grayPng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const framed = Buffer.alloc(body.length + 8);
-    framed.writeUInt32BE(data.length, 0);
-    body.copy(framed, 4);
-    framed.writeUInt32BE(crc32(body), body.length + 4);
-    return framed;
-  };
+/** A PNG chunk: length, type, data, CRC. */
+function pngChunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const framed = Buffer.alloc(body.length + 8);
+  framed.writeUInt32BE(data.length, 0);
+  body.copy(framed, 4);
+  framed.writeUInt32BE(crc32(body), body.length + 4);
+  return framed;
+}
+
+/** A PNG of `width` x `height` 8-bit samples of colour type `colour` (0 gray, 6 RGBA), rows unfiltered, with `extra` chunks before the pixels. */
+function pngFile(width: number, height: number, colour: 0 | 6, samples: Buffer, extra: Buffer[] = []): Buffer {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8);
-  // Each row: filter byte 0, then `width` zero samples.
-  const pixels = deflateSync(Buffer.alloc(height * (width + 1)), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+  header.set([8, colour, 0, 0, 0], 8);
+  const row = width * (colour === 6 ? 4 : 1);
+  const rows = Buffer.alloc(height * (row + 1));
+  for (let y = 0; y < height; y++) samples.copy(rows, y * (row + 1) + 1, y * row, (y + 1) * row); // filter byte 0
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return Buffer.concat([signature, pngChunk('IHDR', header), ...extra, pngChunk('IDAT', deflateSync(rows, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
+}
+
+/** A valid all-black 8-bit gray PNG (ffmpeg makes nothing over 16383 a side): a few hundred KB that decode to `width` x `height`. */
+function grayPng(width: number, height: number): Buffer {
+  return pngFile(width, height, 0, Buffer.alloc(width * height));
 }
 
 /** A 640x480 test picture in `format`, written by ffmpeg. */
@@ -162,5 +173,77 @@ describe('Image input', () => {
     await expect.poll(() => page.locator('.hint-error').textContent()).toBe('"notes.txt" (text/plain) is not a file any node takes; drop images, sound, video or workflow files');
     const id = (await added()).find(([, type]) => type === 'image.input')![0];
     expect(await runNode(id)).toEqual({ size: [640, 480] });
+  });
+});
+
+/** 64x32 RGBA: a grey ramp left to right; the right half fades from opaque (top) to clear (bottom). */
+function rampRgba(alpha: boolean): Buffer {
+  const [width, height] = [64, 32];
+  const out = Buffer.alloc(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = Math.round((x * 255) / (width - 1));
+      const a = alpha && x >= width / 2 ? Math.round(255 - (y * 255) / (height - 1)) : 255;
+      out.set([v, v, 255 - v, a], (y * width + x) * 4);
+    }
+  }
+  return out;
+}
+
+/** A PNG of `rgba` (64x32) written to disk with `extra` chunks, as a test asset. */
+function rampAsset(name: string, rgba: Buffer, extra: Buffer[] = []): TestAsset {
+  const path = join(dir, name);
+  writeFileSync(path, pngFile(64, 32, 6, rgba, extra));
+  return { path, name, mime: 'image/png' };
+}
+
+/** Runs one Image input on `asset` with `params` and returns its message and its PNG's RGBA, decoded by native ffmpeg. */
+async function framed(asset: TestAsset, params: Record<string, unknown> = {}): Promise<{ message?: string; rgba: Buffer }> {
+  const id = `pixels-${asset.name}-${Object.values(params).join('-')}`;
+  const document: WorkflowDocument = {
+    format: WORKFLOW_FORMAT,
+    version: WORKFLOW_VERSION,
+    id,
+    name: id,
+    nodes: [{ id: 'image', type: 'image.input', version: 1, position: { x: 0, y: 0 }, params: { file: assetRef(asset), ...params } }],
+    edges: [],
+  };
+  const { nodes } = await runGraph(browser, document, dir, id, [asset]);
+  expect(nodes.image, nodes.image!.error).toMatchObject({ state: 'done', meta: { width: 64, height: 32 } });
+  const rgba = execFileSync('ffmpeg', ['-v', 'error', '-i', nodes.image!.file!, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-']);
+  return { ...(nodes.image!.message ? { message: nodes.image!.message } : {}), rgba };
+}
+
+describe('Image input keeps the pixels as providers read them', () => {
+  it('ignores a PNG gAMA chunk, as PIL and ffmpeg do: every stored value comes through unchanged', async () => {
+    const stored = rampRgba(false);
+    const gammaOne = Buffer.alloc(4);
+    gammaOne.writeUInt32BE(100_000); // "gamma 1.0": a browser honouring it brightens the midtones a lot
+    const { message, rgba } = await framed(rampAsset('gamma-1.png', stored, [pngChunk('gAMA', gammaOne)]));
+    expect(message).not.toMatch(/transparen/);
+    expect(rgba.equals(stored)).toBe(true);
+  });
+
+  it('fills transparency with black by default and says so; white or kept when asked', async () => {
+    const stored = rampRgba(true);
+    const asset = rampAsset('alpha.png', stored);
+    const over = (c: number, a: number, bg: number) => Math.round((c * a + bg * (255 - a)) / 255);
+    for (const [transparency, bg] of [['black', 0], ['white', 255]] as const) {
+      const { message, rgba } = await framed(asset, { transparency });
+      expect(message).toBe(`transparent areas filled with ${transparency}`);
+      let worst = 0;
+      for (let i = 0; i < stored.length; i += 4) {
+        expect(rgba[i + 3]).toBe(255);
+        for (let c = 0; c < 3; c++) worst = Math.max(worst, Math.abs(rgba[i + c]! - over(stored[i + c]!, stored[i + 3]!, bg)));
+      }
+      // A canvas keeps colours premultiplied: one level of rounding.
+      expect(worst).toBeLessThanOrEqual(1);
+    }
+    const kept = await framed(asset, { transparency: 'keep' });
+    expect(kept.message).toBe('transparency kept: a model that takes none may see black there');
+    for (let i = 0; i < stored.length; i += 4) {
+      expect(kept.rgba[i + 3]).toBe(stored[i + 3]);
+      if (stored[i + 3] === 255) expect([...kept.rgba.subarray(i, i + 3)]).toEqual([...stored.subarray(i, i + 3)]);
+    }
   });
 });

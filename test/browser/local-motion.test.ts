@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
-import { probe, runAndCancel, runGraph } from './run-graph';
+import { probe, probeColour, REC709_TAGS, runAndCancel, runGraph } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-local-motion-'));
@@ -71,6 +71,20 @@ function ssim(a: string, b: string, space: 'rgb' | 'yuv420p' = 'yuv420p'): numbe
   return Number(match[1]);
 }
 
+/** The first frame of `file` as rgb24 bytes, by native ffmpeg after `filters` (each ending in a comma). */
+function rgbOf(file: string, filters = ''): Buffer {
+  const args = ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', `${filters}scale=flags=accurate_rnd+full_chroma_int,format=rgb24`, '-f', 'rawvideo', '-'];
+  return execFileSync('ffmpeg', args, { maxBuffer: 1 << 26 });
+}
+
+/** Mean absolute difference of two equal-length byte arrays, in levels. */
+function meanError(a: Buffer, b: Buffer): number {
+  expect(a.length).toBe(b.length);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
 /** PSNR in dB of two equal-length byte arrays; Infinity when identical. */
 function psnr(a: Buffer, b: Buffer): number {
   let sum = 0;
@@ -98,6 +112,25 @@ describe('Local motion', () => {
     expect(ssim(frameOf(nodes.motion!.file!, 59, 'png'), nodes.image!.file!)).toBeLessThan(0.9);
   });
 
+  it('tags its video limited-range BT.709 as players assume, so one that ignores the range flag shows the source as a careful one does', async () => {
+    const { nodes } = await run(graph({ duration: 1 }), 'rec709');
+    const video = nodes.motion!.file!;
+    const colour = probeColour(video);
+    console.log(`colour tags: ${JSON.stringify(colour)}`);
+    expect(colour).toEqual(REC709_TAGS);
+
+    // Frame 0 is the source image: decoded honouring the tags, and as a player that takes every
+    // file for limited range does. Before this was tagged, Chromium wrote full range with the sRGB
+    // curve, and such a player was off by 6.6 levels on average on this kind of picture.
+    const source = rgbOf(nodes.image!.file!);
+    const careful = rgbOf(video, '');
+    const ignoring = rgbOf(video, 'setparams=range=tv,');
+    const [carefulError, ignoringError] = [meanError(careful, source), meanError(ignoring, source)];
+    console.log(`mean error against the source, levels of 255: ${carefulError.toFixed(2)} honouring the tags, ${ignoringError.toFixed(2)} ignoring the range flag`);
+    expect(ignoringError).toBeLessThan(2.5);
+    expect(Math.abs(ignoringError - carefulError)).toBeLessThan(0.1);
+  });
+
   it('gives the same first and last frames for the same seed, handheld drift included', async () => {
     const params = { move: 'pan-right', handheld: 1, seed: 42, fps: '25', duration: 1.2 };
     const [a, b] = [await run(graph(params), 'seed-a'), await run(graph(params), 'seed-b')];
@@ -115,14 +148,14 @@ describe('Local motion', () => {
     }
   });
 
-  it.each(['orbit-right', 'dolly-zoom-in', 'push-in'])('%s with depth, shimmer and a wind bed starts on the source image and carries an Opus track', async (move) => {
+  it.each(['orbit-right', 'dolly-zoom-in', 'push-in'])('%s with depth, shimmer and a wind bed starts on the source image and carries an AAC track', async (move) => {
     const { nodes } = await run(depthGraph({ move, intensity: 1, parallax: 1, ambient: 'shimmer', sound: 'wind', seed: 3 }), `depth-${move}`);
     expect(nodes.motion, nodes.motion!.error).toMatchObject({ state: 'done', meta: { width: 640, height: 360, duration: 2, fps: 30, hasAudio: true } });
     const video = nodes.motion!.file!;
     expect(probe(video).streams[0]).toMatchObject({ codec_name: 'h264', nb_read_frames: '60' });
     const audio = audioStream(video);
     console.log(`${move}: audio stream ${JSON.stringify(audio)}`);
-    expect(audio).toMatchObject({ codec_name: 'opus', sample_rate: '48000', channels: 2 });
+    expect(audio).toMatchObject({ codec_name: 'aac', sample_rate: '48000', channels: 2 });
     expect(Math.abs(Number(audio!.duration) - 2)).toBeLessThan(0.05);
     const samples = decodeAudio(video);
     const rms = Math.sqrt(samples.reduce((sum, v) => sum + v * v, 0) / samples.length);
@@ -152,7 +185,7 @@ describe('Local motion', () => {
     expect(psnr(readFileSync(frameOf(a.nodes.motion!.file!, 29, 'rawvideo')), readFileSync(frameOf(other.nodes.motion!.file!, 29, 'rawvideo')))).toBeLessThan(50);
   });
 
-  it('keeps its sound through Export, to MP4 and to WebM', async () => {
+  it('keeps its sound through Export, as AAC in MP4 and Opus in WebM', async () => {
     const document = depthGraph({ move: 'orbit-left', sound: 'rain', duration: 1 });
     const exportNode = (id: string, format: string) => ({ id, type: 'output.export', version: 1, position: { x: 800, y: 0 }, params: { format, quality: 'medium', bitrate: 0, embedWorkflow: false } });
     document.nodes.push(exportNode('mp4', 'mp4-h264'), exportNode('webm', 'webm-vp9'));
@@ -161,11 +194,11 @@ describe('Local motion', () => {
       { id: 'e-webm', source: 'motion', sourcePort: 'video', target: 'webm', targetPort: 'video' },
     );
     const { nodes } = await run(document, 'export-sound');
-    for (const id of ['mp4', 'webm']) {
+    for (const [id, codec] of [['mp4', 'aac'], ['webm', 'opus']] as const) {
       expect(nodes[id], nodes[id]!.error).toMatchObject({ state: 'done', meta: { hasAudio: true } });
       const audio = audioStream(nodes[id]!.file!);
       console.log(`exported ${id}: audio ${JSON.stringify(audio)}`);
-      expect(audio).toMatchObject({ codec_name: 'opus', channels: 2 });
+      expect(audio).toMatchObject({ codec_name: codec, channels: 2 });
     }
   });
 
@@ -178,10 +211,14 @@ describe('Local motion', () => {
   it.each([
     ['720p', 1280, 720],
     ['1080p', 1920, 1080],
-  ] as const)('renders %s at its frame size and reports the encode speed', async (resolution, width, height) => {
+  ] as const)('renders %s at its frame size, within the bitrate YouTube recommends for upload, and reports the encode speed and bitrate', async (resolution, width, height) => {
     const { ms, nodes } = await run(graph({ resolution, duration: 5, handheld: 0.5 }), resolution);
     const facts = probe(nodes.motion!.file!);
     expect(facts.streams[0]).toMatchObject({ codec_name: 'h264', width, height, nb_read_frames: '150' });
-    console.log(`${resolution}: 150 frames rendered and encoded in ${(ms / 1000).toFixed(2)} s (${((150 * 1000) / ms).toFixed(1)} fps, sample image included)`);
+    const mbps = (readFileSync(nodes.motion!.file!).length * 8) / 5 / 1e6;
+    console.log(`${resolution}: 150 frames rendered and encoded in ${(ms / 1000).toFixed(2)} s (${((150 * 1000) / ms).toFixed(1)} fps, sample image included), ${mbps.toFixed(2)} Mb/s`);
+    // Asked: YouTube's 5 Mb/s for 720p30, 8 for 1080p30 (SDR). A soft picture (this one is a
+    // 360 px image enlarged) reaches the encoder's finest quantizer well below that.
+    expect(mbps).toBeLessThan(1.15 * (resolution === '720p' ? 5 : 8));
   });
 });

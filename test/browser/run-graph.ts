@@ -114,6 +114,15 @@ export function compare(a: string, b: string, metric: 'ssim' | 'psnr'): number {
   return match[1] === 'inf' ? Infinity : Number(match[1]);
 }
 
+/** The colour tags of a file's first video stream, as ffprobe reads them. */
+export function probeColour(file: string): Record<'pix_fmt' | 'color_range' | 'color_space' | 'color_transfer' | 'color_primaries', string> {
+  const args = ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=pix_fmt,color_range,color_space,color_transfer,color_primaries', '-of', 'json', file];
+  return JSON.parse(execFileSync('ffprobe', args, { encoding: 'utf8' })).streams[0];
+}
+
+/** What players assume of video without asking: 4:2:0, limited range, BT.709 throughout. */
+export const REC709_TAGS = { pix_fmt: 'yuv420p', color_range: 'tv', color_space: 'bt709', color_transfer: 'bt709', color_primaries: 'bt709' };
+
 export interface AudioProbe {
   codec_name: string;
   sample_rate: string;

@@ -14,7 +14,7 @@ import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../
 import { launch } from './chromium';
 import { motionGraph } from './graphs';
 import { psnr } from './psnr';
-import { assetRef, probe, runGraph, type TestAsset } from './run-graph';
+import { assetRef, probe, probeColour, REC709_TAGS, runGraph, type TestAsset } from './run-graph';
 
 let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-upscale-video-'));
@@ -56,7 +56,7 @@ function audioCodecs(file: string): string[] {
 }
 
 describe('Upscale video', () => {
-  it('doubles every frame on the CPU, keeps the sound, and matches native ffmpeg lanczos', async () => {
+  it('doubles every frame on the CPU, keeps the sound and the limited-range BT.709 tags, and matches native ffmpeg lanczos', async () => {
     const file = clip();
     const { nodes } = await runGraph(browser, fileGraph('cpu', file, { mode: '2x' }), dir, 'cpu', [file]);
     const node = nodes.upscale!;
@@ -65,6 +65,7 @@ describe('Upscale video', () => {
     expect(node.meta).toMatchObject({ mime: 'video/mp4', width: 640, height: 360, fps: 30, hasAudio: true });
     expect(probe(node.file!).streams[0]).toMatchObject({ codec_name: 'h264', width: 640, height: 360, nb_read_frames: '30' });
     expect(audioCodecs(node.file!)).toEqual(['aac']);
+    expect(probeColour(node.file!)).toEqual(REC709_TAGS);
     const native = join(dir, 'native-2x.mkv');
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', file.path, '-vf', 'scale=640:360:flags=lanczos', '-c:v', 'ffv1', '-an', native]);
     // Luma: the resampling shows there, and what differs is the H.264 re-encode of our frames.

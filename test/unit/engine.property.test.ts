@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { downstream, Engine, MemoryCache, type RunEvent } from '../../src/engine';
+import { defineNode, downstream, Engine, hashString, MemoryCache, stableStringify, type RunEvent, type WorkflowDocument } from '../../src/engine';
 import { mixGraph, testNodes, type Probe, type Spec } from '../support/nodes';
 
 interface Dag {
@@ -112,6 +112,47 @@ describe('engine properties on random DAGs', () => {
         for (const node of doc.nodes) {
           expect(summary.nodes[node.id]!.state).toBe(doomed.has(node.id) ? 'failed' : 'done');
         }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('canvas layout is no part of any cache key: moving nodes and panning or zooming re-run nothing, not even a node that embeds the workflow', async () => {
+    // Export's kind: its result holds the workflow, so its key covers the graph, but not where nodes sit.
+    const embed = defineNode({
+      type: 'test.embed',
+      version: 1,
+      title: 'Embed',
+      category: 'Output',
+      description: 'Hashes the workflow it runs in.',
+      readsWorkflow: () => true,
+      inputs: { in: { type: 'list<text>', label: 'In', optional: true } },
+      outputs: { out: { type: 'text', label: 'Out' } },
+      params: {},
+      async run({ inputs, workflow }) {
+        return { out: hashString(`${inputs.in.join(',')}|${stableStringify(workflow.edges)}`) };
+      },
+    });
+    const coordinate = fc.double({ min: -1e6, max: 1e6, noNaN: true });
+    const layoutArb = fc.record({
+      positions: fc.array(fc.record({ x: coordinate, y: coordinate }), { minLength: 25, maxLength: 25 }),
+      viewport: fc.record({ x: coordinate, y: coordinate, zoom: fc.double({ min: 0.05, max: 4, noNaN: true }) }),
+    });
+    await fc.assert(
+      fc.asyncProperty(dagArb, fc.nat(), layoutArb, async (dag, pick, layout) => {
+        const doc: WorkflowDocument = mixGraph(dag.specs, dag.links);
+        const fed = doc.nodes[pick % doc.nodes.length]!.id;
+        doc.nodes.push({ id: 'embed', type: 'test.embed', version: 1, position: { x: 0, y: 0 }, params: {} });
+        doc.edges.push({ id: 'e-embed', source: fed, sourcePort: 'out', target: 'embed', targetPort: 'in' });
+        const registry = testNodes().add(embed);
+        const engine = new Engine({ registry });
+        const first = await engine.run({ document: doc });
+        expect(first.status).toBe('done');
+
+        const moved: WorkflowDocument = { ...doc, viewport: layout.viewport, nodes: doc.nodes.map((n, i) => ({ ...n, position: layout.positions[i]! })) };
+        const again = await engine.run({ document: moved });
+        expect(again.executed).toEqual([]);
+        for (const node of doc.nodes) expect(again.nodes[node.id]).toMatchObject({ state: 'cached', cacheKey: first.nodes[node.id]!.cacheKey });
       }),
       { numRuns: 100 },
     );

@@ -1,14 +1,14 @@
 /**
  * A clip with a new soundtrack: the video packets copied across untouched (a composable
- * mediabunny Conversion), the audio mixed from layers and encoded to Opus beside them, both
- * streamed into one output (MP4 and WebM both carry Opus).
+ * mediabunny Conversion), the audio mixed from layers and encoded beside them (AAC in MP4, Opus
+ * in WebM), both streamed into one output.
  */
 import { BufferTarget, Conversion, Mp4OutputFormat, Output, WebMOutputFormat, type Input } from 'mediabunny';
 import { NodeError } from '../../engine';
 import { runCancellable } from '../video/convert-video';
 import { untilBoth } from '../video/encode-video';
 import { renderMix, type Layer, type MixOptions } from './mix';
-import { addOpusTrack } from './opus-track';
+import { addSoundTrack } from './sound-track';
 
 export interface SoundtrackOptions {
   /** 'video/webm' keeps WebM; anything else is written as MP4. */
@@ -51,8 +51,8 @@ export async function muxSoundtrack(input: Input, layers: readonly Layer[], opti
   return new Blob([target.buffer!], { type: webm ? 'video/webm' : 'video/mp4' });
 }
 
-/** Adds an Opus track to `output` (not started yet); the job it returns mixes `layers` into it. */
+/** Adds an audio track to `output` (not started yet); the job it returns mixes `layers` into it. */
 export async function addSoundtrack(output: Output, layers: readonly Layer[], options: Omit<MixOptions, 'write'>): Promise<() => Promise<void>> {
-  const opus = await addOpusTrack(output);
-  return () => renderMix(layers, { ...options, write: opus.write }).then(() => opus.close());
+  const track = await addSoundTrack(output);
+  return () => renderMix(layers, { ...options, write: track.write }).then(() => track.close());
 }

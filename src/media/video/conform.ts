@@ -1,10 +1,15 @@
 /**
  * A clip brought to another size and frame rate by mediabunny's Conversion: frames stream from
- * decoder to encoder one at a time (its own bounded queues), sound is copied across.
+ * decoder to encoder one at a time (its own bounded queues), written as limited-range BT.709;
+ * sound is copied across.
  */
 import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, Input, Output } from 'mediabunny';
 import { NodeError } from '../../engine';
-import { hasAudioTrack, runCancellable, sameContainer, soundFor } from './convert-video';
+import { soundFor } from '../audio/sound-codec';
+import { qualityBitrate } from './bitrate';
+import { hasAudioTrack, runCancellable, sameContainer } from './convert-video';
+import { FrameReader } from './frame-reader';
+import { rec709Frame } from './rec709';
 
 /** How a picture of another aspect goes into the frame. */
 export const FITS = {
@@ -40,11 +45,17 @@ export async function conformVideo(source: Blob, options: ConformOptions): Promi
     const codec = track.codec && (await canEncodeVideo(track.codec, { width, height })) ? track.codec : format.getSupportedVideoCodecs()[0];
     if (!codec || !(await canEncodeVideo(codec, { width, height }))) throw new NodeError(`this browser cannot encode video at ${width}x${height} px`);
     const target = new BufferTarget();
+    const reader = new FrameReader(width, height);
     const conversion = await Conversion.init({
       input,
       output: new Output({ format, target }),
       tracks: 'primary',
-      video: { width, height, fit: FITS[options.fit].mode, frameRate: fps, codec, forceTranscode: true },
+      video: {
+        ...{ width, height, fit: FITS[options.fit].mode, frameRate: fps, codec, forceTranscode: true },
+        bitrate: qualityBitrate(width, height, fps, 'high'),
+        // mediabunny resizes on a canvas, which would encode full range: written as BT.709 limited instead.
+        process: (sample) => rec709Frame(reader.read(sample).data, width, height, sample.microsecondTimestamp, sample.microsecondDuration),
+      },
       audio: soundFor(format),
       showWarnings: false,
     });

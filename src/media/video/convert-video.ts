@@ -16,19 +16,17 @@ import {
   Mp4OutputFormat,
   Output,
   QTFF,
-  Quality,
   WEBM,
   WebMOutputFormat,
-  type ConversionAudioOptions,
-  type InputAudioTrack,
   type InputFormat,
   type OutputFormat,
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
+import { soundFor } from '../audio/sound-codec';
+import { qualityBitrate, type QualityLevel } from './bitrate';
 
 export type ConvertTarget = 'mp4-h264' | 'mp4-av1' | 'webm-vp9';
-export type ConvertQuality = 'low' | 'medium' | 'high';
 
 const TARGETS: Record<ConvertTarget, { codec: VideoCodec; name: string; mime: string }> = {
   'mp4-h264': { codec: 'avc', name: 'H.264', mime: 'video/mp4' },
@@ -38,8 +36,11 @@ const TARGETS: Record<ConvertTarget, { codec: VideoCodec; name: string; mime: st
 
 export interface ConvertVideoOptions {
   target: ConvertTarget;
-  /** Used when the video is re-encoded; 'high' when absent. */
-  quality?: ConvertQuality;
+  /**
+   * The bitrate asked for (bitrate.ts), 'high' when absent. A source already in the codec is
+   * copied unless it has clearly less than that: then it is re-encoded at it.
+   */
+  quality?: QualityLevel;
   /** Bits per second; forces a re-encode even when the codec already matches. */
   bitrate?: number;
   /**
@@ -54,9 +55,9 @@ export interface ConvertVideoOptions {
 
 export interface ConvertedVideo {
   blob: Blob;
-  /** True when the video packets were copied across without decoding. */
-  copied: boolean;
-  /** Whether the file has sound: the source's audio, copied when its codec fits the container, else re-encoded. */
+  /** Why the video was re-encoded; absent when its packets were copied across without decoding. */
+  why?: string;
+  /** Whether the file has sound: the source's audio, copied when already in the container's codec (AAC in MP4, Opus in WebM), else re-encoded. */
   hasAudio: boolean;
 }
 
@@ -74,7 +75,11 @@ async function convertInput(input: Input, options: ConvertVideoOptions): Promise
   const { codec, mime } = TARGETS[options.target];
   const track = await input.getPrimaryVideoTrack();
   if (!track) throw new NodeError('the input has no video track to export');
-  const copied = track.codec === codec && options.bitrate === undefined;
+  const { averageBitrate, averagePacketRate } = await track.computePacketStats();
+  const quality = options.quality ?? 'high';
+  const bitrate = options.bitrate ?? qualityBitrate(track.displayWidth, track.displayHeight, averagePacketRate, quality);
+  const why = reencodeReason(track.codec === codec ? undefined : (track.codec ?? 'an unknown codec'), averageBitrate, bitrate, options.bitrate === undefined ? quality : undefined);
+  const copied = why === undefined;
   if (!copied) await assertCanEncode(options.target, track.displayWidth, track.displayHeight);
   options.signal?.throwIfAborted();
 
@@ -83,7 +88,7 @@ async function convertInput(input: Input, options: ConvertVideoOptions): Promise
   const conversion = await Conversion.init({
     input,
     output,
-    video: copied ? { codec } : { codec, quality: qualityOf(options) },
+    video: copied ? { codec } : { codec, bitrate: Math.round(bitrate) },
     audio: soundFor(output.format),
     tags: { raw: { ...options.tags } },
     showWarnings: false,
@@ -96,7 +101,26 @@ async function convertInput(input: Input, options: ConvertVideoOptions): Promise
   await runCancellable(conversion, options.signal);
   const bytes = new Uint8Array(target.buffer!);
   if (options.target === 'webm-vp9') voidTargetTypeStrings(bytes);
-  return { blob: new Blob([bytes], { type: mime }), copied, hasAudio: hasAudioTrack(conversion) };
+  return { blob: new Blob([bytes], { type: mime }), ...(why ? { why } : {}), hasAudio: hasAudioTrack(conversion) };
+}
+
+/**
+ * A source has "less than asked" below this share of the Quality's bitrate. Encoders land under
+ * their target on easy pictures (our own High clips come out near 60-90% of it), so only a
+ * clearly poorer source is re-encoded; re-encoding cannot add detail, only room for it.
+ */
+const COPY_FLOOR = 0.5;
+
+/** Why the video is re-encoded rather than copied; undefined to copy. */
+function reencodeReason(otherCodec: string | undefined, sourceBitrate: number, bitrate: number, quality: QualityLevel | undefined): string | undefined {
+  if (otherCodec) return `the source is ${otherCodec}`;
+  if (quality === undefined) return `a bitrate of ${mbps(bitrate)} was set`;
+  if (sourceBitrate < COPY_FLOOR * bitrate) return `the source's ${mbps(sourceBitrate)} is less than ${quality} quality's ${mbps(bitrate)}`;
+  return undefined;
+}
+
+function mbps(bitsPerSecond: number): string {
+  return `${(bitsPerSecond / 1e6).toFixed(1)} Mb/s`;
 }
 
 function outputFormat(target: ConvertTarget): Mp4OutputFormat | WebMOutputFormat {
@@ -114,22 +138,10 @@ export function sameContainer(format: InputFormat): OutputFormat {
   return new Mp4OutputFormat({ fastStart: 'in-memory' });
 }
 
-function qualityOf({ bitrate, quality }: ConvertVideoOptions): Quality {
-  return new Quality(bitrate !== undefined ? { bitrate: Math.round(bitrate) } : { quality: quality ?? 'high' });
-}
-
 async function assertCanEncode(target: ConvertTarget, width: number, height: number): Promise<void> {
   if (!(await canEncodeVideo(TARGETS[target].codec, { width, height }))) {
     throw new NodeError(`this browser cannot encode ${TARGETS[target].name} video at ${width}x${height} px; try another format`);
   }
-}
-
-/**
- * Sound is copied when the container takes its codec, otherwise re-encoded to Opus: MP4 and WebM
- * both carry it, and Chromium cannot encode AAC.
- */
-export function soundFor(format: OutputFormat): (track: InputAudioTrack) => ConversionAudioOptions {
-  return (track) => (track.codec && format.getSupportedAudioCodecs().includes(track.codec) ? {} : { codec: 'opus' });
 }
 
 /** Whether a conversion writes an audio track (one the output cannot carry is dropped, not failed). */

@@ -1,28 +1,14 @@
 /**
  * Frames drawn on a canvas to a video file: H.264 in MP4 or VP9 in WebM, encoded by the
- * browser's WebCodecs and muxed by mediabunny. Works in the page and in workers.
+ * browser's WebCodecs and muxed by mediabunny, as limited-range BT.709 (rec709.ts). Works in the
+ * page and in workers.
  */
-import {
-  BufferTarget,
-  canEncodeVideo,
-  Mp4OutputFormat,
-  Output,
-  QUALITY_HIGH,
-  QUALITY_LOW,
-  QUALITY_MEDIUM,
-  QUALITY_VERY_HIGH,
-  VideoSample,
-  VideoSampleSource,
-  WebMOutputFormat,
-  type Quality,
-  type VideoCodec,
-} from 'mediabunny';
+import { BufferTarget, canEncodeVideo, Mp4OutputFormat, Output, VideoSample, VideoSampleSource, WebMOutputFormat, type VideoCodec } from 'mediabunny';
 import { NodeError } from '../../engine';
+import { qualityBitrate, type QualityLevel } from './bitrate';
+import { rec709Frame } from './rec709';
 
 export type Container = 'mp4' | 'webm';
-export type VideoQuality = 'low' | 'medium' | 'high' | 'very-high';
-
-const QUALITIES: Record<VideoQuality, Quality> = { low: QUALITY_LOW, medium: QUALITY_MEDIUM, high: QUALITY_HIGH, 'very-high': QUALITY_VERY_HIGH };
 
 const CONTAINERS: Record<Container, { codec: VideoCodec; name: string; mime: string }> = {
   mp4: { codec: 'avc', name: 'H.264', mime: 'video/mp4' },
@@ -38,8 +24,8 @@ export interface EncodeVideoOptions {
   /** Draws frame `index` onto `context`, which is `width` x `height` and keeps what was drawn before. */
   drawFrame(index: number, context: OffscreenCanvasRenderingContext2D): void | Promise<void>;
   container?: Container;
-  /** A quality preset (scaled to size and frame rate by mediabunny) or a bitrate in bits per second. */
-  quality?: VideoQuality | number;
+  /** A quality (bitrate.ts: 'high' is fit to upload) or a bitrate in bits per second. */
+  quality?: QualityLevel | number;
   signal?: AbortSignal;
   /** Called after each frame is handed to the encoder with the share done, 0..1. */
   onProgress?(fraction: number): void;
@@ -55,12 +41,12 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
   const { width, height, fps, frameCount, signal } = options;
   const { codec, name, mime } = CONTAINERS[options.container ?? 'mp4'];
   const quality = options.quality ?? 'high';
-  const bitrate = typeof quality === 'number' ? quality : QUALITIES[quality];
+  const bitrate = typeof quality === 'number' ? quality : qualityBitrate(width, height, fps, quality);
   if (!(await canEncodeVideo(codec, { width, height, bitrate, frameRate: fps }))) {
     throw new NodeError(`this browser cannot encode ${name} video at ${width}x${height} px, ${fps} fps; try a smaller resolution or another format`);
   }
   signal?.throwIfAborted();
-  const context = new OffscreenCanvas(width, height).getContext('2d', { alpha: false, colorSpace: 'srgb' });
+  const context = new OffscreenCanvas(width, height).getContext('2d', { alpha: false, colorSpace: 'srgb', willReadFrequently: true });
   if (!context) throw new NodeError('this browser gives no 2D canvas to draw video frames on');
 
   const target = new BufferTarget();
@@ -75,7 +61,7 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
       for (let index = 0; index < frameCount; index++) {
         signal?.throwIfAborted();
         await options.drawFrame(index, context);
-        await addFrame(source, context.canvas, index, fps);
+        await addFrame(source, context, index, fps);
         options.onProgress?.((index + 1) / frameCount);
       }
     };
@@ -106,8 +92,10 @@ export async function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: 
 }
 
 /** Hands one canvas snapshot to the encoder; waiting on add() is the backpressure. */
-async function addFrame(source: VideoSampleSource, canvas: OffscreenCanvas, index: number, fps: number): Promise<void> {
-  const sample = new VideoSample(canvas, { timestamp: index / fps, duration: 1 / fps });
+async function addFrame(source: VideoSampleSource, context: OffscreenCanvasRenderingContext2D, index: number, fps: number): Promise<void> {
+  const { width, height } = context.canvas;
+  const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
+  const sample = new VideoSample(rec709Frame(data, width, height, Math.round((index * 1e6) / fps), Math.round(1e6 / fps)));
   try {
     await source.add(sample);
   } finally {

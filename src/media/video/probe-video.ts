@@ -17,6 +17,8 @@ export interface VideoFacts {
   duration: number;
   fps: number;
   hasAudio: boolean;
+  /** mediabunny's name for the audio codec (`aac`, `opus`...), when there is a known one. */
+  audioCodec: string | undefined;
 }
 
 export interface VideoInspection extends VideoFacts {
@@ -76,5 +78,6 @@ async function facts(input: Input, track: InputVideoTrack): Promise<VideoFacts> 
     duration: end - Math.max(0, first),
     fps: Math.round(stats.averagePacketRate * 1000) / 1000,
     hasAudio: audio !== null,
+    audioCodec: audio?.codec ?? undefined,
   };
 }

@@ -1,5 +1,7 @@
 /**
- * A video resized frame by frame with our Lanczos resampler (GPU or CPU), audio copied. Frames
+ * A video resized frame by frame with our Lanczos resampler (GPU or CPU), written as
+ * limited-range BT.709 as players assume (a limited-range source stays limited), audio copied (or
+ * encoded to AAC when an MP4 would otherwise carry Opus). Frames
  * stream through mediabunny's Conversion: one decoded frame at a time is drawn to RGBA,
  * resampled and handed to the encoder, and the next is not decoded until the encoder takes it
  * (Conversion awaits `process` and the encoder queue), so memory stays flat whatever the length.
@@ -12,14 +14,16 @@ import {
   Input,
   Mp4OutputFormat,
   Output,
-  QUALITY_HIGH,
-  type VideoSample,
   WebMOutputFormat,
   type VideoCodec,
 } from 'mediabunny';
 import { NodeError } from '../../engine';
+import { soundFor } from '../audio/sound-codec';
 import type { Resampler } from '../resample/backend';
+import { qualityBitrate } from './bitrate';
 import { BlobSink } from './blob-sink';
+import { FrameReader } from './frame-reader';
+import { rec709Frame } from './rec709';
 import { runCancellable } from './convert-video';
 
 export interface UpscaleVideoOptions {
@@ -44,6 +48,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
     if (!(await track.canDecode())) throw new NodeError(`this browser cannot decode ${track.codec ?? 'this'} video; put it through a Video input node first`);
     const { width, height, sharpen, resampler } = options;
     const codec = await encodableCodec(track.codec, width, height);
+    const { averagePacketRate: fps } = await track.computePacketStats(120);
     const webm = codec === 'vp9' || codec === 'vp8';
     // Kept as pieces, moov at the end: a 4K clip is never held whole in one growing buffer.
     const sink = new BlobSink();
@@ -54,20 +59,18 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
       output,
       video: {
         codec,
-        quality: QUALITY_HIGH,
+        bitrate: qualityBitrate(width, height, fps, 'high'),
         forceTranscode: true,
         processedWidth: width,
         processedHeight: height,
         process: async (sample) => {
           options.signal?.throwIfAborted();
           const result = await resampler.resample(frame.read(sample), width, height, { sharpen });
-          // The pixels move into the frame (transfer), not copied: at 4K a copy is 33 MB a frame.
-          const whole = result.data.byteOffset === 0 && result.data.byteLength === result.data.buffer.byteLength;
-          const buffer = (whole ? result.data : result.data.slice()).buffer;
-          const init = { format: 'RGBA', codedWidth: width, codedHeight: height, timestamp: sample.microsecondTimestamp, duration: sample.microsecondDuration, transfer: [buffer] } as const;
-          return new VideoFrame(buffer, init);
+          // Limited-range BT.709 whatever the source was: RGBA frames would come out full range.
+          return rec709Frame(result.data, width, height, sample.microsecondTimestamp, sample.microsecondDuration);
         },
       },
+      audio: soundFor(output.format),
       showWarnings: false,
     });
     if (!conversion.isValid) {
@@ -87,24 +90,4 @@ async function encodableCodec(own: VideoCodec | null, width: number, height: num
     if (await canEncodeVideo(codec, { width, height })) return codec;
   }
   throw new NodeError(`this browser cannot encode video at ${width}x${height} px; choose a smaller scale`);
-}
-
-/** Draws decoded frames onto one reused canvas and reads their sRGB RGBA pixels. */
-class FrameReader {
-  private readonly context: OffscreenCanvasRenderingContext2D;
-
-  constructor(
-    private readonly width: number,
-    private readonly height: number,
-  ) {
-    const context = new OffscreenCanvas(width, height).getContext('2d', { alpha: false, colorSpace: 'srgb', willReadFrequently: true });
-    if (!context) throw new NodeError('this browser gives no 2D canvas to read video frames on');
-    this.context = context;
-  }
-
-  read(sample: VideoSample) {
-    sample.draw(this.context, 0, 0, this.width, this.height);
-    const { data } = this.context.getImageData(0, 0, this.width, this.height, { colorSpace: 'srgb' });
-    return { data, width: this.width, height: this.height };
-  }
 }

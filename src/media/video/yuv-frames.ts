@@ -14,7 +14,7 @@ export interface DecodedFrame {
   frame: PlanarFrame;
   /** Seconds from the clip's first frame. */
   time: number;
-  /** How the decoder says its luma was made: BT.709 when it says so, else BT.601; studio range unless full. */
+  /** How the file says its luma was made: BT.709 when it says so, else BT.601; studio range unless full. */
   encoding: LumaEncoding;
 }
 
@@ -29,6 +29,7 @@ export async function* yuvFrames(blob: Blob, signal?: AbortSignal): AsyncGenerat
     if (!track) throw new NodeError('the input has no video track to score');
     if (!(await track.canDecode())) throw new NodeError(`this browser cannot decode ${track.codec ?? 'this'} video`);
     const first = await track.getFirstTimestamp();
+    const encoding = declaredEncoding(await track.getColorSpace());
     let buffer = new Uint8Array(0);
     for await (const sample of new VideoSampleSink(track).samples()) {
       try {
@@ -36,8 +37,7 @@ export async function* yuvFrames(blob: Blob, signal?: AbortSignal): AsyncGenerat
         const size = sample.allocationSize();
         if (buffer.length < size) buffer = new Uint8Array(size);
         const frame = await planesOf(sample, buffer);
-        const { matrix, fullRange } = sample.colorSpace;
-        yield { frame, time: sample.timestamp - first, encoding: { matrix: matrix === 'bt709' ? 'bt709' : 'bt601', fullRange: fullRange === true } };
+        yield { frame, time: sample.timestamp - first, encoding };
       } finally {
         sample.close();
       }
@@ -45,6 +45,15 @@ export async function* yuvFrames(blob: Blob, signal?: AbortSignal): AsyncGenerat
   } finally {
     input.dispose();
   }
+}
+
+/**
+ * The encoding the file declares. Not the decoded frames' own: Chromium labels every frame of an
+ * untagged H.264 file BT.709 (measured, SD and HD alike), while untagged files are mostly made by
+ * ffmpeg's swscale, whose default is BT.601; so untagged reads as BT.601, studio range.
+ */
+function declaredEncoding({ matrix, fullRange }: VideoColorSpaceInit): LumaEncoding {
+  return { matrix: matrix === 'bt709' ? 'bt709' : 'bt601', fullRange: fullRange === true };
 }
 
 /** The sample's Y, U, V planes inside `buffer`: I420 as is, NV12's interleaved chroma split. */

@@ -1,23 +1,23 @@
-/** A mixed soundtrack encoded to Opus (WebCodecs AudioEncoder) as a track of a mediabunny Output. */
-import { AudioSample, AudioSampleSource, canEncodeAudio, type Output } from 'mediabunny';
-import { NodeError } from '../../engine';
+/**
+ * A mixed soundtrack encoded as a track of a mediabunny Output, in its container's codec (AAC in
+ * MP4, Opus in WebM: see sound-codec.ts), by WebCodecs or the registered AAC encoder.
+ */
+import { AudioSample, AudioSampleSource, type Output } from 'mediabunny';
 import { MIX_CHANNELS, MIX_RATE, type Planar } from './format';
+import { assertCanEncodeSound, SOUND_BITRATES, soundCodecOf } from './sound-codec';
 
-const OPUS_BITRATE = 128_000;
-
-export interface OpusTrack {
+export interface SoundTrack {
   /** Encodes one chunk placed at `timestamp` seconds; resolves when the encoder can take more. */
   write(chunk: Planar, timestamp: number): Promise<void>;
   /** Closes the source: no more chunks. */
   close(): void;
 }
 
-/** Adds an Opus audio track to `output`, which must not be started yet. */
-export async function addOpusTrack(output: Output): Promise<OpusTrack> {
-  if (!(await canEncodeAudio('opus', { numberOfChannels: MIX_CHANNELS, sampleRate: MIX_RATE, bitrate: OPUS_BITRATE }))) {
-    throw new NodeError('this browser cannot encode Opus audio, which every video with sound here needs');
-  }
-  const source = new AudioSampleSource({ codec: 'opus', bitrate: OPUS_BITRATE });
+/** Adds an audio track to `output`, which must not be started yet. */
+export async function addSoundTrack(output: Output): Promise<SoundTrack> {
+  const codec = soundCodecOf(output.format);
+  await assertCanEncodeSound(codec);
+  const source = new AudioSampleSource({ codec, bitrate: SOUND_BITRATES[codec] });
   output.addAudioTrack(source);
   return {
     async write(chunk, timestamp) {

@@ -1,0 +1,88 @@
+/**
+ * Frames for the encoder as players assume video is made: 8-bit 4:2:0, limited range ("TV",
+ * Y 16..235), BT.709 matrix, primaries and transfer. Handing WebCodecs RGBA (a canvas) instead
+ * makes Chromium write full range with the sRGB transfer, which a player that ignores the range
+ * flag (many do) shows with crushed shadows and clipped highlights. The sRGB code values are kept
+ * as they are: tagging them BT.709 is what ffmpeg, editors and cameras do with such pictures.
+ */
+import { i420Size } from '../../metrics/frame';
+import type { LumaEncoding } from '../../metrics/identity';
+
+export const REC709: VideoColorSpaceInit = { primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: false };
+
+/** Red and blue luma weights of each matrix (green takes the rest). */
+const WEIGHTS = { bt601: [0.299, 0.114], bt709: [0.2126, 0.0722] } as const;
+const ONE = 1 << 16;
+const HALF = 1 << 15;
+
+interface Coefficients {
+  y: readonly [number, number, number];
+  u: readonly [number, number, number];
+  v: readonly [number, number, number];
+  offset: number;
+}
+
+/** The 16.16 fixed-point weights of `encoding`: studio range scales Y to 219 levels and chroma to 224. */
+function coefficients({ matrix, fullRange }: LumaEncoding): Coefficients {
+  const [kr, kb] = WEIGHTS[matrix];
+  const kg = 1 - kr - kb;
+  const [ys, cs] = fullRange ? [1, 1] : [219 / 255, 224 / 255];
+  const fixed = (x: number) => Math.round(x * ONE);
+  return {
+    y: [fixed(kr * ys), fixed(kg * ys), fixed(kb * ys)],
+    // Cb = (B - Y) / (2 (1 - Kb)), Cr = (R - Y) / (2 (1 - Kr)).
+    u: [fixed((-kr / (2 * (1 - kb))) * cs), fixed((-kg / (2 * (1 - kb))) * cs), fixed(0.5 * cs)],
+    v: [fixed(0.5 * cs), fixed((-kg / (2 * (1 - kr))) * cs), fixed((-kb / (2 * (1 - kr))) * cs)],
+    offset: fullRange ? 0 : 16,
+  };
+}
+
+const LIMITED_709: LumaEncoding = { matrix: 'bt709', fullRange: false };
+
+/**
+ * I420 from RGBA (alpha ignored) in `encoding` (limited-range BT.709 unless told), into `out`
+ * when given. Chroma is each 2x2 block's mean (ffmpeg filters it instead: within a level on
+ * average). Rounds to nearest.
+ */
+export function rgbaToI420(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, encoding = LIMITED_709, out = new Uint8Array(i420Size(width, height))): Uint8Array {
+  const { y: [yr, yg, yb], u: [ur, ug, ub], v: [vr, vg, vb], offset } = coefficients(encoding);
+  const yOffset = (offset << 16) + HALF;
+  const cOffset = (128 << 16) + HALF;
+  const cw = Math.ceil(width / 2);
+  const ch = Math.ceil(height / 2);
+  const uAt = width * height;
+  const vAt = uAt + cw * ch;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, i = y * width * 4, o = y * width; x < width; x++, i += 4, o++) {
+      out[o] = (yr * rgba[i]! + yg * rgba[i + 1]! + yb * rgba[i + 2]! + yOffset) >> 16;
+    }
+  }
+  for (let cy = 0; cy < ch; cy++) {
+    const top = 2 * cy * width;
+    const bottom = Math.min(2 * cy + 1, height - 1) * width;
+    for (let cx = 0; cx < cw; cx++) {
+      const left = 2 * cx;
+      const right = Math.min(left + 1, width - 1);
+      const a = (top + left) * 4;
+      const b = (top + right) * 4;
+      const c = (bottom + left) * 4;
+      const d = (bottom + right) * 4;
+      const r = rgba[a]! + rgba[b]! + rgba[c]! + rgba[d]!;
+      const g = rgba[a + 1]! + rgba[b + 1]! + rgba[c + 1]! + rgba[d + 1]!;
+      const bl = rgba[a + 2]! + rgba[b + 2]! + rgba[c + 2]! + rgba[d + 2]!;
+      const at = cy * cw + cx;
+      // Sums of four: a quarter of each. Full range can reach 255.5, so clamp.
+      out[uAt + at] = Math.min(255, (((ur * r + ug * g + ub * bl) >> 2) + cOffset) >> 16);
+      out[vAt + at] = Math.min(255, (((vr * r + vg * g + vb * bl) >> 2) + cOffset) >> 16);
+    }
+  }
+  return out;
+}
+
+/** A VideoFrame of `rgba` converted to limited-range BT.709 I420, tagged so; times in microseconds. */
+export function rec709Frame(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, timestamp: number, duration: number): VideoFrame {
+  const data = rgbaToI420(rgba, width, height);
+  // The planes move into the frame (transfer, which lib.dom does not type yet), not copied.
+  const init = { format: 'I420', codedWidth: width, codedHeight: height, timestamp, duration, colorSpace: REC709, transfer: [data.buffer] } as const;
+  return new VideoFrame(data, init);
+}
