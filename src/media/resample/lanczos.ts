@@ -9,7 +9,8 @@
  * The per-pixel loops are WebAssembly SIMD (lanczos.wat, one RGBA pixel per f32x4); this file
  * builds the tables and decides which rows are made when.
  */
-import { layout, simdKernel } from './lanczos-kernel';
+import { layout } from '../wasm';
+import { simdKernel } from './lanczos-kernel';
 
 /** Lobes of the kernel: a = 3, as ffmpeg's `flags=lanczos` uses by default. */
 export const LANCZOS_LOBES = 3;

@@ -1,7 +1,7 @@
 ;; The inner loops of the CPU Lanczos path (lanczos.ts) in WebAssembly SIMD: one RGBA pixel is one
 ;; f32x4, so every tap is one multiply-add of four channels at once. lanczos.ts owns the memory
 ;; layout and the order of the work; these functions only read and write the addresses given.
-;; Built into lanczos-wasm.ts by `node scripts/build-wasm.mjs` (test/unit/lanczos-wasm.test.ts
+;; Built into lanczos-wasm.ts by `node scripts/build-wasm.mjs` (test/unit/wasm-kernels.test.ts
 ;; checks that the two agree).
 (module
   (memory (export "memory") 1)
