@@ -4,13 +4,20 @@
  * page's main thread, and the CPU paths that call them are synchronous.
  */
 
-/** An instance's exports, typed by the caller; made once per thread by `kernel`. */
+/** Modules compiled in this thread: instances of one module share its optimised code. */
+const modules = new Map<string, WebAssembly.Module>();
+
+/** A new instance's exports, typed by the caller: an instance has its own memory. */
 export function instantiate<T>(base64: string): T {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as T;
+  let module = modules.get(base64);
+  if (!module) {
+    module = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    modules.set(base64, module);
+  }
+  return new WebAssembly.Instance(module).exports as unknown as T;
 }
 
-/** A function that instantiates the kernel on first use and returns that instance ever after. */
+/** A function that instantiates the kernel on first use and returns that one instance ever after. */
 export function kernel<T>(base64: string): () => T {
   let instance: T | undefined;
   return () => (instance ??= instantiate<T>(base64));

@@ -204,8 +204,12 @@ function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Ar
 /** The renderer's exports (parallax.wat); addresses are byte offsets into `memory`. */
 interface ParallaxKernel {
   readonly memory: WebAssembly.Memory;
-  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, out: number, width: number, height: number, viewX: number, viewY: number, viewW: number, viewH: number, scale: number, shiftX: number, shiftY: number, pivot: number): void;
+  columns(columns: number, cells: number, width: number, dw: number, viewX: number, viewW: number): void;
+  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, out: number, width: number, height: number, first: number, end: number, columns: number, cells: number, viewX: number, viewY: number, viewW: number, viewH: number, scale: number, shiftX: number, shiftY: number, pivot: number): void;
 }
+
+/** Rows per call of the kernel's render: see parallax.wat. */
+const ROWS_PER_CALL = 8;
 
 /** Draws one frame of a pose into `out` (RGBA8, the clip's width x height). */
 export type FrameRenderer = (pose: Pose, out: Uint8ClampedArray) => void;
@@ -219,14 +223,18 @@ export type FrameRenderer = (pose: Pose, out: Uint8ClampedArray) => void;
 export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, height: number): FrameRenderer {
   const kernel = instantiate<ParallaxKernel>(PARALLAX_WASM_BASE64);
   const bytes = width * height * 4;
-  const at = layout(kernel.memory, { source: source.data.length, depth: depth.data.length * 4, frame: bytes });
+  const at = layout(kernel.memory, { source: source.data.length, depth: depth.data.length * 4, frame: bytes, columns: width * 16, cells: width * 4 });
   new Uint8Array(kernel.memory.buffer, at.source, source.data.length).set(source.data);
   new Float32Array(kernel.memory.buffer, at.depth, depth.data.length).set(depth.data);
   const frame = new Uint8ClampedArray(kernel.memory.buffer, at.frame, bytes);
   return (pose, out) => {
     if (pose.shimmer > 0 || pose.sway > 0) return renderFrameReference(source, depth, pose, out, width, height);
     const { view } = pose;
-    kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, at.frame, width, height, view.x, view.y, view.width, view.height, pose.scale, pose.shiftX, pose.shiftY, pose.pivot);
+    kernel.columns(at.columns, at.cells, width, depth.width, view.x, view.width);
+    for (let first = 0; first < height; first += ROWS_PER_CALL) {
+      const end = Math.min(height, first + ROWS_PER_CALL);
+      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, at.frame, width, height, first, end, at.columns, at.cells, view.x, view.y, view.width, view.height, pose.scale, pose.shiftX, pose.shiftY, pose.pivot);
+    }
     out.set(frame);
   };
 }

@@ -23,22 +23,47 @@
   (func $clamp (param $v f64) (param $hi f64) (result f64)
     (f64.min (local.get $hi) (f64.max (f64.const 0) (local.get $v))))
 
-  ;; One frame: RGBA8 source (sw x sh) at $src, nearness grid (f32, dw x dh) at $depth, RGBA8
-  ;; output (width x height) at $out; the rest is the pose (parallax.ts's Pose, without ambient).
+  ;; What depends on the column alone, once per frame: per column x, the picture's x (bx) and the
+  ;; weight of the depth cell right of it (fx), two f64s at $columns + 16x, and the index of the
+  ;; cell left of it, an i32 at $cells + 4x.
+  (func (export "columns") (param $columns i32) (param $cells i32) (param $width i32) (param $dw i32) (param $viewX f64) (param $viewW f64)
+    (local $x i32) (local $bx f64) (local $g f64) (local $cell i32)
+    (loop $column
+      (local.set $bx (f64.add (local.get $viewX)
+        (f64.mul (f64.div (f64.add (f64.convert_i32_u (local.get $x)) (f64.const 0.5)) (f64.convert_i32_u (local.get $width))) (local.get $viewW))))
+      ;; Where bx falls between two columns of the grid (sampleDepthRow in estimate-depth.ts).
+      (local.set $g (call $clamp (f64.sub (f64.mul (local.get $bx) (f64.convert_i32_u (local.get $dw))) (f64.const 0.5))
+        (f64.convert_i32_u (i32.sub (local.get $dw) (i32.const 1)))))
+      (local.set $cell (i32.trunc_f64_s (f64.floor (local.get $g))))
+      (if (i32.gt_s (local.get $cell) (i32.sub (local.get $dw) (i32.const 2)))
+        (then (local.set $cell (i32.sub (local.get $dw) (i32.const 2)))))
+      (f64.store (local.get $columns) (local.get $bx))
+      (f64.store offset=8 (local.get $columns) (f64.sub (local.get $g) (f64.convert_i32_s (local.get $cell))))
+      (i32.store (local.get $cells) (local.get $cell))
+      (local.set $columns (i32.add (local.get $columns) (i32.const 16)))
+      (local.set $cells (i32.add (local.get $cells) (i32.const 4)))
+      (local.set $x (i32.add (local.get $x) (i32.const 1)))
+      (br_if $column (i32.lt_u (local.get $x) (local.get $width)))))
+
+  ;; Rows [$y, $end) of a frame: RGBA8 source (sw x sh) at $src, nearness grid (f32, dw x dh) at
+  ;; $depth, RGBA8 output (width x height) at $out; the rest is the pose (parallax.ts's Pose,
+  ;; without ambient); $columns and $cells as `columns` left them. parallax.ts asks for a few rows a call: V8 runs a call that is under way
+  ;; to its end on the code it started with, so short calls pick up the optimised code early.
   (func (export "render")
     (param $src i32) (param $sw i32) (param $sh i32) (param $depth i32) (param $dw i32) (param $dh i32)
-    (param $out i32) (param $width i32) (param $height i32)
+    (param $out i32) (param $width i32) (param $height i32) (param $y i32) (param $end i32) (param $columns i32) (param $cells i32)
     (param $viewX f64) (param $viewY f64) (param $viewW f64) (param $viewH f64)
     (param $scale f64) (param $shiftX f64) (param $shiftY f64) (param $pivot f64)
-    (local $x i32) (local $y i32) (local $cx f64) (local $cy f64) (local $bx f64) (local $by f64)
+    (local $x i32) (local $cx f64) (local $cy f64) (local $bx f64) (local $by f64)
     (local $g f64) (local $cell i32) (local $start i32) (local $fy f64) (local $fx f64) (local $i i32)
     (local $d0 f64) (local $d2 f64) (local $top f64) (local $bottom f64) (local $d f64) (local $radial f64)
     (local $sx f64) (local $sy f64) (local $x0 i32) (local $y0 i32) (local $ax f64) (local $ay f64)
-    (local $p i32) (local $stride i32) (local $depthStride i32)
+    (local $p i32) (local $stride i32) (local $depthStride i32) (local $column i32)
     (local.set $cx (f64.add (local.get $viewX) (f64.div (local.get $viewW) (f64.const 2))))
     (local.set $cy (f64.add (local.get $viewY) (f64.div (local.get $viewH) (f64.const 2))))
     (local.set $stride (i32.shl (local.get $sw) (i32.const 2)))
     (local.set $depthStride (i32.shl (local.get $dw) (i32.const 2)))
+    (local.set $out (i32.add (local.get $out) (i32.shl (i32.mul (local.get $y) (local.get $width)) (i32.const 2))))
     (loop $row
       (local.set $by (f64.add (local.get $viewY)
         (f64.mul (f64.div (f64.add (f64.convert_i32_u (local.get $y)) (f64.const 0.5)) (f64.convert_i32_u (local.get $height))) (local.get $viewH))))
@@ -51,16 +76,12 @@
       (local.set $start (i32.mul (local.get $cell) (local.get $dw)))
       (local.set $fy (f64.sub (local.get $g) (f64.convert_i32_s (local.get $cell))))
       (local.set $x (i32.const 0))
+      (local.set $column (local.get $columns))
       (loop $pixel
-        (local.set $bx (f64.add (local.get $viewX)
-          (f64.mul (f64.div (f64.add (f64.convert_i32_u (local.get $x)) (f64.const 0.5)) (f64.convert_i32_u (local.get $width))) (local.get $viewW))))
         ;; Nearness at bx along the row (sampleDepthRow).
-        (local.set $g (call $clamp (f64.sub (f64.mul (local.get $bx) (f64.convert_i32_u (local.get $dw))) (f64.const 0.5))
-          (f64.convert_i32_u (i32.sub (local.get $dw) (i32.const 1)))))
-        (local.set $cell (i32.trunc_f64_s (f64.floor (local.get $g))))
-        (if (i32.gt_s (local.get $cell) (i32.sub (local.get $dw) (i32.const 2)))
-          (then (local.set $cell (i32.sub (local.get $dw) (i32.const 2)))))
-        (local.set $fx (f64.sub (local.get $g) (f64.convert_i32_s (local.get $cell))))
+        (local.set $bx (f64.load (local.get $column)))
+        (local.set $fx (f64.load offset=8 (local.get $column)))
+        (local.set $cell (i32.load (i32.add (local.get $cells) (i32.shl (local.get $x) (i32.const 2)))))
         (local.set $i (i32.add (local.get $depth) (i32.shl (i32.add (local.get $start) (local.get $cell)) (i32.const 2))))
         (local.set $d0 (f64.promote_f32 (f32.load (local.get $i))))
         (local.set $top (f64.add (local.get $d0)
@@ -104,7 +125,8 @@
               (i32.shl (call $blend (i32.add (local.get $p) (i32.const 2)) (local.get $stride) (local.get $ax) (local.get $ay)) (i32.const 16))
               (i32.const 0xff000000))))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $column (i32.add (local.get $column) (i32.const 16)))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br_if $pixel (i32.lt_u (local.get $x) (local.get $width))))
       (local.set $y (i32.add (local.get $y) (i32.const 1)))
-      (br_if $row (i32.lt_u (local.get $y) (local.get $height))))))
+      (br_if $row (i32.lt_u (local.get $y) (local.get $end))))))
