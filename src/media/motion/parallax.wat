@@ -6,19 +6,6 @@
 (module
   (memory (export "memory") 1)
 
-  ;; Bilinear blend of the bytes at p (row above) and p + stride (row below), one channel:
-  ;; along x first, then between the rows, rounded half to even and clamped as Uint8ClampedArray.
-  (func $blend (param $p i32) (param $stride i32) (param $ax f64) (param $ay f64) (result i32)
-    (local $a f64) (local $b f64) (local $top f64) (local $bottom f64)
-    (local.set $a (f64.convert_i32_u (i32.load8_u (local.get $p))))
-    (local.set $b (f64.convert_i32_u (i32.load8_u (i32.add (local.get $p) (local.get $stride)))))
-    (local.set $top (f64.add (local.get $a)
-      (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=4 (local.get $p))) (local.get $a)) (local.get $ax))))
-    (local.set $bottom (f64.add (local.get $b)
-      (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=4 (i32.add (local.get $p) (local.get $stride)))) (local.get $b)) (local.get $ax))))
-    (i32.trunc_sat_f64_u (f64.nearest (f64.min (f64.const 255)
-      (f64.add (local.get $top) (f64.mul (f64.sub (local.get $bottom) (local.get $top)) (local.get $ay)))))))
-
   ;; min(hi, max(0, v)): clampTo in parallax.ts for a range that is never empty.
   (func $clamp (param $v f64) (param $hi f64) (result f64)
     (f64.min (local.get $hi) (f64.max (f64.const 0) (local.get $v))))
@@ -58,7 +45,8 @@
     (local $g f64) (local $cell i32) (local $start i32) (local $fy f64) (local $fx f64) (local $i i32)
     (local $d0 f64) (local $d2 f64) (local $top f64) (local $bottom f64) (local $d f64) (local $radial f64)
     (local $sx f64) (local $sy f64) (local $x0 i32) (local $y0 i32) (local $ax f64) (local $ay f64)
-    (local $p i32) (local $stride i32) (local $depthStride i32) (local $column i32)
+    (local $p i32) (local $q i32) (local $stride i32) (local $depthStride i32) (local $column i32)
+    (local $a f64) (local $b f64) (local $red i32) (local $green i32) (local $blue i32)
     (local.set $cx (f64.add (local.get $viewX) (f64.div (local.get $viewW) (f64.const 2))))
     (local.set $cy (f64.add (local.get $viewY) (f64.div (local.get $viewH) (f64.const 2))))
     (local.set $stride (i32.shl (local.get $sw) (i32.const 2)))
@@ -95,18 +83,16 @@
           (f64.add (local.get $top) (f64.mul (f64.sub (local.get $bottom) (local.get $top)) (local.get $fy)))
           (local.get $pivot)))
         (local.set $radial (f64.sub (f64.const 1) (f64.mul (local.get $scale) (local.get $d))))
-        (local.set $sx (call $clamp
+        (local.set $sx (f64.min (f64.convert_i32_u (i32.sub (local.get $sw) (i32.const 1))) (f64.max (f64.const 0)
           (f64.sub (f64.mul
             (f64.add (f64.add (local.get $cx) (f64.mul (f64.sub (local.get $bx) (local.get $cx)) (local.get $radial)))
               (f64.mul (local.get $shiftX) (local.get $d)))
-            (f64.convert_i32_u (local.get $sw))) (f64.const 0.5))
-          (f64.convert_i32_u (i32.sub (local.get $sw) (i32.const 1)))))
-        (local.set $sy (call $clamp
+            (f64.convert_i32_u (local.get $sw))) (f64.const 0.5)))))
+        (local.set $sy (f64.min (f64.convert_i32_u (i32.sub (local.get $sh) (i32.const 1))) (f64.max (f64.const 0)
           (f64.sub (f64.mul
             (f64.add (f64.add (local.get $cy) (f64.mul (f64.sub (local.get $by) (local.get $cy)) (local.get $radial)))
               (f64.mul (local.get $shiftY) (local.get $d)))
-            (f64.convert_i32_u (local.get $sh))) (f64.const 0.5))
-          (f64.convert_i32_u (i32.sub (local.get $sh) (i32.const 1)))))
+            (f64.convert_i32_u (local.get $sh))) (f64.const 0.5)))))
         (local.set $x0 (i32.trunc_f64_s (f64.floor (local.get $sx))))
         (if (i32.gt_s (local.get $x0) (i32.sub (local.get $sw) (i32.const 2)))
           (then (local.set $x0 (i32.sub (local.get $sw) (i32.const 2)))))
@@ -117,13 +103,32 @@
         (local.set $ay (f64.sub (local.get $sy) (f64.convert_i32_s (local.get $y0))))
         (local.set $p (i32.add (local.get $src)
           (i32.shl (i32.add (i32.mul (local.get $y0) (local.get $sw)) (local.get $x0)) (i32.const 2))))
+        ;; Per channel, the bilinear blend of the pixels at p, p + 4 (row above) and q, q + 4 (row
+        ;; below): along x first, then between the rows, rounded half to even and clamped as
+        ;; Uint8ClampedArray does. Written out three times: V8 does not inline wasm calls everywhere.
+        (local.set $q (i32.add (local.get $p) (local.get $stride)))
+        (local.set $a (f64.convert_i32_u (i32.load8_u (local.get $p))))
+        (local.set $b (f64.convert_i32_u (i32.load8_u (local.get $q))))
+        (local.set $top (f64.add (local.get $a) (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=4 (local.get $p))) (local.get $a)) (local.get $ax))))
+        (local.set $bottom (f64.add (local.get $b) (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=4 (local.get $q))) (local.get $b)) (local.get $ax))))
+        (local.set $red (i32.trunc_sat_f64_u (f64.nearest (f64.min (f64.const 255)
+          (f64.add (local.get $top) (f64.mul (f64.sub (local.get $bottom) (local.get $top)) (local.get $ay)))))))
+        (local.set $a (f64.convert_i32_u (i32.load8_u offset=1 (local.get $p))))
+        (local.set $b (f64.convert_i32_u (i32.load8_u offset=1 (local.get $q))))
+        (local.set $top (f64.add (local.get $a) (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=5 (local.get $p))) (local.get $a)) (local.get $ax))))
+        (local.set $bottom (f64.add (local.get $b) (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=5 (local.get $q))) (local.get $b)) (local.get $ax))))
+        (local.set $green (i32.trunc_sat_f64_u (f64.nearest (f64.min (f64.const 255)
+          (f64.add (local.get $top) (f64.mul (f64.sub (local.get $bottom) (local.get $top)) (local.get $ay)))))))
+        (local.set $a (f64.convert_i32_u (i32.load8_u offset=2 (local.get $p))))
+        (local.set $b (f64.convert_i32_u (i32.load8_u offset=2 (local.get $q))))
+        (local.set $top (f64.add (local.get $a) (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=6 (local.get $p))) (local.get $a)) (local.get $ax))))
+        (local.set $bottom (f64.add (local.get $b) (f64.mul (f64.sub (f64.convert_i32_u (i32.load8_u offset=6 (local.get $q))) (local.get $b)) (local.get $ax))))
+        (local.set $blue (i32.trunc_sat_f64_u (f64.nearest (f64.min (f64.const 255)
+          (f64.add (local.get $top) (f64.mul (f64.sub (local.get $bottom) (local.get $top)) (local.get $ay)))))))
         (i32.store (local.get $out)
           (i32.or
-            (i32.or (call $blend (local.get $p) (local.get $stride) (local.get $ax) (local.get $ay))
-              (i32.shl (call $blend (i32.add (local.get $p) (i32.const 1)) (local.get $stride) (local.get $ax) (local.get $ay)) (i32.const 8)))
-            (i32.or
-              (i32.shl (call $blend (i32.add (local.get $p) (i32.const 2)) (local.get $stride) (local.get $ax) (local.get $ay)) (i32.const 16))
-              (i32.const 0xff000000))))
+            (i32.or (local.get $red) (i32.shl (local.get $green) (i32.const 8)))
+            (i32.or (i32.shl (local.get $blue) (i32.const 16)) (i32.const 0xff000000))))
         (local.set $out (i32.add (local.get $out) (i32.const 4)))
         (local.set $column (i32.add (local.get $column) (i32.const 16)))
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
