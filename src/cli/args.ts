@@ -1,25 +1,33 @@
 /** The command line, parsed and checked: every mistake named, with the usage, and exit code 2. */
 import { z } from 'zod';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
+import { DEFAULT_NAME, namePatternProblem } from './names';
 
-export const USAGE = `Usage: stillmotion run <workflow.json> --input <folder> --out <folder> [options]
+export const USAGE = `Usage: stillmotion run <workflow.json | bundle.stillmotion.zip | exported video> --input <folder> --out <folder> [options]
 
 Runs the workflow once per photo in <folder> (its Batch input, or its one Image input, takes
-each photo) and writes each photo's results, a summary.json and a job file to <out>. Run the same
-command again to resume: finished photos are skipped and paid generations are never sent twice.
+each photo) and writes each photo's results, a summary.json and a job file to <out>. Every paid
+take is written the moment it exists. Run the same command again to resume: finished photos are
+skipped and paid generations are never sent twice.
 
 Options:
-  --dry-run              print the plan and the estimated cost; send nothing
+  --dry-run              check everything that would fail and print the plan and its cost;
+                         send nothing (exit 1 when something would fail)
+  --asset <name=path>    a file the workflow uses (music, a second image, a video): name is the
+                         node's id or the file's name in the workflow (repeatable)
+  --name <pattern>       output file names from {workflow} {photo} {node} {model}
+                         (default ${DEFAULT_NAME})
   --concurrency <n>      photos in flight at once (default 4; providers' own limits still hold)
   --settings <file>      provider settings JSON (timing, confirmAboveUsd, comfyuiServers)
   --endpoint <id=url[,url...]>
                          relay a provider's calls to a proxy or test server instead of its own API
                          (repeatable); further URLs are hosts it may reach without the key
-  --max-cost <usd>       refuse to start when the estimate is above this (default: no limit)
+  --max-cost <usd>       refuse to start when what is left to pay is above this (default: no limit)
   --help                 this text
 
 Keys come from the environment: ${'FAL_KEY, REPLICATE_API_TOKEN, GEMINI_API_KEY, RUNWAYML_API_SECRET,\n  KLING_ACCESS_KEY + KLING_SECRET_KEY, ARK_API_KEY, MINIMAX_API_KEY, LTX_API_KEY, PIXVERSE_API_KEY'}.
-Exit codes: 0 all photos done, 1 some failed, 2 bad arguments, 3 bad workflow, 4 nothing to run or no browser.`;
+Exit codes: 0 all photos done, 1 some failed (a dry run: would fail), 2 bad arguments, 3 bad workflow,
+4 nothing to run, no browser, or nothing that could finish (nothing is sent).`;
 
 export interface RunArgs {
   command: 'run';
@@ -32,6 +40,10 @@ export interface RunArgs {
   /** Per provider: the API to relay to instead of its own, then hosts reached without the key. */
   endpoints: Record<string, string[]>;
   maxCostUsd?: number;
+  /** --asset NAME=PATH, in the order given. */
+  assets: string[];
+  /** The --name pattern for output files. */
+  name: string;
 }
 
 export type Parsed = RunArgs | { command: 'help' } | { command: 'error'; message: string };
@@ -55,7 +67,7 @@ export function parseArgs(argv: readonly string[]): Parsed {
       (flags[name] ??= []).push('true');
       continue;
     }
-    if (!['input', 'out', 'concurrency', 'settings', 'endpoint', 'max-cost'].includes(name)) return { command: 'error', message: `unknown option ${arg}` };
+    if (!['input', 'out', 'concurrency', 'settings', 'endpoint', 'max-cost', 'asset', 'name'].includes(name)) return { command: 'error', message: `unknown option ${arg}` };
     const value = rest[++i];
     if (value === undefined || value.startsWith('--')) return { command: 'error', message: `${arg} needs a value` };
     (flags[name] ??= []).push(value);
@@ -75,6 +87,12 @@ export function parseArgs(argv: readonly string[]): Parsed {
     if (!isRelayed(id)) return { command: 'error', message: `--endpoint ${value}: "${id}" is not a provider the server relays (${Object.keys(PROVIDER_ENDPOINTS).join(', ')}); a ComfyUI server is named in the workflow` };
     endpoints[id] = url.split(',').map((u) => new URL(u).origin);
   }
+  for (const value of flags.asset ?? []) {
+    if (!/^[^=]+=.+$/.test(value)) return { command: 'error', message: `--asset ${value}: expected <node id or file name>=<path>` };
+  }
+  const name = flags.name?.[0] ?? DEFAULT_NAME;
+  const nameProblem = namePatternProblem(name);
+  if (nameProblem) return { command: 'error', message: `--name ${name}: ${nameProblem}` };
   const maxCost = flags['max-cost']?.[0];
   if (maxCost !== undefined && !(Number(maxCost) >= 0)) return { command: 'error', message: `--max-cost must be a number of dollars (got ${maxCost})` };
   return {
@@ -87,6 +105,8 @@ export function parseArgs(argv: readonly string[]): Parsed {
     ...(flags.settings?.[0] ? { settings: flags.settings[0] } : {}),
     endpoints,
     ...(maxCost !== undefined ? { maxCostUsd: Number(maxCost) } : {}),
+    assets: flags.asset ?? [],
+    name,
   };
 }
 

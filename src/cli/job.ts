@@ -6,10 +6,40 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 
+/** A paid take, written to the output folder as soon as it existed. */
+const takeSchema = z.object({
+  node: z.string(),
+  title: z.string(),
+  model: z.string().optional(),
+  route: z.string().optional(),
+  /** The estimate it was paid at; absent where the price is unknown. */
+  costUsd: z.number().optional(),
+  file: z.string(),
+  /** SHA-256 of the take's bytes, which is how Compare's ranking names it. */
+  hash: z.string(),
+  /** Made by an earlier run (found in the cache): not paid again by this one. */
+  earlier: z.boolean(),
+});
+export type Take = z.infer<typeof takeSchema>;
+
+/** What a Compare node made of one photo's takes: best first, and the one it passed on. */
+const compareSchema = z.object({
+  node: z.string(),
+  title: z.string(),
+  pickedBy: z.enum(['rank', 'user']),
+  /** The take passed downstream: its file, or, for a take that is no paid generation, its place among the inputs. */
+  pick: z.string(),
+  /** Marks are each ranked score on its fixed scale (0 bad to 1 good); scores are the measured values. */
+  ranking: z.array(z.object({ take: z.string(), rank: z.number(), total: z.number(), verdict: z.string(), marks: z.record(z.string(), z.number()), scores: z.record(z.string(), z.number()) })),
+});
+export type CompareSummary = z.infer<typeof compareSchema>;
+
 const itemSchema = z.object({
   input: z.string(),
   status: z.enum(['pending', 'done', 'failed']),
   outputs: z.array(z.string()),
+  takes: z.array(takeSchema).default([]),
+  compare: z.array(compareSchema).default([]),
   error: z.string().optional(),
   /** Seconds the item took in this run or the one that finished it. */
   seconds: z.number().optional(),
@@ -36,8 +66,12 @@ export function readJob(path: string, workflowHash: string): Job | undefined {
   }
 }
 
-/** Written whole or not at all, so a kill mid-write never leaves a broken job file. */
 export function writeJob(path: string, job: Job): void {
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(job, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeWhole(path, `${JSON.stringify(job, null, 2)}\n`);
+}
+
+/** Written whole or not at all: a kill mid-write never leaves half a file under the final name. */
+export function writeWhole(path: string, data: string | Uint8Array): void {
+  writeFileSync(`${path}.part`, data);
+  renameSync(`${path}.part`, path);
 }

@@ -1,27 +1,32 @@
 /**
  * `stillmotion run`: a folder of photos through one workflow, headless. It uses the app itself
- * (the built app in headless Chromium, the same engine, nodes, storage and provider code), so
- * what works on one photo in the editor works on a hundred here. The browser profile lives in
- * the output folder: its cache skips finished work and its journal resumes paid generations.
+ * (the built app in headless Chromium, the same engine, nodes, storage and provider code, served
+ * by the Stillmotion server with its relay), so what runs in the editor runs here. The browser
+ * profile lives in the output folder: its cache skips finished work and its journal resumes paid
+ * generations. Every paid take is written to the output folder, and into summary.json, the
+ * moment it exists, so a node failing further on loses no money's worth of work.
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
 import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot } from '../batch/batch';
-import { fileExtension, type AssetRef, type WorkflowDocument } from '../engine';
-import { readWorkflowFile } from '../editor/workflow-files';
+import { downstream, fileExtension, type NodeRegistry, type WorkflowDocument } from '../engine';
+import { parseReport } from '../metrics/report';
 import { createRegistry } from '../nodes';
 import { DEFAULT_COMFYUI_SERVER, normalizeServerAddress } from '../providers/comfyui/server-address';
 import { providerSettingsSchema } from '../providers/settings';
 import type { AppServerOptions } from '../server/app-server';
-import { KEY_VARIABLES, type RunArgs } from './args';
+import type { RunArgs } from './args';
 import { found, launchWithProfile } from './chromium';
-import { readJob, writeJob, type Job, type JobItem } from './job';
-import { ProgressView } from './progress';
+import { readJob, writeJob, writeWhole, type CompareSummary, type Job, type JobItem, type Take } from './job';
+import { outputName } from './names';
+import { configure, openApp, putAssets, runItem, settledNodes, type SentCompare, type SentMedia } from './page-run';
+import { nodeParams, preflight, type Preflight } from './preflight';
+import { ProgressView, usd } from './progress';
 import { serveApp } from './serve-app';
+import { forTheCommandLine } from './wording';
+import { InputError, readCliWorkflow, type CliFile } from './workflow-input';
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 /**
@@ -31,6 +36,8 @@ const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
  */
 const APP_ORIGIN = 'http://stillmotion.localhost';
 const PHOTO_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.avif': 'image/avif', '.gif': 'image/gif' };
+/** Where the page fetches the photos and the workflow's files from; the CLI answers these itself. */
+const FILE_PATH = '/__stillmotion_cli/file/';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, workflow: 3, refused: 4 } as const;
 
@@ -53,66 +60,123 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   try {
     return await execute(args, io);
   } catch (error) {
-    if (error instanceof CliError) {
+    if (error instanceof CliError || error instanceof InputError) {
       io.err.write(`stillmotion: ${error.message}\n`);
-      return error.code;
+      return error instanceof CliError ? error.code : error.kind === 'usage' ? EXIT.usage : EXIT.workflow;
     }
     throw error;
   }
 }
 
+/** A paid node: what each of its takes costs, and whether it runs once per photo or once in all. */
+interface PaidNode {
+  usd: number | undefined;
+  model: string;
+  route: string;
+  perPhoto: boolean;
+}
+
 async function execute(args: RunArgs, io: Io): Promise<number> {
   const registry = createRegistry();
-  const { document, hash } = await readWorkflow(args.workflow, registry);
+  const { document, hash, files, supplied } = await readCliWorkflow(args.workflow, args.assets, registry);
   const slot = findBatchSlot(document, registry);
   if ('error' in slot) throw new CliError(`${args.workflow}: ${slot.error}`, EXIT.workflow);
+  if (supplied.includes(slot.nodeId)) throw new CliError(`--asset ${slot.nodeId}=...: that node takes the photos, which come from --input, one run each`, EXIT.usage);
   const photos = listPhotos(args.input);
   const comfyuiServers = comfyuiServersOf(document);
   const settings = readSettings(args, comfyuiServers);
-  const upstreams = upstreamsOf(args);
 
   const estimate = batchEstimate(document, registry, slot, photos.length);
   io.out.write(`${document.name}: ${photos.length} photo${photos.length === 1 ? '' : 's'} from ${args.input} into ${args.out}\n`);
-  for (const line of estimate.lines) io.out.write(`  ${line.title} (${line.nodeId}): $${line.usd.toFixed(2)} x ${line.times}${line.assumed ? ' (price partly assumed)' : ''}\n    ${line.basis}\n`);
-  io.out.write(`Estimated cost: $${estimate.totalUsd.toFixed(2)}${estimate.lines.length === 0 ? ' (nothing in this workflow is paid)' : ''}; results already made are not paid again.\n`);
-  if (comfyuiServers.length > 0) io.out.write(`ComfyUI servers this workflow uses, reached through the Stillmotion server: ${comfyuiServers.join(', ')}\n`);
-  if (args.dryRun) return EXIT.ok;
-  if (args.maxCostUsd !== undefined && estimate.totalUsd > args.maxCostUsd) {
-    throw new CliError(`the estimate ($${estimate.totalUsd.toFixed(2)}) is above --max-cost $${args.maxCostUsd.toFixed(2)}; nothing was sent`, EXIT.refused);
-  }
-
   const state = join(args.out, '.stillmotion');
-  mkdirSync(state, { recursive: true });
   const jobPath = join(state, 'job.json');
   const earlier = readJob(jobPath, hash);
   const job: Job = {
     format: 'stillmotion.job',
     version: 1,
     workflowHash: hash,
-    items: photos.map((p) => earlier?.items.find((i) => i.input === p && i.status === 'done' && i.outputs.every(existsSync)) ?? { input: p, status: 'pending', outputs: [] }),
+    items: photos.map((p) => {
+      const before = earlier?.items.find((i) => i.input === p);
+      if (before?.status === 'done' && before.outputs.every(existsSync)) return before;
+      // Takes an earlier try paid for stay listed (and on disk) until this one brings them again.
+      return { input: p, status: 'pending', outputs: [], takes: before?.takes ?? [], compare: before?.compare ?? [] };
+    }),
   };
   const todo = job.items.map((item, index) => ({ item, index })).filter(({ item }) => item.status !== 'done');
   if (earlier) io.out.write(`Resuming: ${job.items.length - todo.length} of ${job.items.length} photos were finished earlier.\n`);
-  writeJob(jobPath, job);
+  // A resumed run prices the photos it has left, not the whole batch again.
+  const planned = earlier ? batchEstimate(document, registry, slot, todo.length) : estimate;
+  for (const line of planned.lines) io.out.write(`  ${line.title} (${line.nodeId}): ${usd(line.usd)} x ${line.times}${line.assumed ? ' (price partly assumed)' : ''}\n    ${line.basis}\n`);
+  const which = earlier ? ` of the ${todo.length} photo${todo.length === 1 ? '' : 's'} left` : '';
+  io.out.write(`Estimated cost${which}: ${usd(planned.totalUsd)}${planned.lines.length === 0 ? ' (nothing in this workflow is paid)' : ''}; results already made are not paid again.\n`);
+  if (comfyuiServers.length > 0) io.out.write(`ComfyUI servers this workflow uses, reached through the Stillmotion server: ${comfyuiServers.join(', ')}\n`);
 
-  const titles = Object.fromEntries(document.nodes.map((n) => [n.id, n.title ?? registry.get(n.type)?.title ?? n.type]));
-  if (todo.length > 0) await runItems(args, io, { document, slot, settings, upstreams, job, jobPath, todo, profile: join(state, 'profile'), titles });
-  const counts = { done: job.items.filter((i) => i.status === 'done').length, failed: job.items.filter((i) => i.status === 'failed').length };
-  writeFileSync(join(args.out, 'summary.json'), `${JSON.stringify({ workflow: resolve(args.workflow), name: document.name, estimatedCostUsd: estimate.totalUsd, counts, items: job.items }, null, 2)}\n`);
-  io.out.write(`${counts.done} done, ${counts.failed} failed of ${job.items.length}; summary in ${join(args.out, 'summary.json')}\n`);
+  const checks = await preflight({ document, registry, slot, files, env: io.env, photos: todo.map((t) => t.item.input), workflowPath: args.workflow });
+  for (const warning of checks.warnings) io.out.write(`warning: ${warning}\n`);
+  if (args.dryRun) return reportDryRun(io, checks, todo, planned.totalUsd, earlier !== undefined);
+  if (checks.problems.length > 0) {
+    throw new CliError(`nothing was sent: every photo would fail:\n${checks.problems.map((p) => `  ${p}`).join('\n')}\n(run with --dry-run to check again without sending anything)`, EXIT.refused);
+  }
+  for (const { item } of todo) {
+    const problems = checks.photoProblems.get(item.input);
+    if (!problems) continue;
+    Object.assign(item, { status: 'failed', error: problems.join('; ') });
+    io.out.write(`FAILED ${basename(item.input)}: ${item.error}\n`);
+  }
+
+  mkdirSync(state, { recursive: true });
+  const summary = new Summary(args, document, estimate.totalUsd, job, jobPath);
+  summary.save();
+  const runnable = todo.filter(({ item }) => item.status === 'pending');
+  if (runnable.length > 0) {
+    const titles = Object.fromEntries(document.nodes.map((n) => [n.id, n.title ?? registry.get(n.type)?.title ?? n.type]));
+    await runItems(args, io, { document, registry, slot, settings, files, summary, todo: runnable, profile: join(state, 'profile'), titles, paid: paidNodes(document, registry, slot) });
+  }
+  const counts = summary.save();
+  const paid = estimate.lines.length > 0 ? `; ${usd(summary.paidUsd())} paid for the takes on disk` : '';
+  io.out.write(`${counts.done} done, ${counts.failed} failed of ${job.items.length}${paid}; summary in ${join(args.out, 'summary.json')}\n`);
   return counts.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
-async function readWorkflow(path: string, registry: ReturnType<typeof createRegistry>): Promise<{ document: WorkflowDocument; hash: string }> {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (error) {
-    throw new CliError(`cannot read the workflow file ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`, EXIT.usage);
+/** Prints what would fail, photo by photo; exit 1 when anything would. */
+function reportDryRun(io: Io, checks: Preflight, todo: readonly { item: JobItem }[], leftUsd: number, resumed: boolean): number {
+  let failing = 0;
+  for (const { item } of todo) {
+    const problems = [...checks.problems, ...(checks.photoProblems.get(item.input) ?? [])];
+    if (problems.length > 0) failing++;
+    for (const problem of problems) io.out.write(`would fail: ${basename(item.input)}: ${problem}\n`);
   }
-  const loaded = await readWorkflowFile(new Blob([new Uint8Array(bytes)]), registry);
-  if (!loaded.ok) throw new CliError(`${path} is not a workflow this version can run:\n${loaded.errors.map((e) => `  ${e.path || 'file'}: ${e.message}`).join('\n')}`, EXIT.workflow);
-  return { document: loaded.document, hash: createHash('sha256').update(bytes).digest('hex') };
+  if (failing > 0) {
+    io.out.write(`${failing} of ${todo.length} photos would fail; nothing was sent.\n`);
+    return EXIT.failed;
+  }
+  io.out.write(`Nothing found that would fail. Left to pay: about ${usd(leftUsd)}${resumed ? ' (photos finished earlier are not counted; generations made earlier are not paid again)' : ''}.\n`);
+  return EXIT.ok;
+}
+
+/** The job and summary.json, written together after every change: what a crash leaves is never behind what was paid. */
+class Summary {
+  constructor(
+    readonly args: RunArgs,
+    readonly document: WorkflowDocument,
+    readonly estimatedCostUsd: number,
+    readonly job: Job,
+    readonly jobPath: string,
+  ) {}
+
+  save(): { done: number; failed: number; pending: number } {
+    writeJob(this.jobPath, this.job);
+    const counts = { done: 0, failed: 0, pending: 0 };
+    for (const item of this.job.items) counts[item.status]++;
+    const summary = { workflow: resolve(this.args.workflow), name: this.document.name, estimatedCostUsd: this.estimatedCostUsd, paidUsd: this.paidUsd(), counts, items: this.job.items };
+    writeWhole(join(this.args.out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    return counts;
+  }
+
+  /** What the takes on disk cost, whichever run made them. */
+  paidUsd(): number {
+    return dollars(this.job.items.reduce((sum, item) => sum + item.takes.reduce((s, t) => s + (t.costUsd ?? 0), 0), 0));
+  }
 }
 
 function listPhotos(folder: string): string[] {
@@ -153,17 +217,32 @@ function readSettings(args: RunArgs, comfyuiServers: readonly string[]): ReturnT
   return parsed.data;
 }
 
+/** The nodes that cost money (those with a cost estimate), with what each take costs. */
+function paidNodes(document: WorkflowDocument, registry: NodeRegistry, slot: BatchSlot): Map<string, PaidNode> {
+  const perPhoto = downstream([slot.nodeId], document.edges);
+  const paid = new Map<string, PaidNode>();
+  for (const node of document.nodes) {
+    const definition = registry.get(node.type);
+    if (!definition?.cost) continue;
+    const { params } = nodeParams(definition, node);
+    const usd = definition.cost(params)?.usd;
+    paid.set(node.id, { usd: usd === undefined ? undefined : dollars(usd), model: String(params.model ?? ''), route: String(params.route ?? ''), perPhoto: perPhoto.has(node.id) });
+  }
+  return paid;
+}
+
 interface Plan {
   document: WorkflowDocument;
+  registry: NodeRegistry;
   slot: BatchSlot;
   settings: ReturnType<typeof providerSettingsSchema.parse>;
-  upstreams: AppServerOptions['upstreams'];
-  job: Job;
-  jobPath: string;
+  files: ReadonlyMap<string, CliFile>;
+  summary: Summary;
   todo: { item: JobItem; index: number }[];
   profile: string;
   /** What each node is called, as the editor names it. */
   titles: Record<string, string>;
+  paid: Map<string, PaidNode>;
 }
 
 async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
@@ -177,120 +256,141 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
   if (build.status !== 0) throw new CliError(`the app could not be built:\n${build.stdout}${build.stderr}`, EXIT.refused);
   // The Stillmotion server, relaying provider calls as it does for the editor: to each provider's
   // API, or where --endpoint sends it, and to the ComfyUI servers this workflow names.
-  const server = await serveApp(ROOT, { publicOrigins: [APP_ORIGIN], upstreams: plan.upstreams, comfyuiServers: plan.settings.comfyuiServers });
+  const server = await serveApp(ROOT, { publicOrigins: [APP_ORIGIN], upstreams: upstreamsOf(args), comfyuiServers: plan.settings.comfyuiServers });
   // The fixed origin resolves to the server's port, whichever it is this time.
   const context = await launchWithProfile(plan.profile, [`--host-resolver-rules=MAP ${new URL(APP_ORIGIN).hostname} ${new URL(server.url).host}`]);
-  const view = new ProgressView(plan.todo.length, io.out);
+  const { job } = plan.summary;
+  let view: ProgressView | undefined;
   try {
     const page = await context.newPage();
-    // tsx names the functions we hand to page.evaluate with a helper the page does not have.
-    await page.addInitScript({ content: 'globalThis.__name = (f) => f;' });
-    await page.route('**/__stillmotion_cli/input/*', (route) => {
-      const index = Number(new URL(route.request().url()).pathname.split('/').pop());
-      const path = plan.job.items[index]!.input;
-      return route.fulfill({ body: readFileSync(path), contentType: PHOTO_TYPES[extname(path).toLowerCase()]! });
+    // The photos, then the workflow's own files: fetched by the page from a path the CLI answers.
+    const served = [...job.items.map((item) => ({ body: () => readFileSync(item.input), mime: PHOTO_TYPES[extname(item.input).toLowerCase()]!, name: basename(item.input) })), ...[...plan.files.values()].map((f) => ({ body: () => Buffer.from(f.bytes), mime: f.ref.mime, name: f.ref.name }))];
+    await page.route(`**${FILE_PATH}*`, (route) => {
+      const file = served[Number(new URL(route.request().url()).pathname.slice(FILE_PATH.length))]!;
+      return route.fulfill({ body: file.body(), contentType: file.mime });
     });
-    await page.exposeFunction('__stillmotionProgress', (index: number, fraction: number, message: string) => view.update(index, { name: basename(plan.job.items[index]!.input), fraction, message }));
-    await page.goto(`${APP_ORIGIN}/`);
-    await page.waitForFunction(() => (globalThis as { stillmotion?: unknown }).stillmotion !== undefined);
+    const items = new ItemWriter(args, plan, () => view);
+    await openApp(page, APP_ORIGIN, {
+      progress: (index, fraction, message) => view?.update(index, { name: basename(job.items[index]!.input), fraction, message }),
+      take: async (index, take) => items.take(index, take),
+      compare: (index, compare) => items.compare(index, compare),
+    });
     await configure(page, io.env, plan.settings);
-    const refs = await page.evaluate(async (count) => {
-      const { engine } = (globalThis as any).stillmotion;
-      const refs = [];
-      for (let i = 0; i < count; i++) refs.push(await engine.putAsset(await (await fetch(`/__stillmotion_cli/input/${i}`)).blob(), String(i)));
-      return refs;
-    }, plan.job.items.length);
-    const files: AssetRef[] = refs.map((ref: AssetRef, i: number) => ({ ...ref, name: basename(plan.job.items[i]!.input) }));
+    const refs = await putAssets(page, served.map((file, i) => ({ url: `${FILE_PATH}${i}`, name: file.name })));
+    const photoRefs = refs.slice(0, job.items.length).map((ref, i) => ({ ...ref, name: basename(job.items[i]!.input) }));
+    const documents = new Map(plan.todo.map(({ index }) => [index, itemDocument(plan.document, plan.slot, photoRefs, index)]));
 
+    const left = leftToPay(plan, await settledNodes(page, [...documents.values()]));
+    if (plan.paid.size > 0) io.out.write(`Left to pay: about ${usd(left.usd)}${left.settled > 0 ? ` (${left.settled} paid generation${left.settled === 1 ? ' was' : 's were'} made or sent earlier and ${left.settled === 1 ? 'is' : 'are'} not paid again)` : ''}\n`);
+    if (args.maxCostUsd !== undefined && left.usd > args.maxCostUsd) {
+      throw new CliError(`what is left to pay (${usd(left.usd)}) is above --max-cost ${usd(args.maxCostUsd)}; nothing was sent`, EXIT.refused);
+    }
+
+    view = new ProgressView(plan.todo.length, io.out, left.perPhoto);
+    const nodes = { takes: [...plan.paid.keys()], compares: plan.document.nodes.filter((n) => n.type === 'analyse.compare').map((n) => n.id), results: resultNodes(plan.document), titles: plan.titles };
     const queue = [...plan.todo];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const started = Date.now();
-        const outcome = await runItem(page, itemDocument(plan.document, plan.slot, files, next.index), next.index, plan.titles);
-        const item = writeOutputs(args.out, next.item.input, outcome);
-        plan.job.items[next.index] = { ...item, seconds: Math.round((Date.now() - started) / 100) / 10 };
-        writeJob(plan.jobPath, plan.job);
-        view.finish(next.index, `${item.status === 'done' ? 'done  ' : 'FAILED'} ${basename(item.input)}${item.error ? `: ${item.error}` : ''}`);
+        const outcome = await runItem(page, documents.get(next.index)!, next.index, nodes);
+        const item = items.finish(next.index, outcome, Math.round((Date.now() - started) / 100) / 10);
+        view!.finish(next.index, `${item.status === 'done' ? 'done  ' : 'FAILED'} ${basename(item.input)}${item.error ? `: ${item.error}` : ''}`);
       }
     };
     await Promise.all(Array.from({ length: Math.min(args.concurrency, queue.length) }, worker));
   } finally {
-    view.close();
+    view?.close();
     await context.close().catch(() => undefined);
     await server.close();
   }
 }
 
-/** Keys from the environment and the provider settings, where the app keeps them. */
-async function configure(page: Page, env: NodeJS.ProcessEnv, settings: Plan['settings']): Promise<void> {
-  const keys = Object.entries(KEY_VARIABLES).flatMap(([provider, names]) => {
-    const apiKey = env[names.apiKey];
-    const secretKey = names.secretKey ? env[names.secretKey] : undefined;
-    return apiKey ? [{ provider, apiKey, ...(secretKey ? { secretKey } : {}) }] : [];
+/**
+ * What the photos still to run will cost, each and in all, less the generations the profile
+ * already holds or has in flight.
+ */
+function leftToPay(plan: Plan, settled: readonly string[][]): { usd: number; perPhoto: Map<number, number>; settled: number } {
+  const perPhoto = new Map<number, number>();
+  let already = 0;
+  const shared = new Set<string>();
+  plan.todo.forEach(({ index }, i) => {
+    let photo = 0;
+    for (const [id, node] of plan.paid) {
+      if (!node.perPhoto && shared.has(id)) continue; // made once, for every photo
+      shared.add(id);
+      if (settled[i]!.includes(id)) already++;
+      else photo += node.usd ?? 0;
+    }
+    perPhoto.set(index, dollars(photo));
   });
-  await page.evaluate(
-    async ({ keys, settings }) => {
-      const { db } = (globalThis as any).stillmotion.session;
-      for (const key of keys) await db.put('secrets', { ...key, savedAt: Date.now() });
-      await db.put('settings', settings, 'providers');
-    },
-    { keys, settings },
-  );
+  return { usd: dollars([...perPhoto.values()].reduce((a, b) => a + b, 0)), perPhoto, settled: already };
 }
 
-interface ItemOutcome {
-  failed: string[];
-  media: { nodeId: string; mime: string; data: string }[];
-}
+/** Writes a photo's takes, Compare verdicts and results to --out as they come, and keeps the job in step. */
+class ItemWriter {
+  /** File names given in this run, so two outputs never share one. */
+  readonly #names = new Set<string>();
 
-/** One photo's run in the app's engine, its progress reported, its results' bytes brought back. */
-function runItem(page: Page, document: WorkflowDocument, index: number, titles: Record<string, string>): Promise<ItemOutcome> {
-  return page.evaluate(
-    async ({ document, index, results, titles }) => {
-      const { engine } = (globalThis as any).stillmotion;
-      const report = (globalThis as any).__stillmotionProgress as (i: number, f: number, m: string) => void;
-      const title = (id: string) => titles[id] ?? id;
-      const fractions = new Map<string, number>();
-      const onEvents = (events: any[]) => {
-        let message = '';
-        for (const e of events) {
-          if (e.type !== 'node') continue;
-          fractions.set(e.nodeId, e.state === 'running' ? (e.fraction ?? 0) : e.state === 'queued' ? 0 : 1);
-          if (e.state === 'running') message = `${title(e.nodeId)}${e.message ? `: ${e.message}` : ''}`;
-        }
-        const total = document.nodes.length;
-        if (message) report(index, [...fractions.values()].reduce((a, b) => a + b, 0) / total, message);
-      };
-      const summary = await engine.run(document, { onEvents }).done;
-      const base64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let text = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(text);
-      };
-      const failed = Object.entries<any>(summary.nodes)
-        .filter(([, r]) => r.state === 'failed' && r.cause !== 'upstream')
-        .map(([id, r]) => `${title(id)} (${id}): ${r.error}`);
-      if (summary.error) failed.push(summary.error);
-      const media = [];
-      for (const id of results) {
-        for (const value of Object.values<any>(summary.nodes[id]?.outputs ?? {})) {
-          if (value && typeof value === 'object' && 'blob' in value) media.push({ nodeId: id, mime: value.mime, data: await base64(value.blob) });
-        }
-      }
-      return { failed, media };
-    },
-    { document, index, results: resultNodes(document), titles },
-  );
-}
+  constructor(
+    readonly args: RunArgs,
+    readonly plan: Plan,
+    readonly view: () => ProgressView | undefined,
+  ) {}
 
-function writeOutputs(out: string, input: string, outcome: ItemOutcome): JobItem {
-  const stem = basename(input, extname(input));
-  const outputs = outcome.media.map(({ nodeId, mime, data }, i, all) => {
-    const repeated = all.filter((m) => m.nodeId === nodeId).length > 1;
-    const path = join(out, `${stem}.${nodeId}${repeated ? `-${i}` : ''}.${fileExtension(mime) ?? 'bin'}`);
-    writeFileSync(path, Buffer.from(data, 'base64'));
+  async take(index: number, sent: SentMedia): Promise<void> {
+    const item = this.plan.summary.job.items[index]!;
+    const paid = this.plan.paid.get(sent.nodeId)!;
+    const file = this.#write(item.input, sent, paid.model);
+    const take: Take = { node: sent.nodeId, title: this.plan.titles[sent.nodeId] ?? sent.nodeId, ...(paid.model ? { model: paid.model } : {}), ...(paid.route ? { route: paid.route } : {}), ...(paid.usd === undefined ? {} : { costUsd: paid.usd }), file, hash: sent.hash, earlier: sent.cached };
+    item.takes = [...item.takes.filter((t) => t.node !== take.node), take];
+    this.plan.summary.save();
+    if (!sent.cached) this.view()?.spend(index, paid.usd ?? 0);
+  }
+
+  compare(index: number, sent: SentCompare): void {
+    const item = this.plan.summary.job.items[index]!;
+    const report = parseReport(sent.report);
+    if (!report) return;
+    // The report counts takes in the order they were wired; `ranked` gives each one's bytes, and so its file.
+    const nameOf = (take: number) => item.takes.find((t) => t.hash === sent.ranked[report.ranking.indexOf(take)])?.file ?? `take ${take + 1}`;
+    const summary: CompareSummary = {
+      node: sent.nodeId,
+      title: this.plan.titles[sent.nodeId] ?? sent.nodeId,
+      pickedBy: report.pickedBy,
+      pick: nameOf(report.picked),
+      ranking: report.ranking.map((take) => {
+        const { rank, total, verdict, marks, values } = report.takes[take]!;
+        return { take: nameOf(take), rank, total, verdict: verdict.text, marks, scores: values };
+      }),
+    };
+    item.compare = [...item.compare.filter((c) => c.node !== sent.nodeId), summary];
+    this.plan.summary.save();
+  }
+
+  finish(index: number, outcome: { failed: string[]; results: SentMedia[] }, seconds: number): JobItem {
+    const item = this.plan.summary.job.items[index]!;
+    const results = outcome.results.map((result) => this.#write(item.input, result, ''));
+    const outputs = [...item.takes.map((t) => t.file), ...results];
+    const finished: JobItem = { ...item, status: outcome.failed.length > 0 ? 'failed' : 'done', outputs, seconds, ...(outcome.failed.length > 0 ? { error: outcome.failed.map(forTheCommandLine).join('; ') } : {}) };
+    if (outcome.failed.length === 0) delete finished.error;
+    this.plan.summary.job.items[index] = finished;
+    this.plan.summary.save();
+    return finished;
+  }
+
+  #write(input: string, media: SentMedia, model: string): string {
+    const base = outputName(this.args.name, { workflow: this.plan.document.name, photo: basename(input, extname(input)), node: media.nodeId, model });
+    const extension = fileExtension(media.mime) ?? 'bin';
+    let name = `${base}.${extension}`;
+    for (let n = 2; this.#names.has(name); n++) name = `${base}-${n}.${extension}`;
+    this.#names.add(name);
+    const path = join(this.args.out, name);
+    writeWhole(path, Buffer.from(media.data, 'base64'));
     return path;
-  });
-  return outcome.failed.length > 0 ? { input, status: 'failed', outputs, error: outcome.failed.join('; ') } : { input, status: 'done', outputs };
+  }
+}
+
+/** An amount in dollars without float noise (1.4, not 1.4000000000000001): prices go to a tenth of a cent a second. */
+function dollars(amount: number): number {
+  return Math.round(amount * 1e6) / 1e6;
 }

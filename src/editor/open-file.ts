@@ -37,7 +37,7 @@ const LARGE_FILE_BYTES = 16 * 1024 ** 2;
 export async function openWorkflowFile(file: File, context: OpenContext): Promise<OpenFileResult> {
   const refused = (message: string) => ({ ok: false as const, reason: `"${file.name}" was not opened: ${message}` });
   try {
-    const loaded = await read(file, context);
+    const loaded = await readWorkflowFrom(file, context);
     if ('noWorkflow' in loaded) return { ...refused('the video carries no Stillmotion workflow; only videos Stillmotion exported do'), noWorkflow: true };
     if (!loaded.ok) return refused(loaded.errors.map((e) => `${e.path || 'file'}: ${e.message}`).join('; '));
     await context.open(loaded.document);
@@ -54,7 +54,8 @@ function sizeWarning(file: File, document: WorkflowDocument): LoadIssue[] {
   return [{ path: '', message: `this is a big workflow (${size}): the editor is measured fluid up to ${LARGE_GRAPH_NODES.toLocaleString('en')} nodes, so expect it to be slow, and a start will not reopen it by itself` }];
 }
 
-async function read(file: File, { registry, assets }: OpenContext): Promise<LoadResult | { noWorkflow: true }> {
+/** The workflow `file` carries, by what the file is (a bundle, a video, a workflow file); the CLI reads its argument so too. */
+export async function readWorkflowFrom(file: File, { registry, assets }: Pick<OpenContext, 'registry' | 'assets'>): Promise<LoadResult | { noWorkflow: true }> {
   if (file.name.endsWith('.zip')) {
     return assets ? readBundle(file, registry, assets) : refuse('bundles need the browser storage, which is not available here');
   }

@@ -1,7 +1,8 @@
 /** Starts and cancels runs of the document being edited, feeding the run store. One run at a time. */
-import type { NodeRegistry } from '../engine';
+import type { NodeRegistry, RunEvent } from '../engine';
 import type { EngineClient, RunHandle } from '../worker/engine-client';
 import type { DocumentStore } from './document-store';
+import { RunChecks } from './run-checks';
 import { estimateOf, type RunEstimate } from './run-cost';
 import type { RunStore } from './run-store';
 
@@ -25,6 +26,8 @@ export class Runner {
   #asking = false;
   /** Set by the page: asks before a run above the user's threshold. */
   checkPaidRun: PaidRunCheck | undefined;
+  /** What Run would spend and what would stop it, kept current for the toolbar and the nodes. */
+  readonly checks: RunChecks;
 
   constructor(
     readonly documents: DocumentStore,
@@ -32,6 +35,7 @@ export class Runner {
     readonly runs: RunStore,
     readonly engine: EngineClient,
   ) {
+    this.checks = new RunChecks((document) => engine.plan(document), documents, runs, registry);
     // A different workflow opened: forget the old states and show what the new one has cached.
     documents.subscribe((_, change) => {
       if (change === undefined) void this.restore();
@@ -57,8 +61,17 @@ export class Runner {
 
   /** What a run of `targets` (the whole graph when absent) would spend, from the engine's plan. */
   async estimate(targets?: string[]): Promise<RunEstimate> {
+    return (await this.#plan(targets)).estimate;
+  }
+
+  async #plan(targets: string[] | undefined): Promise<{ estimate: RunEstimate; skipped: RunEvent[] }> {
     const document = this.documents.document;
-    return estimateOf(await this.engine.plan(document, targets), document, (node) => node.title ?? this.registry.get(node.type)?.title ?? node.type);
+    const plan = await this.engine.plan(document, targets);
+    // Said in the log as the run starts: what it will not run, and why.
+    const skipped = Object.entries(plan.nodes).flatMap(([nodeId, verdict]): RunEvent[] =>
+      verdict.will === 'fail' && !verdict.blockedBy ? [{ type: 'warning', runId: 'plan', nodeId, message: `will not run: ${verdict.reason}` }] : [],
+    );
+    return { estimate: estimateOf(plan, document, (node) => node.title ?? this.registry.get(node.type)?.title ?? node.type), skipped };
   }
 
   /**
@@ -69,9 +82,9 @@ export class Runner {
     if (this.#current || this.#asking) return;
     this.#asking = true;
     void this.#agree(targets, reason, agreed)
-      .then((go) => {
+      .then((skipped) => {
         this.#asking = false;
-        if (go) this.#start(targets);
+        if (skipped) this.#start(targets, skipped);
       })
       .catch((error: unknown) => {
         this.#asking = false;
@@ -79,18 +92,21 @@ export class Runner {
       });
   }
 
-  async #agree(targets: string[] | undefined, reason: string | undefined, agreed: (() => Promise<void>) | undefined): Promise<boolean> {
+  /** What the run will skip once the user agreed to what it would spend; undefined if they did not. */
+  async #agree(targets: string[] | undefined, reason: string | undefined, agreed: (() => Promise<void>) | undefined): Promise<RunEvent[] | undefined> {
+    const { estimate, skipped } = await this.#plan(targets);
     const check = this.checkPaidRun;
-    const go = check ? await check(await this.estimate(targets), reason) : true;
-    if (go) await agreed?.();
-    return go;
+    const go = check ? await check(estimate, reason) : true;
+    if (!go) return undefined;
+    await agreed?.();
+    return skipped;
   }
 
   #report(error: string): void {
     this.runs.apply([{ type: 'run-finished', runId: crypto.randomUUID(), status: 'failed', counts: { total: 0, executed: 0, cached: 0, failed: 0, cancelled: 0 }, error }], (id) => id);
   }
 
-  #start(targets: string[] | undefined): RunHandle | undefined {
+  #start(targets: string[] | undefined, skipped: readonly RunEvent[] = []): RunHandle | undefined {
     if (this.#current) return undefined;
     const document = this.documents.document;
     const byId = new Map(document.nodes.map((n) => [n.id, n]));
@@ -98,6 +114,7 @@ export class Runner {
       const node = byId.get(id);
       return node?.title ?? this.registry.get(node?.type ?? '')?.title ?? id;
     };
+    if (skipped.length > 0) this.runs.apply(skipped, label);
     const handle = this.engine.run(document, { ...(targets ? { targets } : {}), onEvents: (events) => this.runs.apply(events, label) });
     this.#current = handle;
     const clear = () => {

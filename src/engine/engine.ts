@@ -11,11 +11,11 @@ import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
 import { topologicalOrder, upstream } from './graph';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { NodeError, type AnyNodeDefinition } from './node-definition';
+import { NodeError, unconnectedInput, type AnyNodeDefinition } from './node-definition';
 import { planRun, workflowIdentity, type RunPlan } from './plan';
 import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
-import { memoryServices, type NodeServices } from './services';
+import { memoryServices, servicesFor, type NodeServices } from './services';
 import { coerce, matchesPortType, type PortValue, type ScalarValue } from './values';
 import { explainRun, prepareWork, type MadeRecord, type Recipe } from './work';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
@@ -265,7 +265,7 @@ class Run {
     for (const [port, spec] of Object.entries(definition.inputs)) {
       const feeding = edges.filter((e) => e.targetPort === port);
       if (feeding.length === 0) {
-        if (!spec.optional) return { error: `input "${spec.label}" (${port}, ${spec.type}) is not connected` };
+        if (!spec.optional) return { error: unconnectedInput(port, spec) };
         values[port] = isListType(spec.type) ? [] : undefined;
         continue;
       }
@@ -280,8 +280,10 @@ class Run {
     try {
       this.#executed.push(node.id);
       this.#update(node.id, { state: 'running', fraction: 0, reason });
+      const needs = definition.services;
+      const services = servicesFor(definition.title, { ...needs, providers: needs?.keys?.(params) ?? [] }, this.#engine.services);
       const outputs = await definition.run({
-        ...this.#engine.services,
+        ...services,
         nodeId: node.id,
         key,
         inputs: inputs as never,

@@ -10,8 +10,9 @@ import type { NodeServices } from './services';
 import type { PortValue, ValueOf } from './values';
 import type { WorkflowDocument } from './workflow';
 
+/** The palette's order of the categories that ship; a node may name another, listed after these. */
 export const CATEGORIES = ['Input', 'Generate', 'Transform', 'Audio', 'Analyse', 'Output', 'Utility'] as const;
-export type Category = (typeof CATEGORIES)[number];
+export type Category = (typeof CATEGORIES)[number] | (string & {});
 
 export interface InputSpec {
   type: PortType;
@@ -110,6 +111,18 @@ export interface NodeDefinition<
   /** What running this node costs in money, estimated from its params before anything is sent. */
   cost?: (params: ParamValues<P>) => CostEstimate | undefined;
   /**
+   * The services the node uses beyond files (always given): the journal of paid work, the
+   * settings, and the keys of the providers its params send to. What it does not declare it is
+   * not given: a node without `keys` never sees a key, and one with them only those providers'.
+   */
+  services?: ServiceNeeds<ParamValues<P>>;
+  /**
+   * Why the node would refuse to run, known from its params and which inputs are wired, before
+   * anything runs (a prompt its model requires, an end frame it cannot take). A dry run asks it;
+   * run() keeps the same rules for the values it gets.
+   */
+  refusal?: (params: ParamValues<P>, wired: ReadonlySet<string>) => string | undefined;
+  /**
    * A batch source: the graph downstream runs once per item, with `param` set to the item's
    * index. Each item is its own work (its own cache keys, its own paid generations), so a
    * batch resumes item by item and never pays twice for one.
@@ -120,13 +133,22 @@ export interface NodeDefinition<
   run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
 }
 
+export interface ServiceNeeds<Params> {
+  journal?: boolean;
+  settings?: boolean;
+  /** The providers whose keys the node may read, for these params. */
+  keys?: (params: Params) => readonly string[];
+}
+
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'batch'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services'> {
+  services?: ServiceNeeds<Record<string, unknown>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
   resource?: (params: Record<string, unknown>) => string | undefined;
   readsWorkflow?: (params: Record<string, unknown>) => boolean;
   constrain?: (params: Record<string, unknown>) => ParamConstraints;
   cost?: (params: Record<string, unknown>) => CostEstimate | undefined;
+  refusal?: (params: Record<string, unknown>, wired: ReadonlySet<string>) => string | undefined;
   run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
 }
 
@@ -140,6 +162,16 @@ export function defineNode<I extends InputSpecs, O extends OutputSpecs, P extend
 /** The node's error for the user: says what is wrong in their terms. Other errors are bugs. */
 export class NodeError extends Error {
   override name = 'NodeError';
+}
+
+/** The required inputs of `definition` that none of `edges` (the node's incoming wires) feeds, as failures. */
+export function unconnectedInputs(definition: AnyNodeDefinition, edges: readonly { targetPort: string }[]): string[] {
+  return Object.entries(definition.inputs).flatMap(([port, spec]) => (spec.optional || edges.some((e) => e.targetPort === port) ? [] : [unconnectedInput(port, spec)]));
+}
+
+/** What a run and a plan say of a required input with no wire. */
+export function unconnectedInput(port: string, spec: InputSpec): string {
+  return `input "${spec.label}" (${port}, ${spec.type}) is not connected`;
 }
 
 /** Lifts params saved at `fromVersion` to the definition's current version. */

@@ -67,7 +67,22 @@ export interface AssetsParam extends Base<readonly AssetRef[]> {
 /** Files one `assets` parameter may hold: a batch, not an archive. */
 export const MAX_ASSETS = 1000;
 
-export type ParamSpec = NumberParam | SelectParam | TextParam | SeedParam | BooleanParam | AssetParam | AssetsParam;
+/**
+ * The spec of each parameter kind. A module that adds a kind (defineParamKind) adds its spec here
+ * by declaration merging, and the editor a widget for it (src/ui/param-widgets); the engine is
+ * not edited.
+ */
+export interface ParamKinds {
+  number: NumberParam;
+  select: SelectParam;
+  text: TextParam;
+  seed: SeedParam;
+  boolean: BooleanParam;
+  asset: AssetParam;
+  assets: AssetsParam;
+}
+
+export type ParamSpec = ParamKinds[keyof ParamKinds];
 export type ParamSpecs = Readonly<Record<string, ParamSpec>>;
 
 export type ParamValue<S extends ParamSpec> = S['default'];
@@ -94,41 +109,43 @@ const assetRefSchema = z.object({
 });
 
 const schemas = new WeakMap<ParamSpec, z.ZodType>();
+const schemaMakers = new Map<string, (spec: never) => z.ZodType>();
+
+/** Registers how a kind's saved values are checked: the schema one of its specs makes. */
+export function defineParamKind<K extends keyof ParamKinds>(kind: K, schema: (spec: ParamKinds[K]) => z.ZodType): void {
+  if (schemaMakers.has(kind)) throw new Error(`param kind ${kind} is registered twice`);
+  schemaMakers.set(kind, schema as (spec: never) => z.ZodType);
+}
 
 /** The schema one parameter's saved value must satisfy; messages name the bound that failed. */
 export function paramSchema(spec: ParamSpec): z.ZodType {
   let schema = schemas.get(spec);
-  if (!schema) schemas.set(spec, (schema = buildSchema(spec)));
+  if (!schema) {
+    const make = schemaMakers.get(spec.kind) as ((spec: ParamSpec) => z.ZodType) | undefined;
+    if (!make) throw new Error(`param kind ${spec.kind} is not registered`);
+    schemas.set(spec, (schema = make(spec)));
+  }
   return schema;
 }
 
-function buildSchema(spec: ParamSpec): z.ZodType {
-  switch (spec.kind) {
-    case 'number': {
-      const range = `expected ${spec.min}..${spec.max}`;
-      let n = z.number({ error: `expected a number ${spec.min}..${spec.max}` }).min(spec.min, range).max(spec.max, range);
-      if (spec.integer) n = n.int(`expected a whole number ${spec.min}..${spec.max}`);
-      return n;
-    }
-    case 'select': {
-      const values = spec.options.map((o) => o.value);
-      const expected = `expected one of ${values.join(', ')}`;
-      return z.string({ error: expected }).refine((v) => values.includes(v), { error: expected });
-    }
-    case 'text':
-      return spec.maxLength === undefined
-        ? z.string({ error: 'expected text' })
-        : z.string({ error: 'expected text' }).max(spec.maxLength, `expected at most ${spec.maxLength} characters`);
-    case 'seed':
-      return z.number().int(`expected a whole number 0..${SEED_MAX}`).min(0).max(SEED_MAX, `expected 0..${SEED_MAX}`);
-    case 'boolean':
-      return z.boolean({ error: 'expected true or false' });
-    case 'asset':
-      return assetRefSchema.nullable();
-    case 'assets':
-      return z.array(assetRefSchema).max(MAX_ASSETS, `expected at most ${MAX_ASSETS} files`);
-  }
-}
+// The kinds that ship.
+defineParamKind('number', (spec) => {
+  const range = `expected ${spec.min}..${spec.max}`;
+  const n = z.number({ error: `expected a number ${spec.min}..${spec.max}` }).min(spec.min, range).max(spec.max, range);
+  return spec.integer ? n.int(`expected a whole number ${spec.min}..${spec.max}`) : n;
+});
+defineParamKind('select', (spec) => {
+  const values = spec.options.map((o) => o.value);
+  const expected = `expected one of ${values.join(', ')}`;
+  return z.string({ error: expected }).refine((v) => values.includes(v), { error: expected });
+});
+defineParamKind('text', (spec) =>
+  spec.maxLength === undefined ? z.string({ error: 'expected text' }) : z.string({ error: 'expected text' }).max(spec.maxLength, `expected at most ${spec.maxLength} characters`),
+);
+defineParamKind('seed', () => z.number().int(`expected a whole number 0..${SEED_MAX}`).min(0).max(SEED_MAX, `expected 0..${SEED_MAX}`));
+defineParamKind('boolean', () => z.boolean({ error: 'expected true or false' }));
+defineParamKind('asset', () => assetRefSchema.nullable());
+defineParamKind('assets', () => z.array(assetRefSchema).max(MAX_ASSETS, `expected at most ${MAX_ASSETS} files`));
 
 export interface ParamIssue {
   /** Parameter name, then any path inside its value. */

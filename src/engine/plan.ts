@@ -10,7 +10,7 @@
 import type { Engine } from './engine';
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
-import type { AnyNodeDefinition, CostEstimate } from './node-definition';
+import { unconnectedInput, type AnyNodeDefinition, type CostEstimate } from './node-definition';
 import { isListType } from './ports';
 import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
 import { explainRun, paramsOf, prepareWork } from './work';
@@ -23,8 +23,8 @@ export type NodeVerdict =
   | { will: 'run'; reason: string; paid: boolean; cost?: CostEstimate }
   /** The same work as `with`, which would run: the engine does identical work once. */
   | { will: 'share'; with: string }
-  /** It cannot run as the graph stands; `reason` says what to change. */
-  | { will: 'fail'; reason: string };
+  /** It cannot run as the graph stands; `reason` says what to change, `blockedBy` the failing node it waits on. */
+  | { will: 'fail'; reason: string; blockedBy?: string };
 
 export interface RunPlan {
   /** Per node in the run's scope, in the order the engine would start them. */
@@ -74,7 +74,10 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
 
     async function judge(node: WorkflowNode, definition: AnyNodeDefinition): Promise<NodeVerdict> {
       const title = node.title ?? definition.title;
-      const fail = (reason: string): NodeVerdict => (known.set(id, { fails: true }), { will: 'fail', reason });
+      const fail = (reason: string, blockedBy?: string): NodeVerdict => {
+        known.set(id, { fails: true });
+        return blockedBy ? { will: 'fail', reason, blockedBy } : { will: 'fail', reason };
+      };
       const run = (reason: string, cause: string, params: Record<string, unknown>): NodeVerdict => {
         known.set(id, { runs: cause });
         if (!definition.cost) return { will: 'run', reason, paid: false };
@@ -83,13 +86,13 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
       };
       const feeding = incoming.map((e) => ({ edge: e, source: known.get(e.source)! }));
       const failed = feeding.find((f) => 'fails' in f.source);
-      if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`);
+      if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`, failed.edge.source);
 
       const inputs: Record<string, PortValue | undefined> = {};
       const pending: Record<string, string> = {};
       for (const [port, spec] of Object.entries(definition.inputs)) {
         const wires = feeding.filter((f) => f.edge.targetPort === port);
-        if (wires.length === 0 && !spec.optional) return fail(`input "${spec.label}" is not connected`);
+        if (wires.length === 0 && !spec.optional) return fail(unconnectedInput(port, spec));
         const runs = wires.find((w) => 'runs' in w.source);
         if (runs) pending[port] = (runs.source as { runs: string }).runs;
         else {
@@ -97,10 +100,12 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
           inputs[port] = isListType(spec.type) ? values.flatMap((v) => v as readonly ScalarValue[]) : values[0];
         }
       }
+      const params = paramsOf(definition, node);
+      if ('error' in params) return fail(params.error);
+      const refused = definition.refusal?.(params.values, new Set(incoming.map((e) => e.targetPort)));
+      if (refused) return fail(refused);
       const previous = engine.made.get(id);
       if (Object.keys(pending).length > 0) {
-        const params = paramsOf(definition, node);
-        if ('error' in params) return fail(params.error);
         const hashes = Object.fromEntries(Object.entries(inputs).map(([port, value]) => [port, value === undefined ? '-' : valueHash(value)]));
         const recipe = { version: definition.version, params: params.keyed, inputs: { ...hashes, ...Object.fromEntries(Object.keys(pending).map((port) => [port, undefined])) } };
         const why = explainRun(definition, title, recipe, previous, (port) => pending[port]);

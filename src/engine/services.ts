@@ -108,3 +108,19 @@ export function memoryServices({ credentials = {}, settings = {}, ...services }:
     ...services,
   };
 }
+
+/**
+ * The services one node run is given: files always, the rest only as its definition declares,
+ * and of the keys only those of the providers its params send to. A call outside that is refused,
+ * naming the node, so a node cannot read a key by mistake or by design.
+ */
+export function servicesFor(title: string, needs: { journal?: boolean; settings?: boolean; providers: readonly string[] }, all: NodeServices): NodeServices {
+  const refuse = (what: string) => () => Promise.reject(new Error(`${title} used ${what}, which its definition does not declare`));
+  const allowed = new Set(needs.providers);
+  return {
+    assets: all.assets,
+    journal: needs.journal ? all.journal : { forKey: refuse('the journal'), put: refuse('the journal'), list: refuse('the journal') },
+    settings: needs.settings ? all.settings : { get: refuse('the settings') },
+    secrets: { credentials: (provider) => (allowed.has(provider) ? all.secrets.credentials(provider) : refuse(`the ${provider} key`)()) },
+  };
+}

@@ -6,7 +6,7 @@
  */
 import { hashBytes, hashString } from './hash';
 import type { PortType, ScalarKind } from './ports';
-import { elementKind, isListType } from './ports';
+import { definePortKind, elementKind, isListType, portKind, portKinds } from './ports';
 
 interface MediaBase {
   /** SHA-256 of the bytes in `blob`, lowercase hex. */
@@ -42,7 +42,12 @@ export interface AudioValue extends MediaBase {
 
 export type MediaValue = ImageValue | VideoValue | AudioValue;
 
-interface ScalarValues {
+/**
+ * The run-time value of each port kind. A module that registers a new kind (definePortKind)
+ * adds its value type here by declaration merging: `declare module '.../values' { interface
+ * ScalarValues { depth: DepthValue } }`.
+ */
+export interface ScalarValues {
   image: ImageValue;
   video: VideoValue;
   audio: AudioValue;
@@ -110,27 +115,32 @@ export function valueHash(value: PortValue): string {
 
 /** Whether `value` has the run-time shape of port type `type` (checked on node outputs). */
 export function matchesPortType(value: unknown, type: PortType): boolean {
-  if (isListType(type)) {
-    const kind = elementKind(type);
-    return Array.isArray(value) && value.every((v) => matchesKind(v, kind));
-  }
-  return matchesKind(value, type as ScalarKind);
-}
-
-function matchesKind(value: unknown, kind: ScalarKind): boolean {
-  switch (kind) {
-    case 'number':
-      return typeof value === 'number' && !Number.isNaN(value);
-    case 'text':
-      return typeof value === 'string';
-    default:
-      return isMedia(value) && value.kind === kind;
-  }
+  const kind = portKind(elementKind(type));
+  if (isListType(type)) return Array.isArray(value) && value.every((v) => kind.matches(v));
+  return kind.matches(value);
 }
 
 /** Converts a value for an input whose type differs but is legal per `canConnect`. */
 export function coerce(value: PortValue, to: PortType): PortValue {
-  if (to === 'text' && typeof value === 'number') return String(value);
-  if (isListType(to) && !Array.isArray(value)) return [value as ScalarValue];
-  return value;
+  if (isListType(to)) return Array.isArray(value) ? value : [value as ScalarValue];
+  if (Array.isArray(value) || portKind(to as ScalarKind).matches(value)) return value;
+  const convert = portKinds().find((kind) => kind.matches(value))?.feeds?.[to as ScalarKind] as ((v: ScalarValue) => ScalarValue) | undefined;
+  return convert ? convert(value as unknown as ScalarValue) : value;
 }
+
+const isMediaOf =
+  <K extends MediaValue['kind']>(kind: K) =>
+  (value: unknown): value is Extract<MediaValue, { kind: K }> =>
+    isMedia(value) && value.kind === kind;
+
+// The kinds that ship; colours are shared by ports and wires in the editor.
+definePortKind({ name: 'image', colour: '#5fb3f9', matches: isMediaOf('image') });
+definePortKind({ name: 'video', colour: '#f98f5f', matches: isMediaOf('video') });
+definePortKind({ name: 'audio', colour: '#b18cff', matches: isMediaOf('audio') });
+definePortKind({ name: 'text', colour: '#9bd77a', matches: (value): value is string => typeof value === 'string' });
+definePortKind({
+  name: 'number',
+  colour: '#e8d36a',
+  matches: (value): value is number => typeof value === 'number' && !Number.isNaN(value),
+  feeds: { text: (value) => String(value) },
+});

@@ -22,19 +22,31 @@ const HEADER_BYTES = 1024 ** 2;
 
 /** Opens an image file (first frame of a GIF), EXIF orientation applied; says why when it cannot. */
 export async function openBitmap(blob: Blob, name?: string): Promise<ImageBitmap> {
-  const refuse = (reason: string) => new NodeError(`${name ? `"${name}"` : 'the image'} (${blob.type || 'unknown type'}, ${blob.size} bytes) is not a readable ${SUPPORTED} image: ${reason}`);
-  if (blob.size === 0) throw refuse('the file is empty');
-  const size = await headerSize(blob);
-  if (!size) throw refuse('its header, which says how big it is, cannot be read');
-  if (size.width * size.height > MAX_IMAGE_PIXELS) {
-    const megapixels = Math.round((size.width * size.height) / 1e6);
-    throw new NodeError(`${name ? `"${name}"` : 'the image'} is ${size.width} x ${size.height} pixels (${megapixels} megapixels): Stillmotion opens images of up to ${MAX_IMAGE_PIXELS / 1e6} megapixels; scale it down first`);
-  }
+  const problem = await imageFileProblem(blob, name);
+  if (problem) throw new NodeError(problem);
   try {
     return await createImageBitmap(blob, { colorSpaceConversion: 'default', premultiplyAlpha: 'none', imageOrientation: 'from-image' });
   } catch (error) {
-    throw refuse(`the browser could not decode it (${error instanceof Error ? error.message : String(error)})`);
+    throw new NodeError(unreadable(blob, name, `the browser could not decode it (${error instanceof Error ? error.message : String(error)})`));
   }
+}
+
+/**
+ * Why an image file would be refused before decoding (empty, a header that cannot be read, too
+ * many pixels), read from its header alone; undefined when it may be opened. The CLI asks it of
+ * every photo before a run.
+ */
+export async function imageFileProblem(blob: Blob, name?: string): Promise<string | undefined> {
+  if (blob.size === 0) return unreadable(blob, name, 'the file is empty');
+  const size = await headerSize(blob);
+  if (!size) return unreadable(blob, name, 'its header, which says how big it is, cannot be read');
+  if (size.width * size.height <= MAX_IMAGE_PIXELS) return undefined;
+  const megapixels = Math.round((size.width * size.height) / 1e6);
+  return `${name ? `"${name}"` : 'the image'} is ${size.width} x ${size.height} pixels (${megapixels} megapixels): Stillmotion opens images of up to ${MAX_IMAGE_PIXELS / 1e6} megapixels; scale it down first`;
+}
+
+function unreadable(blob: Blob, name: string | undefined, reason: string): string {
+  return `${name ? `"${name}"` : 'the image'} (${blob.type || 'unknown type'}, ${blob.size} bytes) is not a readable ${SUPPORTED} image: ${reason}`;
 }
 
 /** Width and height as the file's header gives them, read without decoding; undefined when it cannot be read. */

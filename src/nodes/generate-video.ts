@@ -12,7 +12,7 @@
 import { createMedia, defineNode, NodeError, param, type ImageValue, type ParamConstraints } from '../engine';
 import { probeVideo } from '../media/video/probe-video';
 import { catalog, durationsAt, endpointAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities, withAudio } from '../providers/catalog/catalog';
-import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type ProviderId, type Resolution, type Route } from '../providers/catalog/schema';
+import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type Resolution, type Route } from '../providers/catalog/schema';
 import { comfyuiConnection, connectionFor } from '../providers/connection';
 import { runGeneration } from '../providers/generation';
 import { DEFAULT_COMFYUI_SERVER } from '../providers/comfyui/server-address';
@@ -167,18 +167,27 @@ export default defineNode({
     return { usd, basis: `${seconds} s of ${resolution} on ${choice.model.name} via ${ROUTE_LABELS[choice.route.provider]}: $${(usd / seconds).toFixed(3)}/s (${source.url}, ${source.checked})`, ...(source.assumption ? { assumed: true } : {}) };
   },
 
+  refusal(params, wired) {
+    const choice = choiceOf(params);
+    if (!choice) return noRoute(params);
+    if (!providerInfo(choice.route.provider)) return unavailableReason(choice.route.provider);
+    return (wired.has('endImage') ? endFrameRefusal(choice) : undefined) ?? (wired.has('prompt') ? undefined : promptRefusal(params.prompt, choice));
+  },
+
   resource: (params) => (params.route === 'comfyui' ? `comfyui:${params.server}` : `provider:${params.route}`),
+  // The journal keeps paid work from being paid twice; only the route's own key is read.
+  services: { journal: true, settings: true, keys: (params) => [params.route] },
 
   async run(ctx) {
     const { inputs, params } = ctx;
     const choice = choiceOf(params);
-    if (!choice) throw new NodeError(`the model "${params.model}" has no ${ROUTE_LABELS[params.route as keyof typeof ROUTE_LABELS] ?? params.route} route in this version's catalog`);
+    if (!choice) throw new NodeError(noRoute(params));
     const { model, route, capabilities } = choice;
     const provider = providerInfo(route.provider);
     if (!provider) throw new NodeError(unavailableReason(route.provider));
-    if (inputs.endImage && !capabilities.endFrame) throw new NodeError(`${model.name} cannot end on a given frame: disconnect the End frame input, or choose a model that can`);
     const prompt = inputs.prompt ?? params.prompt;
-    checkPrompt(prompt, capabilities, model, route.provider);
+    const refused = (inputs.endImage ? endFrameRefusal(choice) : undefined) ?? promptRefusal(prompt, choice);
+    if (refused) throw new NodeError(refused);
     checkImageSize(route, model, { 'first frame': inputs.image, 'end frame': inputs.endImage });
 
     const settings = readProviderSettings(await ctx.settings.get(PROVIDER_SETTINGS));
@@ -219,13 +228,22 @@ export default defineNode({
   },
 });
 
+function noRoute(params: { model: string; route: string }): string {
+  return `the model "${params.model}" has no ${ROUTE_LABELS[params.route as keyof typeof ROUTE_LABELS] ?? params.route} route in this version's catalog`;
+}
+
+function endFrameRefusal({ model, capabilities }: Choice): string | undefined {
+  return capabilities.endFrame ? undefined : `${model.name} cannot end on a given frame: disconnect the End frame input, or choose a model that can`;
+}
+
 /** A prompt the provider would refuse (Runway gen4.5 takes none empty, none over 1000 UTF-16 units) never leaves. */
-function checkPrompt(prompt: string, capabilities: Capabilities, model: CatalogModel, provider: ProviderId): void {
+function promptRefusal(prompt: string, { model, route, capabilities }: Choice): string | undefined {
   const rule = capabilities.prompt;
-  if (!rule) return;
-  const where = `${model.name} on ${ROUTE_LABELS[provider]}`;
-  if (rule.required && prompt.trim() === '') throw new NodeError(`${where} needs a prompt and refuses to run without one: write what moves and how the camera moves in Prompt, or wire a prompt in`);
-  if (rule.maxLength !== undefined && prompt.length > rule.maxLength) throw new NodeError(`${where} takes a prompt of up to ${rule.maxLength} characters; this one has ${prompt.length}: shorten it`);
+  if (!rule) return undefined;
+  const where = `${model.name} on ${ROUTE_LABELS[route.provider]}`;
+  if (rule.required && prompt.trim() === '') return `${where} needs a prompt and refuses to run without one: write what moves and how the camera moves in Prompt, or wire a prompt in`;
+  if (rule.maxLength !== undefined && prompt.length > rule.maxLength) return `${where} takes a prompt of up to ${rule.maxLength} characters; this one has ${prompt.length}: shorten it`;
+  return undefined;
 }
 
 /** An image over what the endpoint takes (Veo on fal: 8 MB) is refused before anything is sent. */

@@ -10,7 +10,7 @@ import { drawPixels, openBitmap } from '../media/image-pixels';
 import { cameraView, EASINGS, MOVES, type CameraSpec } from '../media/motion/camera';
 import { AMBIENTS, depthLimit, framePose, parallaxCpu, usesDepth, type MotionSpec, type Pose } from '../media/motion/parallax';
 import { createParallaxGpu, type ParallaxRenderer } from '../media/motion/parallax-gpu';
-import { isGpuAccelerated } from '../media/resample/lanczos-gpu';
+import { isGpuAccelerated } from '../media/gpu';
 import type { RgbaImage } from '../media/resample/lanczos';
 import { addSoundtrack } from '../media/audio/mux-soundtrack';
 import { soundBed, SOUND_BEDS, type SoundBed } from '../media/sound-bed/sound-bed';

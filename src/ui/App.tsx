@@ -9,7 +9,7 @@ import { GenerationsPanel } from './GenerationsPanel';
 import { InlineEdit } from './InlineEdit';
 import { Inspector } from './Inspector';
 import { ProvidersPanel } from './ProvidersPanel';
-import { ConfirmRunDialog, RunEstimateLabel, usePaidRunCheck } from './RunCost';
+import { ConfirmRunDialog, RunChecksBar, usePaidRunCheck } from './RunCost';
 import { RunLog } from './RunLog';
 import { useDocument, useRunOverview, useServices, useSession } from './services';
 import { reportOpen, WorkflowsPanel } from './WorkflowsPanel';
@@ -22,16 +22,17 @@ export function App() {
   const [help, setHelp] = useState(false);
   const [panel, setPanel] = useState<PanelName>();
   const [question, answer] = usePaidRunCheck();
+  const [focus, setFocus] = useState<{ nodeId: string }>();
   const onHelp = useCallback(() => setHelp(true), []);
   const toggle = (name: PanelName) => setPanel((open) => (open === name ? undefined : name));
   const close = () => setPanel(undefined);
   return (
     <ReactFlowProvider>
       <div className="app">
-        <Toolbar onHelp={onHelp} onPanel={toggle} />
+        <Toolbar onHelp={onHelp} onPanel={toggle} onFocus={(nodeId) => setFocus({ nodeId })} />
         <main className="workspace">
           <section className="canvas" aria-label="Workflow canvas">
-            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || panel !== undefined || question !== undefined} />
+            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || panel !== undefined || question !== undefined} focus={focus} />
             <Banners />
             {panel === 'workflows' ? <WorkflowsPanel onClose={close} /> : null}
             {panel === 'providers' ? <ProvidersPanel onClose={close} /> : null}
@@ -116,7 +117,7 @@ function WorkflowName() {
   );
 }
 
-function Toolbar({ onHelp, onPanel }: { onHelp: () => void; onPanel: (name: PanelName) => void }) {
+function Toolbar({ onHelp, onPanel, onFocus }: { onHelp: () => void; onPanel: (name: PanelName) => void; onFocus: (nodeId: string) => void }) {
   const { runner, documents, session, registry } = useServices();
   const hasBatch = useDocument((d) => d.nodes.some((n) => registry.get(n.type)?.batch !== undefined));
   const overview = useRunOverview();
@@ -157,7 +158,7 @@ function Toolbar({ onHelp, onPanel }: { onHelp: () => void; onPanel: (name: Pane
         </button>
       </div>
       <div className="run-controls">
-        <RunEstimateLabel />
+        <RunChecksBar onProviders={() => onPanel('providers')} onSelect={onFocus} />
         <div className="run-progress" role="progressbar" aria-label="Run progress" aria-valuenow={Math.round(fraction * 100)} aria-valuemin={0} aria-valuemax={100}>
           <div style={{ width: `${fraction * 100}%` }} className={`run-progress-fill status-${overview.active ? 'active' : (overview.status ?? 'idle')}`} />
         </div>

@@ -19,7 +19,7 @@ import {
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { elementKind, PORT_COLOURS, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
+import { portColour, type AnyNodeDefinition, type NodeRegistry, type Position, type WorkflowNode } from '../engine';
 import type { WireEnd } from '../editor/commands';
 import { carriesWorkflow, inputNodeFor, openWorkflowFile } from '../editor/open-file';
 import { showHint, showWarnings } from './hints';
@@ -40,9 +40,11 @@ interface Props {
   onHelp: () => void;
   /** While a dialog is open, the canvas leaves the keyboard alone. */
   dialogOpen: boolean;
+  /** A node to select and bring into view (a problem listed before Run); a new object each time. */
+  focus?: { nodeId: string } | undefined;
 }
 
-export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
+export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
   const { documents, commands, registry, runner, engine, session, assets } = useServices();
   const flow = useReactFlow();
   const docNodes = useDocument((d) => d.nodes);
@@ -185,6 +187,13 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen }: Props) {
     selectOnly([id]);
   };
 
+  useEffect(() => {
+    if (!focus) return;
+    selectOnly([focus.nodeId]);
+    void flow.fitView({ nodes: [{ id: focus.nodeId }], padding: 0.5, maxZoom: 1, duration: 200 });
+    // selectOnly and flow are stable in effect: only a new request moves the view.
+  }, [focus]);
+
   const selectOnly = (ids: string[]) => {
     const chosen = new Set(ids);
     // The new nodes reach React Flow on the next render; select them once they are there.
@@ -325,5 +334,5 @@ function reconcile(previous: Node[], docNodes: readonly WorkflowNode[]): Node[] 
 
 function edgeColour(registry: NodeRegistry, node: WorkflowNode | undefined, port: string): string {
   const type = node && registry.get(node.type)?.outputs[port]?.type;
-  return type ? PORT_COLOURS[elementKind(type)] : '#888';
+  return type ? portColour(type) : '#888';
 }

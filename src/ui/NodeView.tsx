@@ -4,13 +4,13 @@
  */
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo } from 'react';
-import { DOCUMENT_LIMITS, elementKind, PORT_COLOURS, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
 import { OutputPreview } from './OutputPreview';
 import { ParamField } from './ParamField';
-import { CostBadge } from './RunCost';
+import { CostBadge, NodeProblem } from './RunCost';
 import { useDefinition, useDocument, useNodeRun, useServices } from './services';
 
 /** Below this zoom, widgets are too small to use: nodes draw as a compact card. */
@@ -67,7 +67,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
       <ProgressBar run={run} />
       <Ports definition={definition} />
       <Params node={node} definition={definition} />
-      {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : null}
+      {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
       {run?.outputs ? (
         <div className="node-preview">
           {Object.entries(run.outputs)
@@ -102,7 +102,7 @@ function Ports({ definition }: { definition: AnyNodeDefinition }) {
 function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
   return (
     <div className={`port port-${kind}`} title={`${label}: ${type}${optional ? ' (optional)' : ''}`}>
-      <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: PORT_COLOURS[elementKind(type)] }} />
+      <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: portColour(type) }} />
       <span className="port-label">
         {label}
         {optional ? <span className="port-optional"> (optional)</span> : null}

@@ -81,7 +81,8 @@ function search(definitions: AnyNodeDefinition[], query: string, accepts: Palett
     const score = q === '' ? 0 : title.startsWith(q) ? 0 : title.includes(q) ? 1 : `${d.category} ${d.description} ${d.type}`.toLowerCase().includes(q) ? 2 : -1;
     return score < 0 ? [] : [{ d, score }];
   });
-  const order = (d: AnyNodeDefinition) => CATEGORIES.indexOf(d.category);
+  // A category of a node added later (not one that ships) comes after those that do.
+  const order = (d: AnyNodeDefinition) => ((CATEGORIES as readonly string[]).includes(d.category) ? (CATEGORIES as readonly string[]).indexOf(d.category) : CATEGORIES.length);
   return scored.sort((a, b) => a.score - b.score || order(a.d) - order(b.d) || a.d.title.localeCompare(b.d.title)).map((s) => s.d);
 }
 

@@ -2,6 +2,7 @@
 import { useEffect, useId, useState } from 'react';
 import { MAX_ASSETS, SEED_MAX, type AssetRef, type ParamSpec } from '../engine';
 import { showHint } from './hints';
+import { paramWidget } from './param-widgets';
 import { useServices } from './services';
 
 interface Props {
@@ -76,6 +77,11 @@ function Widget({ id, spec, value, offered, labels, onChange }: Props & { id: st
       return <AssetField id={id} accept={spec.accept} value={value as AssetRef | null} onChange={onChange} />;
     case 'assets':
       return <AssetsField id={id} accept={spec.accept} value={value as readonly AssetRef[]} onChange={onChange} />;
+    default: {
+      const added = spec as ParamSpec;
+      const Added = paramWidget(added.kind);
+      return Added ? <Added id={id} spec={added} value={value} onChange={onChange} /> : <span className="param-unsupported">This version has no editor for {added.kind} parameters</span>;
+    }
   }
 }
 

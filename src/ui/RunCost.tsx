@@ -2,9 +2,9 @@
  * Money before it is spent: a node's estimate on its header, what Run would spend in the toolbar,
  * and a question before a run above the user's threshold (cancelling it sends nothing).
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { AnyNodeDefinition, CostEstimate, WorkflowNode } from '../engine';
-import { formatUsd, NO_COST, nodeCost, type RunEstimate } from '../editor/run-cost';
+import { formatUsd, nodeCost, type RunEstimate } from '../editor/run-cost';
 import { readProviderSettings } from '../providers/settings';
 import { useProviderConfig, useProviderState } from './provider-hooks';
 import { useServices } from './services';
@@ -30,47 +30,86 @@ export function CostBadge({ node, definition }: { node: WorkflowNode; definition
   );
 }
 
-/** How long the graph must be still before the engine is asked for a new plan. */
-const PLAN_DELAY_MS = 150;
+/** Keeps the run checks told which providers have a key, once the keys have been read. */
+function useKeysForChecks(): void {
+  const { runner } = useServices();
+  const config = useProviderConfig();
+  useEffect(() => {
+    if (!config) return;
+    let live = true;
+    const tell = () => runner.checks.keys(() => config.state.configured);
+    void config.load().then(() => live && tell(), () => undefined);
+    const unsubscribe = config.subscribe(() => runner.checks.refresh());
+    return () => {
+      live = false;
+      unsubscribe();
+    };
+  }, [runner, config]);
+}
 
 /**
- * What Run would spend now: the engine's plan, asked for again once the graph or the run states
- * settle. Results already in the cache cost nothing, so only what would really run is counted.
+ * What Run would spend now, and what would stop it: the engine's plan, read again once the graph
+ * settles. Only the paid nodes that would run count (results in the cache cost nothing); each
+ * problem names its node, which a click selects, and a missing key opens Providers.
  */
-export function RunEstimateLabel() {
-  const { runner, documents, runs } = useServices();
-  const [estimate, setEstimate] = useState<RunEstimate>(NO_COST);
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let asked = 0;
-    const later = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const ask = ++asked;
-        // A plan that cannot be made (the worker busy or gone) leaves the last figure shown.
-        runner.estimate().then((next) => ask === asked && setEstimate(next), () => undefined);
-      }, PLAN_DELAY_MS);
-    };
-    const unsubscribe = [documents.subscribe(later), runs.subscribe(later)];
-    later();
-    return () => {
-      clearTimeout(timer);
-      asked = -1;
-      for (const u of unsubscribe) u();
-    };
-  }, [runner, documents, runs]);
-  if (estimate.nodes.length === 0) return null;
+export function RunChecksBar({ onProviders, onSelect }: { onProviders: () => void; onSelect: (nodeId: string) => void }) {
+  const { runner } = useServices();
+  useKeysForChecks();
+  const { estimate, problems } = useSyncExternalStore(
+    (listener) => runner.checks.subscribe(listener),
+    () => runner.checks.current,
+  );
   const lines = estimate.nodes.map((n) => `${n.title}: ${costText(n.estimate)}${n.estimate ? ` (${n.estimate.basis})` : ''}`);
   return (
-    <span
-      className="run-estimate"
-      title={`What Run would spend, estimated before anything is sent. Only the paid nodes that would run count; results already in the cache cost nothing:\n${lines.join('\n')}`}
-      data-usd={estimate.usd.toFixed(4)}
-    >
-      Estimate {estimate.uncertain ? '≈ ' : ''}
-      {formatUsd(estimate.usd)}
-    </span>
+    <>
+      {problems.length > 0 ? (
+        <details className="run-problems">
+          <summary>
+            {problems.length} problem{problems.length === 1 ? '' : 's'} before Run
+          </summary>
+          <ul>
+            {problems.map((p) => (
+              <li key={`${p.nodeId}:${p.text}`}>
+                <button type="button" className="link" onClick={() => onSelect(p.nodeId)}>
+                  {p.title}
+                </button>
+                : {p.text}
+                {p.fix === 'providers' ? (
+                  <button type="button" onClick={onProviders}>
+                    Open Providers
+                  </button>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+      {estimate.nodes.length > 0 ? (
+        <span
+          className="run-estimate"
+          title={`What Run would spend, estimated before anything is sent. Only the paid nodes that would run count; results already in the cache cost nothing:\n${lines.join('\n')}`}
+          data-usd={estimate.usd.toFixed(4)}
+        >
+          Estimate {estimate.uncertain ? '≈ ' : ''}
+          {formatUsd(estimate.usd)}
+        </span>
+      ) : null}
+    </>
   );
+}
+
+/** A node's problem before Run, under its header; gone once fixed, or once a run says more. */
+export function NodeProblem({ nodeId }: { nodeId: string }) {
+  const { runner } = useServices();
+  const problem = useSyncExternalStore(
+    (listener) => runner.checks.subscribeNode(nodeId, listener),
+    () => runner.checks.node(nodeId),
+  );
+  return problem ? (
+    <p className="node-problem" role="status">
+      {problem.text}
+    </p>
+  ) : null;
 }
 
 interface Question {

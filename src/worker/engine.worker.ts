@@ -129,6 +129,14 @@ function batcher(onEvents: (events: RunEvent[]) => void) {
   return { push, flush };
 }
 
+/** Nodes a cached-only run stopped at whose paid generation the journal has in flight. */
+function inFlightNodes(summary: RunSummary, journal: readonly { status: JournalStatus; nodeKey: string }[]): string[] {
+  const inFlight = new Set(journal.filter((e) => IN_FLIGHT.has(e.status)).map((e) => e.nodeKey));
+  return Object.entries(summary.nodes)
+    .filter(([, result]) => result.state === 'cancelled' && result.cacheKey !== undefined && inFlight.has(result.cacheKey))
+    .map(([id]) => id);
+}
+
 const api = {
   async run(document: WorkflowDocument, options: RunOptions, onEvents: (events: RunEvent[]) => void): Promise<RunSummary> {
     const { engine } = await ready;
@@ -163,10 +171,19 @@ const api = {
     const events = batcher(onEvents);
     const summary = await engine.run({ document, cachedOnly: true, onEvent: (e) => e.type === 'node' && e.state === 'cached' && events.push(e) });
     events.flush();
-    const inFlight = new Set((await services.journal.list().catch(() => [])).filter((e) => IN_FLIGHT.has(e.status)).map((e) => e.nodeKey));
-    return Object.entries(summary.nodes)
-      .filter(([, result]) => result.state === 'cancelled' && result.cacheKey !== undefined && inFlight.has(result.cacheKey))
-      .map(([id]) => id);
+    return inFlightNodes(summary, await services.journal.list().catch(() => []));
+  },
+
+  /**
+   * Which nodes of `document` a run would not pay for again: those with a cached result, and
+   * those whose paid generation is in flight (a run resumes it). Runs nothing; the CLI asks it
+   * to say what a resumed batch has left to pay.
+   */
+  async settled(document: WorkflowDocument): Promise<{ cached: string[]; inFlight: string[] }> {
+    const { engine, services } = await ready;
+    const summary = await engine.run({ document, cachedOnly: true });
+    const cached = Object.entries(summary.nodes).flatMap(([id, result]) => (result.state === 'cached' ? [id] : []));
+    return { cached, inFlight: inFlightNodes(summary, await services.journal.list().catch(() => [])) };
   },
 
   /** What a run of `targets` would do, running nothing: cache or run, why, and at what cost. */

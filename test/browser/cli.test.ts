@@ -3,8 +3,8 @@
  * local provider servers with faults injected, an interrupted run resumed, and clear messages
  * and exit codes for bad arguments and bad workflow files.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,18 +12,13 @@ import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
 import { fakeFal } from '../providers/servers/fal';
+import { BIN, cli as runCli, photoFolder } from '../support/cli';
 
-const BIN = join(process.cwd(), 'bin/stillmotion.mjs');
 let dir: string;
 let fal: FakeProvider;
 
-function photos(count: number): string {
-  const folder = join(dir, `photos-${count}`);
-  mkdirSync(folder, { recursive: true });
-  // testsrc2 draws a frame counter, so every photo differs.
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=1', '-frames:v', String(count), join(folder, 'photo%02d.png')]);
-  return folder;
-}
+const photos = (count: number) => photoFolder(dir, count);
+const cli = (args: string[]) => runCli(args, { FAL_KEY: 'fal-key' });
 
 function workflow(name: string, prompt: string): string {
   const document: WorkflowDocument = {
@@ -46,18 +41,6 @@ function settings(): string {
   const path = join(dir, 'settings.json');
   writeFileSync(path, JSON.stringify({ timing: { pollMs: 50, maxPollMs: 100, requestTimeoutMs: 5000, deadlineMs: 60_000 } }));
   return path;
-}
-
-/** Runs the CLI without blocking this process: the fake providers answer from its event loop. */
-function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: 'fal-key' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-  });
 }
 
 beforeAll(async () => {
@@ -110,14 +93,38 @@ describe('stillmotion run', () => {
     const result = await cli(['run', workflow('twenty', 'twenty'), '--input', photos(20), '--out', out, '--settings', settings(), '--endpoint', falEndpoint()]);
     expect(result.code, result.err).toBe(1);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary.counts).toEqual({ done: 17, failed: 3 });
+    expect(summary.counts).toEqual({ done: 17, failed: 3, pending: 0 });
     for (const item of summary.items) {
-      if (item.status === 'done') expect(item.outputs).toEqual([expect.stringMatching(/photo\d\d\.gen\.mp4$/)]);
+      if (item.status === 'done') expect(item.outputs).toEqual([expect.stringMatching(/photo\d\d-gen-kling-v2\.1-master\.mp4$/)]);
       else expect(item.error).toMatch(/^Generate video \(gen\): fal (refused the request \(HTTP 422\): prompt: flagged|could not make the video: .*the model failed)/);
     }
     expect(fal.accepted).toBe(18);
     expect(new Set(acceptedImages()).size).toBe(18);
-    expect(result.out).toContain('17 done, 3 failed of 20');
+    expect(result.out).toContain('17 done, 3 failed of 20; $23.80 paid for the takes on disk');
+    expect(summary.paidUsd).toBe(23.8);
+  });
+
+  it('names a refused key by its environment variable, and sends nothing at all when a key is missing', async () => {
+    const args = ['run', workflow('keys', 'keys'), '--input', photos(1), '--settings', settings(), '--endpoint', falEndpoint()];
+    const refused = await runCli([...args, '--out', join(dir, 'out-wrong-key')], { FAL_KEY: 'not-the-key' });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/FAILED photo01\.png: Generate video \(gen\): fal rejected the API key \(HTTP 401\).*Check FAL_KEY in the environment/);
+    expect(refused.out).not.toContain('Settings > Providers');
+
+    const requests = fal.log.length;
+    const missing = await runCli([...args, '--out', join(dir, 'out-no-key')], { FAL_KEY: '' });
+    expect(missing.code).toBe(4);
+    expect(missing.err).toContain('stillmotion: nothing was sent: every photo would fail:\n  fal has no key: set FAL_KEY in the environment (used by Generate video (gen))');
+    expect(fal.log.length).toBe(requests);
+  });
+
+  it('refuses to start when what is left to pay is above --max-cost, sending nothing', async () => {
+    const requests = fal.log.length;
+    const result = await cli(['run', workflow('capped', 'capped'), '--input', photos(2), '--out', join(dir, 'out-capped'), '--settings', settings(), '--endpoint', falEndpoint(), '--max-cost', '2']);
+    expect(result.code).toBe(4);
+    expect(result.out).toContain('Left to pay: about $2.80');
+    expect(result.err).toContain('stillmotion: what is left to pay ($2.80) is above --max-cost $2.00; nothing was sent');
+    expect(fal.log.length).toBe(requests);
   });
 
   it('resumes an interrupted run without paying again for what was sent', async () => {
@@ -131,8 +138,10 @@ describe('stillmotion run', () => {
     fal.pollsToFinish = 2;
     const result = await cli(args);
     expect(result.code, result.err).toBe(0);
+    expect(result.out).toContain('Estimated cost of the 4 photos left: $5.60');
+    expect(result.out).toContain('Left to pay: about $0.00 (4 paid generations were made or sent earlier and are not paid again)');
     expect(fal.accepted - before).toBe(4);
-    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts).toEqual({ done: 4, failed: 0 });
+    expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts).toEqual({ done: 4, failed: 0, pending: 0 });
     // A third run finds everything done: it starts no browser and sends nothing.
     const requests = fal.log.length;
     const again = await cli(args);

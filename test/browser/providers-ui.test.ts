@@ -274,6 +274,15 @@ describe('a run above the threshold', () => {
 
   it('runs once the user agrees (on a route with no key, the node then fails before sending anything)', async () => {
     await param('Route').locator('select').selectOption('gemini');
+    // Said before Run, on the node and in the toolbar's list, with the way to fix it.
+    await expect.poll(() => gen().locator('.node-problem').textContent()).toBe('Gemini API has no key: add yours in Providers');
+    await page.locator('.run-problems summary').click();
+    expect(await page.locator('.run-problems li').allTextContents()).toEqual(['Generate video: Gemini API has no key: add yours in ProvidersOpen Providers']);
+    await screenshot(page, 'problems-before-run');
+    await page.locator('.run-problems').getByRole('button', { name: 'Open Providers' }).click();
+    await providers().waitFor();
+    await page.getByRole('button', { name: 'Close providers' }).click();
+    await page.locator('.run-problems summary').click();
     await gen().getByRole('button', { name: 'Run this node' }).click();
     await confirmation().waitFor();
     await confirmation().getByRole('button', { name: /^Run and pay/ }).click();

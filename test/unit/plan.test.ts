@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Engine, MemoryCache, type RunEvent, type WorkflowDocument } from '../../src/engine';
+import { defineNode, Engine, MemoryCache, param, type RunEvent, type WorkflowDocument } from '../../src/engine';
 import { mixGraph, testNodes } from '../support/nodes';
 
 /** a -> b -> c, plus d on its own; each titled after its id. */
@@ -14,7 +14,7 @@ function chain(): WorkflowDocument {
   return doc;
 }
 
-const param = (doc: WorkflowDocument, id: string) => doc.nodes.find((n) => n.id === id)!.params;
+const paramsOf = (doc: WorkflowDocument, id: string) => doc.nodes.find((n) => n.id === id)!.params;
 const willRun = (plan: { nodes: Record<string, { will: string }> }) => Object.keys(plan.nodes).filter((id) => plan.nodes[id]!.will === 'run');
 
 describe('the plan of a run', () => {
@@ -50,7 +50,7 @@ describe('the plan of a run', () => {
     const engine = new Engine({ registry: testNodes() });
     const doc = chain();
     await engine.run({ document: doc });
-    param(doc, 'a').k = 10;
+    paramsOf(doc, 'a').k = 10;
     const plan = await engine.plan(doc);
     expect(plan.nodes.a).toMatchObject({ will: 'run', reason: 'K changed' });
     expect(plan.nodes.b).toMatchObject({ will: 'run', reason: `input "In" changes because A's K changed` });
@@ -62,7 +62,7 @@ describe('the plan of a run', () => {
     const engine = new Engine({ registry: testNodes() });
     const doc = chain();
     await engine.run({ document: doc });
-    param(doc, 'a').k = 10;
+    paramsOf(doc, 'a').k = 10;
     const reasons: Record<string, string> = {};
     const onEvent = (e: RunEvent) => e.type === 'node' && e.state === 'done' && e.reason && (reasons[e.nodeId] = e.reason);
     await engine.run({ document: doc, onEvent });
@@ -80,12 +80,35 @@ describe('the plan of a run', () => {
     doc.nodes.push({ id: 'n', type: 'test.needs', version: 2, position: { x: 0, y: 0 }, params: {} });
     doc.nodes.push({ id: 'x', type: 'test.unknown', version: 1, position: { x: 0, y: 0 }, params: {} });
     doc.edges.push({ id: 'e9', source: 'n', sourcePort: 'out', target: 'd', targetPort: 'in' });
-    param(doc, 'c').k = 'not a number';
+    paramsOf(doc, 'c').k = 'not a number';
     const plan = await engine.plan(doc);
-    expect(plan.nodes.n).toEqual({ will: 'fail', reason: 'input "Image" is not connected' });
-    expect(plan.nodes.d).toEqual({ will: 'fail', reason: 'needs Needs, which cannot run' });
+    expect(plan.nodes.n).toEqual({ will: 'fail', reason: 'input "Image" (image, image) is not connected' });
+    expect(plan.nodes.d).toEqual({ will: 'fail', reason: 'needs Needs, which cannot run', blockedBy: 'n' });
     expect(plan.nodes.c).toMatchObject({ will: 'fail', reason: expect.stringContaining('params.k') });
     expect(plan.nodes.x).toMatchObject({ will: 'fail', reason: expect.stringContaining('"test.unknown" is not a node type') });
+  });
+
+  it('says what a node would refuse from its params and wires, before anything runs', async () => {
+    const picky = defineNode({
+      type: 'test.picky',
+      version: 1,
+      title: 'Picky',
+      category: 'Utility',
+      description: 'Refuses to run without a note.',
+      inputs: { note: { type: 'text', label: 'Note', optional: true } },
+      outputs: { out: { type: 'text', label: 'Out' } },
+      params: { note: param.text({ label: 'Note', default: '' }) },
+      refusal: (p, wired) => (p.note === '' && !wired.has('note') ? 'needs a note: type one, or wire text into Note' : undefined),
+      async run() {
+        return { out: 'ok' };
+      },
+    });
+    const engine = new Engine({ registry: testNodes().add(picky) });
+    const doc = mixGraph([], []);
+    doc.nodes.push({ id: 'p', type: 'test.picky', version: 1, position: { x: 0, y: 0 }, params: {} });
+    expect((await engine.plan(doc)).nodes.p).toEqual({ will: 'fail', reason: 'needs a note: type one, or wire text into Note' });
+    doc.nodes[0]!.params.note = 'hello';
+    expect((await engine.plan(doc)).nodes.p).toMatchObject({ will: 'run' });
   });
 
   it('counts the money of the paid nodes that would run, and none for cached ones', async () => {
@@ -99,7 +122,7 @@ describe('the plan of a run', () => {
     expect(first.usd).toBeCloseTo(1.0);
     expect(first.nodes.p).toMatchObject({ will: 'run', paid: true, cost: { usd: 0.8, basis: '8 s x $0.10/s' } });
     await engine.run({ document: doc });
-    param(doc, 'a').k = 99;
+    paramsOf(doc, 'a').k = 99;
     const second = await engine.plan(doc);
     expect(second.paid).toEqual(['p']);
     expect(second.usd).toBeCloseTo(0.8);

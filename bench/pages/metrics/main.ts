@@ -7,7 +7,7 @@
 import type { FrameSsim } from '../../../src/metrics/ssim';
 import { ssimFrame } from '../../../src/metrics/ssim';
 import { ssimFrameGpu } from '../../../src/metrics/ssim-gpu';
-import { gpuDevice } from '../../../src/media/resample/lanczos-gpu';
+import { gpuDevice } from '../../../src/media/gpu';
 import { monoAudio, yuvFrames } from '../../../src/media/video/yuv-frames';
 import { loudness } from '../../../src/metrics/audio';
 import { mseFrame, psnrOf } from '../../../src/metrics/psnr';

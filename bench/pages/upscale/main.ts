@@ -4,7 +4,8 @@
  * performance.now(). Frames are rendered here, outside the timed region.
  */
 import { resampleLanczos, type RgbaImage } from '../../../src/media/resample/lanczos';
-import { isWebGpuAvailable, resampleLanczosGpu } from '../../../src/media/resample/lanczos-gpu';
+import { isWebGpuAvailable } from '../../../src/media/gpu';
+import { resampleLanczosGpu } from '../../../src/media/resample/lanczos-gpu';
 import { LanczosPool, poolSize } from '../../../src/media/resample/lanczos-pool';
 import { renderSampleScene } from '../../../src/media/sample-scene';
 

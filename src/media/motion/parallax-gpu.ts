@@ -14,7 +14,7 @@
 import { NodeError } from '../../engine';
 import type { DepthMap } from '../depth/estimate-depth';
 import type { RgbaImage } from '../resample/lanczos';
-import { gpuDevice } from '../resample/lanczos-gpu';
+import { bufferLimit, explainGpuFailure, gpuDevice, reserveGpuMemory } from '../gpu';
 import { WAVES, type Pose } from './parallax';
 
 /** Largest per-channel difference allowed between GPU and CPU frames, in 8-bit levels. */
@@ -134,12 +134,18 @@ export interface ParallaxRenderer {
 export async function createParallaxGpu(source: RgbaImage, depth: DepthMap, width: number, height: number): Promise<ParallaxRenderer | undefined> {
   const device = await gpuDevice();
   if (!device) return undefined;
-  const limit = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+  const limit = bufferLimit(device);
   if (source.data.byteLength > limit || width * height * 4 > limit) {
     throw new NodeError(`a ${source.width}x${source.height} px picture needs a bigger GPU buffer than this GPU allows (${Math.floor(limit / 2 ** 20)} MiB); choose the CPU renderer`);
   }
   const compiled = await pipeline(device);
   const owned: GPUBuffer[] = [];
+  // Held for the renderer's life: its buffers stay allocated until destroy().
+  const release = await reserveGpuMemory(source.data.byteLength + depth.data.byteLength + 2 * width * height * 4 + PARAMS_SIZE);
+  const free = () => {
+    for (const b of owned) b.destroy();
+    release();
+  };
   const buffer = (label: string, size: number, usage: number) => {
     const made = device.createBuffer({ label, size, usage });
     owned.push(made);
@@ -162,6 +168,13 @@ export async function createParallaxGpu(source: RgbaImage, depth: DepthMap, widt
     let checked = false;
 
     const render = async (pose: Pose, out: Uint8ClampedArray) => {
+      try {
+        await renderFrame(pose, out);
+      } catch (error) {
+        throw explainGpuFailure(device, error);
+      }
+    };
+    const renderFrame = async (pose: Pose, out: Uint8ClampedArray) => {
       device.queue.writeBuffer(params, 0, paramsBlock(sizes, pose));
       const first = !checked;
       if (first) device.pushErrorScope('validation');
@@ -185,9 +198,9 @@ export async function createParallaxGpu(source: RgbaImage, depth: DepthMap, widt
         readback.unmap();
       }
     };
-    return { render, destroy: () => owned.forEach((b) => b.destroy()) };
+    return { render, destroy: free };
   } catch (error) {
-    for (const b of owned) b.destroy();
+    free();
     throw error;
   }
 }

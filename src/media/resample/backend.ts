@@ -5,7 +5,8 @@
  */
 import { NodeError } from '../../engine';
 import { resampleLanczos, type ResampleOptions, type RgbaImage } from './lanczos';
-import { isGpuAccelerated, resampleLanczosGpu } from './lanczos-gpu';
+import { isGpuAccelerated } from '../gpu';
+import { resampleLanczosGpu } from './lanczos-gpu';
 import { LanczosPool, poolSize } from './lanczos-pool';
 
 export type Backend = 'auto' | 'gpu' | 'cpu';

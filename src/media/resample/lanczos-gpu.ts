@@ -13,6 +13,7 @@
  * only the device and the compiled pipelines are kept, since making them costs far more than a run.
  */
 import { NodeError } from '../../engine';
+import { bufferLimit, explainGpuFailure, gpuDevice, reserveGpuMemory } from '../gpu';
 import { axisWeights, checkSizes, type ResampleOptions, type RgbaImage } from './lanczos';
 
 /** Largest per-channel difference allowed between GPU and CPU outputs, in 8-bit levels. */
@@ -110,40 +111,7 @@ interface Pipelines {
   finish: GPUComputePipeline;
 }
 
-let devicePromise: Promise<GPUDevice | undefined> | undefined;
 const pipelineCache = new WeakMap<GPUDevice, Promise<Pipelines>>();
-
-/** Whether this browser or worker can run the GPU path (an adapter and a device were granted). */
-export async function isWebGpuAvailable(): Promise<boolean> {
-  return (await gpuDevice()) !== undefined;
-}
-
-/**
- * Whether the GPU path is worth taking: false for a fallback adapter such as SwiftShader, which
- * runs shaders on the CPU and is about 4x slower than the CPU path (bench suite `upscale`).
- */
-export async function isGpuAccelerated(): Promise<boolean> {
-  const info = (await gpuDevice())?.adapterInfo;
-  return info !== undefined && !info.isFallbackAdapter && info.architecture !== 'swiftshader';
-}
-
-/** The shared device, asked for once; undefined when WebGPU is absent or refuses. */
-export function gpuDevice(): Promise<GPUDevice | undefined> {
-  devicePromise ??= requestDevice();
-  return devicePromise;
-}
-
-async function requestDevice(): Promise<GPUDevice | undefined> {
-  if (typeof navigator === 'undefined' || !navigator.gpu) return undefined;
-  const adapter = await navigator.gpu.requestAdapter().catch(() => null);
-  if (!adapter) return undefined;
-  // Images are big: ask for the adapter's largest buffers, not the 128 MiB default.
-  const { maxBufferSize, maxStorageBufferBindingSize } = adapter.limits;
-  const device = await adapter.requestDevice({ requiredLimits: { maxBufferSize, maxStorageBufferBindingSize } }).catch(() => undefined);
-  // A lost device (driver reset, tab backgrounded on some systems) is replaced on the next call.
-  void device?.lost.then(() => (devicePromise = undefined));
-  return device;
-}
 
 function pipelines(device: GPUDevice): Promise<Pipelines> {
   let cached = pipelineCache.get(device);
@@ -166,20 +134,29 @@ export async function resampleLanczosGpu(image: RgbaImage, width: number, height
   checkBufferLimits(device, width, height, width * Math.max(height, image.height) * 16);
   const compiled = await pipelines(device);
   const owned: GPUBuffer[] = [];
+  const release = await reserveGpuMemory(gpuBytes(image, width, height));
   try {
     const readback = await scoped(device, width, height, () => submit(device, compiled, owned, image, width, height, options.sharpen ?? 0));
     await readback.mapAsync(GPUMapMode.READ);
     const data = new Uint8ClampedArray(readback.getMappedRange().slice(0));
     readback.unmap();
     return { data, width, height };
+  } catch (error) {
+    throw explainGpuFailure(device, error);
   } finally {
     for (const buffer of owned) buffer.destroy();
+    release();
   }
+}
+
+/** What one call holds on the GPU: the source, both filtered passes (vec4f), the result and its readback. */
+function gpuBytes(image: RgbaImage, width: number, height: number): number {
+  return image.data.byteLength + width * image.height * 16 + width * height * 16 + 2 * width * height * 4;
 }
 
 /** Refuses, before allocating anything, a result whose biggest buffer the device cannot hold. */
 function checkBufferLimits(device: GPUDevice, width: number, height: number, largest: number): void {
-  const limit = Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);
+  const limit = bufferLimit(device);
   if (largest <= limit) return;
   const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
   throw new NodeError(`a ${width}x${height} result needs a ${mib(largest)} MiB GPU buffer, more than this GPU allows (${mib(limit)} MiB); choose the CPU backend`);

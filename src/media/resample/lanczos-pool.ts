@@ -30,12 +30,16 @@ export class LanczosPool {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, { resolve(parts: Uint8ClampedArray<ArrayBuffer>[]): void; reject(error: Error): void }>();
   private nextId = 0;
+  /** Set once a worker has failed or the pool was closed: later requests fail at once, never wait. */
+  private failure: Error | undefined;
 
   constructor(size: number) {
     this.workers = Array.from({ length: size }, () => {
+      // Written as one expression: that is the form the bundler recognises as a worker to build.
       const worker = new Worker(new URL('./lanczos.worker.ts', import.meta.url), { type: 'module', name: 'lanczos' });
       worker.onmessage = ({ data }: MessageEvent<BandReply>) => this.settle(data);
-      worker.onerror = (event) => this.failAll(new Error(`a Lanczos worker failed: ${event.message}`));
+      worker.onerror = (event) => this.failAll(new Error(`a Lanczos worker failed: ${workerFailure(event)}`));
+      worker.onmessageerror = () => this.failAll(new Error('a Lanczos worker failed: its reply could not be read'));
       return worker;
     });
   }
@@ -66,6 +70,7 @@ export class LanczosPool {
   }
 
   private request(worker: Worker, work: Omit<BandRequest, 'id'>): Promise<Uint8ClampedArray<ArrayBuffer>[]> {
+    if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -81,7 +86,17 @@ export class LanczosPool {
   }
 
   private failAll(error: Error): void {
+    this.failure ??= error;
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
   }
+}
+
+/**
+ * What went wrong, in words: an error thrown in the worker carries its message, but a worker
+ * whose script never loaded (not served, refused by the page's policy) fires a bare Event.
+ */
+function workerFailure(event: Event): string {
+  const message = (event as Partial<ErrorEvent>).message;
+  return message ? message : "its script (lanczos.worker) did not load: not served, or refused by the page's Content-Security-Policy";
 }

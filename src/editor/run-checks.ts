@@ -1,0 +1,128 @@
+/**
+ * What the editor says before Run: the plan's estimate, and the problems that would stop a node
+ * (an unconnected input, params its model refuses, a paid route with no key), each on its node
+ * and in one list. The engine's plan is asked for again once the graph, the run states or the
+ * keys have been still for a moment; a plan that comes back late for an older graph is dropped.
+ */
+import type { NodeRegistry, RunPlan, WorkflowDocument } from '../engine';
+import { providerInfo } from '../providers/providers';
+import type { DocumentStore } from './document-store';
+import { estimateOf, NO_COST, nodeParams, type RunEstimate } from './run-cost';
+import type { RunStore } from './run-store';
+
+export interface Problem {
+  nodeId: string;
+  title: string;
+  text: string;
+  /** Where the user fixes it, when it is not on the node itself. */
+  fix?: 'providers';
+}
+
+export interface RunCheck {
+  estimate: RunEstimate;
+  /** Only the root of each problem: a node that waits on a failing one is not listed again. */
+  problems: Problem[];
+}
+
+/** How long the graph must be still before the engine is asked again. */
+const SETTLE_MS = 150;
+
+/** The plan read for the user: its money, its failing nodes, and paid nodes whose provider has no key. */
+export function checkOf(plan: RunPlan, document: WorkflowDocument, registry: NodeRegistry, configured: ReadonlySet<string> | undefined): RunCheck {
+  const titleOf = (nodeId: string) => {
+    const node = document.nodes.find((n) => n.id === nodeId);
+    return node?.title ?? registry.get(node?.type ?? '')?.title ?? nodeId;
+  };
+  const problems: Problem[] = [];
+  for (const [nodeId, verdict] of Object.entries(plan.nodes)) {
+    if (verdict.will === 'fail' && !verdict.blockedBy) problems.push({ nodeId, title: titleOf(nodeId), text: verdict.reason });
+  }
+  for (const nodeId of configured ? plan.paid : []) {
+    const provider = providerOf(document, registry, nodeId);
+    const info = provider ? providerInfo(provider) : undefined;
+    if (info && !info.keyless && !configured!.has(info.id)) {
+      problems.push({ nodeId, title: titleOf(nodeId), text: `${info.name} has no key: add yours in Providers`, fix: 'providers' });
+    }
+  }
+  return { estimate: estimateOf(plan, document, (node) => titleOf(node.id)), problems };
+}
+
+/** The provider a paid node sends to, read off the resource it occupies (`provider:fal`). */
+function providerOf(document: WorkflowDocument, registry: NodeRegistry, nodeId: string): string | undefined {
+  const node = document.nodes.find((n) => n.id === nodeId);
+  const definition = node && registry.get(node.type);
+  const resource = node && definition ? definition.resource?.(nodeParams(node, definition)) : undefined;
+  return resource?.startsWith('provider:') ? resource.slice('provider:'.length) : undefined;
+}
+
+export class RunChecks {
+  #check: RunCheck = { estimate: NO_COST, problems: [] };
+  #byNode = new Map<string, Problem>();
+  readonly #listeners = new Set<() => void>();
+  readonly #nodeListeners = new Map<string, Set<() => void>>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #asked = 0;
+  #configured: () => ReadonlySet<string> | undefined = () => undefined;
+
+  constructor(
+    readonly plan: (document: WorkflowDocument) => Promise<RunPlan>,
+    readonly documents: DocumentStore,
+    readonly runs: RunStore,
+    readonly registry: NodeRegistry,
+  ) {
+    documents.subscribe(() => this.refresh());
+    runs.subscribe(() => this.refresh());
+  }
+
+  get current(): RunCheck {
+    return this.#check;
+  }
+
+  node(nodeId: string): Problem | undefined {
+    return this.#byNode.get(nodeId);
+  }
+
+  /** Which providers have a key (undefined until known); the keys' store calls refresh on a change. */
+  keys(configured: () => ReadonlySet<string> | undefined): void {
+    this.#configured = configured;
+    this.refresh();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  subscribeNode(nodeId: string, listener: () => void): () => void {
+    let set = this.#nodeListeners.get(nodeId);
+    if (!set) this.#nodeListeners.set(nodeId, (set = new Set()));
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  /** Asks the engine again once things are still. */
+  refresh(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#ask(), SETTLE_MS);
+  }
+
+  async #ask(): Promise<void> {
+    const ask = ++this.#asked;
+    const document = this.documents.document;
+    // A plan that cannot be made (the worker gone) leaves the last check shown.
+    const plan = await this.plan(document).catch(() => undefined);
+    if (!plan || ask !== this.#asked) return;
+    this.#set(checkOf(plan, document, this.registry, this.#configured()));
+  }
+
+  #set(check: RunCheck): void {
+    const before = this.#byNode;
+    this.#check = check;
+    this.#byNode = new Map(check.problems.map((p) => [p.nodeId, p]));
+    for (const id of new Set([...before.keys(), ...this.#byNode.keys()])) {
+      if (before.get(id)?.text === this.#byNode.get(id)?.text) continue;
+      for (const listener of this.#nodeListeners.get(id) ?? []) listener();
+    }
+    for (const listener of this.#listeners) listener();
+  }
+}
