@@ -8,7 +8,7 @@ import { createMedia, defineNode, NodeError, param } from '../engine';
 import { estimateDepth, type DepthMap } from '../media/depth/estimate-depth';
 import { drawPixels, openBitmap } from '../media/image-pixels';
 import { cameraView, EASINGS, MOVES, type CameraSpec } from '../media/motion/camera';
-import { AMBIENTS, depthLimit, framePose, renderFrameCpu, usesDepth, type MotionSpec, type Pose } from '../media/motion/parallax';
+import { AMBIENTS, depthLimit, framePose, parallaxCpu, usesDepth, type MotionSpec, type Pose } from '../media/motion/parallax';
 import { createParallaxGpu, type ParallaxRenderer } from '../media/motion/parallax-gpu';
 import { isGpuAccelerated } from '../media/gpu';
 import type { RgbaImage } from '../media/resample/lanczos';
@@ -201,7 +201,8 @@ async function depthPainter(
   const frame = new Uint8ClampedArray(width * height * 4);
   const image = new ImageData(frame, width, height);
   const gpu = await pickGpu(renderer, source, depth, width, height);
-  const render = gpu ? (pose: Pose) => gpu.render(pose, frame) : (pose: Pose) => renderFrameCpu(source, depth, pose, frame, width, height);
+  const cpu = gpu ? undefined : parallaxCpu(source, depth, width, height);
+  const render = async (pose: Pose) => (gpu ? gpu.render(pose, frame) : cpu!(pose, frame));
   return {
     async draw(context, index) {
       await render(poses[index]!);

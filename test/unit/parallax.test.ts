@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateDepth, sampleDepth } from '../../src/media/depth/estimate-depth';
 import { EASINGS, MOVES } from '../../src/media/motion/camera';
-import { AMBIENTS, depthLimit, framePose, MAX_STRETCH, renderFrameCpu, sourcePosition, usesDepth, type MotionSpec } from '../../src/media/motion/parallax';
+import { AMBIENTS, depthLimit, framePose, MAX_STRETCH, parallaxCpu, renderFrameCpu, renderFrameReference, sourcePosition, usesDepth, type MotionSpec } from '../../src/media/motion/parallax';
 import type { RgbaImage } from '../../src/media/resample/lanczos';
 import { renderSampleScene } from '../../src/media/sample-scene';
 
@@ -118,5 +118,20 @@ describe('depth-aware motion', () => {
     expect(usesDepth({ ...base, move: 'push-in', parallax: 0.2, ambient: 'none' })).toBe(true);
     expect(usesDepth({ ...base, move: 'orbit-left', parallax: 0, ambient: 'none' })).toBe(true);
     expect(usesDepth({ ...base, move: 'pan-left', parallax: 0, ambient: 'sway' })).toBe(true);
+  });
+
+  it('draws every frame without ambient motion in WebAssembly with the very bytes of the TypeScript reference', () => {
+    // Output sizes unlike the source's, so the view's scaling and both clamps come into play.
+    const [width, height] = [97, 61];
+    const [fast, reference] = [new Uint8ClampedArray(width * height * 4), new Uint8ClampedArray(width * height * 4)];
+    fc.assert(
+      fc.property(specs, unit, (spec, t) => {
+        const pose = framePose({ ...spec, ambient: 'none' }, t, depthLimit(spec, depth.maxGradient));
+        parallaxCpu(source, depth, width, height)(pose, fast);
+        renderFrameReference(source, depth, pose, reference, width, height);
+        expect(Buffer.from(fast).equals(Buffer.from(reference))).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -14,10 +14,12 @@
  * The first frame (t = 0) has no displacement and, for moves that start on the whole picture,
  * is the source itself.
  */
-import { sampleDepth, type DepthMap } from '../depth/estimate-depth';
+import { depthRow, sampleDepth, sampleDepthRow, type DepthMap } from '../depth/estimate-depth';
 import { mulberry32 } from '../random';
 import type { RgbaImage } from '../resample/lanczos';
+import { instantiate, layout } from '../wasm';
 import { cameraView, ease, type CameraSpec, type View } from './camera';
+import { PARALLAX_WASM_BASE64 } from './parallax-wasm';
 
 export const AMBIENTS = ['none', 'shimmer', 'sway'] as const;
 export type Ambient = (typeof AMBIENTS)[number];
@@ -163,13 +165,21 @@ function wavePhases(seed: number): [number, number, number] {
 
 /**
  * Where output point (X, Y) (fractions of the frame) samples the source, in fractions of the
- * picture, written to `into` (reused across pixels: this runs for every pixel of every frame).
+ * picture, written to `into`.
  */
 export function sourcePosition(pose: Pose, depth: DepthMap, X: number, Y: number, into: Float64Array): void {
   const { view } = pose;
   const bx = view.x + X * view.width;
   const by = view.y + Y * view.height;
-  const n = sampleDepth(depth, bx, by);
+  displace(pose, sampleDepth(depth, bx, by), bx, by, into);
+}
+
+/**
+ * Where the picture point (bx, by) of nearness n samples the source (see sourcePosition), written
+ * to `into` (reused across pixels: this runs for every pixel of every frame).
+ */
+function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Array): void {
+  const { view } = pose;
   const d = n - pose.pivot;
   const cx = view.x + view.width / 2;
   const cy = view.y + view.height / 2;
@@ -191,29 +201,80 @@ export function sourcePosition(pose: Pose, depth: DepthMap, X: number, Y: number
   into[1] = v;
 }
 
-/** Renders one frame of `pose` into `out` (RGBA8, width x height), bilinear, edges held. */
+/** The renderer's exports (parallax.wat); addresses are byte offsets into `memory`. */
+interface ParallaxKernel {
+  readonly memory: WebAssembly.Memory;
+  columns(columns: number, cells: number, width: number, dw: number, viewX: number, viewW: number): void;
+  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, out: number, width: number, height: number, first: number, end: number, columns: number, cells: number, viewX: number, viewY: number, viewW: number, viewH: number, scale: number, shiftX: number, shiftY: number, pivot: number): void;
+}
+
+/** Rows per call of the kernel's render: see parallax.wat. */
+const ROWS_PER_CALL = 8;
+
+/** Draws one frame of a pose into `out` (RGBA8, the clip's width x height). */
+export type FrameRenderer = (pose: Pose, out: Uint8ClampedArray) => void;
+
+/**
+ * The CPU renderer of one clip: the source and the depth go into a kernel instance of its own
+ * once, then each frame is drawn there by parallax.wat and copied out. Poses with ambient motion
+ * (sines, which WebAssembly lacks) are drawn by renderFrameReference; the others give the very
+ * same bytes either way.
+ */
+export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, height: number): FrameRenderer {
+  const kernel = instantiate<ParallaxKernel>(PARALLAX_WASM_BASE64);
+  const bytes = width * height * 4;
+  const at = layout(kernel.memory, { source: source.data.length, depth: depth.data.length * 4, frame: bytes, columns: width * 16, cells: width * 4 });
+  new Uint8Array(kernel.memory.buffer, at.source, source.data.length).set(source.data);
+  new Float32Array(kernel.memory.buffer, at.depth, depth.data.length).set(depth.data);
+  const frame = new Uint8ClampedArray(kernel.memory.buffer, at.frame, bytes);
+  return (pose, out) => {
+    if (pose.shimmer > 0 || pose.sway > 0) return renderFrameReference(source, depth, pose, out, width, height);
+    const { view } = pose;
+    kernel.columns(at.columns, at.cells, width, depth.width, view.x, view.width);
+    for (let first = 0; first < height; first += ROWS_PER_CALL) {
+      const end = Math.min(height, first + ROWS_PER_CALL);
+      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, at.frame, width, height, first, end, at.columns, at.cells, view.x, view.y, view.width, view.height, pose.scale, pose.shiftX, pose.shiftY, pose.pivot);
+    }
+    out.set(frame);
+  };
+}
+
+/** Renders one frame of `pose` into `out` (RGBA8, width x height): parallaxCpu for a single frame. */
 export function renderFrameCpu(source: RgbaImage, depth: DepthMap, pose: Pose, out: Uint8ClampedArray, width: number, height: number): void {
+  parallaxCpu(source, depth, width, height)(pose, out);
+}
+
+/**
+ * One frame in plain TypeScript, bilinear, edges held: at every pixel, sourcePosition's point,
+ * with what depends on the row alone worked out once per row. The reference parallax.wat is
+ * checked against, and the path for ambient motion.
+ */
+export function renderFrameReference(source: RgbaImage, depth: DepthMap, pose: Pose, out: Uint8ClampedArray, width: number, height: number): void {
   const { data, width: sw, height: sh } = source;
+  const { view } = pose;
   const at = new Float64Array(2);
+  const rowStride = sw * 4;
   for (let y = 0; y < height; y++) {
-    const Y = (y + 0.5) / height;
-    for (let x = 0; x < width; x++) {
-      sourcePosition(pose, depth, (x + 0.5) / width, Y, at);
+    const by = view.y + ((y + 0.5) / height) * view.height;
+    const row = depthRow(depth, by);
+    for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
+      const bx = view.x + ((x + 0.5) / width) * view.width;
+      displace(pose, sampleDepthRow(depth, row, bx), bx, by, at);
       const fx = clampTo(at[0]! * sw - 0.5, 0, sw - 1);
       const fy = clampTo(at[1]! * sh - 0.5, 0, sh - 1);
       const x0 = Math.min(Math.floor(fx), sw - 2);
       const y0 = Math.min(Math.floor(fy), sh - 2);
       const ax = fx - x0;
       const ay = fy - y0;
-      const i00 = (y0 * sw + x0) * 4;
-      const i10 = i00 + 4;
-      const i01 = i00 + sw * 4;
-      const i11 = i01 + 4;
-      const o = (y * width + x) * 4;
+      const i00 = y0 * rowStride + x0 * 4;
+      const i01 = i00 + rowStride;
+      // Per channel: along x on the two rows, then between them; the store rounds half to even.
       for (let c = 0; c < 3; c++) {
-        const top = data[i00 + c]! + (data[i10 + c]! - data[i00 + c]!) * ax;
-        const bottom = data[i01 + c]! + (data[i11 + c]! - data[i01 + c]!) * ax;
-        out[o + c] = top + (bottom - top) * ay; // Uint8ClampedArray rounds half to even
+        const a = data[i00 + c]!;
+        const b = data[i01 + c]!;
+        const top = a + (data[i00 + 4 + c]! - a) * ax;
+        const bottom = b + (data[i01 + 4 + c]! - b) * ax;
+        out[o + c] = top + (bottom - top) * ay;
       }
       out[o + 3] = 255;
     }
