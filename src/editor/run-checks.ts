@@ -22,6 +22,8 @@ export interface RunCheck {
   estimate: RunEstimate;
   /** Only the root of each problem: a node that waits on a failing one is not listed again. */
   problems: Problem[];
+  /** Nodes a run would run again, and why: a result they show is out of date. */
+  stale: ReadonlyMap<string, string>;
 }
 
 /** How long the graph must be still before the engine is asked again. */
@@ -44,7 +46,8 @@ export function checkOf(plan: RunPlan, document: WorkflowDocument, registry: Nod
       problems.push({ nodeId, title: titleOf(nodeId), text: `${info.name} has no key: add yours in Providers`, fix: 'providers' });
     }
   }
-  return { estimate: estimateOf(plan, document, (node) => titleOf(node.id)), problems };
+  const stale = new Map(Object.entries(plan.nodes).flatMap(([nodeId, verdict]) => (verdict.will === 'run' ? [[nodeId, verdict.reason] as const] : [])));
+  return { estimate: estimateOf(plan, document, (node) => titleOf(node.id)), problems, stale };
 }
 
 /** The provider a paid node sends to, read off the resource it occupies (`provider:fal`). */
@@ -56,7 +59,7 @@ function providerOf(document: WorkflowDocument, registry: NodeRegistry, nodeId: 
 }
 
 export class RunChecks {
-  #check: RunCheck = { estimate: NO_COST, problems: [] };
+  #check: RunCheck = { estimate: NO_COST, problems: [], stale: new Map() };
   #byNode = new Map<string, Problem>();
   readonly #listeners = new Set<() => void>();
   readonly #nodeListeners = new Map<string, Set<() => void>>();
@@ -80,6 +83,11 @@ export class RunChecks {
 
   node(nodeId: string): Problem | undefined {
     return this.#byNode.get(nodeId);
+  }
+
+  /** Why a run would run this node again (its shown result is out of date), if it would. */
+  staleReason(nodeId: string): string | undefined {
+    return this.#check.stale.get(nodeId);
   }
 
   /** Which providers have a key (undefined until known); the keys' store calls refresh on a change. */
@@ -116,11 +124,11 @@ export class RunChecks {
   }
 
   #set(check: RunCheck): void {
-    const before = this.#byNode;
+    const before = { problems: this.#byNode, stale: this.#check.stale };
     this.#check = check;
     this.#byNode = new Map(check.problems.map((p) => [p.nodeId, p]));
-    for (const id of new Set([...before.keys(), ...this.#byNode.keys()])) {
-      if (before.get(id)?.text === this.#byNode.get(id)?.text) continue;
+    for (const id of new Set([...before.problems.keys(), ...this.#byNode.keys(), ...before.stale.keys(), ...check.stale.keys()])) {
+      if (before.problems.get(id)?.text === this.#byNode.get(id)?.text && before.stale.get(id) === check.stale.get(id)) continue;
       for (const listener of this.#nodeListeners.get(id) ?? []) listener();
     }
     for (const listener of this.#listeners) listener();

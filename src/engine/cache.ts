@@ -17,7 +17,10 @@ export interface CacheEntry {
 }
 
 export interface CacheStore {
+  /** The entry under `key`, which counts as a use (eviction goes by least recent use). */
   get(key: string): Promise<CacheEntry | undefined>;
+  /** The entry under `key`, looked at without counting as a use: what a plan does. */
+  peek(key: string): Promise<CacheEntry | undefined>;
   /** Stores a complete entry; replaces any entry under the same key. */
   put(entry: CacheEntry): Promise<void>;
 }
@@ -26,6 +29,10 @@ export class MemoryCache implements CacheStore {
   readonly entries = new Map<string, CacheEntry>();
 
   async get(key: string): Promise<CacheEntry | undefined> {
+    return this.entries.get(key);
+  }
+
+  async peek(key: string): Promise<CacheEntry | undefined> {
     return this.entries.get(key);
   }
 

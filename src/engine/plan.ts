@@ -113,7 +113,8 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
       }
       const work = prepareWork(definition, node, inputs, graphIdentity);
       if ('error' in work) return fail(work.error);
-      const hit = await engine.cache.get(work.cacheKey).catch(() => undefined);
+      // A look, not a use: planning must not change which results eviction keeps.
+      const hit = await engine.cache.peek(work.cacheKey).catch(() => undefined);
       if (hit) {
         known.set(id, { outputs: hit.outputs });
         return { will: 'cache', cacheKey: work.cacheKey, madeAt: hit.createdAt };

@@ -70,6 +70,11 @@ export class IdbOutputCache implements CacheStore {
     return entry;
   }
 
+  /** The entry under `key`, leaving its place in the eviction order as it was. */
+  async peek(key: string): Promise<CacheEntry | undefined> {
+    return this.#db.get('outputs', key);
+  }
+
   /**
    * Stores `entry`, then evicts down to the budget; the entry just stored is kept even if alone it
    * is over. Puts that arrive while a write is under way are written together, in one transaction.

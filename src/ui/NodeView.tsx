@@ -3,7 +3,7 @@
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { memo } from 'react';
+import { memo, useSyncExternalStore } from 'react';
 import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
@@ -62,7 +62,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <Title nodeId={id} title={node.title ?? definition.title} />
         <CostBadge node={node} definition={definition} />
-        <StateBadge run={run} />
+        <StateBadge nodeId={id} run={run} />
         <RunHereButton nodeId={id} />
       </header>
       <ProgressBar run={run} />
@@ -171,8 +171,24 @@ const STATE_LABELS: Record<NodeRunState['state'], string> = {
   cancelled: 'cancelled',
 };
 
-function StateBadge({ run }: { run: NodeRunState | undefined }) {
+/**
+ * The node's state; a result a run would make again (a param or something upstream changed since)
+ * reads "out of date" rather than done, with what changed.
+ */
+function StateBadge({ nodeId, run }: { nodeId: string; run: NodeRunState | undefined }) {
+  const { runner } = useServices();
+  const stale = useSyncExternalStore(
+    (listener) => runner.checks.subscribeNode(nodeId, listener),
+    () => runner.checks.staleReason(nodeId),
+  );
   if (!run) return null;
+  if (stale && (run.state === 'done' || run.state === 'cached')) {
+    return (
+      <span className="badge badge-stale" title={`Out of date: ${stale}. Run to bring it up to date.`}>
+        out of date
+      </span>
+    );
+  }
   const text = run.state === 'running' ? `${Math.round(run.fraction * 100)}%` : STATE_LABELS[run.state];
   const why = whyText(run);
   return (

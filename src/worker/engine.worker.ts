@@ -63,7 +63,7 @@ async function persistentStores(): Promise<{ cache: CacheStore; services: NodeSe
   // A reopen that failed (no room even to open) is tried again on the next use, not kept.
   const stores = () => current.catch(() => (current = open()));
   return {
-    cache: { get: (key) => stores().then((s) => s.cache.get(key)), put: (entry) => stores().then((s) => s.cache.put(entry)).catch(explainSaveFailure) },
+    cache: { get: (key) => stores().then((s) => s.cache.get(key)), peek: (key) => stores().then((s) => s.cache.peek(key)), put: (entry) => stores().then((s) => s.cache.put(entry)).catch(explainSaveFailure) },
     services: {
       assets: { get: (hash) => stores().then((s) => s.assets.get(hash)), put: (blob, name) => stores().then((s) => s.assets.put(blob, name)) },
       journal: {

@@ -176,6 +176,9 @@ describe('the editor', () => {
 
   it('runs one node with only what it needs', async () => {
     await node('prompt').locator('textarea').fill('Dolly out slowly');
+    // Before it runs, the result it shows is marked out of date, with what changed.
+    await expect.poll(() => node('join-1').locator('.badge-stale').getAttribute('title')).toBe(`Out of date: input "Parts" changes because Prompt's Prompt changed. Run to bring it up to date.`);
+    await screenshot(page, 'out-of-date');
     await node('join-1').getByRole('button', { name: 'Run this node' }).click();
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Dolly out slowly');

@@ -74,6 +74,14 @@ describe('the IndexedDB output cache', () => {
     expect(await keys()).toEqual(['a', 'c', 'd']);
   });
 
+  it('does not count a peek (a plan looking) as a use', async () => {
+    const c = cache({ budgetBytes: 3 * SIZE });
+    for (const key of ['a', 'b', 'c']) await c.put(entry(key));
+    expect((await c.peek('a'))?.key).toBe('a');
+    await c.put(entry('d'));
+    expect(await keys()).toEqual(['b', 'c', 'd']);
+  });
+
   it('never evicts pinned entries, and reports usage', async () => {
     const c = cache({ budgetBytes: 2 * SIZE });
     await c.put(entry('a'));
