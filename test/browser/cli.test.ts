@@ -133,13 +133,15 @@ describe('stillmotion run', () => {
     const out = join(dir, 'out-resume');
     const args = ['run', workflow('resume', 'resume'), '--input', photos(4), '--out', out, '--settings', settings(), '--endpoint', falEndpoint()];
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, FAL_KEY: 'fal-key' }, detached: true, stdio: 'ignore' });
-    await expect.poll(() => fal.accepted - before, { timeout: 120_000, interval: 200 }).toBe(4);
+    // Two generations at a time per provider: killed with two sent and two not yet.
+    await expect.poll(() => fal.accepted - before, { timeout: 120_000, interval: 200 }).toBe(2);
     process.kill(-child.pid!, 'SIGKILL'); // the CLI and its browser, as a crash would
     fal.pollsToFinish = 2;
     const result = await cli(args);
     expect(result.code, result.err).toBe(0);
     expect(result.out).toContain('Estimated cost of the 4 photos left: $5.60');
-    expect(result.out).toContain('Left to pay: about $0.00 (4 paid generations were made or sent earlier and are not paid again)');
+    expect(result.out).toContain('Left to pay: about $2.80 (2 paid generations were made or sent earlier and are not paid again)');
+    // The two sent were resumed, not sent again; only the other two were paid for.
     expect(fal.accepted - before).toBe(4);
     expect(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).counts).toEqual({ done: 4, failed: 0, pending: 0 });
     // A third run finds everything done: it starts no browser and sends nothing.
