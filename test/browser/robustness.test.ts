@@ -30,6 +30,8 @@ async function openApp(): Promise<Page> {
   const p = await context.newPage();
   await p.goto(inject('baseUrl'));
   await p.waitForFunction(() => (globalThis as any).stillmotion?.documents.document.id !== 'opening');
+  // Said, not assumed: every test here needs the browser's storage.
+  expect(await p.evaluate(() => (globalThis as any).stillmotion.storageProblem)).toBeUndefined();
   return p;
 }
 

@@ -2,6 +2,7 @@
  * Node types for engine tests: cheap, deterministic, and observable. `test.mix` hashes its
  * params and inputs into its output, so any change upstream changes every value downstream.
  */
+import fc from 'fast-check';
 import { createMedia, defineNode, hashString, NodeError, param, NodeRegistry, WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 
 export interface Probe {
@@ -99,6 +100,13 @@ export function testNodes(probe: Probe = { running: 0, peak: 0 }) {
   });
 
   return new NodeRegistry([mix, needs, number, image, paid]);
+}
+
+/** Random links for nodes n0..n(size-1): each fed by up to three earlier nodes, so never a cycle. */
+export function dagLinks(size: number): fc.Arbitrary<[string, string][]> {
+  return fc
+    .tuple(...Array.from({ length: size }, (_, i) => fc.subarray(Array.from({ length: i }, (_, j) => j), { maxLength: Math.min(3, i) })))
+    .map((parents) => parents.flatMap((ps, i) => ps.map((p): [string, string] => [`n${p}`, `n${i}`])));
 }
 
 export interface Spec {

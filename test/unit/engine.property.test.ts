@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineNode, downstream, Engine, hashString, MemoryCache, stableStringify, type RunEvent, type WorkflowDocument } from '../../src/engine';
-import { mixGraph, testNodes, type Probe, type Spec } from '../support/nodes';
+import { dagLinks, mixGraph, testNodes, type Probe, type Spec } from '../support/nodes';
 
 interface Dag {
   specs: Spec[];
@@ -22,13 +22,13 @@ const dagArb = fc
   .chain((size) =>
     fc.record({
       ks: fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: size, maxLength: size }),
-      parents: fc.tuple(...Array.from({ length: size }, (_, i) => fc.subarray(Array.from({ length: i }, (_, j) => j), { maxLength: Math.min(3, i) }))),
+      links: dagLinks(size),
       order: fc.shuffledSubarray(Array.from({ length: size }, (_, i) => i), { minLength: size, maxLength: size }),
     }),
   )
-  .map(({ ks, parents, order }): Dag => ({
+  .map(({ ks, links, order }): Dag => ({
     specs: order.map((i) => ({ id: `n${i}`, k: ks[i]! })),
-    links: parents.flatMap((ps, i) => ps.map((p): [string, string] => [`n${p}`, `n${i}`])),
+    links,
   }));
 
 const yieldRandomly = (delays: number[]) => {

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defineNode, Engine, MemoryCache, param, type RunEvent, type WorkflowDocument } from '../../src/engine';
-import { mixGraph, testNodes } from '../support/nodes';
+import { dagLinks, mixGraph, testNodes } from '../support/nodes';
 
 /** a -> b -> c, plus d on its own; each titled after its id. */
 function chain(): WorkflowDocument {
@@ -138,14 +138,14 @@ const dagArb = fc
   .chain((size) =>
     fc.record({
       ks: fc.uniqueArray(fc.integer({ min: -1000, max: 1000 }), { minLength: size, maxLength: size }),
-      parents: fc.tuple(...Array.from({ length: size }, (_, i) => fc.subarray(Array.from({ length: i }, (_, j) => j), { maxLength: Math.min(3, i) }))),
+      links: dagLinks(size),
       paid: fc.subarray(Array.from({ length: size }, (_, i) => i)),
     }),
   )
-  .map(({ ks, parents, paid }) => {
+  .map(({ ks, links, paid }) => {
     const doc = mixGraph(
       ks.map((k, i) => ({ id: `n${i}`, k })),
-      parents.flatMap((ps, i) => ps.map((p): [string, string] => [`n${p}`, `n${i}`])),
+      links,
     );
     for (const i of paid) Object.assign(doc.nodes[i]!, { type: 'test.paid', params: { seconds: 1 + (i % 10), tag: `n${i}` } });
     return doc;
