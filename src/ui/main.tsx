@@ -32,12 +32,7 @@ async function services(): Promise<Services> {
   const runner = new Runner(documents, registry, runs, engine);
   const services: Services = { registry, documents, commands: new GraphCommands(documents, registry), runs, runner, batch: new BatchRunner(documents, registry, engine, runner), engine };
   try {
-    const db = await openStillmotionDb().catch(async () => {
-      // Chromium can fail a first open with a passing "internal error opening backing store"
-      // (the disk or the machine busy); one more try before telling the user their work is not saved.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return openStillmotionDb();
-    });
+    const db = await openStillmotionDb();
     services.batch = new BatchRunner(documents, registry, engine, runner, {
       get: async () => (await db.get('settings', BATCH_RUNNING)) as string | undefined,
       set: async (id) => void (id === undefined ? await db.delete('settings', BATCH_RUNNING) : await db.put('settings', id, BATCH_RUNNING)),

@@ -29,7 +29,11 @@ const storedNames = (p: Page) => p.evaluate(async () => ((await (globalThis as a
 async function openApp(): Promise<Page> {
   const p = await context.newPage();
   await p.goto(inject('baseUrl'));
-  await p.waitForFunction(() => (globalThis as any).stillmotion?.documents.document.id !== 'opening');
+  // Until the app has started, `stillmotion` is absent: that is not a workflow open.
+  await p.waitForFunction(() => {
+    const app = (globalThis as any).stillmotion;
+    return app !== undefined && app.documents.document.id !== 'opening';
+  });
   // Said, not assumed: every test here needs the browser's storage.
   expect(await p.evaluate(() => (globalThis as any).stillmotion.storageProblem)).toBeUndefined();
   return p;
