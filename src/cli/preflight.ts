@@ -49,9 +49,10 @@ function missingKeys({ document, registry, env }: PreflightInput): string[] {
   const users = new Map<string, string[]>();
   for (const node of document.nodes) {
     const definition = registry.get(node.type);
-    const resource = definition && definition.resource?.(nodeParams(definition, node).params);
-    const provider = resource?.startsWith('provider:') ? resource.slice('provider:'.length) : undefined;
-    if (provider) users.set(provider, [...(users.get(provider) ?? []), label(registry, node)]);
+    // The keys a node declares for its params: the same the engine will let it read.
+    for (const provider of (definition && definition.services?.keys?.(nodeParams(definition, node).params)) ?? []) {
+      users.set(provider, [...(users.get(provider) ?? []), label(registry, node)]);
+    }
   }
   return [...users].flatMap(([provider, nodes]) => {
     const names = KEY_VARIABLES[provider];

@@ -4,10 +4,11 @@
  * and in one list. The engine's plan is asked for again once the graph, the run states or the
  * keys have been still for a moment; a plan that comes back late for an older graph is dropped.
  */
-import type { NodeRegistry, RunPlan, WorkflowDocument } from '../engine';
+import type { NodeRegistry, RunPlan, WorkflowDocument, WorkflowNode } from '../engine';
+import type { ProviderInfo } from '../providers/protocol';
 import { providerInfo } from '../providers/providers';
 import type { DocumentStore } from './document-store';
-import { estimateOf, NO_COST, nodeParams, type RunEstimate } from './run-cost';
+import { estimateOf, NO_COST, nodeParams, nodeTitles, type RunEstimate } from './run-cost';
 import type { RunStore } from './run-store';
 
 export interface Problem {
@@ -31,31 +32,31 @@ const SETTLE_MS = 150;
 
 /** The plan read for the user: its money, its failing nodes, and paid nodes whose provider has no key. */
 export function checkOf(plan: RunPlan, document: WorkflowDocument, registry: NodeRegistry, configured: ReadonlySet<string> | undefined): RunCheck {
-  const titleOf = (nodeId: string) => {
-    const node = document.nodes.find((n) => n.id === nodeId);
-    return node?.title ?? registry.get(node?.type ?? '')?.title ?? nodeId;
-  };
+  const titleOf = nodeTitles(document, registry);
   const problems: Problem[] = [];
   for (const [nodeId, verdict] of Object.entries(plan.nodes)) {
     if (verdict.will === 'fail' && !verdict.blockedBy) problems.push({ nodeId, title: titleOf(nodeId), text: verdict.reason });
   }
-  for (const nodeId of configured ? plan.paid : []) {
-    const provider = providerOf(document, registry, nodeId);
-    const info = provider ? providerInfo(provider) : undefined;
-    if (info && !info.keyless && !configured!.has(info.id)) {
-      problems.push({ nodeId, title: titleOf(nodeId), text: `${info.name} has no key: add yours in Providers`, fix: 'providers' });
+  if (configured) {
+    const byId = new Map(document.nodes.map((n) => [n.id, n]));
+    for (const nodeId of plan.paid) {
+      for (const info of keyedProviders(byId.get(nodeId), registry)) {
+        if (!configured.has(info.id)) problems.push({ nodeId, title: titleOf(nodeId), text: `${info.name} has no key: add yours in Providers`, fix: 'providers' });
+      }
     }
   }
   const stale = new Map(Object.entries(plan.nodes).flatMap(([nodeId, verdict]) => (verdict.will === 'run' ? [[nodeId, verdict.reason] as const] : [])));
-  return { estimate: estimateOf(plan, document, (node) => titleOf(node.id)), problems, stale };
+  return { estimate: estimateOf(plan, titleOf), problems, stale };
 }
 
-/** The provider a paid node sends to, read off the resource it occupies (`provider:fal`). */
-function providerOf(document: WorkflowDocument, registry: NodeRegistry, nodeId: string): string | undefined {
-  const node = document.nodes.find((n) => n.id === nodeId);
+/** The providers whose key a node's params send it to (the keys it declares), that take a key. */
+function keyedProviders(node: WorkflowNode | undefined, registry: NodeRegistry): ProviderInfo[] {
   const definition = node && registry.get(node.type);
-  const resource = node && definition ? definition.resource?.(nodeParams(node, definition)) : undefined;
-  return resource?.startsWith('provider:') ? resource.slice('provider:'.length) : undefined;
+  const keys = node && definition ? (definition.services?.keys?.(nodeParams(node, definition)) ?? []) : [];
+  return keys.flatMap((key) => {
+    const info = providerInfo(key);
+    return info && !info.keyless ? [info] : [];
+  });
 }
 
 export class RunChecks {

@@ -2,7 +2,7 @@
  * What a run would spend before it starts, read off the engine's plan: the paid nodes that would
  * really run (a result already in the cache costs nothing) and their estimates.
  */
-import { estimateCost, type AnyNodeDefinition, type CostEstimate, type RunPlan, type WorkflowDocument, type WorkflowNode } from '../engine';
+import { estimateCost, type AnyNodeDefinition, type CostEstimate, type NodeRegistry, type RunPlan, type WorkflowDocument, type WorkflowNode } from '../engine';
 
 export interface PaidNode {
   nodeId: string;
@@ -22,14 +22,21 @@ export interface RunEstimate {
 export const NO_COST: RunEstimate = { nodes: [], usd: 0, uncertain: false };
 
 /** The plan's paid nodes, titled as the document shows them. */
-export function estimateOf(plan: RunPlan, document: WorkflowDocument, titleOf: (node: WorkflowNode) => string): RunEstimate {
-  const byId = new Map(document.nodes.map((n) => [n.id, n]));
+export function estimateOf(plan: RunPlan, titleOf: (nodeId: string) => string): RunEstimate {
   const nodes = plan.paid.map((nodeId): PaidNode => {
     const verdict = plan.nodes[nodeId];
-    const node = byId.get(nodeId);
-    return { nodeId, title: node ? titleOf(node) : nodeId, estimate: verdict?.will === 'run' ? verdict.cost : undefined };
+    return { nodeId, title: titleOf(nodeId), estimate: verdict?.will === 'run' ? verdict.cost : undefined };
   });
   return { nodes, usd: plan.usd, uncertain: plan.uncertain };
+}
+
+/** Each node's title as the canvas shows it (its own, else its type's), by id. */
+export function nodeTitles(document: WorkflowDocument, registry: NodeRegistry): (nodeId: string) => string {
+  const byId = new Map(document.nodes.map((n) => [n.id, n]));
+  return (nodeId) => {
+    const node = byId.get(nodeId);
+    return node?.title ?? registry.get(node?.type ?? '')?.title ?? nodeId;
+  };
 }
 
 /** A node's params with the definition's defaults where the saved ones lack a value. */

@@ -2,8 +2,8 @@
 import type { NodeRegistry, RunEvent } from '../engine';
 import type { EngineClient, RunHandle } from '../worker/engine-client';
 import type { DocumentStore } from './document-store';
-import { RunChecks } from './run-checks';
-import { estimateOf, nodeCost, type PaidNode, type RunEstimate } from './run-cost';
+import { checkOf, RunChecks } from './run-checks';
+import { nodeCost, nodeTitles, type PaidNode, type RunEstimate } from './run-cost';
 import type { RunStore } from './run-store';
 
 /**
@@ -59,19 +59,12 @@ export class Runner {
     return this.#current !== undefined;
   }
 
-  /** What a run of `targets` (the whole graph when absent) would spend, from the engine's plan. */
-  async estimate(targets?: string[]): Promise<RunEstimate> {
-    return (await this.#plan(targets)).estimate;
-  }
-
+  /** What a run of `targets` (the whole graph when absent) would spend, and what it will skip (said in the log as it starts). */
   async #plan(targets: string[] | undefined): Promise<{ estimate: RunEstimate; skipped: RunEvent[] }> {
     const document = this.documents.document;
-    const plan = await this.engine.plan(document, targets);
-    // Said in the log as the run starts: what it will not run, and why.
-    const skipped = Object.entries(plan.nodes).flatMap(([nodeId, verdict]): RunEvent[] =>
-      verdict.will === 'fail' && !verdict.blockedBy ? [{ type: 'warning', runId: 'plan', nodeId, message: `will not run: ${verdict.reason}` }] : [],
-    );
-    return { estimate: estimateOf(plan, document, (node) => node.title ?? this.registry.get(node.type)?.title ?? node.type), skipped };
+    const { estimate, problems } = checkOf(await this.engine.plan(document, targets), document, this.registry, undefined);
+    const skipped = problems.map((p): RunEvent => ({ type: 'warning', runId: 'plan', nodeId: p.nodeId, message: `will not run: ${p.text}` }));
+    return { estimate, skipped };
   }
 
   /**
@@ -121,11 +114,7 @@ export class Runner {
   #start(targets: string[] | undefined, skipped: readonly RunEvent[] = []): RunHandle | undefined {
     if (this.#current) return undefined;
     const document = this.documents.document;
-    const byId = new Map(document.nodes.map((n) => [n.id, n]));
-    const label = (id: string) => {
-      const node = byId.get(id);
-      return node?.title ?? this.registry.get(node?.type ?? '')?.title ?? id;
-    };
+    const label = nodeTitles(document, this.registry);
     if (skipped.length > 0) this.runs.apply(skipped, label);
     const handle = this.engine.run(document, { ...(targets ? { targets } : {}), onEvents: (events) => this.runs.apply(events, label) });
     this.#current = handle;

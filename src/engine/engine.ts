@@ -11,13 +11,12 @@ import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
 import { topologicalOrder, upstream } from './graph';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { NodeError, unconnectedInput, type AnyNodeDefinition } from './node-definition';
+import { NodeError, type AnyNodeDefinition } from './node-definition';
 import { planRun, workflowIdentity, type RunPlan } from './plan';
-import { isListType } from './ports';
 import type { NodeRegistry } from './registry';
 import { memoryServices, servicesFor, type NodeServices } from './services';
-import { coerce, matchesPortType, type PortValue, type ScalarValue } from './values';
-import { explainRun, prepareWork, type MadeRecord, type Recipe } from './work';
+import { matchesPortType, type PortValue } from './values';
+import { explainRun, gatherInputs, prepareWork, type MadeRecord, type Recipe } from './work';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
 
 export interface EngineOptions {
@@ -259,20 +258,12 @@ class Run {
     return undefined;
   }
 
+  /** Every source has settled done or cached by now (a failed one blocked this node), so an input can only lack a value its source never gave. */
   #gatherInputs(node: WorkflowNode, definition: AnyNodeDefinition): { values: Record<string, PortValue | undefined> } | { error: string } {
-    const values: Record<string, PortValue | undefined> = {};
-    const edges = this.#incoming.get(node.id)!;
-    for (const [port, spec] of Object.entries(definition.inputs)) {
-      const feeding = edges.filter((e) => e.targetPort === port);
-      if (feeding.length === 0) {
-        if (!spec.optional) return { error: unconnectedInput(port, spec) };
-        values[port] = isListType(spec.type) ? [] : undefined;
-        continue;
-      }
-      const fed = feeding.map((e) => coerce(this.#results.get(e.source)!.outputs![e.sourcePort]!, spec.type));
-      values[port] = isListType(spec.type) ? fed.flatMap((v) => v as readonly ScalarValue[]) : fed[0];
-    }
-    return { values };
+    const gathered = gatherInputs(definition, this.#incoming.get(node.id)!, (e) => this.#results.get(e.source)!.outputs?.[e.sourcePort]);
+    if ('error' in gathered) return gathered;
+    const [port, edge] = [...gathered.pending][0] ?? [];
+    return port && edge ? { error: `input "${definition.inputs[port]!.label}" got no value from ${this.#label(edge.source)}'s "${edge.sourcePort}" output` } : gathered;
   }
 
   async #execute(node: WorkflowNode, definition: AnyNodeDefinition, inputs: Record<string, PortValue | undefined>, params: Record<string, unknown>, key: string, reason: string): Promise<Outputs> {

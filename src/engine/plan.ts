@@ -10,10 +10,9 @@
 import type { Engine } from './engine';
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
-import { unconnectedInput, type AnyNodeDefinition, type CostEstimate } from './node-definition';
-import { isListType } from './ports';
-import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
-import { explainRun, paramsOf, prepareWork } from './work';
+import type { AnyNodeDefinition, CostEstimate } from './node-definition';
+import type { PortValue } from './values';
+import { explainRun, gatherInputs, inputHashes, paramsOf, prepareWork } from './work';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
 
 export type NodeVerdict =
@@ -88,27 +87,22 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
       const failed = feeding.find((f) => 'fails' in f.source);
       if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`, failed.edge.source);
 
-      const inputs: Record<string, PortValue | undefined> = {};
-      const pending: Record<string, string> = {};
-      for (const [port, spec] of Object.entries(definition.inputs)) {
-        const wires = feeding.filter((f) => f.edge.targetPort === port);
-        if (wires.length === 0 && !spec.optional) return fail(unconnectedInput(port, spec));
-        const runs = wires.find((w) => 'runs' in w.source);
-        if (runs) pending[port] = (runs.source as { runs: string }).runs;
-        else {
-          const values = wires.map((w) => coerce((w.source as { outputs: Record<string, PortValue> }).outputs[w.edge.sourcePort]!, spec.type));
-          inputs[port] = isListType(spec.type) ? values.flatMap((v) => v as readonly ScalarValue[]) : values[0];
-        }
-      }
+      // A wire from work that would run has no value yet: that input changes, for that work's reason.
+      const gathered = gatherInputs(definition, incoming, (e) => {
+        const source = known.get(e.source)!;
+        return 'outputs' in source ? source.outputs[e.sourcePort] : undefined;
+      });
+      if ('error' in gathered) return fail(gathered.error);
+      const { values: inputs } = gathered;
+      const pending = new Map([...gathered.pending].map(([port, edge]) => [port, (known.get(edge.source) as { runs: string }).runs]));
       const params = paramsOf(definition, node);
       if ('error' in params) return fail(params.error);
       const refused = definition.refusal?.(params.values, new Set(incoming.map((e) => e.targetPort)));
       if (refused) return fail(refused);
       const previous = engine.made.get(id);
-      if (Object.keys(pending).length > 0) {
-        const hashes = Object.fromEntries(Object.entries(inputs).map(([port, value]) => [port, value === undefined ? '-' : valueHash(value)]));
-        const recipe = { version: definition.version, params: params.keyed, inputs: { ...hashes, ...Object.fromEntries(Object.keys(pending).map((port) => [port, undefined])) } };
-        const why = explainRun(definition, title, recipe, previous, (port) => pending[port]);
+      if (pending.size > 0) {
+        const recipe = { version: definition.version, params: params.keyed, inputs: { ...inputHashes(inputs), ...Object.fromEntries([...pending.keys()].map((port) => [port, undefined])) } };
+        const why = explainRun(definition, title, recipe, previous, (port) => pending.get(port));
         return run(why.reason, why.cause, params.values);
       }
       const work = prepareWork(definition, node, inputs, graphIdentity);

@@ -4,10 +4,11 @@
  * can never disagree about what is the same work; comparing recipes says why work runs again.
  */
 import { hashString, stableStringify } from './hash';
-import { migrateParams, type AnyNodeDefinition } from './node-definition';
+import { migrateParams, unconnectedInput, type AnyNodeDefinition } from './node-definition';
 import { constraintIssues, resolveParams, withoutHidden } from './params';
-import { valueHash, type PortValue } from './values';
-import { formatPath, type WorkflowNode } from './workflow';
+import { isListType } from './ports';
+import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
+import { formatPath, type WorkflowEdge, type WorkflowNode } from './workflow';
 
 /** What a cache key is made from: everything the work depends on, and nothing else. */
 export interface Recipe {
@@ -57,7 +58,36 @@ export function paramsOf(definition: AnyNodeDefinition, node: WorkflowNode): { v
   return { values, keyed: constraints ? withoutHidden(values, constraints) : values };
 }
 
-function inputHashes(inputs: Record<string, PortValue | undefined>): Record<string, string> {
+/**
+ * A node's inputs as its run receives them, from what its wires carry: an unwired optional input
+ * is undefined (or [] for a list), each wire's value is converted to the input's type, and a list
+ * input collects every wire. `outputOf` answers undefined for work not done yet (what the plan
+ * meets): such an input is left out of `values` and named in `pending` with a wire that waits.
+ */
+export function gatherInputs(
+  definition: AnyNodeDefinition,
+  incoming: readonly WorkflowEdge[],
+  outputOf: (edge: WorkflowEdge) => PortValue | undefined,
+): { values: Record<string, PortValue | undefined>; pending: Map<string, WorkflowEdge> } | { error: string } {
+  const values: Record<string, PortValue | undefined> = {};
+  const pending = new Map<string, WorkflowEdge>();
+  for (const [port, spec] of Object.entries(definition.inputs)) {
+    const feeding = incoming.filter((e) => e.targetPort === port);
+    if (feeding.length === 0 && !spec.optional) return { error: unconnectedInput(port, spec) };
+    const fed = feeding.map((edge) => ({ edge, value: outputOf(edge) }));
+    const waiting = fed.find((f) => f.value === undefined);
+    if (waiting) {
+      pending.set(port, waiting.edge);
+      continue;
+    }
+    const converted = fed.map((f) => coerce(f.value!, spec.type));
+    values[port] = isListType(spec.type) ? converted.flatMap((v) => v as readonly ScalarValue[]) : converted[0];
+  }
+  return { values, pending };
+}
+
+/** Each input's content hash, by port in order; `-` for an unconnected optional one. */
+export function inputHashes(inputs: Record<string, PortValue | undefined>): Record<string, string> {
   const hashes: Record<string, string> = {};
   for (const port of Object.keys(inputs).sort()) hashes[port] = inputs[port] === undefined ? '-' : valueHash(inputs[port]);
   return hashes;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { GraphCommands } from '../../src/editor/commands';
 import { DocumentStore } from '../../src/editor/document-store';
-import { estimateOf } from '../../src/editor/run-cost';
+import { estimateOf, nodeTitles } from '../../src/editor/run-cost';
 import { defineNode, emptyWorkflow, Engine, param } from '../../src/engine';
 import { testNodes } from '../support/nodes';
 
@@ -42,7 +42,7 @@ function setup() {
   const commands = new GraphCommands(documents, registry);
   const engine = new Engine({ registry });
   const costs = {
-    estimate: async (targets?: string[]) => estimateOf(await engine.plan(documents.document, targets), documents.document, (n) => n.title ?? registry.get(n.type)!.title),
+    estimate: async (targets?: string[]) => estimateOf(await engine.plan(documents.document, targets), nodeTitles(documents.document, registry)),
     run: () => engine.run({ document: documents.document }),
   };
   return { documents, commands, costs, tick: (ms: number) => (clock += ms) };
