@@ -111,6 +111,11 @@ export interface NodeDefinition<
   /** What running this node costs in money, estimated from its params before anything is sent. */
   cost?: (params: ParamValues<P>) => CostEstimate | undefined;
   /**
+   * What makes this node's result, in a few words for labels elsewhere ("Kling v3 · fal" on a
+   * Compare take). A node without it is named by its title alone.
+   */
+  madeBy?: (params: ParamValues<P>) => string | undefined;
+  /**
    * The services the node uses beyond files (always given): the journal of paid work, the
    * settings, and the keys of the providers its params send to. What it does not declare it is
    * not given: a node without `keys` never sees a key, and one with them only those providers'.
@@ -152,7 +157,7 @@ export interface InspectServices {
 }
 
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services' | 'inspect'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'madeBy' | 'refusal' | 'batch' | 'services' | 'inspect'> {
   services?: ServiceNeeds<Record<string, unknown>>;
   inspect?: (params: Record<string, unknown>, services: InspectServices) => Promise<Record<string, string>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
@@ -160,6 +165,7 @@ export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resourc
   readsWorkflow?: (params: Record<string, unknown>) => boolean;
   constrain?: (params: Record<string, unknown>) => ParamConstraints;
   cost?: (params: Record<string, unknown>) => CostEstimate | undefined;
+  madeBy?: (params: Record<string, unknown>) => string | undefined;
   refusal?: (params: Record<string, unknown>, wired: ReadonlySet<string>) => string | undefined;
   run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
 }

@@ -177,6 +177,12 @@ export default defineNode({
     return { usd, basis: `${seconds} s of ${resolution} on ${choice.model.name} via ${ROUTE_LABELS[choice.route.provider]}: $${(usd / seconds).toFixed(3)}/s (${source.url}, ${source.checked})`, ...(source.assumption ? { assumed: true } : {}) };
   },
 
+  // "Kling v3 · fal", on a Compare take.
+  madeBy(params) {
+    const choice = choiceOf(params);
+    return choice && `${choice.model.name} · ${ROUTE_LABELS[choice.route.provider]}`;
+  },
+
   // Asked a moment after the params change: does each ComfyUI server have what the workflow needs?
   async inspect(params, { settings, signal }) {
     const choice = choiceOf(params);

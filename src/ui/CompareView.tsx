@@ -1,13 +1,18 @@
 /**
- * The Compare takes viewer: the takes side by side in a synced grid (or two of them under an A/B
- * wipe), each with its rank and verdict, frame stepping, 1:1 zoom, the scores with a line each on
- * what they mean, the weights (editable: they set the node's Weights param) and how the Overall
- * is made, per-frame curves, and a click on a take to pick it (through the editor's commands, so
- * it can be undone). A thin view of the report: it judges nothing itself. Everything from the
- * report is rendered as text, never as HTML.
+ * The Compare takes viewer: the takes side by side in a synced grid, one at a time, or two of them
+ * under an A/B wipe, each labelled with the node it came from (its model, route and cost where a
+ * generation made it), its rank and verdict; frame stepping, 1:1 zoom, and a wide view over the
+ * whole window (Escape closes it, and nothing else). Then the scores with a line each on what
+ * they mean, the weights (editable: they set the node's Weights param) and how the Overall is
+ * made, per-frame curves, and a click on a take to pick it (through the editor's commands, so it
+ * can be undone; a pick made so is marked as the user's). A thin view of the report: it judges
+ * nothing itself. Everything from the report and the document is rendered as text, never as HTML.
  */
-import { useEffect, useRef, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { isMedia, type PortValue, type VideoValue } from '../engine';
+import { formatUsd } from '../editor/run-cost';
+import { takeOrigins, type TakeOrigin } from '../editor/take-origins';
 import { FAULT_MARK, formatWeights, moveName, type RankedScore } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices } from './services';
@@ -16,6 +21,9 @@ const COLOURS = ['#f98f5f', '#5fb3f9', '#6fcf97', '#b18cff', '#f2c94c', '#ff6b6b
 const CURVES = ['identity', 'colour', 'exposure', 'flicker', 'warpError', 'speed', 'detail'] as const;
 /** Labels of the curves that are not scores of their own. */
 const CURVE_LABELS: Partial<Record<(typeof CURVES)[number], string>> = { speed: 'Camera speed (width/s)' };
+
+type Mode = 'grid' | 'single' | 'wipe';
+const MODE_LABELS: Record<Mode, string> = { grid: 'Side by side', single: 'One at a time', wipe: 'A/B wipe' };
 
 /**
  * A comparison among a node's outputs: a text output holding a Compare report and a list of
@@ -38,8 +46,12 @@ interface Props {
 }
 
 export function CompareView({ nodeId, report, ranked }: Props) {
-  const { commands } = useServices();
-  const pickParam = useDocument((d) => d.nodes.find((n) => n.id === nodeId)?.params.pick);
+  const { commands, registry } = useServices();
+  const workflow = useDocument((d) => d);
+  const pickParam = workflow.nodes.find((n) => n.id === nodeId)?.params.pick;
+  const origins = useMemo(() => takeOrigins(workflow, registry, nodeId), [workflow, registry, nodeId]);
+  // Labels by wire hold only while the wires are as many as the takes the report scored.
+  const originOf = (take: number) => (origins?.length === report.takes.length ? origins[take] : undefined);
   // Back to input order, so take n is the nth wire, as the Pick param counts.
   const takes = report.takes.map((_, i) => ranked[report.ranking.indexOf(i)]);
   const urls = useObjectUrls(takes);
@@ -48,11 +60,13 @@ export function CompareView({ nodeId, report, ranked }: Props) {
   const players = useRef<(HTMLVideoElement | null)[]>([]);
   const [frame, setFrame] = useState(0);
   const [playing, setPlaying] = useState(false);
-  const [mode, setMode] = useState<'grid' | 'wipe'>('grid');
+  const [mode, setMode] = useState<Mode>('grid');
+  const [wide, setWide] = useState(false);
   const [oneToOne, setOneToOne] = useState(false);
   const [wipe, setWipe] = useState(50);
   const [a, setA] = useState(report.ranking[0] ?? 0);
   const [b, setB] = useState(report.ranking[1] ?? 0);
+  const [shown, setShown] = useState(report.ranking[0] ?? 0);
 
   const live = () => players.current.filter((v): v is HTMLVideoElement => v !== null);
   const seek = (f: number) => {
@@ -73,13 +87,19 @@ export function CompareView({ nodeId, report, ranked }: Props) {
     setFrame(Math.min(frames - 1, Math.floor(v.currentTime * fps)));
     for (const other of live()) if (other !== v && Math.abs(other.currentTime - v.currentTime) > 1 / fps) other.currentTime = v.currentTime;
   };
+  // Players made anew (another mode, the wide view) start at the frame shown, paused.
+  const layout = (next: () => void) => {
+    setPlaying(false);
+    players.current = [];
+    next();
+  };
   const pick = (take: number) => commands.setParam(nodeId, 'pick', take + 1);
 
   const video = (take: number, slot: number, style?: CSSProperties) => {
     const meta = report.takes[take]!;
     return (
       <video
-        key={`${take}-${slot}`}
+        key={`${take}-${slot}-${wide}`}
         ref={(el) => void (players.current[slot] = el)}
         src={urls[take]}
         muted
@@ -89,6 +109,7 @@ export function CompareView({ nodeId, report, ranked }: Props) {
         height={oneToOne ? meta.height : undefined}
         className={oneToOne ? 'compare-video one-to-one' : 'compare-video'}
         style={style}
+        onLoadedMetadata={(e) => void (e.currentTarget.currentTime = (frame + 0.5) / fps)}
         onTimeUpdate={slot === 0 ? (e) => follow(e.currentTarget) : undefined}
       />
     );
@@ -98,12 +119,32 @@ export function CompareView({ nodeId, report, ranked }: Props) {
   const userPick = typeof pickParam === 'number' && pickParam > 0 ? pickParam - 1 : undefined;
   // The report is from the last run; a pick made since takes effect when the graph runs again.
   const pending = (userPick ?? report.ranking[0]) !== picked;
-  return (
-    <div className="compare-view nodrag">
-      <div className="compare-toolbar">
-        <button type="button" onClick={() => setMode(mode === 'grid' ? 'wipe' : 'grid')}>
-          {mode === 'grid' ? 'A/B wipe' : 'Grid'}
+  const cell = (i: number) => (
+    <figure key={i} className={i === picked ? 'compare-cell picked' : 'compare-cell'} data-take={i + 1}>
+      {video(i, mode === 'single' ? 0 : i)}
+      <figcaption>
+        <span className="take-swatch" style={{ background: COLOURS[i % COLOURS.length] }} />
+        Take {i + 1} · rank {report.takes[i]!.rank}
+        {tied(report, i) ? ' (tie)' : ''}
+        {i === picked ? <span className={`pick-mark pick-${report.pickedBy}`}>{report.pickedBy === 'user' ? 'picked by hand' : 'best ranked'}</span> : null}
+        <button type="button" className={i === userPick ? 'pick-button chosen' : 'pick-button'} onClick={() => pick(i)} aria-pressed={i === userPick}>
+          {i === userPick ? 'Picked' : 'Pick'}
         </button>
+      </figcaption>
+      <TakeOriginLine origin={originOf(i)} />
+      <span className="take-verdict score-explain">{report.takes[i]!.verdict.text}</span>
+    </figure>
+  );
+  const columns = wide && takes.length <= 3 ? takes.length : Math.ceil(Math.sqrt(takes.length));
+  const rows = mode === 'grid' ? Math.ceil(takes.length / columns) : 1;
+  const viewer = (
+    <>
+      <div className="compare-toolbar">
+        {(Object.keys(MODE_LABELS) as Mode[]).map((m) => (
+          <button key={m} type="button" aria-pressed={mode === m} className={mode === m ? 'chosen' : undefined} onClick={() => layout(() => setMode(m))}>
+            {MODE_LABELS[m]}
+          </button>
+        ))}
         <label>
           <input type="checkbox" checked={oneToOne} onChange={(e) => setOneToOne(e.target.checked)} /> 1:1
         </label>
@@ -113,25 +154,18 @@ export function CompareView({ nodeId, report, ranked }: Props) {
             <TakeSelect label="B" value={b} count={takes.length} onChange={setB} />
           </>
         ) : null}
+        {mode === 'single' ? <TakeSelect label="Take" value={shown} count={takes.length} onChange={(t) => layout(() => setShown(t))} /> : null}
+        <button type="button" className="wide-toggle" onClick={() => layout(() => setWide(!wide))}>
+          {wide ? 'Close wide view' : 'Wide view'}
+        </button>
       </div>
-      <div className={oneToOne ? 'compare-stage scroll' : 'compare-stage'}>
+      <div className={oneToOne ? 'compare-stage scroll' : 'compare-stage'} style={{ '--rows': rows } as CSSProperties}>
         {mode === 'grid' ? (
-          <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${Math.ceil(Math.sqrt(takes.length))}, ${oneToOne ? 'max-content' : '1fr'})` }}>
-            {takes.map((_, i) => (
-              <figure key={i} className={i === picked ? 'compare-cell picked' : 'compare-cell'} data-take={i + 1}>
-                {video(i, i)}
-                <figcaption>
-                  <span className="take-swatch" style={{ background: COLOURS[i % COLOURS.length] }} />
-                  Take {i + 1} · rank {report.takes[i]!.rank}
-                  {tied(report, i) ? ' (tie)' : ''}
-                  <button type="button" className={i === userPick ? 'pick-button chosen' : 'pick-button'} onClick={() => pick(i)} aria-pressed={i === userPick}>
-                    {i === userPick ? 'Picked' : 'Pick'}
-                  </button>
-                </figcaption>
-                <span className="take-verdict score-explain">{report.takes[i]!.verdict.text}</span>
-              </figure>
-            ))}
+          <div className="compare-grid" style={{ gridTemplateColumns: `repeat(${columns}, ${oneToOne ? 'max-content' : '1fr'})` }}>
+            {takes.map((_, i) => cell(i))}
           </div>
+        ) : mode === 'single' ? (
+          <div className="compare-single">{cell(shown)}</div>
         ) : (
           <div className="compare-wipe">
             {video(a, 0)}
@@ -158,8 +192,20 @@ export function CompareView({ nodeId, report, ranked }: Props) {
           {frame + 1}/{frames}
         </span>
       </div>
+    </>
+  );
+  return (
+    <div className="compare-view nodrag">
+      {wide ? (
+        <>
+          <p className="panel-note">The takes are open in the wide view.</p>
+          <WideView onClose={() => layout(() => setWide(false))}>{viewer}</WideView>
+        </>
+      ) : (
+        viewer
+      )}
       <p className="compare-pick">
-        Passing take {picked + 1} downstream ({report.pickedBy === 'rank' ? 'best ranked' : 'your pick'}).{' '}
+        Passing take {picked + 1} downstream ({report.pickedBy === 'rank' ? 'best ranked' : 'picked by hand: it passes whatever the scores say, for every photo of a batch'}).{' '}
         {pending ? <strong className="pick-pending">Run again to pass take {(userPick ?? report.ranking[0]!) + 1} on. </strong> : null}
         {userPick !== undefined ? (
           <button type="button" onClick={() => commands.setParam(nodeId, 'pick', 0)}>
@@ -180,6 +226,49 @@ export function CompareView({ nodeId, report, ranked }: Props) {
         ))}
       </div>
     </div>
+  );
+}
+
+/** Where a take came from: the node's title, and the model, route and cost of a generation. */
+function TakeOriginLine({ origin }: { origin: TakeOrigin | undefined }) {
+  if (!origin) return null;
+  return (
+    <span className="take-origin">
+      <span className="take-origin-title">{origin.maker ? `${origin.title} ← ${origin.maker.title}` : origin.title}</span>
+      {origin.madeBy ? <span className="take-origin-model">{origin.madeBy}</span> : null}
+      {origin.cost ? (
+        <span className="take-origin-cost" title={origin.cost.basis}>
+          {formatUsd(origin.cost.usd)}
+          {origin.cost.assumed ? ' (assumed)' : ''}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+/**
+ * The viewer over the whole window, as a modal: keys go to it alone while it is open (the canvas
+ * behind must not delete or run what is selected), and Escape closes it, never cancelling a run.
+ */
+function WideView({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  const closeRef = useRef(onClose);
+  closeRef.current = onClose;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      e.stopPropagation();
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      closeRef.current();
+    };
+    // Capturing on the window runs before the canvas's and the panels' own handlers.
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, []);
+  return createPortal(
+    <div className="compare-wide compare-view" role="dialog" aria-modal="true" aria-label="Compare takes, wide view">
+      {children}
+    </div>,
+    document.body,
   );
 }
 

@@ -139,7 +139,7 @@ describe('Compare takes', () => {
     await view.getByRole('button', { name: 'A/B wipe' }).click();
     await view.locator('.compare-wipe video').nth(1).waitFor();
     await screenshot(page, 'compare-wipe');
-    await view.getByRole('button', { name: 'Grid' }).click();
+    await view.getByRole('button', { name: 'Side by side' }).click();
   });
 
   it('picks a clicked take through the editor (undoable), and the re-run passes it on', async () => {
