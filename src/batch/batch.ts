@@ -65,3 +65,21 @@ export function batchEstimate(document: WorkflowDocument, registry: NodeRegistry
   }
   return { lines, totalUsd: lines.reduce((sum, l) => sum + l.usd * l.times, 0), assumed: lines.some((l) => l.assumed) };
 }
+
+/**
+ * Compare nodes whose Pick was set by hand (in the viewer): each passes that take on for every
+ * photo of a batch, whatever that photo's scores say. The batch and the CLI warn of each.
+ */
+export function handPicks(document: WorkflowDocument, registry: NodeRegistry): { nodeId: string; title: string; warning: string }[] {
+  return document.nodes.flatMap((node) => {
+    const take = Number(node.params.pick);
+    if (node.type !== 'analyse.compare' || !(take > 0)) return [];
+    const title = node.title ?? registry.get(node.type)?.title ?? node.type;
+    return [{ nodeId: node.id, title, warning: `passes take ${take} on for every photo, whatever the scores: its Pick was set by hand in the editor (set it to 0 to pass each photo's best take)` }];
+  });
+}
+
+/** What the Pick field of a Compare says when it was set by hand. */
+export function handPickNote(take: number): string {
+  return `Picked by hand: take ${take} passes on for every photo of a batch, whatever its scores. 0 passes each photo's best take.`;
+}

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { BatchSlot } from '../batch/batch';
+import { handPicks, type BatchSlot } from '../batch/batch';
 import { migrateParams, paramsOf, resolveParams, unconnectedInputs, type AnyNodeDefinition, type AssetRef, type NodeRegistry, type WorkflowDocument } from '../engine';
 import { imageFileProblem } from '../media/image-pixels';
 import { providerInfo } from '../providers/providers';
@@ -93,11 +93,7 @@ export function nodeParams(definition: AnyNodeDefinition, node: WorkflowDocument
 
 /** A Compare whose pick is fixed passes that take for every photo, whatever the scores say. */
 function warnings(document: WorkflowDocument, registry: NodeRegistry): string[] {
-  return document.nodes.flatMap((node) =>
-    node.type === 'analyse.compare' && Number(node.params.pick) > 0
-      ? [`${label(registry, node)} passes take ${String(node.params.pick)} on for every photo, whatever the scores: its Pick was set by hand in the editor (set it to 0 to pass each photo's best take)`]
-      : [],
-  );
+  return handPicks(document, registry).map((p) => `${p.title} (${p.nodeId}) ${p.warning}`);
 }
 
 function label(registry: NodeRegistry, node: WorkflowDocument['nodes'][number]): string {

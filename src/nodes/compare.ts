@@ -5,6 +5,7 @@
  * and passes one downstream: the best ranked, or the take the user picked in the viewer. The
  * report, explanations included, goes out as JSON text for the viewer.
  */
+import { handPickNote } from '../batch/batch';
 import { defineNode, NodeError, param, type ImageValue, type VideoValue } from '../engine';
 import { decodeImage } from '../media/image-pixels';
 import { monoAudio, yuvFrames } from '../media/video/yuv-frames';
@@ -62,6 +63,7 @@ export default defineNode({
       description: 'How much each score counts in the Overall; the viewer sets them too.',
     }),
   },
+  constrain: (params) => (params.pick > 0 ? { pick: { note: handPickNote(params.pick) } } : {}),
   async run({ inputs, params, progress, signal }) {
     const { takes, source, prompt } = inputs;
     if (takes.length === 0) throw new NodeError('no takes to compare: wire one or more videos into Takes');

@@ -1,9 +1,10 @@
 /**
  * Run batch, and its gallery: every photo of the Batch input through the graph, each item's
- * status and results (previews with downloads), what the whole batch is estimated to cost.
+ * status and results (previews with downloads), what the whole batch is estimated to cost, and a
+ * warning for each Compare picked by hand, since its pick would pass for every photo.
  */
 import { useCallback, useSyncExternalStore } from 'react';
-import { batchEstimate } from '../batch/batch';
+import { batchEstimate, handPicks } from '../batch/batch';
 import { formatUsd } from '../editor/run-cost';
 import { DownloadLink, OutputPreview } from './OutputPreview';
 import { useServices } from './services';
@@ -16,6 +17,7 @@ export function BatchPanel({ onClose }: { onClose: () => void }) {
   );
   const plan = batch.plan();
   const estimate = 'error' in plan ? undefined : batchEstimate(documents.document, registry, plan.slot, plan.files.length);
+  const picks = handPicks(documents.document, registry);
   const counts = { done: state.items.filter((i) => i.status === 'done').length, failed: state.items.filter((i) => i.status === 'failed').length };
   return (
     <section className="side-panel batch-panel" role="dialog" aria-label="Batch">
@@ -32,6 +34,11 @@ export function BatchPanel({ onClose }: { onClose: () => void }) {
           {estimate.assumed ? ' (prices partly assumed)' : ''}; results already made cost nothing again.
         </p>
       ) : null}
+      {picks.map((p) => (
+        <p key={p.nodeId} className="panel-note hand-pick-warning" role="note">
+          {p.title} {p.warning}
+        </p>
+      ))}
       <div className="provider-buttons">
         <button type="button" className="primary" disabled={state.running || 'error' in plan} onClick={() => void batch.start()}>
           Run batch
