@@ -1,11 +1,11 @@
 /** The selected node, larger: what it is, how its last run went, and its outputs at full size. */
-import { formatMs, whyText } from '../editor/run-store';
+import { formatMs, whyText, type NodeRunState } from '../editor/run-store';
 import { useEffect, useMemo, useState } from 'react';
 import { isMedia } from '../engine';
 import { comparisonOf, CompareView } from './CompareView';
 import { FileFacts } from './FileFacts';
 import { describeMedia, DownloadLink, OutputPreview } from './OutputPreview';
-import { useDefinition, useDocument, useNodeRun, useServices } from './services';
+import { useDefinition, useDocument, useNodeRun, useServices, useStaleReason } from './services';
 
 export function Inspector({ nodeId, count }: { nodeId: string | undefined; count: number }) {
   if (count > 1) return <section className="inspector empty">{count} nodes selected.</section>;
@@ -19,7 +19,9 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
   const definition = useDefinition(node?.type ?? '');
   const run = useNodeRun(nodeId);
   const comparison = useMemo(() => (run?.outputs ? comparisonOf(run.outputs) : undefined), [run?.outputs]);
+  const stale = useStaleReason(nodeId);
   if (!node) return null;
+  const earlier = run && earlierBecause(run, stale);
   return (
     <section className="inspector">
       <h2>{node.title ?? definition?.title ?? node.type}</h2>
@@ -33,15 +35,16 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
       ) : null}
       {run && whyText(run) ? <p className="run-why">{whyText(run)}</p> : null}
       {run?.cacheKey ? <PinToggle cacheKey={run.cacheKey} /> : null}
+      {earlier && run?.outputs ? <p className="earlier-result" role="note">Earlier result ({earlier}).</p> : null}
       {comparison ? <CompareView nodeId={nodeId} report={comparison.report} ranked={comparison.ranked} /> : null}
       {run?.outputs
         ? Object.entries(run.outputs).filter(([port]) => port !== comparison?.reportPort).map(([port, value]) => (
-            <figure key={port} className="inspector-output">
+            <figure key={port} className={earlier ? 'inspector-output earlier' : 'inspector-output'}>
               <OutputPreview value={value} large />
               <figcaption>
                 {definition?.outputs[port]?.label ?? port}
                 {describeMedia(value) ? ` · ${describeMedia(value)}` : ''}
-                {isMedia(value) ? <DownloadLink media={value} name={node.title ?? definition?.title ?? port} /> : null}
+                {isMedia(value) ? <DownloadLink media={value} name={node.title ?? definition?.title ?? port} {...(earlier ? { earlier } : {})} /> : null}
                 {isMedia(value) && value.kind === 'video' ? <FileFacts video={value} /> : null}
               </figcaption>
             </figure>
@@ -49,6 +52,15 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
         : null}
     </section>
   );
+}
+
+/**
+ * Why the outputs shown are not the node's current result: it is being made again (the outputs
+ * are kept on show meanwhile), or a run would make it again since something changed.
+ */
+function earlierBecause(run: NodeRunState, stale: string | undefined): string | undefined {
+  if (run.state === 'queued' || run.state === 'running') return 'the node is running again';
+  return stale && (run.state === 'done' || run.state === 'cached') ? `out of date: ${stale}` : undefined;
 }
 
 /** Keeps this result through cache eviction, e.g. a paid generation worth more than disk space. */

@@ -3,7 +3,7 @@
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { memo, useSyncExternalStore } from 'react';
+import { memo } from 'react';
 import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
@@ -12,7 +12,7 @@ import { OutputPreview } from './OutputPreview';
 import { useInspection } from './inspection';
 import { ParamField } from './ParamField';
 import { CostBadge, NodeProblem } from './RunCost';
-import { useDefinition, useDocument, useNodeRun, useServices } from './services';
+import { useDefinition, useDocument, useNodeRun, useServices, useStaleReason } from './services';
 
 /** Below this zoom, widgets are too small to use: nodes draw as a compact card. */
 const DETAIL_ZOOM = 0.45;
@@ -176,11 +176,7 @@ const STATE_LABELS: Record<NodeRunState['state'], string> = {
  * reads "out of date" rather than done, with what changed.
  */
 function StateBadge({ nodeId, run }: { nodeId: string; run: NodeRunState | undefined }) {
-  const { runner } = useServices();
-  const stale = useSyncExternalStore(
-    (listener) => runner.checks.subscribeNode(nodeId, listener),
-    () => runner.checks.staleReason(nodeId),
-  );
+  const stale = useStaleReason(nodeId);
   if (!run) return null;
   if (stale && (run.state === 'done' || run.state === 'cached')) {
     return (

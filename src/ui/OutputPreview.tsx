@@ -105,14 +105,17 @@ function drawWaveform(canvas: HTMLCanvasElement, buffer: AudioBuffer): void {
   }
 }
 
-/** Saves a media output as a file named after its node. */
-export function DownloadLink({ media, name }: { media: MediaValue; name: string }) {
+/**
+ * Saves a media output as a file named after its node. An earlier result (its node runs again, or
+ * would) is offered as such, never as the current one: said on the button, and in the file's name.
+ */
+export function DownloadLink({ media, name, earlier }: { media: MediaValue; name: string; earlier?: string }) {
   const url = useObjectUrl(media.blob);
   const extension = fileExtension(media.mime) ?? media.mime.split('/')[1] ?? 'bin';
-  const file = `${name.replace(/[^\w\- ]+/g, '').trim() || 'output'}.${extension}`;
+  const file = `${name.replace(/[^\w\- ]+/g, '').trim() || 'output'}${earlier ? '-earlier' : ''}.${extension}`;
   return url ? (
-    <a className="button download" href={url} download={file}>
-      Download
+    <a className={earlier ? 'button download earlier' : 'button download'} href={url} download={file} {...(earlier ? { title: `Earlier result: ${earlier}` } : {})}>
+      {earlier ? 'Download earlier result' : 'Download'}
     </a>
   ) : null;
 }

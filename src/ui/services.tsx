@@ -50,6 +50,13 @@ export function useNodeRun(nodeId: string): NodeRunState | undefined {
   return useSyncExternalStore(subscribe, () => runs.node(nodeId));
 }
 
+/** Why a run would make this node's result again (so the result shown is out of date), if it would. */
+export function useStaleReason(nodeId: string): string | undefined {
+  const { runner } = useServices();
+  const subscribe = useCallback((notify: () => void) => runner.checks.subscribeNode(nodeId, notify), [runner, nodeId]);
+  return useSyncExternalStore(subscribe, () => runner.checks.staleReason(nodeId));
+}
+
 export function useRunOverview(): RunOverview {
   const { runs } = useServices();
   return useSyncExternalStore(useCallback((notify: () => void) => runs.subscribe(notify), [runs]), () => runs.overview);
