@@ -11,12 +11,12 @@ import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
 import { topologicalOrder, upstream } from './graph';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { NodeError, type AnyNodeDefinition } from './node-definition';
+import { NodeError, type AnyNodeDefinition, type MemoCodec } from './node-definition';
 import { planRun, workflowIdentity, type RunPlan } from './plan';
 import type { NodeRegistry } from './registry';
 import { memoryServices, servicesFor, type NodeServices } from './services';
 import { matchesPortType, type PortValue } from './values';
-import { explainRun, gatherInputs, prepareWork, type MadeRecord, type Recipe } from './work';
+import { explainRun, gatherInputs, memoKey, prepareWork, type MadeRecord, type Recipe } from './work';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
 
 export interface EngineOptions {
@@ -282,6 +282,7 @@ class Run {
         signal: this.#signal,
         progress: this.#progressReporter(node.id),
         workflow: this.#document,
+        memo: (memoName, make, codec) => this.#memo(node.id, definition, memoName, make, codec),
       });
       for (const [port, spec] of Object.entries(definition.outputs)) {
         if (!matchesPortType(outputs?.[port], spec.type)) throw new Error(`${definition.title} returned no valid "${port}" output (${spec.type})`);
@@ -290,6 +291,19 @@ class Run {
     } finally {
       release();
     }
+  }
+
+  /** RunContext.memo: the value kept under `name` for this node type, else made and kept. */
+  async #memo<T>(nodeId: string, definition: AnyNodeDefinition, name: string, make: () => Promise<T>, codec: MemoCodec<T>): Promise<T> {
+    const key = memoKey(definition, name);
+    const kept = (await this.#engine.cache.get(key).catch(() => undefined))?.outputs.value;
+    const decoded = typeof kept === 'string' ? codec.decode(kept) : undefined;
+    if (decoded !== undefined) return decoded;
+    const value = await make();
+    await this.#engine.cache
+      .put({ key, nodeType: definition.type, outputs: { value: codec.encode(value) }, createdAt: Date.now(), runId: this.#id })
+      .catch((error: unknown) => this.#emit({ type: 'warning', runId: this.#id, nodeId, message: `part of its work could not be kept for later runs: ${messageOf(error)}` }));
+    return value;
   }
 
   /**

@@ -75,6 +75,19 @@ export interface RunContext<I extends InputSpecs, P extends ParamSpecs> extends 
   readonly assets: AssetStore;
   /** The document being run, as given to the engine (for nodes that embed it, like Export). */
   readonly workflow: WorkflowDocument;
+  /**
+   * Part of the work that several keys of this node share, kept in the output cache (so across
+   * runs and reloads, evicted like any result): `make`'s value under `key`, within this node type
+   * and version. Compare's scores of a take stay when only its weights change, so re-ranking
+   * decodes nothing. An entry that no longer decodes is made again.
+   */
+  readonly memo: <T>(key: string, make: () => Promise<T>, codec: MemoCodec<T>) => Promise<T>;
+}
+
+/** How a memoised value is kept as text: `decode` answers undefined for text it cannot trust. */
+export interface MemoCodec<T> {
+  encode(value: T): string;
+  decode(text: string): T | undefined;
 }
 
 export interface NodeDefinition<

@@ -100,6 +100,11 @@ function keyOf(type: string, recipe: Recipe): string {
   return hashString(text);
 }
 
+/** Where a node type's memo (RunContext.memo) keeps the value made under `key`. */
+export function memoKey(definition: Pick<AnyNodeDefinition, 'type' | 'version'>, key: string): string {
+  return hashString(`memo|${JSON.stringify(definition.type)}@${definition.version}|${key}`);
+}
+
 /** The cache key of `definition` run with these params and inputs. */
 export function cacheKeyOf(definition: AnyNodeDefinition, params: Record<string, unknown>, inputs: Record<string, PortValue | undefined>, graph?: string): string {
   return keyOf(definition.type, { version: definition.version, params, inputs: inputHashes(inputs), ...(graph === undefined ? {} : { graph }) });

@@ -15,6 +15,10 @@ const scoreNames = [...RANKED, ...SHOWN] as [ScoreName, ...ScoreName[]];
 const rankedNames = z.enum(RANKED);
 const requested = z.enum(['any', ...CAMERA_MOVES]);
 
+const cameraSchema = z.object({ move: z.enum(CAMERA_MOVES), zoom: z.number(), pan: z.number(), tilt: z.number() });
+const audioSchema = z.object({ present: z.boolean(), loudness: z.number().optional(), onsetSync: z.number().optional() });
+const curvesSchema = z.object({ time: curve, identity: curve, colour: curve, exposure: curve, flicker: curve, warpError: curve, motion: curve, speed: curve, detail: curve });
+
 const reportSchema = z.object({
   format: z.literal(REPORT_FORMAT),
   /** The take passed downstream, 0-based. */
@@ -50,9 +54,9 @@ const reportSchema = z.object({
       fps: z.number(),
       values: z.record(z.enum(scoreNames), z.number()),
       marks: z.record(rankedNames, z.number()),
-      camera: z.object({ move: z.enum(CAMERA_MOVES), zoom: z.number(), pan: z.number(), tilt: z.number() }),
-      audio: z.object({ present: z.boolean(), loudness: z.number().optional(), onsetSync: z.number().optional() }),
-      curves: z.object({ time: curve, identity: curve, colour: curve, exposure: curve, flicker: curve, warpError: curve, motion: curve, speed: curve, detail: curve }),
+      camera: cameraSchema,
+      audio: audioSchema,
+      curves: curvesSchema,
     }),
   ),
 });
@@ -65,6 +69,36 @@ export interface ScoredTake {
   height: number;
   fps: number;
 }
+
+const SCALAR_SCORES = ['frames', 'identity', 'drift', 'colour', 'exposure', 'flicker', 'warpError', 'motion', 'pace', 'shake', 'stutter', 'freeze', 'longestHold', 'held', 'detail', 'grain', 'blocking', 'sharpness', 'background'] as const;
+
+const scoredTakeSchema = z.object({
+  scores: z.object({
+    ...(Object.fromEntries(SCALAR_SCORES.map((name) => [name, z.number()])) as Record<(typeof SCALAR_SCORES)[number], z.ZodNumber>),
+    camera: cameraSchema,
+    audio: audioSchema,
+    curves: curvesSchema,
+  }),
+  width: z.number(),
+  height: z.number(),
+  fps: z.number(),
+});
+
+/**
+ * A take's scores as the Compare node keeps them between runs (its memo, in the output cache),
+ * read back through the schema: what does not parse is scored again.
+ */
+export const SCORED_TAKE_CODEC = {
+  encode: (take: ScoredTake): string => JSON.stringify(take),
+  decode(text: string): ScoredTake | undefined {
+    try {
+      const parsed = scoredTakeSchema.safeParse(JSON.parse(text));
+      return parsed.success ? (parsed.data satisfies ScoredTake) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 export interface ReportOptions {
   /** 0 takes the best ranked, n takes take n (1-based). */

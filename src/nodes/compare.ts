@@ -9,18 +9,13 @@ import { handPickNote } from '../batch/batch';
 import { defineNode, NodeError, param, type ImageValue, type VideoValue } from '../engine';
 import { decodeImage } from '../media/image-pixels';
 import { monoAudio, yuvFrames } from '../media/video/yuv-frames';
-import { buildReport, CAMERA_MOVES, moveInPrompt, moveName, parseWeights, TakeAnalyser, yuvOfRgba, type CompareReport, type LumaEncoding, type PlanarFrame, type ScoredTake, type Weights } from '../metrics';
+import { buildReport, CAMERA_MOVES, SCORED_TAKE_CODEC, moveInPrompt, moveName, parseWeights, TakeAnalyser, yuvOfRgba, type CompareReport, type LumaEncoding, type PlanarFrame, type ScoredTake, type Weights } from '../metrics';
 
 /** The viewer's grid holds at most 3 x 3 takes. */
 export const MAX_TAKES = 9;
 
-/**
- * Scores of recent takes by take and source hash. Picking another take changes a param, so the
- * engine runs the node again; without this it would decode and score every take again to pass a
- * different one on. Scores are small (a few numbers per frame), so a few dozen are kept.
- */
-const recent = new Map<string, ScoredTake>();
-const RECENT_LIMIT = 36;
+/** Where a take's scores are kept (the node's memo): by its content and the source's. */
+export const scoresKey = (take: string, source: string | undefined) => `scores:${take}:${source ?? 'first-frame'}`;
 
 /** The camera move a take should make: from the prompt, anything that moves, or one move. */
 const CAMERA_OPTIONS = ['auto', 'any', ...CAMERA_MOVES] as const;
@@ -64,23 +59,22 @@ export default defineNode({
     }),
   },
   constrain: (params) => (params.pick > 0 ? { pick: { note: handPickNote(params.pick) } } : {}),
-  async run({ inputs, params, progress, signal }) {
+  async run({ inputs, params, progress, signal, memo }) {
     const { takes, source, prompt } = inputs;
     if (takes.length === 0) throw new NodeError('no takes to compare: wire one or more videos into Takes');
     if (takes.length > MAX_TAKES) throw new NodeError(`${takes.length} takes wired in; Compare takes at most ${MAX_TAKES}`);
     if (params.pick > takes.length) throw new NodeError(`Pick is take ${params.pick}, but only ${takes.length} takes are wired in`);
     const weights = weightsOf(params.weights);
     const request = requestedMove(params.camera, prompt);
-    const reference = source ? await sourceYuv(source) : undefined;
+    // Decoded only when a take is scored: ranking kept scores anew needs no pixels.
+    let decoded: ReturnType<typeof sourceYuv> | undefined;
+    const reference = source && (() => (decoded ??= sourceYuv(source)));
     const scored: ScoredTake[] = [];
     for (const [i, take] of takes.entries()) {
-      const key = `${take.hash}:${source?.hash ?? 'first-frame'}`;
       const report = (done: number) => progress((i + done) / takes.length, `scoring take ${i + 1} of ${takes.length}`);
-      const scores = recent.get(key) ?? (await scoreTake(take, reference, signal, report).catch(naming(i + 1)));
-      recent.delete(key);
-      recent.set(key, scores);
-      if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
-      scored.push(scores);
+      // A new Pick or new weights run the node again: the scores it keeps are ranked anew, nothing decoded.
+      const make = () => scoreTake(take, reference, signal, report).catch(naming(i + 1));
+      scored.push(await memo(scoresKey(take.hash, source?.hash), make, SCORED_TAKE_CODEC));
     }
     const report = buildReport(scored, { pick: params.pick, reference: reference ? 'source' : 'first-frame', weights, request });
     progress(1, `take ${report.picked + 1} ${report.pickedBy === 'rank' ? 'ranks best' : 'picked'}: ${report.takes[report.picked]!.verdict.text}`);
@@ -121,7 +115,8 @@ function capitalised(text: string): string {
 }
 
 /** Decodes the take frame by frame into the analyser; never holds more than one frame. */
-async function scoreTake(take: VideoValue, reference: ((encoding: LumaEncoding) => PlanarFrame) | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
+async function scoreTake(take: VideoValue, source: (() => ReturnType<typeof sourceYuv>) | undefined, signal: AbortSignal, progress: (done: number) => void): Promise<ScoredTake> {
+  const reference = await source?.();
   let analyser: TakeAnalyser | undefined;
   const expected = Math.max(1, Math.round(take.duration * take.fps));
   let count = 0;

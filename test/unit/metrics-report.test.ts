@@ -5,23 +5,11 @@
  * and is refused when it is not one; the pick follows the ranking unless the user chose.
  */
 import { describe, expect, it } from 'vitest';
-import { createMedia, defineNode, Engine, NodeRegistry, param, WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
-import { parseWeights, type TakeScores } from '../../src/metrics';
-import { buildReport, parseReport, type ScoredTake } from '../../src/metrics/report';
+import { Engine, NodeRegistry, WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
+import { parseWeights } from '../../src/metrics';
+import { buildReport, parseReport } from '../../src/metrics/report';
 import compare, { MAX_TAKES } from '../../src/nodes/compare';
-
-/** A stand-in take: the refusals come before any frame is decoded. */
-const clip = defineNode({
-  type: 'test.clip',
-  version: 1,
-  title: 'Clip',
-  category: 'Input',
-  description: 'A stand-in video.',
-  inputs: {},
-  outputs: { video: { type: 'video', label: 'Video' } },
-  params: { n: param.number({ label: 'n', default: 0, min: 0, max: 99 }) },
-  run: async ({ params }) => ({ video: await createMedia('video', new Blob([String(params.n)]), { mime: 'video/mp4', width: 64, height: 36, duration: 1, fps: 30, hasAudio: false }) }),
-});
+import { clip, scored } from '../support/scored-take';
 
 /** Compare's error when `takes` clips are wired in and Pick is `pick`. */
 async function refusal(takes: number, pick = 0, weights = ''): Promise<string | undefined> {
@@ -53,37 +41,6 @@ describe('Compare node refuses', () => {
     expect(await refusal(2)).toMatch(/^take 1: it is not a video file this app can read/);
   });
 });
-
-/** A take whose every score is fine but its identity. */
-function scored(identity: number): ScoredTake {
-  const curve = (v: number) => [v, v];
-  const curves = { time: [0, 1 / 30], identity: curve(identity), colour: curve(1), exposure: curve(0), flicker: curve(0), warpError: curve(0), motion: curve(0.01), speed: curve(0.05), detail: curve(1) };
-  const scores: TakeScores = {
-    frames: 2,
-    identity,
-    drift: 0,
-    colour: 1,
-    exposure: 0,
-    flicker: 0,
-    warpError: 0,
-    motion: 1,
-    pace: 0.1,
-    shake: 0,
-    stutter: 0,
-    freeze: 0,
-    longestHold: 0,
-    held: 0,
-    detail: 1,
-    grain: 0,
-    blocking: 0,
-    sharpness: 5,
-    background: 0.5,
-    camera: { move: 'push-in', zoom: 1.1, pan: 0, tilt: 0 },
-    audio: { present: false },
-    curves,
-  };
-  return { width: 64, height: 36, fps: 30, scores };
-}
 
 describe('the report', () => {
   it('ranks on fixed scales, picks the best by default, and reads back from JSON', () => {
