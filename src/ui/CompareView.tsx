@@ -12,7 +12,7 @@ import { useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNod
 import { createPortal } from 'react-dom';
 import { isMedia, type PortValue, type VideoValue } from '../engine';
 import { formatUsd } from '../editor/run-cost';
-import { takeOrigins, type TakeOrigin } from '../editor/take-origins';
+import { originText, takeOrigins, type TakeOrigin } from '../editor/take-origins';
 import { FAULT_MARK, formatWeights, moveName, type RankedScore } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices } from './services';
@@ -52,6 +52,7 @@ export function CompareView({ nodeId, report, ranked }: Props) {
   const origins = useMemo(() => takeOrigins(workflow, registry, nodeId), [workflow, registry, nodeId]);
   // Labels by wire hold only while the wires are as many as the takes the report scored.
   const originOf = (take: number) => (origins?.length === report.takes.length ? origins[take] : undefined);
+  const takeName = (take: number) => `Take ${take + 1}${originOf(take) ? ` · ${originText(originOf(take)!)}` : ''}`;
   // Back to input order, so take n is the nth wire, as the Pick param counts.
   const takes = report.takes.map((_, i) => ranked[report.ranking.indexOf(i)]);
   const urls = useObjectUrls(takes);
@@ -150,11 +151,11 @@ export function CompareView({ nodeId, report, ranked }: Props) {
         </label>
         {mode === 'wipe' ? (
           <>
-            <TakeSelect label="A" value={a} count={takes.length} onChange={setA} />
-            <TakeSelect label="B" value={b} count={takes.length} onChange={setB} />
+            <TakeSelect label="A" value={a} count={takes.length} name={takeName} onChange={setA} />
+            <TakeSelect label="B" value={b} count={takes.length} name={takeName} onChange={setB} />
           </>
         ) : null}
-        {mode === 'single' ? <TakeSelect label="Take" value={shown} count={takes.length} onChange={(t) => layout(() => setShown(t))} /> : null}
+        {mode === 'single' ? <TakeSelect label="Take" value={shown} count={takes.length} name={takeName} onChange={(t) => layout(() => setShown(t))} /> : null}
         <button type="button" className="wide-toggle" onClick={() => layout(() => setWide(!wide))}>
           {wide ? 'Close wide view' : 'Wide view'}
         </button>
@@ -171,8 +172,8 @@ export function CompareView({ nodeId, report, ranked }: Props) {
             {video(a, 0)}
             {video(b, 1, { clipPath: `inset(0 0 0 ${wipe}%)` })}
             <div className="wipe-line" style={{ left: `${wipe}%` }} />
-            <span className="wipe-label left">A · take {a + 1}</span>
-            <span className="wipe-label right">B · take {b + 1}</span>
+            <span className="wipe-label left">A · {takeName(a)}</span>
+            <span className="wipe-label right">B · {takeName(b)}</span>
             <input type="range" className="wipe-slider" min={0} max={100} value={wipe} onChange={(e) => setWipe(Number(e.target.value))} aria-label="Wipe position" />
           </div>
         )}
@@ -272,14 +273,14 @@ function WideView({ onClose, children }: { onClose: () => void; children: ReactN
   );
 }
 
-function TakeSelect({ label, value, count, onChange }: { label: string; value: number; count: number; onChange: (take: number) => void }) {
+function TakeSelect({ label, value, count, name, onChange }: { label: string; value: number; count: number; name: (take: number) => string; onChange: (take: number) => void }) {
   return (
     <label>
       {label}{' '}
       <select value={value} onChange={(e) => onChange(Number(e.target.value))}>
         {Array.from({ length: count }, (_, i) => (
           <option key={i} value={i}>
-            Take {i + 1}
+            {name(i)}
           </option>
         ))}
       </select>
