@@ -156,7 +156,7 @@ export function CompareView({ nodeId, report, ranked }: Props) {
           </>
         ) : null}
         {mode === 'single' ? <TakeSelect label="Take" value={shown} count={takes.length} name={takeName} onChange={(t) => layout(() => setShown(t))} /> : null}
-        <button type="button" className="wide-toggle" onClick={() => layout(() => setWide(!wide))}>
+        <button type="button" className="wide-toggle" onClick={() => layout(() => setWide(!wide))} {...(wide ? { title: 'Close the wide view (Escape)' } : { title: 'Show the takes over the whole window' })}>
           {wide ? 'Close wide view' : 'Wide view'}
         </button>
       </div>

@@ -1,5 +1,5 @@
 /** The selected node, larger: what it is, how its last run went, and its outputs at full size. */
-import { formatMs, whyText, type NodeRunState } from '../editor/run-store';
+import { formatMs, whyText } from '../editor/run-store';
 import { useEffect, useMemo, useState } from 'react';
 import { isMedia } from '../engine';
 import { comparisonOf, CompareView } from './CompareView';
@@ -21,19 +21,22 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
   const comparison = useMemo(() => (run?.outputs ? comparisonOf(run.outputs) : undefined), [run?.outputs]);
   const stale = useStaleReason(nodeId);
   if (!node) return null;
-  const earlier = run && earlierBecause(run, stale);
+  // Outputs on show that are not the node's current result: it is being made again (they stay on
+  // show meanwhile), or a run would make it again since something changed, said in place of "done".
+  const outOfDate = stale !== undefined && (run?.state === 'done' || run?.state === 'cached');
+  const earlier = run?.state === 'queued' || run?.state === 'running' ? 'the node is running again' : outOfDate ? `out of date: ${stale}` : undefined;
   return (
     <section className="inspector">
       <h2>{node.title ?? definition?.title ?? node.type}</h2>
       {definition ? <p className="description">{definition.description}</p> : null}
-      {run ? (
+      {run && !outOfDate ? (
         <p className={`run-line state-${run.state}`}>
           {run.state === 'running' ? `running, ${Math.round(run.fraction * 100)}%${run.message ? `: ${run.message}` : ''}` : run.state}
           {run.ms !== undefined && run.state === 'done' ? ` in ${formatMs(run.ms)}` : ''}
           {run.error ? `: ${run.error}` : ''}
         </p>
       ) : null}
-      {run && whyText(run) ? <p className="run-why">{whyText(run)}</p> : null}
+      {run && !outOfDate && whyText(run) ? <p className="run-why">{whyText(run)}</p> : null}
       {run?.cacheKey ? <PinToggle cacheKey={run.cacheKey} /> : null}
       {earlier && run?.outputs ? <p className="earlier-result" role="note">Earlier result ({earlier}).</p> : null}
       {comparison ? <CompareView nodeId={nodeId} report={comparison.report} ranked={comparison.ranked} /> : null}
@@ -52,15 +55,6 @@ function SelectedNode({ nodeId }: { nodeId: string }) {
         : null}
     </section>
   );
-}
-
-/**
- * Why the outputs shown are not the node's current result: it is being made again (the outputs
- * are kept on show meanwhile), or a run would make it again since something changed.
- */
-function earlierBecause(run: NodeRunState, stale: string | undefined): string | undefined {
-  if (run.state === 'queued' || run.state === 'running') return 'the node is running again';
-  return stale && (run.state === 'done' || run.state === 'cached') ? `out of date: ${stale}` : undefined;
 }
 
 /** Keeps this result through cache eviction, e.g. a paid generation worth more than disk space. */
