@@ -7,17 +7,19 @@ import { useCallback, useSyncExternalStore } from 'react';
 import { batchEstimate, handPicks } from '../batch/batch';
 import { formatUsd } from '../editor/run-cost';
 import { DownloadLink, OutputPreview } from './OutputPreview';
-import { useServices } from './services';
+import { useDocument, useServices } from './services';
 
 export function BatchPanel({ onClose }: { onClose: () => void }) {
-  const { batch, documents, registry } = useServices();
+  const { batch, commands, registry } = useServices();
+  // Read on each edit, so the estimate and the warnings follow the workflow as it changes.
+  const document = useDocument((d) => d);
   const state = useSyncExternalStore(
     useCallback((notify: () => void) => batch.subscribe(notify), [batch]),
     () => batch.state,
   );
-  const plan = batch.plan();
-  const estimate = 'error' in plan ? undefined : batchEstimate(documents.document, registry, plan.slot, plan.files.length);
-  const picks = handPicks(documents.document, registry);
+  const plan = batch.plan(document);
+  const estimate = 'error' in plan ? undefined : batchEstimate(document, registry, plan.slot, plan.files.length);
+  const picks = handPicks(document, registry);
   const counts = { done: state.items.filter((i) => i.status === 'done').length, failed: state.items.filter((i) => i.status === 'failed').length };
   return (
     <section className="side-panel batch-panel" role="dialog" aria-label="Batch">
@@ -36,7 +38,10 @@ export function BatchPanel({ onClose }: { onClose: () => void }) {
       ) : null}
       {picks.map((p) => (
         <p key={p.nodeId} className="panel-note hand-pick-warning" role="note">
-          {p.title} {p.warning}
+          {p.title} {p.warning}{' '}
+          <button type="button" onClick={() => commands.setParam(p.nodeId, 'pick', 0)}>
+            Pass each photo's best take
+          </button>
         </p>
       ))}
       <div className="provider-buttons">

@@ -168,8 +168,14 @@ describe('Compare answers which take, and whether it is current', () => {
 
     const batchInput = await page.evaluate(() => (globalThis as any).stillmotion.commands.addNode('image.batch', { x: 0, y: 700 }) as string);
     await page.getByRole('button', { name: 'Batch', exact: true }).click();
-    await expect.poll(() => page.locator('.batch-panel .hand-pick-warning').textContent()).toBe(`Compare takes passes take ${other} on for every photo, whatever the scores: its Pick was set by hand in the editor (set it to 0 to pass each photo's best take)`);
+    const warning = page.locator('.batch-panel .hand-pick-warning');
+    await expect.poll(() => warning.textContent()).toBe(`Compare takes passes take ${other} on for every photo, whatever the scores: its Pick was set by hand in the editor (set it to 0 to pass each photo's best take) Pass each photo's best take`);
     await screenshot(page, 'compare-batch-warning');
+    // The warning's button hands the choice back to the scores (undoably), and the warning goes.
+    await warning.getByRole('button', { name: "Pass each photo's best take" }).click();
+    await expect.poll(() => warning.count()).toBe(0);
+    await page.evaluate(() => (globalThis as any).stillmotion.documents.undo());
+    await expect.poll(() => warning.count()).toBe(1);
     await page.keyboard.press('Escape');
     await page.evaluate((id) => (globalThis as any).stillmotion.commands.remove([id]), batchInput);
   });
