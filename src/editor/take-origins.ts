@@ -9,8 +9,9 @@ import { isListType, type AnyNodeDefinition, type CostEstimate, type NodeRegistr
 import { formatUsd, nodeCost, nodeParams, nodeTitles } from './run-cost';
 
 export interface TakeOrigin {
-  /** The node wired in, and its title. */
+  /** The node wired in, the output the wire leaves from, and the node's title. */
   nodeId: string;
+  port: string;
   title: string;
   /** The node that made the video, when another node passes it on; its title. */
   maker?: { nodeId: string; title: string };
@@ -37,6 +38,7 @@ export function takeOrigins(document: WorkflowDocument, registry: NodeRegistry, 
     const cost = node && nodeCost(node, maker.definition);
     return {
       nodeId: wire.source,
+      port: wire.sourcePort,
       title: titleOf(wire.source),
       ...(maker && maker.nodeId !== wire.source ? { maker: { nodeId: maker.nodeId, title: titleOf(maker.nodeId) } } : {}),
       ...(madeBy ? { madeBy } : {}),

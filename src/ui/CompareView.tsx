@@ -15,7 +15,7 @@ import { formatUsd } from '../editor/run-cost';
 import { originText, takeOrigins, type TakeOrigin } from '../editor/take-origins';
 import { FAULT_MARK, formatWeights, moveName, type RankedScore } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
-import { useDocument, useServices } from './services';
+import { useDocument, useServices, useStaleReason } from './services';
 
 const COLOURS = ['#f98f5f', '#5fb3f9', '#6fcf97', '#b18cff', '#f2c94c', '#ff6b6b', '#4fd1c5', '#e879f9', '#a3a3a3'];
 const CURVES = ['identity', 'colour', 'exposure', 'flicker', 'warpError', 'speed', 'detail'] as const;
@@ -46,15 +46,20 @@ interface Props {
 }
 
 export function CompareView({ nodeId, report, ranked }: Props) {
-  const { commands, registry } = useServices();
+  const { commands, registry, runs } = useServices();
   const workflow = useDocument((d) => d);
   const pickParam = workflow.nodes.find((n) => n.id === nodeId)?.params.pick;
   const origins = useMemo(() => takeOrigins(workflow, registry, nodeId), [workflow, registry, nodeId]);
-  // Labels by wire hold only while the wires are as many as the takes the report scored.
-  const originOf = (take: number) => (origins?.length === report.takes.length ? origins[take] : undefined);
-  const takeName = (take: number) => `Take ${take + 1}${originOf(take) ? ` · ${originText(originOf(take)!)}` : ''}`;
   // Back to input order, so take n is the nth wire, as the Pick param counts.
   const takes = report.takes.map((_, i) => ranked[report.ranking.indexOf(i)]);
+  // A label by wire holds while the wires are as many as the takes the report scored, and the node
+  // wired in still has that take (rewired since the run, it would name another node's take).
+  const originOf = (take: number) => {
+    const origin = origins?.length === report.takes.length ? origins[take] : undefined;
+    const made = origin && runs.node(origin.nodeId)?.outputs?.[origin.port];
+    return origin && (made === undefined || (isMedia(made) && made.hash === takes[take]?.hash)) ? origin : undefined;
+  };
+  const takeName = (take: number) => `Take ${take + 1}${originOf(take) ? ` · ${originText(originOf(take)!)}` : ''}`;
   const urls = useObjectUrls(takes);
   const fps = report.takes[0]?.fps ?? 30;
   const frames = Math.max(1, ...report.takes.map((t) => t.curves.time.length));
@@ -230,13 +235,22 @@ export function CompareView({ nodeId, report, ranked }: Props) {
   );
 }
 
-/** Where a take came from: the node's title, and the model, route and cost of a generation. */
+/**
+ * Where a take came from: the node's title, and the model, route and cost of a generation, as its
+ * settings are now; when they (or what it was made from) changed since, the label says so.
+ */
 function TakeOriginLine({ origin }: { origin: TakeOrigin | undefined }) {
+  const changed = useStaleReason(origin?.maker?.nodeId ?? origin?.nodeId ?? '');
   if (!origin) return null;
   return (
     <span className="take-origin">
       <span className="take-origin-title">{origin.maker ? `${origin.title} ← ${origin.maker.title}` : origin.title}</span>
       {origin.madeBy ? <span className="take-origin-model">{origin.madeBy}</span> : null}
+      {changed ? (
+        <span className="take-origin-changed" title={changed}>
+          changed since this take
+        </span>
+      ) : null}
       {origin.cost ? (
         <span className="take-origin-cost" title={origin.cost.basis}>
           {formatUsd(origin.cost.usd)}

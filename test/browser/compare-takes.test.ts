@@ -6,7 +6,8 @@
  * plays them together, and closes on Escape without the canvas behind hearing the key; new weights
  * re-rank through the engine from the kept scores, much faster than scoring; a Pick made by hand
  * is marked on the node and in the viewer, puts what it feeds out of date, and Batch warns that it
- * applies to every photo; a result being made again is offered for download only as an earlier one.
+ * applies to every photo; a take whose node changed since says so; a result being made again is
+ * offered for download only as an earlier one.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -183,6 +184,10 @@ describe('Compare answers which take, and whether it is current', () => {
   it('offers a result being made again only as the earlier result', async () => {
     fal.pollsToFinish = 10_000; // the new generation stays in flight until let go
     await page.evaluate(() => (globalThis as any).stillmotion.commands.setParam('kling', 'prompt', 'slow push in, at dusk'));
+    // The take's label now describes settings it was not made with, and says so.
+    await select('compare');
+    await expect.poll(() => view().locator('.compare-cell[data-take="2"] .take-origin-changed').getAttribute('title')).toBe('Prompt changed');
+    expect(await view().locator('.compare-cell[data-take="1"] .take-origin-changed').count()).toBe(0);
     await select('trim');
     const finished = runAndWait(page, () => page.evaluate(() => void (globalThis as any).stillmotion.runner.run()));
     await expect.poll(() => stateOf('kling'), { timeout: 30_000 }).toBe('running');

@@ -28,7 +28,7 @@ describe('take origins', () => {
   it('name each take by its node, with the model, route and cost of a generation, in wire order', () => {
     const origins = takeOrigins(document([kling, local, compare], [wire('local', 'cmp', 'takes'), wire('kling', 'cmp', 'takes')]), registry, 'cmp')!;
     expect(origins).toHaveLength(2);
-    expect(origins[0]).toEqual({ nodeId: 'local', title: 'Local motion' });
+    expect(origins[0]).toEqual({ nodeId: 'local', port: 'video', title: 'Local motion' });
     expect(origins[1]).toMatchObject({ nodeId: 'kling', title: 'Hero take <b>', madeBy: 'Kling v2.1 Master · fal' });
     expect(origins[1]!.cost!.usd).toBeGreaterThan(0);
     expect(originText(origins[1]!)).toMatch(/^Hero take <b> · Kling v2\.1 Master · fal · \$\d+\.\d\d$/);
