@@ -13,7 +13,7 @@ import { createPortal } from 'react-dom';
 import { isMedia, type PortValue, type VideoValue } from '../engine';
 import { formatUsd } from '../editor/run-cost';
 import { originText, takeOrigins, type TakeOrigin } from '../editor/take-origins';
-import { FAULT_MARK, formatWeights, moveName, type RankedScore } from '../metrics/rank';
+import { FAULT_MARK, formatWeights, moveName, parseWeights, type RankedScore, type Weights } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices, useStaleReason } from './services';
 
@@ -48,7 +48,11 @@ interface Props {
 export function CompareView({ nodeId, report, ranked }: Props) {
   const { commands, registry, runs } = useServices();
   const workflow = useDocument((d) => d);
-  const pickParam = workflow.nodes.find((n) => n.id === nodeId)?.params.pick;
+  const params = workflow.nodes.find((n) => n.id === nodeId)?.params;
+  const pickParam = params?.pick;
+  // The weights as set now: a change ranks on the next run, and until then the table shows it.
+  const weights = weightsAsSet(params?.weights, report.overall.weights as Weights);
+  const weightsPending = formatWeights(weights) !== formatWeights(report.overall.weights as Weights);
   const origins = useMemo(() => takeOrigins(workflow, registry, nodeId), [workflow, registry, nodeId]);
   // Back to input order, so take n is the nth wire, as the Pick param counts.
   const takes = report.takes.map((_, i) => ranked[report.ranking.indexOf(i)]);
@@ -224,8 +228,16 @@ export function CompareView({ nodeId, report, ranked }: Props) {
         {report.request.from === 'prompt' ? ' (from the prompt)' : ''}
         {report.reference === 'first-frame' ? ' · no Source wired: each take is judged against its own first frame' : ''}
       </p>
-      <ScoreTable report={report} setWeight={(name, weight) => commands.setParam(nodeId, 'weights', formatWeights({ ...report.overall.weights, [name]: weight }))} />
+      <ScoreTable report={report} weights={weights} setWeight={(name, weight) => commands.setParam(nodeId, 'weights', formatWeights({ ...weights, [name]: weight }))} />
       <p className="overall-explain score-explain">{report.overall.explain}</p>
+      <p className="weights-actions">
+        {weightsPending ? <strong className="pick-pending">Run again to rank with the new weights. </strong> : null}
+        {formatWeights(weights) !== '' ? (
+          <button type="button" onClick={() => commands.setParam(nodeId, 'weights', '')}>
+            Back to the default weights
+          </button>
+        ) : null}
+      </p>
       <div className="compare-curves">
         {CURVES.map((name) => (
           <Curve key={name} report={report} name={name} frame={frame} />
@@ -307,7 +319,16 @@ function tied(report: CompareReport, take: number): boolean {
   return report.takes.some((t, i) => i !== take && t.rank === report.takes[take]!.rank);
 }
 
-function ScoreTable({ report, setWeight }: { report: CompareReport; setWeight: (name: RankedScore, weight: number) => void }) {
+/** The Weights param read as the node will read it; the report's weights where it cannot be read. */
+function weightsAsSet(param: unknown, reported: Weights): Weights {
+  try {
+    return parseWeights(typeof param === 'string' ? param : '');
+  } catch {
+    return reported;
+  }
+}
+
+function ScoreTable({ report, weights, setWeight }: { report: CompareReport; weights: Weights; setWeight: (name: RankedScore, weight: number) => void }) {
   const names = Object.keys(report.scores) as (keyof CompareReport['scores'])[];
   return (
     <table className="compare-scores">
@@ -339,7 +360,7 @@ function ScoreTable({ report, setWeight }: { report: CompareReport; setWeight: (
                 {info.label}
                 <span className="score-explain">{info.explain}</span>
               </th>
-              <td>{ranked ? <WeightInput name={ranked} report={report} setWeight={setWeight} /> : null}</td>
+              <td>{ranked ? <WeightInput name={ranked} report={report} weight={weights[ranked]} setWeight={setWeight} /> : null}</td>
               {report.takes.map((t, i) => {
                 const mark = ranked ? t.marks[ranked] : undefined;
                 const fault = mark !== undefined && mark < FAULT_MARK && report.overall.counted[ranked!]! > 0;
@@ -368,8 +389,7 @@ function ScoreTable({ report, setWeight }: { report: CompareReport; setWeight: (
 }
 
 /** A score's weight; a change sets the node's Weights param (undoable), and takes effect on the next run. */
-function WeightInput({ name, report, setWeight }: { name: RankedScore; report: CompareReport; setWeight: (name: RankedScore, weight: number) => void }) {
-  const weight = report.overall.weights[name] ?? 0;
+function WeightInput({ name, report, weight, setWeight }: { name: RankedScore; report: CompareReport; weight: number; setWeight: (name: RankedScore, weight: number) => void }) {
   const counted = (report.overall.counted[name] ?? 0) > 0;
   return (
     <input

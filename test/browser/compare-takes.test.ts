@@ -135,6 +135,9 @@ describe('Compare answers which take, and whether it is current', () => {
     await view().getByLabel('Weight of Identity').fill('10');
     const weights = () => page.evaluate(() => (globalThis as any).stillmotion.documents.node('compare').params.weights);
     await expect.poll(weights).toBe('identity=10');
+    // Until the run, the table holds the new weight and says the ranking waits for it.
+    expect(await view().getByLabel('Weight of Identity').inputValue()).toBe('10');
+    expect(await view().locator('.weights-actions').textContent()).toBe('Run again to rank with the new weights. Back to the default weights');
     await expect.poll(() => page.locator('[data-node-id="compare"] .badge-stale').count()).toBe(1);
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     const { state, ms } = await compareRun();
@@ -143,6 +146,7 @@ describe('Compare answers which take, and whether it is current', () => {
     expect(ranked.overall.weights.identity).toBe(10);
     expect(ranked.overall.explain).toMatch(/weights: Identity 10, /);
     await expect.poll(() => view().locator('.overall-explain').textContent()).toMatch(/Identity 10/);
+    expect(await view().locator('.weights-actions').textContent()).toBe('Back to the default weights');
     console.log(`Compare of 2 takes: scored in ${scoringMs.toFixed(0)} ms; re-ranked for new weights in ${ms!.toFixed(0)} ms`);
     expect(ms!).toBeLessThan(scoringMs / 3);
     await screenshot(page, 'compare-weights');
