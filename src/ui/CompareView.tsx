@@ -280,7 +280,9 @@ function TakeOriginLine({ origin }: { origin: TakeOrigin | undefined }) {
 function WideView({ onClose, children }: { onClose: () => void; children: ReactNode }) {
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
+  const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
+    dialog.current?.focus();
     const onKey = (e: KeyboardEvent) => {
       e.stopPropagation();
       if (e.key !== 'Escape') return;
@@ -292,7 +294,7 @@ function WideView({ onClose, children }: { onClose: () => void; children: ReactN
     return () => window.removeEventListener('keydown', onKey, true);
   }, []);
   return createPortal(
-    <div className="compare-wide compare-view" role="dialog" aria-modal="true" aria-label="Compare takes, wide view">
+    <div ref={dialog} tabIndex={-1} className="compare-wide compare-view" role="dialog" aria-modal="true" aria-label="Compare takes, wide view">
       {children}
     </div>,
     document.body,
