@@ -47,13 +47,14 @@ interface Props {
 
 export function CompareView({ nodeId, report, ranked }: Props) {
   const { commands, registry, runs } = useServices();
-  const workflow = useDocument((d) => d);
-  const params = workflow.nodes.find((n) => n.id === nodeId)?.params;
-  const pickParam = params?.pick;
+  // Only what the viewer shows of the document, as text, so moving a node does not draw it again.
+  const pickParam = useDocument((d) => d.nodes.find((n) => n.id === nodeId)?.params.pick);
+  const weightsParam = useDocument((d) => d.nodes.find((n) => n.id === nodeId)?.params.weights);
+  const originsText = useDocument((d) => JSON.stringify(takeOrigins(d, registry, nodeId) ?? null));
+  const origins = useMemo(() => JSON.parse(originsText) as TakeOrigin[] | null, [originsText]);
   // The weights as set now: a change ranks on the next run, and until then the table shows it.
-  const weights = weightsAsSet(params?.weights, report.overall.weights as Weights);
+  const weights = weightsAsSet(weightsParam, report.overall.weights as Weights);
   const weightsPending = formatWeights(weights) !== formatWeights(report.overall.weights as Weights);
-  const origins = useMemo(() => takeOrigins(workflow, registry, nodeId), [workflow, registry, nodeId]);
   // Back to input order, so take n is the nth wire, as the Pick param counts.
   const takes = report.takes.map((_, i) => ranked[report.ranking.indexOf(i)]);
   // A label by wire holds while the wires are as many as the takes the report scored, and the node
