@@ -4,11 +4,9 @@
  * shook (jerk: the second difference of its path). Everything in shares of the frame's width, so
  * the numbers mean the same at any resolution.
  */
+import type { CameraMove } from './choices';
 import type { Alignment } from './identity';
 import { mean, median } from './stats';
-
-export const CAMERA_MOVES = ['static', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down'] as const;
-export type CameraMove = (typeof CAMERA_MOVES)[number];
 
 /** A move smaller than this share of the frame's width over the whole take reads as none. */
 export const MOVE_MIN = 0.01;

@@ -6,6 +6,7 @@ export * from './sharpness';
 export * from './motion';
 export * from './identity';
 export * from './camera';
+export * from './choices';
 export * from './audio';
 export * from './take';
 export * from './rank';

@@ -10,7 +10,7 @@
  * (and the default pick) follows the marks before they were capped at 1, that is the measurements
  * themselves, never the order the takes were wired in.
  */
-import type { CameraMove } from './camera';
+import { moveName, type CameraMove, type RequestedMove } from './choices';
 import type { TakeScores } from './take';
 
 export const RANKED = ['identity', 'drift', 'colour', 'exposure', 'flicker', 'warpError', 'motion', 'shake', 'stutter', 'freeze', 'detail', 'grain', 'blocking', 'camera'] as const;
@@ -152,7 +152,6 @@ export type Weights = Readonly<Record<RankedScore, number>>;
 export const DEFAULT_WEIGHTS: Weights = Object.fromEntries(RANKED.map((name) => [name, SCORES[name].weight!])) as Record<RankedScore, number>;
 
 /** What the user asked the camera to do: a move, none ('static'), or anything that moves. */
-export type RequestedMove = CameraMove | 'any';
 
 /** A take's value for every score, as judged against a request. */
 export function scoreValues(take: TakeScores, move: RequestedMove): Record<ScoreName, number> {
@@ -260,21 +259,6 @@ function faultText(fault: RankedScore, take: TakeScores, move: RequestedMove): s
     default:
       return SCORES[fault].fault!;
   }
-}
-
-const MOVE_NAMES: Record<RequestedMove, string> = {
-  any: 'move',
-  static: 'hold still',
-  'push-in': 'push in',
-  'pull-out': 'pull out',
-  'pan-left': 'pan left',
-  'pan-right': 'pan right',
-  'tilt-up': 'tilt up',
-  'tilt-down': 'tilt down',
-};
-
-export function moveName(move: RequestedMove): string {
-  return MOVE_NAMES[move];
 }
 
 /** Patterns that name a camera move in a prompt, as people write them. */

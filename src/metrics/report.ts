@@ -4,8 +4,8 @@
  * carries everything the viewer shows, explanations included, so the viewer only lays it out.
  */
 import { z } from 'zod';
-import { CAMERA_MOVES } from './camera';
-import { DEFAULT_WEIGHTS, effectiveWeights, moveName, RANKED, rankTakes, SCORES, SHOWN, type RankedScore, type RequestedMove, type ScoreName, type Weights } from './rank';
+import { CAMERA_MOVES, moveName, type RequestedMove } from './choices';
+import { DEFAULT_WEIGHTS, effectiveWeights, RANKED, rankTakes, SCORES, SHOWN, type RankedScore, type ScoreName, type Weights } from './rank';
 import type { TakeScores } from './take';
 
 const REPORT_FORMAT = 'stillmotion.compare';

@@ -13,7 +13,8 @@ import { createPortal } from 'react-dom';
 import { isMedia, type PortValue, type VideoValue } from '../engine';
 import { formatUsd } from '../editor/run-cost';
 import { originText, takeOrigins, type TakeOrigin } from '../editor/take-origins';
-import { FAULT_MARK, formatWeights, moveName, parseWeights, type RankedScore, type Weights } from '../metrics/rank';
+import { moveName } from '../metrics/choices';
+import { FAULT_MARK, formatWeights, parseWeights, type RankedScore, type Weights } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices, useStaleReason } from './services';
 

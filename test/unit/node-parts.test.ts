@@ -20,6 +20,8 @@ const DATA_MODULES = new Set([
   'src/media/motion/choices.ts',
   'src/media/sound-bed/choices.ts',
   'src/media/video/choices.ts',
+  'src/metrics/choices.ts', // the camera moves Compare checks for
+  'src/batch/batch.ts', // a batch's rules (its photo slot, a hand Pick's note): engine only
   'src/providers/catalog/catalog.ts', // the model catalog: JSON checked by its schema
   'src/providers/catalog/catalog.json',
   'src/providers/catalog/schema.ts',
