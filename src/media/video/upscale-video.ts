@@ -65,7 +65,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
         processedHeight: height,
         process: async (sample) => {
           options.signal?.throwIfAborted();
-          const result = await resampler.resample(frame.read(sample), width, height, { sharpen });
+          const result = await resampler.resample(await frame.read(sample), width, height, { sharpen });
           // Limited-range BT.709 whatever the source was: RGBA frames would come out full range.
           return rec709Frame(result.data, width, height, sample.microsecondTimestamp, sample.microsecondDuration);
         },
