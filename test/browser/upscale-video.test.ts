@@ -72,6 +72,19 @@ describe('Upscale video', () => {
     expect(psnr(node.file!, native).y).toBeGreaterThan(35);
   });
 
+  it('turns a clip upright as its file says (a phone held upright), as native ffmpeg does', async () => {
+    const file = clip();
+    const turned = { ...file, path: join(dir, 'turned.mp4'), name: 'turned.mp4' };
+    // The same frames stored sideways, with a 90 degree turn in the MP4 track matrix for players.
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', file.path, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', turned.path]);
+    const node = (await runGraph(browser, fileGraph('turned', turned, { mode: '2x' }), dir, 'turned', [turned])).nodes.upscale!;
+    expect(node.error).toBeUndefined();
+    expect(node.meta).toMatchObject({ width: 360, height: 640 });
+    const native = join(dir, 'native-turned.mkv');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', turned.path, '-vf', 'scale=360:640:flags=lanczos', '-c:v', 'ffv1', '-an', native]);
+    expect(psnr(node.file!, native).y).toBeGreaterThan(35);
+  });
+
   it('gives the same picture on the WebGPU path as on the CPU', async () => {
     const file = clip();
     const cpu = (await runGraph(browser, fileGraph('cpu-ref', file, { mode: '2x', sharpen: 0.2 }), dir, 'cpu-ref', [file])).nodes.upscale!;

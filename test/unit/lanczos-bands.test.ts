@@ -27,6 +27,15 @@ describe('resampleLanczosBand', () => {
     expect(Buffer.from(assembled(image, width, height, sharpen, cuts)).equals(Buffer.from(whole))).toBe(true);
   });
 
+  it('writes into a buffer the caller reuses, and refuses one of the wrong size', () => {
+    const image = scene(32, 18);
+    const into = new Uint8ClampedArray(64 * 4 * 12).fill(7);
+    const made = resampleLanczosBand(image, 64, 36, {}, 10, 22, into);
+    expect(made).toBe(into);
+    expect(Buffer.from(into).equals(Buffer.from(resampleLanczosBand(image, 64, 36, {}, 10, 22)))).toBe(true);
+    expect(() => resampleLanczosBand(image, 64, 36, {}, 10, 23, into)).toThrow('rows 10..23 of a 64 px wide result take 3328 bytes, not 3072');
+  });
+
   it('refuses a band outside the result, naming it', () => {
     expect(() => resampleLanczosBand(scene(8, 8), 16, 16, {}, 10, 17)).toThrow('rows 10..17 are not a band of a 16-row result');
     expect(() => resampleLanczosBand(scene(8, 8), 16, 16, {}, 4, 4)).toThrow('rows 4..4');

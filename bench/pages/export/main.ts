@@ -1,8 +1,11 @@
 /**
  * The page suite `export` drives in headless Chromium: the same H.264 export at the same bitrate
  * by our WebCodecs path (convertVideo, as the Export node runs it) and by ffmpeg.wasm's libx264
- * veryfast (through our loader), each timed with performance.now() from source Blob to output Blob.
+ * veryfast (through our loader), each timed with performance.now() from source Blob to output Blob;
+ * and the video alone through WebCodecs with one encoder setting changed at a time, to see which
+ * settings Chromium's H.264 encoder honours and what each gives.
  */
+import { ALL_FORMATS, BlobSource, BufferTarget, Input, Mp4OutputFormat, Output, VideoSampleSink, VideoSampleSource, type VideoEncodingConfig } from 'mediabunny';
 import { inputPath, outputPath, runFfmpeg } from '../../../src/media/ffmpeg/ffmpeg';
 import { convertVideo } from '../../../src/media/video/convert-video';
 
@@ -17,7 +20,14 @@ export interface ExportBench {
   warmFfmpeg(): Promise<number>;
   webcodecs(source: string, bitrate: number): Promise<Timed>;
   ffmpegWasm(source: string, bitrate: number): Promise<Timed>;
+  /** The video re-encoded at `bitrate` with `setting` over mediabunny's defaults (High profile, VBR, a key frame every 2 s). */
+  setting(source: string, bitrate: number, setting: EncoderSetting): Promise<Timed>;
+  /** Whether the encoder takes a quantizer per frame (bitrateMode 'quantizer'), for rate control of our own. */
+  takesQuantizer(width: number, height: number): Promise<boolean>;
 }
+
+/** What one sweep step changes: WebCodecs config fields, as mediabunny passes them on. */
+export type EncoderSetting = Pick<VideoEncodingConfig, 'latencyMode' | 'bitrateMode' | 'keyFrameInterval' | 'fullCodecString' | 'contentHint'>;
 
 async function fetchBlob(name: string): Promise<Blob> {
   const response = await fetch(name);
@@ -58,6 +68,32 @@ const bench: ExportBench = {
     });
     const ms = performance.now() - started;
     return { ms, data: await base64(result) };
+  },
+
+  async setting(source, bitrate, setting) {
+    const blob = await fetchBlob(source);
+    const started = performance.now();
+    const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) throw new Error(`${source} has no video track`);
+    const target = new BufferTarget();
+    const output = new Output({ format: new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+    const video = new VideoSampleSource({ codec: 'avc', bitrate, ...setting });
+    output.addVideoTrack(video, { frameRate: (await track.computePacketStats(60)).averagePacketRate });
+    await output.start();
+    for await (const sample of new VideoSampleSink(track).samples()) {
+      await video.add(sample);
+      sample.close();
+    }
+    await output.finalize();
+    input.dispose();
+    const ms = performance.now() - started;
+    return { ms, data: await base64(new Blob([target.buffer!])) };
+  },
+
+  async takesQuantizer(width, height) {
+    const { supported } = await VideoEncoder.isConfigSupported({ codec: 'avc1.640028', width, height, bitrateMode: 'quantizer' });
+    return supported === true;
   },
 };
 

@@ -14,7 +14,8 @@ export type Backend = 'auto' | 'gpu' | 'cpu';
 export interface Resampler {
   /** Where the next image runs; the GPU hands over to the CPU for good once it refuses a size. */
   readonly on: 'GPU' | 'CPU';
-  resample(image: RgbaImage, width: number, height: number, options: ResampleOptions): Promise<RgbaImage>;
+  /** The result, written into `into` when given: a buffer of width * height * 4 bytes reused from image to image. */
+  resample(image: RgbaImage, width: number, height: number, options: ResampleOptions, into?: Uint8ClampedArray<ArrayBuffer>): Promise<RgbaImage>;
   /** Ends the CPU worker threads, if any were started. */
   close(): void;
 }
@@ -28,14 +29,14 @@ export async function chooseResampler(backend: Backend): Promise<Resampler> {
   if (backend === 'cpu' || (backend === 'auto' && !(await isGpuAccelerated()))) return cpu;
   const gpu = {
     on: 'GPU' as 'GPU' | 'CPU',
-    async resample(image: RgbaImage, width: number, height: number, options: ResampleOptions): Promise<RgbaImage> {
-      if (gpu.on === 'CPU') return cpu.resample(image, width, height, options);
+    async resample(image: RgbaImage, width: number, height: number, options: ResampleOptions, into?: Uint8ClampedArray<ArrayBuffer>): Promise<RgbaImage> {
+      if (gpu.on === 'CPU') return cpu.resample(image, width, height, options, into);
       try {
-        return await resampleLanczosGpu(image, width, height, options);
+        return await resampleLanczosGpu(image, width, height, options, into);
       } catch (error) {
         if (backend !== 'auto' || !(error instanceof NodeError)) throw error;
         gpu.on = 'CPU';
-        return cpu.resample(image, width, height, options);
+        return cpu.resample(image, width, height, options, into);
       }
     },
     close: () => cpu.close(),
@@ -49,10 +50,10 @@ function cpuResampler(): Resampler {
   let pool: LanczosPool | undefined;
   return {
     on: 'CPU',
-    async resample(image, width, height, options) {
-      if (threads < 2) return resampleLanczos(image, width, height, options);
+    async resample(image, width, height, options, into) {
+      if (threads < 2) return resampleLanczos(image, width, height, options, into);
       pool ??= new LanczosPool(threads);
-      return pool.resample(image, width, height, options);
+      return pool.resample(image, width, height, options, into);
     },
     close() {
       pool?.close();

@@ -126,8 +126,8 @@ async function compile(device: GPUDevice): Promise<Pipelines> {
   return { rows, columns, finish };
 }
 
-/** Resamples `image` to `width` x `height` on the GPU; the result matches resampleLanczos. */
-export async function resampleLanczosGpu(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}): Promise<RgbaImage> {
+/** Resamples `image` to `width` x `height` on the GPU, into `into` when given; the result matches resampleLanczos. */
+export async function resampleLanczosGpu(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}, into?: Uint8ClampedArray<ArrayBuffer>): Promise<RgbaImage> {
   checkSizes(image, width, height);
   const device = await gpuDevice();
   if (!device) throw new NodeError('WebGPU is not available in this browser; choose the CPU backend (or Auto)');
@@ -138,7 +138,9 @@ export async function resampleLanczosGpu(image: RgbaImage, width: number, height
   try {
     const readback = await scoped(device, width, height, () => submit(device, compiled, owned, image, width, height, options.sharpen ?? 0));
     await readback.mapAsync(GPUMapMode.READ);
-    const data = new Uint8ClampedArray(readback.getMappedRange().slice(0));
+    const mapped = new Uint8ClampedArray(readback.getMappedRange());
+    const data = into ?? new Uint8ClampedArray(mapped.length);
+    data.set(mapped);
     readback.unmap();
     return { data, width, height };
   } catch (error) {

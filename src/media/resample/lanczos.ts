@@ -72,9 +72,9 @@ export function axisWeights(sourceSize: number, targetSize: number): AxisWeights
   return { taps, indices, weights };
 }
 
-/** Resamples `image` to `width` x `height` with Lanczos-3, then sharpens if asked. */
-export function resampleLanczos(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}): RgbaImage {
-  return { data: resampleLanczosBand(image, width, height, options, 0, height), width, height };
+/** Resamples `image` to `width` x `height` with Lanczos-3, then sharpens if asked; into `into` when given. */
+export function resampleLanczos(image: RgbaImage, width: number, height: number, options: ResampleOptions = {}, into?: Uint8ClampedArray<ArrayBuffer>): RgbaImage {
+  return { data: resampleLanczosBand(image, width, height, options, 0, height, into), width, height };
 }
 
 /**
@@ -84,13 +84,24 @@ export function resampleLanczos(image: RgbaImage, width: number, height: number,
  * Work goes row by row through a few rows of kernel memory, never a whole float image: a source
  * row is copied in, premultiplied and filtered along x into a ring of `taps` rows (each made once,
  * as output rows read source rows in order), output rows are filtered along y from the ring into a
- * window of three (all the sharpen needs), then sharpened, quantised and copied out.
+ * window of three (all the sharpen needs), then sharpened, quantised and copied out, into `into`
+ * when given (a buffer the caller reuses, so a video's frames allocate nothing each).
  */
-export function resampleLanczosBand(image: RgbaImage, width: number, height: number, options: ResampleOptions, first: number, end: number): Uint8ClampedArray<ArrayBuffer> {
+export function resampleLanczosBand(
+  image: RgbaImage,
+  width: number,
+  height: number,
+  options: ResampleOptions,
+  first: number,
+  end: number,
+  into?: Uint8ClampedArray<ArrayBuffer>,
+): Uint8ClampedArray<ArrayBuffer> {
   checkSizes(image, width, height);
   if (!Number.isInteger(first) || !Number.isInteger(end) || first < 0 || end > height || first >= end) {
     throw new RangeError(`rows ${first}..${end} are not a band of a ${height}-row result`);
   }
+  const out = into ?? new Uint8ClampedArray(width * 4 * (end - first));
+  if (out.length !== width * 4 * (end - first)) throw new RangeError(`rows ${first}..${end} of a ${width} px wide result take ${width * 4 * (end - first)} bytes, not ${out.length}`);
   const x = axisWeights(image.width, width);
   const y = axisWeights(image.height, height);
   const kernel = simdKernel();
@@ -149,7 +160,6 @@ export function resampleLanczosBand(image: RgbaImage, width: number, height: num
   };
 
   const amount = options.sharpen ?? 0;
-  const out = new Uint8ClampedArray(width * 4 * (end - first));
   const quantised = new Uint8ClampedArray(memory, at.quantised, width * 4);
   for (let row = first; row < end; row++) {
     if (amount > 0) {

@@ -6,12 +6,14 @@ import type { BandReply, BandRequest } from './lanczos-pool';
 const scope = self as unknown as { onmessage: ((event: MessageEvent<BandRequest>) => void) | null; postMessage(message: BandReply, transfer: Transferable[]): void };
 
 scope.onmessage = ({ data: request }: MessageEvent<BandRequest>) => {
-  const { id, image, width, height, sharpen, bands } = request;
+  const { id, image, width, height, sharpen, bands, parts } = request;
   let reply: BandReply;
   try {
-    reply = { id, parts: bands.map(([first, end]) => resampleLanczosBand(image, width, height, { sharpen }, first, end)) };
+    bands.forEach(([first, end], i) => resampleLanczosBand(image, width, height, { sharpen }, first, end, parts[i]));
+    reply = { id, parts, source: image.data };
   } catch (error) {
     reply = { id, error: error instanceof Error ? error.message : String(error) };
   }
-  scope.postMessage(reply, 'parts' in reply ? reply.parts.map((part) => part.buffer) : []);
+  // The buffers go back to the pool, to be lent again for the next image.
+  scope.postMessage(reply, 'parts' in reply ? [...reply.parts.map((part) => part.buffer), reply.source.buffer] : []);
 };

@@ -48,7 +48,7 @@ export async function conformVideo(source: Blob, options: ConformOptions): Promi
         ...{ width, height, fit: FITS[options.fit].mode, frameRate: fps, codec, forceTranscode: true },
         bitrate: qualityBitrate(width, height, fps, 'high'),
         // mediabunny resizes on a canvas, which would encode full range: written as BT.709 limited instead.
-        process: (sample) => rec709Frame(reader.read(sample).data, width, height, sample.microsecondTimestamp, sample.microsecondDuration),
+        process: async (sample) => rec709Frame((await reader.read(sample)).data, width, height, sample.microsecondTimestamp, sample.microsecondDuration),
       },
       audio: soundFor(format),
       showWarnings: false,

@@ -54,6 +54,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
     const sink = new BlobSink();
     const output = new Output({ format: webm ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: false }), target: sink.target });
     const frame = new FrameReader(track.displayWidth, track.displayHeight);
+    const resampled = new Uint8ClampedArray(width * height * 4);
     const conversion = await Conversion.init({
       input,
       output,
@@ -65,7 +66,7 @@ export async function upscaleVideo(source: Blob, options: UpscaleVideoOptions): 
         processedHeight: height,
         process: async (sample) => {
           options.signal?.throwIfAborted();
-          const result = await resampler.resample(frame.read(sample), width, height, { sharpen });
+          const result = await resampler.resample(await frame.read(sample), width, height, { sharpen }, resampled);
           // Limited-range BT.709 whatever the source was: RGBA frames would come out full range.
           return rec709Frame(result.data, width, height, sample.microsecondTimestamp, sample.microsecondDuration);
         },
