@@ -135,7 +135,50 @@ export interface NodeDefinition<
   batch?: { param: keyof P & string; size: (params: ParamValues<P>) => number; label: (params: ParamValues<P>, index: number) => string };
   /** `migrations[n]` turns params saved at version n into version n + 1. */
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
+  /**
+   * A live preview drawn while params change, from the inputs as last computed: loaded lazily
+   * (the preview worker imports it on first use), never part of a run or the cache.
+   */
+  preview?: () => Promise<{ default: NodePreview<InputValues<I>, ParamValues<P>> }>;
   run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
+}
+
+/**
+ * A node's live preview: frames drawn by the node's own media code, straight onto a canvas at
+ * preview size, no encoding. `load` decodes the inputs once; each change of params asks the
+ * loaded source for a scene, which draws the frame at any time.
+ */
+export interface NodePreview<Inputs = Record<string, PortValue | undefined>, Params = Record<string, unknown>> {
+  load(inputs: Inputs, signal: AbortSignal): Promise<PreviewSource<Params>>;
+}
+
+export interface PreviewSource<Params> {
+  /** The scene for these params, fitted inside `box` (device pixels). */
+  scene(params: Params, box: PreviewBox, signal: AbortSignal): Promise<PreviewScene>;
+  /** Frees what `load` decoded. */
+  close(): void;
+}
+
+export interface PreviewBox {
+  width: number;
+  height: number;
+}
+
+export interface PreviewScene {
+  /** The canvas size the scene draws at: inside the box, the result's aspect. */
+  readonly width: number;
+  readonly height: number;
+  /** Seconds of motion it plays over; 0 for a still. */
+  readonly duration: number;
+  readonly fps: number;
+  /** The time shown when it does not play: where the params show most (a move's end). */
+  readonly still: number;
+  /** Whether frames come fast enough to play in real time (a hardware GPU). */
+  readonly realtime: boolean;
+  /** What is shown, for the caption: "GPU", "CPU, centre at 1:1 of 2560x1440". */
+  readonly label: string;
+  draw(context: OffscreenCanvasRenderingContext2D, seconds: number): void | Promise<void>;
+  destroy(): void;
 }
 
 export interface ServiceNeeds<Params> {
@@ -152,7 +195,8 @@ export interface InspectServices {
 }
 
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services' | 'inspect'> {
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services' | 'inspect' | 'preview'> {
+  preview?: () => Promise<{ default: NodePreview }>;
   services?: ServiceNeeds<Record<string, unknown>>;
   inspect?: (params: Record<string, unknown>, services: InspectServices) => Promise<Record<string, string>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };

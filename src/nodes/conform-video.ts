@@ -1,9 +1,7 @@
 /** Conform: a clip at the size and frame rate another part of the edit needs. */
 import { createMedia, defineNode, param } from '../engine';
-import { conformVideo, FITS, type Fit } from '../media/video/conform';
+import { conformVideo, FITS, frameSize, type Fit } from '../media/video/conform';
 import { explainMediaError } from '../media/video/media-error';
-
-const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
 
 export default defineNode({
   type: 'video.conform',
@@ -20,6 +18,7 @@ export default defineNode({
     fit: param.select({ label: 'Framing', default: 'fit', options: (Object.keys(FITS) as Fit[]).map((value) => ({ value, label: FITS[value].label })) }),
     fps: param.number({ label: 'Frame rate', default: 0, min: 0, max: 120, step: 1, unit: 'fps', description: "0 keeps the clip's frame rate." }),
   },
+  preview: () => import('../media/preview/conform'),
   async run({ inputs, params, progress, signal }) {
     const source = inputs.video;
     const [width, height] = frameSize(source.width, source.height, params.width, params.height);
@@ -33,10 +32,3 @@ export default defineNode({
   },
 });
 
-/** Even sizes (4:2:0 video needs them); a 0 side follows the other and the source's aspect. */
-export function frameSize(sourceWidth: number, sourceHeight: number, width: number, height: number): [number, number] {
-  if (width === 0 && height === 0) return [even(sourceWidth), even(sourceHeight)];
-  if (width === 0) return [even((height * sourceWidth) / sourceHeight), even(height)];
-  if (height === 0) return [even(width), even((width * sourceHeight) / sourceWidth)];
-  return [even(width), even(height)];
-}

@@ -111,6 +111,7 @@ export default defineNode({
   // Version 1 had no depth: its clips were flat moves, and stay so.
   migrations: { 1: (params) => ({ parallax: 0, ...params }) },
   resource: (params) => (params.renderer === 'cpu' ? undefined : 'gpu'),
+  preview: () => import('../media/preview/local-motion'),
   async run({ inputs, params, progress, signal }) {
     const fps = Number(params.fps);
     const frameCount = Math.round(params.duration * fps);

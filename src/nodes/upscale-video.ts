@@ -2,7 +2,8 @@
 import { createMedia, defineNode, NodeError } from '../engine';
 import { chooseResampler } from '../media/resample/backend';
 import { upscaleVideo } from '../media/video/upscale-video';
-import { MAX_SIDE, UPSCALE_PARAMS, upscaledSize } from './upscale';
+import { oversize, upscaledVideoSize } from '../media/resample/upscale-size';
+import { UPSCALE_PARAMS } from './upscale';
 
 export default defineNode({
   type: 'video.upscale',
@@ -15,14 +16,12 @@ export default defineNode({
   outputs: { video: { type: 'video', label: 'Video' } },
   params: UPSCALE_PARAMS,
   resource: (params) => (params.backend === 'cpu' ? undefined : 'gpu'),
+  preview: () => import('../media/preview/upscale-video'),
   async run({ inputs, params, progress, signal }) {
     const source = inputs.video;
-    const [w, h] = upscaledSize(source.width, source.height, params.mode, params.width, params.height);
-    const width = Math.max(2, w - (w % 2));
-    const height = Math.max(2, h - (h % 2));
-    if (width > MAX_SIDE || height > MAX_SIDE) {
-      throw new NodeError(`the result would be ${width}x${height} px, larger than the ${MAX_SIDE} px a side Upscale can make; choose a smaller scale or a target size`);
-    }
+    const [width, height] = upscaledVideoSize(source.width, source.height, params.mode, params.width, params.height);
+    const tooBig = oversize(width, height);
+    if (tooBig) throw new NodeError(tooBig);
     const resampler = await chooseResampler(params.backend);
     const doing = () => `${width}x${height} on the ${resampler.on}`;
     progress(0, doing());

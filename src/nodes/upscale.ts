@@ -2,19 +2,7 @@
 import { createMedia, defineNode, NodeError, param } from '../engine';
 import { decodeImage, encodeImagePng } from '../media/image-pixels';
 import { chooseResampler } from '../media/resample/backend';
-
-/** Largest side made: beyond it, buffers outgrow what browsers and GPUs reliably give. */
-export const MAX_SIDE = 8192;
-
-const FACTORS = { '2x': 2, '4x': 4 } as const;
-
-type Mode = keyof typeof FACTORS | 'target';
-
-/** The output size: a fixed factor, or the largest size that fits inside the target, same aspect. */
-export function upscaledSize(width: number, height: number, mode: Mode, targetWidth: number, targetHeight: number): [number, number] {
-  const scale = mode === 'target' ? Math.min(targetWidth / width, targetHeight / height) : FACTORS[mode];
-  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
-}
+import { MAX_SIDE, oversize, upscaledSize } from '../media/resample/upscale-size';
 
 /** The size and quality settings Upscale and Upscale video share. */
 export const UPSCALE_PARAMS = {
@@ -53,13 +41,13 @@ export default defineNode({
   // Auto holds the GPU slot too: whether it will use the GPU is known only once it asks the
   // adapter, and holding the slot when it does not costs no more than queueing behind GPU nodes.
   resource: (params) => (params.backend === 'cpu' ? undefined : 'gpu'),
+  preview: () => import('../media/preview/upscale'),
   async run({ inputs, params, progress, signal }) {
     progress(0.02, 'decoding');
     const source = await decodeImage(inputs.image.blob);
     const [width, height] = upscaledSize(source.width, source.height, params.mode, params.width, params.height);
-    if (width > MAX_SIDE || height > MAX_SIDE) {
-      throw new NodeError(`the result would be ${width}x${height} px, larger than the ${MAX_SIDE} px a side Upscale can make; choose a smaller scale or a target size`);
-    }
+    const tooBig = oversize(width, height);
+    if (tooBig) throw new NodeError(tooBig);
     signal.throwIfAborted();
     const resampler = await chooseResampler(params.backend);
     progress(0.1, `resampling to ${width}x${height} on the ${resampler.on}`);

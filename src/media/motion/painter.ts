@@ -5,7 +5,7 @@
  */
 import { NodeError } from '../../engine';
 import { estimateDepth, type DepthMap } from '../depth/estimate-depth';
-import { isGpuAccelerated } from '../gpu';
+import { wantsGpu } from '../gpu';
 import { drawPixels } from '../image-pixels';
 import type { RgbaImage } from '../resample/lanczos';
 import { cameraView, type CameraSpec, type Easing, type Move } from './camera';
@@ -96,11 +96,6 @@ async function depthPainter(bitmap: ImageBitmap, spec: MotionSpec, { width, heig
     gpu: gpu !== undefined,
     destroy: () => gpu?.destroy(),
   };
-}
-
-/** Whether to take the GPU path: asked for by name, or on Auto when the adapter is hardware. */
-export async function wantsGpu(renderer: Renderer): Promise<boolean> {
-  return renderer === 'gpu' || (renderer === 'auto' && (await isGpuAccelerated()));
 }
 
 /** The GPU renderer when asked for (or, on Auto, when the adapter is hardware); undefined for the CPU. */
