@@ -1,0 +1,177 @@
+/**
+ * The live previews' own worker. Each node's preview canvas is handed over here
+ * (transferControlToOffscreen) and drawn by the node's preview code (NodePreview, loaded lazily
+ * from its definition), straight onto the canvas.
+ *
+ * Why a worker of its own, rather than the page or the engine's worker: a preview frame on the
+ * CPU path takes tens of milliseconds of decoding, depth and resampling, which on the page would
+ * stall the very slider being dragged; in the engine's worker it would queue behind (or in front
+ * of) a run's work on one thread. Here it shares neither thread: runs never wait on a preview,
+ * and the preview has no cache to write into. While a run is active the preview still answers a
+ * change of params with one frame, but does not play.
+ *
+ * Each node keeps at most one request waiting: a newer one replaces it, and aborts the one in
+ * flight, whose result is dropped rather than drawn.
+ */
+import * as Comlink from 'comlink';
+import { inputHashes, matchesPortType, resolveParams, stableStringify, type PortValue, type PreviewBox, type PreviewScene, type PreviewSource } from '../engine';
+import { createRegistry } from '../nodes';
+
+export interface PreviewRequest {
+  type: string;
+  inputs: Record<string, PortValue | undefined>;
+  params: Record<string, unknown>;
+  box: PreviewBox;
+  /** The page's number for this request, given back with what was drawn for it. */
+  seq: number;
+}
+
+/** What became of a request: drawn (with how long it took from its arrival), or why not. */
+export type PreviewReport = { seq: number; drawn: true; ms: number; label: string; width: number; height: number; playing: boolean } | { seq: number; drawn: false; error: string };
+
+interface Slot {
+  context: OffscreenCanvasRenderingContext2D;
+  report: (report: PreviewReport) => void;
+  waiting?: { request: PreviewRequest; at: number };
+  busy: boolean;
+  controller: AbortController;
+  source?: { key: string; value: PreviewSource<Record<string, unknown>> };
+  scene?: { key: string; value: PreviewScene };
+  /** Bumped to stop the frame loop of a scene that is no longer shown. */
+  playback: number;
+  /** The node's preview was closed: what is still loading for it is freed as it arrives. */
+  detached: boolean;
+}
+
+const registry = createRegistry();
+const slots = new Map<string, Slot>();
+let runActive = false;
+
+/** Whether a request is for work that no longer stands (replaced, or the node's preview closed). */
+class Dropped extends Error {}
+
+async function pump(slot: Slot): Promise<void> {
+  slot.busy = true;
+  while (slot.waiting) {
+    const { request, at } = slot.waiting;
+    slot.waiting = undefined;
+    slot.controller = new AbortController();
+    try {
+      await show(slot, request, slot.controller.signal);
+      const scene = slot.scene!.value;
+      slot.report({ seq: request.seq, drawn: true, ms: performance.now() - at, label: scene.label, width: scene.width, height: scene.height, playing: plays(scene) });
+    } catch (error) {
+      if (!(error instanceof Dropped) && !slot.controller.signal.aborted) slot.report({ seq: request.seq, drawn: false, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  slot.busy = false;
+}
+
+/** Loads what `request` needs that is not loaded yet, draws its still, and plays it where it can. */
+async function show(slot: Slot, request: PreviewRequest, signal: AbortSignal): Promise<void> {
+  const definition = registry.get(request.type);
+  if (!definition?.preview) throw new Error(`${request.type} has no preview`);
+  const { values: params, issues } = resolveParams(definition.params, request.params);
+  if (issues.length > 0) throw new Error(issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  for (const [port, spec] of Object.entries(definition.inputs)) {
+    const value = request.inputs[port];
+    if (value === undefined ? !spec.optional : !matchesPortType(value, spec.type)) throw new Error(`input "${spec.label}" is not a ${spec.type}`);
+  }
+  const sourceKey = `${request.type}${stableStringify(inputHashes(request.inputs))}`;
+  if (slot.source?.key !== sourceKey) {
+    stop(slot);
+    slot.source?.value.close();
+    slot.source = undefined;
+    const { default: preview } = await definition.preview();
+    const source = await preview.load(request.inputs, signal);
+    if (slot.detached) {
+      source.close();
+      throw new Dropped();
+    }
+    // Kept even when this request was replaced meanwhile: the next one likely has the same inputs.
+    slot.source = { key: sourceKey, value: source };
+  }
+  if (signal.aborted) throw new Dropped();
+  const sceneKey = `${sourceKey}${stableStringify(params)}${request.box.width}x${request.box.height}`;
+  if (slot.scene?.key !== sceneKey) {
+    const scene = await slot.source.value.scene(params, request.box, signal);
+    if (signal.aborted) {
+      scene.destroy();
+      throw new Dropped();
+    }
+    stop(slot);
+    slot.scene?.value.destroy();
+    slot.scene = { key: sceneKey, value: scene };
+  }
+  const scene = slot.scene.value;
+  const { canvas } = slot.context;
+  if (canvas.width !== scene.width || canvas.height !== scene.height) [canvas.width, canvas.height] = [scene.width, scene.height];
+  slot.context.setTransform(1, 0, 0, 1, 0, 0);
+  await scene.draw(slot.context, scene.still);
+  if (plays(scene)) play(slot, scene);
+}
+
+const plays = (scene: PreviewScene) => scene.realtime && scene.duration > 0 && !runActive;
+
+/** Plays `scene` in a loop in real time, frames picked by the clock, until stopped. */
+function play(slot: Slot, scene: PreviewScene): void {
+  const token = ++slot.playback;
+  const started = performance.now();
+  const next = (tick: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(tick) : setTimeout(tick, 1000 / scene.fps));
+  const tick = () => {
+    if (slot.playback !== token || slot.busy) return;
+    const seconds = ((performance.now() - started) / 1000) % scene.duration;
+    void Promise.resolve(scene.draw(slot.context, seconds)).then(() => next(tick));
+  };
+  next(tick);
+}
+
+function stop(slot: Slot): void {
+  slot.playback++;
+}
+
+const api = {
+  /** Takes node `nodeId`'s canvas; `report` hears what becomes of each request. */
+  attach(nodeId: string, canvas: OffscreenCanvas, report: (report: PreviewReport) => void): void {
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('this browser gives no 2D canvas to draw previews on');
+    api.detach(nodeId);
+    slots.set(nodeId, { context, report, busy: false, controller: new AbortController(), playback: 0, detached: false });
+  },
+
+  /** Shows `request` on node `nodeId`'s canvas, replacing whatever was waiting. */
+  show(nodeId: string, request: PreviewRequest): void {
+    const slot = slots.get(nodeId);
+    if (!slot) return;
+    slot.waiting = { request, at: performance.now() };
+    slot.controller.abort();
+    if (!slot.busy) void pump(slot);
+  },
+
+  /** The node's preview is gone (unmounted): everything it held is freed. */
+  detach(nodeId: string): void {
+    const slot = slots.get(nodeId);
+    if (!slot) return;
+    slots.delete(nodeId);
+    slot.detached = true;
+    slot.waiting = undefined;
+    slot.controller.abort();
+    stop(slot);
+    slot.scene?.value.destroy();
+    slot.source?.value.close();
+  },
+
+  /** A run started or ended: playback pauses while one is active and resumes after. */
+  runs(active: boolean): void {
+    runActive = active;
+    for (const slot of slots.values()) {
+      const scene = slot.scene?.value;
+      if (active) stop(slot);
+      else if (scene && plays(scene)) play(slot, scene);
+    }
+  },
+};
+
+export type PreviewWorkerApi = typeof api;
+
+Comlink.expose(api);
