@@ -26,8 +26,11 @@ export interface PreviewRequest {
   seq: number;
 }
 
-/** What became of a request: drawn (with how long it took from its arrival), or why not. */
-export type PreviewReport = { seq: number; drawn: true; ms: number; label: string; width: number; height: number; playing: boolean } | { seq: number; drawn: false; error: string };
+/**
+ * What became of a request: drawn, with how long it took from its arrival (`ms`) and how long the
+ * frame itself took to draw (`drawMs`, what each frame of a playing move costs), or why not.
+ */
+export type PreviewReport = { seq: number; drawn: true; ms: number; drawMs: number; label: string; width: number; height: number; playing: boolean } | { seq: number; drawn: false; error: string };
 
 interface Slot {
   context: OffscreenCanvasRenderingContext2D;
@@ -57,9 +60,9 @@ async function pump(slot: Slot): Promise<void> {
     slot.waiting = undefined;
     slot.controller = new AbortController();
     try {
-      await show(slot, request, slot.controller.signal);
+      const drawMs = await show(slot, request, slot.controller.signal);
       const scene = slot.scene!.value;
-      slot.report({ seq: request.seq, drawn: true, ms: performance.now() - at, label: scene.label, width: scene.width, height: scene.height, playing: plays(scene) });
+      slot.report({ seq: request.seq, drawn: true, ms: performance.now() - at, drawMs, label: scene.label, width: scene.width, height: scene.height, playing: plays(scene) });
     } catch (error) {
       if (!(error instanceof Dropped) && !slot.controller.signal.aborted) slot.report({ seq: request.seq, drawn: false, error: error instanceof Error ? error.message : String(error) });
     }
@@ -67,8 +70,11 @@ async function pump(slot: Slot): Promise<void> {
   slot.busy = false;
 }
 
-/** Loads what `request` needs that is not loaded yet, draws its still, and plays it where it can. */
-async function show(slot: Slot, request: PreviewRequest, signal: AbortSignal): Promise<void> {
+/**
+ * Loads what `request` needs that is not loaded yet, draws its still, and plays it where it can;
+ * returns the milliseconds the still took to draw.
+ */
+async function show(slot: Slot, request: PreviewRequest, signal: AbortSignal): Promise<number> {
   const definition = registry.get(request.type);
   if (!definition?.preview) throw new Error(`${request.type} has no preview`);
   const { values: params, issues } = resolveParams(definition.params, request.params);
@@ -107,8 +113,11 @@ async function show(slot: Slot, request: PreviewRequest, signal: AbortSignal): P
   const { canvas } = slot.context;
   if (canvas.width !== scene.width || canvas.height !== scene.height) [canvas.width, canvas.height] = [scene.width, scene.height];
   slot.context.setTransform(1, 0, 0, 1, 0, 0);
+  const drawing = performance.now();
   await scene.draw(slot.context, scene.still);
+  const drawMs = performance.now() - drawing;
   if (plays(scene)) play(slot, scene);
+  return drawMs;
 }
 
 const plays = (scene: PreviewScene) => scene.realtime && scene.duration > 0 && !runActive;
