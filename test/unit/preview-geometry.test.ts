@@ -4,17 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { centreCrop, fitInside } from '../../src/media/preview/geometry';
-import { cropPixels } from '../../src/media/preview/upscale';
+import { cropPixels, upscaleStrip } from '../../src/media/preview/upscale';
 import { resampleLanczos, type RgbaImage } from '../../src/media/resample/lanczos';
 import { renderSampleScene } from '../../src/media/sample-scene';
 
 const BOX = { width: 640, height: 360 };
 
-/** The view of Upscale's preview, made as the preview makes it. */
-function previewView(source: RgbaImage, width: number, height: number, sharpen: number): RgbaImage {
-  const x = centreCrop(source.width, width, BOX.width);
-  const y = centreCrop(source.height, height, BOX.height);
-  const strip = resampleLanczos(cropPixels(source, x.first, y.first, x.count, y.count), x.resampled, y.resampled, { sharpen });
+/** The view of Upscale's preview, from the strip the preview resamples (on the CPU), at a target size. */
+async function previewView(source: RgbaImage, width: number, height: number, sharpen: number): Promise<RgbaImage> {
+  const { strip, x, y } = await upscaleStrip(source, () => [width, height], { mode: 'target', width, height, sharpen, backend: 'cpu' }, BOX);
   return cropPixels(strip, x.offset, y.offset, x.shown, y.shown);
 }
 
@@ -41,16 +39,16 @@ describe("Upscale's preview", () => {
     ['2x', 500, 300, 2, 0.2],
     ['4x', 211, 123, 4, 0.5],
     ['2x, no sharpen, odd sizes', 397, 241, 2, 0],
-  ])('shows the run’s own pixels at the centre at %s', (_, width, height, factor, sharpen) => {
+  ])('shows the run’s own pixels at the centre at %s', async (_, width, height, factor, sharpen) => {
     const source = scene(width, height);
-    const preview = previewView(source, width * factor, height * factor, sharpen);
+    const preview = await previewView(source, width * factor, height * factor, sharpen);
     expect([preview.width, preview.height]).toEqual([640, 360]);
     expect(Buffer.from(preview.data).equals(Buffer.from(runView(source, width * factor, height * factor, sharpen).data))).toBe(true);
   });
 
-  it('shows the whole result when it is smaller than the box', () => {
+  it('shows the whole result when it is smaller than the box', async () => {
     const source = scene(150, 90);
-    const preview = previewView(source, 300, 180, 0.2);
+    const preview = await previewView(source, 300, 180, 0.2);
     expect([preview.width, preview.height]).toEqual([300, 180]);
     expect(Buffer.from(preview.data).equals(Buffer.from(resampleLanczos(source, 300, 180, { sharpen: 0.2 }).data))).toBe(true);
   });
@@ -61,10 +59,10 @@ describe("Upscale's preview", () => {
     expect(x.offset + x.shown).toBeLessThanOrEqual(x.resampled);
   });
 
-  it('stays close to the run at a fitted target size, a fraction of a pixel off its grid (measured: 0.1 levels on average)', () => {
+  it('stays close to the run at a fitted target size, a fraction of a pixel off its grid (measured: 0.1 levels on average)', async () => {
     const source = scene(640, 360);
     const [width, height] = [1517, 853];
-    const preview = previewView(source, width, height, 0.2);
+    const preview = await previewView(source, width, height, 0.2);
     const run = runView(source, width, height, 0.2);
     let sum = 0;
     for (let i = 0; i < run.data.length; i++) sum += Math.abs(preview.data[i]! - run.data[i]!);

@@ -13,7 +13,7 @@ import { depthLimit, framePose, parallaxCpu, usesDepth, type Ambient, type Motio
 import { createParallaxGpu, type ParallaxRenderer } from './parallax-gpu';
 
 /** Longest side of the copy depth is estimated from: the estimate is coarse by design. */
-const DEPTH_INPUT_SIDE = 320;
+export const DEPTH_INPUT_SIDE = 320;
 
 export type Renderer = 'auto' | 'gpu' | 'cpu';
 
@@ -62,7 +62,7 @@ export function bitmapDepth(bitmap: ImageBitmap): DepthMap {
 export async function motionPainter(
   bitmap: ImageBitmap,
   spec: MotionSpec,
-  size: { width: number; height: number; frameCount: number },
+  size: ClipSize,
   renderer: Renderer,
   progress: (fraction: number, message?: string) => void,
   depth?: DepthMap,
@@ -78,24 +78,49 @@ function flatPainter(bitmap: ImageBitmap, camera: CameraSpec, frameCount: number
 }
 
 /** A depth move: the source drawn once at the size the tightest view needs, then every frame displaced. */
-async function depthPainter(bitmap: ImageBitmap, spec: MotionSpec, { width, height, frameCount }: { width: number; height: number; frameCount: number }, renderer: Renderer, depth: DepthMap): Promise<FramePainter> {
+async function depthPainter(bitmap: ImageBitmap, spec: MotionSpec, size: ClipSize, renderer: Renderer, depth: DepthMap): Promise<FramePainter> {
   const limit = depthLimit(spec, depth.maxGradient);
-  const poses = Array.from({ length: frameCount }, (_, i) => framePose(spec, clipTime(i, frameCount), limit));
-  const source = workingSource(bitmap, poses, width, height);
-  const frame = new Uint8ClampedArray(width * height * 4);
-  const image = new ImageData(frame, width, height);
-  const gpu = await pickGpu(renderer, source, depth, width, height);
-  const cpu = gpu ? undefined : parallaxCpu(source, depth, width, height);
-  const render = async (pose: Pose) => (gpu ? gpu.render(pose, frame) : cpu!(pose, frame));
+  const source = workingSource(bitmap, framePoses(spec, size.frameCount, limit), size.width);
+  const frames = await depthFrames(source, depth, spec, size, renderer);
+  const frame = new Uint8ClampedArray(size.width * size.height * 4);
+  const image = new ImageData(frame, size.width, size.height);
   return {
     async draw(context, index) {
-      await render(poses[index]!);
+      await frames.render(index, frame);
       context.putImageData(image, 0, 0);
     },
-    label: gpu ? ' (GPU)' : ' (CPU)',
-    gpu: gpu !== undefined,
-    destroy: () => gpu?.destroy(),
+    label: frames.gpu ? ' (GPU)' : ' (CPU)',
+    gpu: frames.gpu,
+    destroy: frames.destroy,
   };
+}
+
+export interface ClipSize {
+  width: number;
+  height: number;
+  frameCount: number;
+}
+
+/** Renders frame `index` of a depth move into `out` (RGBA8 at the clip's size). */
+export interface DepthFrames {
+  render(index: number, out: Uint8ClampedArray): void | Promise<void>;
+  gpu: boolean;
+  destroy(): void;
+}
+
+/** The pose of every frame of a clip. */
+export const framePoses = (spec: MotionSpec, frameCount: number, limit: number) => Array.from({ length: frameCount }, (_, i) => framePose(spec, clipTime(i, frameCount), limit));
+
+/**
+ * The frames of a depth move over `source` (already at its working size), on the renderer chosen:
+ * no canvas, so the `gpu` bench suite runs it in Node too.
+ */
+export async function depthFrames(source: RgbaImage, depth: DepthMap, spec: MotionSpec, { width, height, frameCount }: ClipSize, renderer: Renderer): Promise<DepthFrames> {
+  const poses = framePoses(spec, frameCount, depthLimit(spec, depth.maxGradient));
+  const gpu = await pickGpu(renderer, source, depth, width, height);
+  if (gpu) return { render: (index, out) => gpu.render(poses[index]!, out), gpu: true, destroy: () => gpu.destroy() };
+  const cpu = parallaxCpu(source, depth, width, height);
+  return { render: (index, out) => cpu(poses[index]!, out), gpu: false, destroy: () => {} };
 }
 
 /** The GPU renderer when asked for (or, on Auto, when the adapter is hardware); undefined for the CPU. */
@@ -107,13 +132,18 @@ async function pickGpu(renderer: Renderer, source: RgbaImage, depth: DepthMap, w
 }
 
 /**
- * The source at the resolution the closest view needs (one source pixel per output pixel
- * there), never above the image's own: sampling stays near 1:1, neither blurry nor aliased.
+ * The size the source is drawn at for a clip of these poses: the resolution the closest view
+ * needs (one source pixel per output pixel there), never above the image's own, so sampling
+ * stays near 1:1, neither blurry nor aliased.
  */
-function workingSource(bitmap: ImageBitmap, poses: readonly Pose[], width: number, height: number): RgbaImage {
+export function workingSize(imageWidth: number, imageHeight: number, poses: readonly Pose[], width: number): [number, number] {
   const tightest = Math.min(...poses.map((p) => p.view.width));
-  const scale = Math.min(1, width / (tightest * bitmap.width));
-  const [w, h] = [Math.max(2, Math.ceil(bitmap.width * scale)), Math.max(2, Math.ceil(bitmap.height * scale))];
+  const scale = Math.min(1, width / (tightest * imageWidth));
+  return [Math.max(2, Math.ceil(imageWidth * scale)), Math.max(2, Math.ceil(imageHeight * scale))];
+}
+
+function workingSource(bitmap: ImageBitmap, poses: readonly Pose[], width: number): RgbaImage {
+  const [w, h] = workingSize(bitmap.width, bitmap.height, poses, width);
   return drawPixels(bitmap, whole(bitmap), w, h, { x: 0, y: 0, width: w, height: h });
 }
 

@@ -9,7 +9,7 @@ import { decodeImage } from '../image-pixels';
 import { chooseResampler, type Backend } from '../resample/backend';
 import type { RgbaImage } from '../resample/lanczos';
 import { oversize, upscaledSize, type UpscaleMode } from '../resample/upscale-size';
-import { centreCrop } from './geometry';
+import { centreCrop, type CropAxis } from './geometry';
 
 export interface UpscaleParams {
   mode: UpscaleMode;
@@ -37,20 +37,8 @@ export function upscaleSource(source: RgbaImage, sizeRule: SizeRule): PreviewSou
 
 /** The centre of `source` upscaled, at 1:1, inside `box`. */
 export async function upscaleScene(source: RgbaImage, sizeRule: SizeRule, params: UpscaleParams, box: PreviewBox, signal: AbortSignal): Promise<PreviewScene> {
-  const [width, height] = sizeRule(source.width, source.height, params.mode, params.width, params.height);
-  const tooBig = oversize(width, height);
-  if (tooBig) throw new NodeError(tooBig);
-  const x = centreCrop(source.width, width, box.width);
-  const y = centreCrop(source.height, height, box.height);
-  const resampler = await chooseResampler(params.backend, 1);
-  let strip: RgbaImage;
-  try {
-    strip = await resampler.resample(cropPixels(source, x.first, y.first, x.count, y.count), x.resampled, y.resampled, { sharpen: params.sharpen });
-  } finally {
-    resampler.close();
-  }
+  const { strip, x, y, on, width, height } = await upscaleStrip(source, sizeRule, params, box);
   signal.throwIfAborted();
-  const image = new ImageData(new Uint8ClampedArray(strip.data), strip.width, strip.height);
   const whole = x.shown === width && y.shown === height;
   return {
     width: x.shown,
@@ -59,10 +47,37 @@ export async function upscaleScene(source: RgbaImage, sizeRule: SizeRule, params
     fps: 0,
     still: 0,
     realtime: false,
-    label: `${resampler.on}, ${whole ? `the whole ${width}x${height} result` : `centre of ${width}x${height} at 1:1`}`,
-    draw: (context) => context.putImageData(image, -x.offset, -y.offset, x.offset, y.offset, x.shown, y.shown),
+    label: `${on}, ${whole ? `the whole ${width}x${height} result` : `centre of ${width}x${height} at 1:1`}`,
+    draw: (context) => context.putImageData(new ImageData(strip.data, strip.width, strip.height), -x.offset, -y.offset, x.offset, y.offset, x.shown, y.shown),
     destroy: () => {},
   };
+}
+
+/** What the preview shows: a strip of the result around its centre, and where the view lies in it. */
+export interface UpscaleStrip {
+  strip: { data: Uint8ClampedArray<ArrayBuffer>; width: number; height: number };
+  x: CropAxis;
+  y: CropAxis;
+  on: 'GPU' | 'CPU';
+  /** The whole result's size. */
+  width: number;
+  height: number;
+}
+
+/** Resamples the strip of `source` that the centre of the result needs, as the run resamples the whole (no canvas: Node runs it too). */
+export async function upscaleStrip(source: RgbaImage, sizeRule: SizeRule, params: UpscaleParams, box: PreviewBox): Promise<UpscaleStrip> {
+  const [width, height] = sizeRule(source.width, source.height, params.mode, params.width, params.height);
+  const tooBig = oversize(width, height);
+  if (tooBig) throw new NodeError(tooBig);
+  const x = centreCrop(source.width, width, box.width);
+  const y = centreCrop(source.height, height, box.height);
+  const resampler = await chooseResampler(params.backend, 1);
+  try {
+    const strip = await resampler.resample(cropPixels(source, x.first, y.first, x.count, y.count), x.resampled, y.resampled, { sharpen: params.sharpen });
+    return { strip: { ...strip, data: new Uint8ClampedArray(strip.data) }, x, y, on: resampler.on, width, height };
+  } finally {
+    resampler.close();
+  }
 }
 
 /** The pixels of a rectangle of `image`, as an image of their own. */
