@@ -1,7 +1,9 @@
 /**
- * A node type, defined once: ports, typed parameters, how it runs, how its saved params migrate.
- * The editor renders nodes from these definitions, the loader validates against them, and the
- * engine runs them; adding a node type is adding one file under src/nodes.
+ * A node type, defined once, in three parts: its data (ports, typed parameters, category, docs,
+ * how saved params migrate), page-safe hooks (constrain, cost, refusal), and its run. The
+ * editor renders nodes from the data, the loader validates against it, and the engine runs it.
+ * A run that needs media or provider code lives in its own module, loaded by the worker when the
+ * node first runs (`withRun`), so the page draws node cards without loading that code.
  */
 import type { AssetStore } from './assets';
 import type { ParamConstraints, ParamSpecs, ParamValues } from './params';
@@ -135,12 +137,20 @@ export interface NodeDefinition<
   batch?: { param: keyof P & string; size: (params: ParamValues<P>) => number; label: (params: ParamValues<P>, index: number) => string };
   /** `migrations[n]` turns params saved at version n into version n + 1. */
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
-  /**
-   * A live preview drawn while params change, from the inputs as last computed: loaded lazily
-   * (the preview worker imports it on first use), never part of a run or the cache.
-   */
-  preview?: () => Promise<{ default: NodePreview<InputValues<I>, ParamValues<P>> }>;
-  run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
+  /** The work, inline when it needs nothing beyond the engine; else given by `withRun`. */
+  run?: NodeRun<I, O, P>;
+}
+
+export type NodeRun<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs> = (ctx: RunContext<I, P>) => Promise<OutputValues<O>>;
+
+/** A node's run module: its default export is the run. */
+export interface RunModule<Run = AnyNodeRun> {
+  default: Run;
+}
+
+/** A node's preview module: its default export is the preview. */
+export interface PreviewModule<Preview = NodePreview> {
+  default: Preview;
 }
 
 /**
@@ -195,8 +205,12 @@ export interface InspectServices {
 }
 
 /** A definition with its types erased, as held by the registry and the engine. */
-export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services' | 'inspect' | 'preview'> {
-  preview?: () => Promise<{ default: NodePreview }>;
+export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'refusal' | 'batch' | 'services' | 'inspect'> {
+  /**
+   * Loads the node's live preview (a dynamic import, given by `withPreview`): the preview worker
+   * calls it when the node's preview is first shown. Never part of a run or the cache.
+   */
+  preview?: () => Promise<PreviewModule>;
   services?: ServiceNeeds<Record<string, unknown>>;
   inspect?: (params: Record<string, unknown>, services: InspectServices) => Promise<Record<string, string>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
@@ -205,14 +219,64 @@ export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resourc
   constrain?: (params: Record<string, unknown>) => ParamConstraints;
   cost?: (params: Record<string, unknown>) => CostEstimate | undefined;
   refusal?: (params: Record<string, unknown>, wired: ReadonlySet<string>) => string | undefined;
-  run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
+  run?: AnyNodeRun;
+  /** Loads the run module (a dynamic import): the worker calls it when the node first runs. */
+  load?: () => Promise<RunModule>;
 }
+
+export type AnyNodeRun = (ctx: RunContext<InputSpecs, ParamSpecs>) => Promise<Record<string, PortValue>>;
+
+declare const portTypes: unique symbol;
+
+/** A definition that remembers its ports' and params' types, for the run module written apart. */
+export type TypedNodeDefinition<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs> = AnyNodeDefinition & {
+  readonly [portTypes]?: { inputs: I; outputs: O; params: P };
+};
 
 /** Declares a node type with full inference of its ports and params. */
 export function defineNode<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs>(
   definition: NodeDefinition<I, O, P>,
-): AnyNodeDefinition {
-  return definition as unknown as AnyNodeDefinition;
+): TypedNodeDefinition<I, O, P> {
+  return definition as unknown as TypedNodeDefinition<I, O, P>;
+}
+
+/**
+ * The node with its run in a module of its own, loaded only where the node runs:
+ * `export default withRun(node, () => import('./run'))`.
+ */
+export function withRun<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs>(
+  node: TypedNodeDefinition<I, O, P>,
+  load: () => Promise<RunModule<NodeRun<I, O, P>>>,
+): TypedNodeDefinition<I, O, P> {
+  return { ...node, load: load as unknown as () => Promise<RunModule> };
+}
+
+/** A run module's run, typed by its node: `export default nodeRun<typeof node>(async (ctx) => ...)`. */
+export function nodeRun<N>(run: N extends TypedNodeDefinition<infer I, infer O, infer P> ? NodeRun<I, O, P> : never): typeof run {
+  return run;
+}
+
+/**
+ * The node with a live preview in a module of its own, loaded only by the preview worker:
+ * `withPreview(node, () => import('./preview'))`.
+ */
+export function withPreview<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs>(
+  node: TypedNodeDefinition<I, O, P>,
+  load: () => Promise<PreviewModule<NodePreview<InputValues<I>, ParamValues<P>>>>,
+): TypedNodeDefinition<I, O, P> {
+  return { ...node, preview: load as unknown as () => Promise<PreviewModule> };
+}
+
+/** A preview module's preview, typed by its node: `export default nodePreview<typeof node>({ load })`. */
+export function nodePreview<N>(preview: N extends TypedNodeDefinition<infer I, OutputSpecs, infer P> ? NodePreview<InputValues<I>, ParamValues<P>> : never): typeof preview {
+  return preview;
+}
+
+/** The node's run, loading its module the first time. */
+export async function runOf(definition: AnyNodeDefinition): Promise<AnyNodeRun> {
+  const run = definition.run ?? (await definition.load?.())?.default;
+  if (!run) throw new Error(`node type ${definition.type} has no run`);
+  return run;
 }
 
 /** The node's error for the user: says what is wrong in their terms. Other errors are bugs. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CHUNK_FRAMES, dbToGain, MIX_RATE, silence, type Planar } from '../../src/media/audio/format';
 import { fadeGain, renderMix, type FrameSource, type Layer } from '../../src/media/audio/mix';
 import { placeClips } from '../../src/media/video/concat';
-import { frameSize } from '../../src/media/video/conform';
+import { frameSize } from '../../src/nodes/conform-video';
 
 /** A source of constant level `value` that counts the frames it was asked for. */
 function constant(value: number): FrameSource & { read_: number } {

@@ -12,7 +12,7 @@ const BOX = { width: 640, height: 360 };
 
 /** The view of Upscale's preview, from the strip the preview resamples (on the CPU), at a target size. */
 async function previewView(source: RgbaImage, width: number, height: number, sharpen: number): Promise<RgbaImage> {
-  const { strip, x, y } = await upscaleStrip(source, () => [width, height], { mode: 'target', width, height, sharpen, backend: 'cpu' }, BOX);
+  const { strip, x, y } = await upscaleStrip(source, [width, height], { sharpen, backend: 'cpu' }, BOX);
   return cropPixels(strip, x.offset, y.offset, x.shown, y.shown);
 }
 

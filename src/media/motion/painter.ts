@@ -8,8 +8,9 @@ import { estimateDepth, type DepthMap } from '../depth/estimate-depth';
 import { wantsGpu } from '../gpu';
 import { drawPixels } from '../image-pixels';
 import type { RgbaImage } from '../resample/lanczos';
-import { cameraView, type CameraSpec, type Easing, type Move } from './camera';
-import { depthLimit, framePose, parallaxCpu, usesDepth, type Ambient, type MotionSpec, type Pose } from './parallax';
+import { cameraView, type CameraSpec } from './camera';
+import type { Ambient, Easing, Move } from './choices';
+import { depthLimit, framePose, parallaxCpu, usesDepth, type MotionSpec, type Pose } from './parallax';
 import { createParallaxGpu, type ParallaxRenderer } from './parallax-gpu';
 
 /** Longest side of the copy depth is estimated from: the estimate is coarse by design. */

@@ -4,40 +4,31 @@
  * change of Sharpen or Scale shows in a few milliseconds whatever the picture's size. On the CPU
  * it takes one thread: the run's worker pool is left to runs.
  */
-import { NodeError, type ImageValue, type NodePreview, type PreviewBox, type PreviewScene, type PreviewSource } from '../../engine';
-import { decodeImage } from '../image-pixels';
+import type { PreviewBox, PreviewScene, PreviewSource } from '../../engine';
 import { chooseResampler, type Backend } from '../resample/backend';
 import type { RgbaImage } from '../resample/lanczos';
-import { oversize, upscaledSize, type UpscaleMode } from '../resample/upscale-size';
 import { centreCrop, type CropAxis } from './geometry';
 
-export interface UpscaleParams {
-  mode: UpscaleMode;
-  width: number;
-  height: number;
+/** The params the preview reads: the rest go to the node's size rule. */
+export interface UpscaleSettings {
   sharpen: number;
   backend: Backend;
 }
 
-/** How the node sizes its result (images keep any size, video rounds to even). */
-export type SizeRule = (width: number, height: number, mode: UpscaleMode, targetWidth: number, targetHeight: number) => [number, number];
-
-const preview: NodePreview<{ image: ImageValue }, UpscaleParams> = {
-  load: async ({ image }) => upscaleSource(await decodeImage(image.blob), upscaledSize),
-};
-export default preview;
+/** The result's size for these params, as the node's run works it out (throwing where it refuses). */
+export type SizeRule<P> = (source: RgbaImage, params: P) => [number, number];
 
 /** The preview of `source` (decoded once) upscaled by the node's params. */
-export function upscaleSource(source: RgbaImage, sizeRule: SizeRule): PreviewSource<UpscaleParams> {
+export function upscaleSource<P extends UpscaleSettings>(source: RgbaImage, sizeOf: SizeRule<P>): PreviewSource<P> {
   return {
-    scene: (params, box, signal) => upscaleScene(source, sizeRule, params, box, signal),
+    scene: (params, box, signal) => upscaleScene(source, sizeOf(source, params), params, box, signal),
     close: () => {},
   };
 }
 
-/** The centre of `source` upscaled, at 1:1, inside `box`. */
-export async function upscaleScene(source: RgbaImage, sizeRule: SizeRule, params: UpscaleParams, box: PreviewBox, signal: AbortSignal): Promise<PreviewScene> {
-  const { strip, x, y, on, width, height } = await upscaleStrip(source, sizeRule, params, box);
+/** The centre of `source` upscaled to `size`, at 1:1, inside `box`. */
+async function upscaleScene(source: RgbaImage, size: [number, number], settings: UpscaleSettings, box: PreviewBox, signal: AbortSignal): Promise<PreviewScene> {
+  const { strip, x, y, on, width, height } = await upscaleStrip(source, size, settings, box);
   signal.throwIfAborted();
   const whole = x.shown === width && y.shown === height;
   return {
@@ -64,16 +55,16 @@ export interface UpscaleStrip {
   height: number;
 }
 
-/** Resamples the strip of `source` that the centre of the result needs, as the run resamples the whole (no canvas: Node runs it too). */
-export async function upscaleStrip(source: RgbaImage, sizeRule: SizeRule, params: UpscaleParams, box: PreviewBox): Promise<UpscaleStrip> {
-  const [width, height] = sizeRule(source.width, source.height, params.mode, params.width, params.height);
-  const tooBig = oversize(width, height);
-  if (tooBig) throw new NodeError(tooBig);
+/**
+ * Resamples the strip of `source` that the centre of a `width` x `height` result needs, as the
+ * run resamples the whole (no canvas: Node runs it too).
+ */
+export async function upscaleStrip(source: RgbaImage, [width, height]: [number, number], { sharpen, backend }: UpscaleSettings, box: PreviewBox): Promise<UpscaleStrip> {
   const x = centreCrop(source.width, width, box.width);
   const y = centreCrop(source.height, height, box.height);
-  const resampler = await chooseResampler(params.backend, 1);
+  const resampler = await chooseResampler(backend, 1);
   try {
-    const strip = await resampler.resample(cropPixels(source, x.first, y.first, x.count, y.count), x.resampled, y.resampled, { sharpen: params.sharpen });
+    const strip = await resampler.resample(cropPixels(source, x.first, y.first, x.count, y.count), x.resampled, y.resampled, { sharpen });
     return { strip: { ...strip, data: new Uint8ClampedArray(strip.data) }, x, y, on: resampler.on, width, height };
   } finally {
     resampler.close();

@@ -9,25 +9,9 @@ import { soundFor } from '../audio/sound-codec';
 import { qualityBitrate } from './bitrate';
 import { hasAudioTrack, runCancellable, sameContainer } from './convert-video';
 import { FrameReader } from './frame-reader';
+import { FITS, type Fit } from './choices';
 import { rec709Frame } from './rec709';
 
-/** How a picture of another aspect goes into the frame. */
-export const FITS = {
-  fit: { label: 'Fit (bars)', mode: 'contain' },
-  fill: { label: 'Fill (crop)', mode: 'cover' },
-  stretch: { label: 'Stretch', mode: 'fill' },
-} as const;
-export type Fit = keyof typeof FITS;
-
-const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
-
-/** Even sizes (4:2:0 video needs them); a 0 side follows the other and the source's aspect. */
-export function frameSize(sourceWidth: number, sourceHeight: number, width: number, height: number): [number, number] {
-  if (width === 0 && height === 0) return [even(sourceWidth), even(sourceHeight)];
-  if (width === 0) return [even((height * sourceWidth) / sourceHeight), even(height)];
-  if (height === 0) return [even(width), even((width * sourceHeight) / sourceWidth)];
-  return [even(width), even(height)];
-}
 
 export interface ConformOptions {
   width: number;

@@ -3,15 +3,9 @@
  * ambient sound bed, rendered and encoded in the browser. A local motion generator, not a
  * diffusion model: the picture's content never changes, its layers move.
  */
-import type { Output } from 'mediabunny';
-import { createMedia, defineNode, param } from '../engine';
-import { openBitmap } from '../media/image-pixels';
-import { EASINGS, MOVES } from '../media/motion/camera';
-import { motionPainter, motionSpec, type FramePainter } from '../media/motion/painter';
-import { AMBIENTS } from '../media/motion/parallax';
-import { addSoundtrack } from '../media/audio/mux-soundtrack';
-import { soundBed, SOUND_BEDS, type SoundBed } from '../media/sound-bed/sound-bed';
-import { encodeVideo } from '../media/video/encode-video';
+import { defineNode, param, withPreview, withRun } from '../../engine';
+import { AMBIENTS, EASINGS, MOVES } from '../../media/motion/choices';
+import { SOUND_BEDS } from '../../media/sound-bed/choices';
 
 /** Frame boxes for the named resolutions, landscape; portrait images get them turned. */
 const BOXES = { '720p': [1280, 720], '1080p': [1920, 1080] } as const;
@@ -35,10 +29,6 @@ const MOVE_LABELS: Record<(typeof MOVES)[number], string> = {
 };
 const AMBIENT_LABELS: Record<(typeof AMBIENTS)[number], string> = { none: 'None', shimmer: 'Shimmer (far: water, haze)', sway: 'Sway (near: foliage)' };
 const SOUND_LABELS: Record<(typeof SOUND_BEDS)[number] | 'none', string> = { none: 'None (silent)', wind: 'Wind', rain: 'Rain', 'room-tone': 'Room tone' };
-/** Sound bed gain: peaks near -16 dBFS, a bed under whatever is mixed over it later. */
-const SOUND_LEVEL = 0.5;
-/** Seconds the sound fades in and out, so the clip neither starts nor stops with a click. */
-const SOUND_FADE = 0.25;
 const EASING_LABELS: Record<(typeof EASINGS)[number], string> = { linear: 'Linear', 'ease-in-out': 'Ease in and out', 'ease-out': 'Ease out' };
 
 const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
@@ -53,7 +43,7 @@ export function videoSize(width: number, height: number, resolution: Resolution)
   return [even(width * scale), even(height * scale)];
 }
 
-export default defineNode({
+export const localMotion = defineNode({
   type: 'generate.local',
   version: 3,
   title: 'Local motion',
@@ -111,39 +101,6 @@ export default defineNode({
   // Version 1 had no depth: its clips were flat moves, and stay so.
   migrations: { 1: (params) => ({ parallax: 0, ...params }) },
   resource: (params) => (params.renderer === 'cpu' ? undefined : 'gpu'),
-  preview: () => import('../media/preview/local-motion'),
-  async run({ inputs, params, progress, signal }) {
-    const fps = Number(params.fps);
-    const frameCount = Math.round(params.duration * fps);
-    const [width, height] = videoSize(inputs.image.width, inputs.image.height, params.resolution);
-    const duration = frameCount / fps;
-    const sound = params.sound;
-    progress(0.02, 'decoding');
-    const bitmap = await openBitmap(inputs.image.blob);
-    let painter: FramePainter | undefined;
-    try {
-      painter = await motionPainter(bitmap, motionSpec(params), { width, height, frameCount }, params.renderer, progress);
-      const { draw, label } = painter;
-      const blob = await encodeVideo({
-        width,
-        height,
-        fps,
-        frameCount,
-        signal,
-        ...(sound === 'none' ? {} : { withTracks: (output) => addSoundBed(output, sound, params.seed, duration, signal) }),
-        drawFrame: (index, context) => draw(context, index),
-        onProgress: (done) => progress(0.08 + 0.9 * done, `frame ${Math.round(done * frameCount)} of ${frameCount}${label}`),
-      });
-      return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio: sound !== 'none' }) };
-    } finally {
-      painter?.destroy();
-      bitmap.close();
-    }
-  },
 });
 
-/** Adds the sound bed to `output` as an AAC track, through the audio mixer (gain, fades). */
-function addSoundBed(output: Output, kind: SoundBed, seed: number, duration: number, signal: AbortSignal): Promise<() => Promise<void>> {
-  const layer = { source: soundBed(kind, seed), start: 0, end: duration, gain: SOUND_LEVEL };
-  return addSoundtrack(output, [layer], { duration, fadeIn: SOUND_FADE, fadeOut: SOUND_FADE, signal });
-}
+export default withRun(withPreview(localMotion, () => import('./preview')), () => import('./run'));

@@ -4,19 +4,13 @@
  * same canvas drawing), at preview size. The frame rate changes nothing in one frame; the caption
  * says it.
  */
-import type { NodePreview, VideoValue } from '../../engine';
-import { frameSize, FITS, type Fit } from '../video/conform';
-import { readSample } from '../video/read-frame';
-import { fitInside } from './geometry';
+import { NodeError, nodePreview } from '../../engine';
+import { fitInside } from '../../media/preview/geometry';
+import { FITS } from '../../media/video/choices';
+import { readSample } from '../../media/video/read-frame';
+import { frameSize, type conformVideo } from '.';
 
-export interface ConformParams {
-  width: number;
-  height: number;
-  fit: Fit;
-  fps: number;
-}
-
-const preview: NodePreview<{ video: VideoValue }, ConformParams> = {
+export default nodePreview<typeof conformVideo>({
   async load({ video }, signal) {
     const sample = await readSample(video.blob, video.duration / 2, signal);
     return {
@@ -26,7 +20,8 @@ const preview: NodePreview<{ video: VideoValue }, ConformParams> = {
         const framed = await sample.transform({ width: shownWidth, height: shownHeight, fit: FITS[params.fit].mode });
         // The framed sample lives on a canvas mediabunny reuses for the next transform: copied out.
         const picture = new OffscreenCanvas(framed.displayWidth, framed.displayHeight);
-        const own = picture.getContext('2d')!;
+        const own = picture.getContext('2d');
+        if (!own) throw new NodeError('this browser gives no 2D canvas to draw the preview on');
         // Bars are transparent in the framed sample; the run's frames are opaque, black there.
         own.fillStyle = '#000';
         own.fillRect(0, 0, picture.width, picture.height);
@@ -48,5 +43,4 @@ const preview: NodePreview<{ video: VideoValue }, ConformParams> = {
       close: () => sample.close(),
     };
   },
-};
-export default preview;
+});

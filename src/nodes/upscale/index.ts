@@ -1,8 +1,23 @@
 /** Upscale: Lanczos-3 resampling of an image, on WebGPU when there is one, else on the CPU. */
-import { createMedia, defineNode, NodeError, param } from '../engine';
-import { decodeImage, encodeImagePng } from '../media/image-pixels';
-import { chooseResampler } from '../media/resample/backend';
-import { MAX_SIDE, oversize, upscaledSize } from '../media/resample/upscale-size';
+import { defineNode, param, withPreview, withRun } from '../../engine';
+
+/** Largest side made: beyond it, buffers outgrow what browsers and GPUs reliably give. */
+export const MAX_SIDE = 8192;
+
+const FACTORS = { '2x': 2, '4x': 4 } as const;
+
+type Mode = keyof typeof FACTORS | 'target';
+
+/** The output size: a fixed factor, or the largest size that fits inside the target, same aspect. */
+export function upscaledSize(width: number, height: number, mode: Mode, targetWidth: number, targetHeight: number): [number, number] {
+  const scale = mode === 'target' ? Math.min(targetWidth / width, targetHeight / height) : FACTORS[mode];
+  return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
+}
+
+/** Why a result of this size cannot be made, in the user's terms; undefined when it can. */
+export function oversize(width: number, height: number): string | undefined {
+  return width > MAX_SIDE || height > MAX_SIDE ? `the result would be ${width}x${height} px, larger than the ${MAX_SIDE} px a side Upscale can make; choose a smaller scale or a target size` : undefined;
+}
 
 /** The size and quality settings Upscale and Upscale video share. */
 export const UPSCALE_PARAMS = {
@@ -29,7 +44,7 @@ export const UPSCALE_PARAMS = {
   }),
 };
 
-export default defineNode({
+export const upscale = defineNode({
   type: 'image.upscale',
   version: 1,
   title: 'Upscale',
@@ -41,20 +56,6 @@ export default defineNode({
   // Auto holds the GPU slot too: whether it will use the GPU is known only once it asks the
   // adapter, and holding the slot when it does not costs no more than queueing behind GPU nodes.
   resource: (params) => (params.backend === 'cpu' ? undefined : 'gpu'),
-  preview: () => import('../media/preview/upscale'),
-  async run({ inputs, params, progress, signal }) {
-    progress(0.02, 'decoding');
-    const source = await decodeImage(inputs.image.blob);
-    const [width, height] = upscaledSize(source.width, source.height, params.mode, params.width, params.height);
-    const tooBig = oversize(width, height);
-    if (tooBig) throw new NodeError(tooBig);
-    signal.throwIfAborted();
-    const resampler = await chooseResampler(params.backend);
-    progress(0.1, `resampling to ${width}x${height} on the ${resampler.on}`);
-    const result = await resampler.resample(source, width, height, { sharpen: params.sharpen }).finally(() => resampler.close());
-    signal.throwIfAborted();
-    progress(0.8, 'encoding PNG');
-    const blob = await encodeImagePng(result);
-    return { image: await createMedia('image', blob, { mime: 'image/png', width, height }) };
-  },
 });
+
+export default withRun(withPreview(upscale, () => import('./preview')), () => import('./run'));
