@@ -3,7 +3,8 @@
  * once the node upstream has run, dragging a Local motion slider redraws the preview (drawn by the
  * preview worker onto the node's canvas, CPU path here: WebGPU is SwiftShader); a run started
  * while dragging finishes with its own full-size result, and the output cache holds the run's
- * results and nothing of the preview. Screenshots go to test-results/screenshots.
+ * results and nothing of the preview; Upscale video and Conform preview a frame of their clip.
+ * Screenshots go to test-results/screenshots.
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -16,9 +17,9 @@ let page: Page;
 let errors: string[];
 
 const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const livePreview = () => node('motion').locator('.preview-canvas');
-/** The number of the request the preview last answered (drawn or failed). */
-const answered = async () => Number((await livePreview().getAttribute('data-preview-seq')) ?? 0);
+const livePreview = (id = 'motion') => node(id).locator('.preview-canvas');
+/** The number of the request node `id`'s preview last answered (drawn or failed). */
+const answered = async (id = 'motion') => Number((await livePreview(id).getAttribute('data-preview-seq')) ?? 0);
 
 /** Drags the range input `slider` from `from` to `to` (fractions of its width), in steps, as a hand does. */
 async function dragSlider(slider: Locator, from: number, to: number): Promise<void> {
@@ -30,10 +31,10 @@ async function dragSlider(slider: Locator, from: number, to: number): Promise<vo
   await page.mouse.up();
 }
 
-/** Waits until the preview has drawn a request newer than `after`, and is not waiting on another. */
-async function drawnAfter(after: number): Promise<number> {
-  await expect.poll(async () => (await livePreview().getAttribute('data-preview')) === 'drawn' && (await answered()) > after, { timeout: 30_000 }).toBe(true);
-  return answered();
+/** Waits until node `id`'s preview has drawn a request newer than `after`, and is not waiting on another. */
+async function drawnAfter(after: number, id = 'motion'): Promise<number> {
+  await expect.poll(async () => (await livePreview(id).getAttribute('data-preview')) === 'drawn' && (await answered(id)) > after, { timeout: 30_000 }).toBe(true);
+  return answered(id);
 }
 
 beforeAll(async () => {
@@ -95,6 +96,36 @@ describe('the live preview', () => {
     expect(result).toMatchObject({ state: 'done', width: 1280, height: 720 });
     // The sample image and the run's clip: nothing at the preview's 640x360 but the image itself.
     expect(result.cached).toEqual(['image 640x360', 'video 1280x720']);
+    expect(errors).toEqual([]);
+  });
+
+  it('previews Upscale video and Conform on the middle frame of the clip upstream', async () => {
+    const document = motionGraph('live-preview-video', {
+      motion: { duration: 1, resolution: 'source' },
+      nodes: [
+        { id: 'upscale', type: 'video.upscale', version: 2, position: { x: 800, y: 0 }, params: { mode: '2x', sharpen: 0.5 } },
+        { id: 'conform', type: 'video.conform', version: 1, position: { x: 800, y: 470 }, params: { width: 720, height: 720, fit: 'fit', fps: 0 } },
+      ],
+      edges: [
+        { id: 'e-upscale', source: 'motion', sourcePort: 'video', target: 'upscale', targetPort: 'video' },
+        { id: 'e-conform', source: 'motion', sourcePort: 'video', target: 'conform', targetPort: 'video' },
+      ],
+    });
+    document.viewport = { x: 20, y: 20, zoom: 0.75 };
+    await page.evaluate((doc) => (globalThis as any).stillmotion.session.create(doc), document);
+    await expect.poll(() => node('conform').locator('[data-preview="no-input"]').textContent()).toBe('No input yet: run "Local motion" to see a preview here.');
+    await runAndWait(page, () => node('motion').locator('.node-run').click());
+    const upscaled = await drawnAfter(0, 'upscale');
+    expect(await livePreview('upscale').locator('.preview-caption').textContent()).toMatch(/^CPU, centre of 1280x720 at 1:1 · \d+ ms/);
+    const framed = await drawnAfter(0, 'conform');
+    expect(await livePreview('conform').locator('.preview-caption').textContent()).toMatch(/^720x720, 30 fps, fit \(bars\) · \d+ ms/);
+    const bars = await livePreview('conform').locator('canvas').screenshot();
+    await node('conform').getByRole('combobox').selectOption('fill');
+    await drawnAfter(framed, 'conform');
+    expect((await livePreview('conform').locator('canvas').screenshot()).equals(bars)).toBe(false);
+    await node('upscale').getByLabel('Sharpen slider').fill('0');
+    await drawnAfter(upscaled, 'upscale');
+    await screenshot(page, 'live-preview-video-nodes');
     expect(errors).toEqual([]);
   });
 });
