@@ -4,7 +4,7 @@
  * (the upstream results in the run store). With no input yet it says so and draws nothing.
  * Never a result: nothing here enters the cache or a run.
  */
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { gatherInputs, inputHashes, stableStringify, type AnyNodeDefinition, type PortValue, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
 import type { PreviewReport } from '../worker/preview-client';
@@ -36,11 +36,15 @@ function useInputs(nodeId: string, definition: AnyNodeDefinition): { values: Rec
   const edges = useDocument((d) => d.edges);
   const incoming = useMemo(() => edges.filter((e) => e.target === nodeId), [edges, nodeId]);
   // Re-read when any upstream node's run state changes: a string of their states is a stable snapshot.
-  useSyncExternalStore(
-    (notify) => {
+  const subscribe = useCallback(
+    (notify: () => void) => {
       const off = incoming.map((e) => runs.subscribeNode(e.source, notify));
       return () => off.forEach((o) => o());
     },
+    [runs, incoming],
+  );
+  useSyncExternalStore(
+    subscribe,
     () => incoming.map((e) => `${e.source}:${runs.node(e.source)?.state ?? '-'}:${runs.node(e.source)?.cacheKey ?? ''}`).join('|'),
   );
   const gathered = gatherInputs(definition, incoming, (edge) => runs.node(edge.source)?.outputs?.[edge.sourcePort]);
