@@ -11,11 +11,13 @@
  * change of params with one frame, but does not play.
  *
  * Each node keeps at most one request waiting: a newer one replaces it, and aborts the one in
- * flight, whose result is dropped rather than drawn.
+ * flight, whose result is dropped rather than drawn (LatestOnly). While a run is active, a drag
+ * is answered at most every RUN_GAP_MS, so it takes a frame now and then rather than a core.
  */
 import * as Comlink from 'comlink';
 import { inputHashes, matchesPortType, resolveParams, stableStringify, type PortValue, type PreviewBox, type PreviewScene, type PreviewSource } from '../engine';
 import { createRegistry } from '../nodes';
+import { LatestOnly } from './latest-only';
 
 export interface PreviewRequest {
   type: string;
@@ -32,12 +34,13 @@ export interface PreviewRequest {
  */
 export type PreviewReport = { seq: number; drawn: true; ms: number; drawMs: number; label: string; width: number; height: number; playing: boolean } | { seq: number; drawn: false; error: string };
 
+/** Milliseconds between a node's preview frames while a run is active. */
+const RUN_GAP_MS = 150;
+
 interface Slot {
   context: OffscreenCanvasRenderingContext2D;
   report: (report: PreviewReport) => void;
-  waiting?: { request: PreviewRequest; at: number };
-  busy: boolean;
-  controller: AbortController;
+  requests: LatestOnly<{ request: PreviewRequest; at: number }>;
   source?: { key: string; value: PreviewSource<Record<string, unknown>> };
   scene?: { key: string; value: PreviewScene };
   /** Bumped to stop the frame loop of a scene that is no longer shown. */
@@ -53,21 +56,15 @@ let runActive = false;
 /** Whether a request is for work that no longer stands (replaced, or the node's preview closed). */
 class Dropped extends Error {}
 
-async function pump(slot: Slot): Promise<void> {
-  slot.busy = true;
-  while (slot.waiting) {
-    const { request, at } = slot.waiting;
-    slot.waiting = undefined;
-    slot.controller = new AbortController();
-    try {
-      const drawMs = await show(slot, request, slot.controller.signal);
-      const scene = slot.scene!.value;
-      slot.report({ seq: request.seq, drawn: true, ms: performance.now() - at, drawMs, label: scene.label, width: scene.width, height: scene.height, playing: plays(scene) });
-    } catch (error) {
-      if (!(error instanceof Dropped) && !slot.controller.signal.aborted) slot.report({ seq: request.seq, drawn: false, error: error instanceof Error ? error.message : String(error) });
-    }
+/** Shows one request and says what became of it; a dropped one says nothing. */
+async function answer(slot: Slot, { request, at }: { request: PreviewRequest; at: number }, signal: AbortSignal): Promise<void> {
+  try {
+    const drawMs = await show(slot, request, signal);
+    const scene = slot.scene!.value;
+    slot.report({ seq: request.seq, drawn: true, ms: performance.now() - at, drawMs, label: scene.label, width: scene.width, height: scene.height, playing: plays(scene) });
+  } catch (error) {
+    if (!(error instanceof Dropped) && !signal.aborted) slot.report({ seq: request.seq, drawn: false, error: error instanceof Error ? error.message : String(error) });
   }
-  slot.busy = false;
 }
 
 /**
@@ -128,7 +125,7 @@ function play(slot: Slot, scene: PreviewScene): void {
   const started = performance.now();
   const next = (tick: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(tick) : setTimeout(tick, 1000 / scene.fps));
   const tick = () => {
-    if (slot.playback !== token || slot.busy) return;
+    if (slot.playback !== token || slot.requests.busy) return;
     const seconds = ((performance.now() - started) / 1000) % scene.duration;
     void Promise.resolve(scene.draw(slot.context, seconds)).then(() => next(tick));
   };
@@ -145,16 +142,19 @@ const api = {
     const context = canvas.getContext('2d');
     if (!context) throw new Error('this browser gives no 2D canvas to draw previews on');
     api.detach(nodeId);
-    slots.set(nodeId, { context, report, busy: false, controller: new AbortController(), playback: 0, detached: false });
+    const slot: Slot = {
+      context,
+      report,
+      requests: new LatestOnly((request, signal) => answer(slot, request, signal), () => (runActive ? RUN_GAP_MS : 0)),
+      playback: 0,
+      detached: false,
+    };
+    slots.set(nodeId, slot);
   },
 
   /** Shows `request` on node `nodeId`'s canvas, replacing whatever was waiting. */
   show(nodeId: string, request: PreviewRequest): void {
-    const slot = slots.get(nodeId);
-    if (!slot) return;
-    slot.waiting = { request, at: performance.now() };
-    slot.controller.abort();
-    if (!slot.busy) void pump(slot);
+    slots.get(nodeId)?.requests.push({ request, at: performance.now() });
   },
 
   /** The node's preview is gone (unmounted): everything it held is freed. */
@@ -163,8 +163,7 @@ const api = {
     if (!slot) return;
     slots.delete(nodeId);
     slot.detached = true;
-    slot.waiting = undefined;
-    slot.controller.abort();
+    slot.requests.close();
     stop(slot);
     slot.scene?.value.destroy();
     slot.source?.value.close();
