@@ -34,6 +34,8 @@ export interface PreviewRequest {
  */
 export type PreviewReport = { seq: number; drawn: true; ms: number; drawMs: number; label: string; width: number; height: number; playing: boolean } | { seq: number; drawn: false; error: string };
 
+/** The largest preview asked for: frames beyond it would cost what the preview is meant to spare. */
+const MAX_BOX_SIDE = 2048;
 /** Milliseconds between a node's preview frames while a run is active. */
 const RUN_GAP_MS = 150;
 
@@ -74,6 +76,8 @@ async function answer(slot: Slot, { request, at }: { request: PreviewRequest; at
 async function show(slot: Slot, request: PreviewRequest, signal: AbortSignal): Promise<number> {
   const definition = registry.get(request.type);
   if (!definition?.preview) throw new Error(`${request.type} has no preview`);
+  const { width, height } = request.box;
+  if (![width, height].every((side) => Number.isInteger(side) && side >= 2 && side <= MAX_BOX_SIDE)) throw new Error(`a preview box of ${width}x${height} px is not 2..${MAX_BOX_SIDE} px a side`);
   const { values: params, issues } = resolveParams(definition.params, request.params);
   if (issues.length > 0) throw new Error(issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   for (const [port, spec] of Object.entries(definition.inputs)) {
