@@ -47,6 +47,11 @@ interface Slot {
   scene?: { key: string; value: PreviewScene };
   /** Bumped to stop the frame loop of a scene that is no longer shown. */
   playback: number;
+  /**
+   * The frame being drawn (the still or the loop's), awaited before the scene is drawn again or
+   * freed: a GPU frame in flight holds the scene's buffers (its readback cannot be mapped twice).
+   */
+  frame: Promise<void>;
   /** The node's preview was closed: what is still loading for it is freed as it arrives. */
   detached: boolean;
 }
@@ -85,10 +90,14 @@ async function show(slot: Slot, request: PreviewRequest, signal: AbortSignal): P
     if (value === undefined ? !spec.optional : !matchesPortType(value, spec.type)) throw new Error(`input "${spec.label}" is not a ${spec.type}`);
   }
   const sourceKey = `${request.type}${stableStringify(inputHashes(request.inputs))}`;
+  const live = () => {
+    // Checked after every wait: a newer request, or the preview's closing, ends this one there.
+    if (signal.aborted) throw new Dropped();
+  };
   if (slot.source?.key !== sourceKey) {
-    stop(slot);
-    slot.source?.value.close();
-    slot.source = undefined;
+    await stop(slot);
+    live();
+    release(slot);
     const { default: preview } = await definition.preview();
     const source = await preview.load(request.inputs, signal);
     if (slot.detached) {
@@ -98,25 +107,30 @@ async function show(slot: Slot, request: PreviewRequest, signal: AbortSignal): P
     // Kept even when this request was replaced meanwhile: the next one likely has the same inputs.
     slot.source = { key: sourceKey, value: source };
   }
-  if (signal.aborted) throw new Dropped();
+  live();
   const sceneKey = `${sourceKey}${stableStringify(params)}${request.box.width}x${request.box.height}`;
   if (slot.scene?.key !== sceneKey) {
     const scene = await slot.source.value.scene(params, request.box, signal);
+    await stop(slot);
     if (signal.aborted) {
       scene.destroy();
       throw new Dropped();
     }
-    stop(slot);
     slot.scene?.value.destroy();
     slot.scene = { key: sceneKey, value: scene };
   }
+  await stop(slot);
+  live();
   const scene = slot.scene.value;
   const { canvas } = slot.context;
   if (canvas.width !== scene.width || canvas.height !== scene.height) [canvas.width, canvas.height] = [scene.width, scene.height];
   slot.context.setTransform(1, 0, 0, 1, 0, 0);
   const drawing = performance.now();
-  await scene.draw(slot.context, scene.still);
+  const still = Promise.resolve(scene.draw(slot.context, scene.still));
+  slot.frame = still.catch(() => {});
+  await still;
   const drawMs = performance.now() - drawing;
+  live();
   if (plays(scene)) play(slot, scene);
   return drawMs;
 }
@@ -129,15 +143,30 @@ function play(slot: Slot, scene: PreviewScene): void {
   const started = performance.now();
   const next = (tick: () => void) => (typeof requestAnimationFrame === 'function' ? requestAnimationFrame(tick) : setTimeout(tick, 1000 / scene.fps));
   const tick = () => {
-    if (slot.playback !== token || slot.requests.busy) return;
+    if (slot.playback !== token) return;
     const seconds = ((performance.now() - started) / 1000) % scene.duration;
-    void Promise.resolve(scene.draw(slot.context, seconds)).then(() => next(tick));
+    // A frame that fails (a lost device) ends the loop; the next change of params says why.
+    slot.frame = Promise.resolve(scene.draw(slot.context, seconds)).then(
+      () => void next(tick),
+      () => void slot.playback++,
+    );
   };
-  next(tick);
+  void slot.frame.then(() => next(tick));
 }
 
-function stop(slot: Slot): void {
+/** Frees the slot's scene and source, each once. */
+function release(slot: Slot): void {
+  const { scene, source } = slot;
+  slot.scene = undefined;
+  slot.source = undefined;
+  scene?.value.destroy();
+  source?.value.close();
+}
+
+/** Stops the frame loop; resolves once the frame it was drawing is done. */
+function stop(slot: Slot): Promise<void> {
   slot.playback++;
+  return slot.frame;
 }
 
 const api = {
@@ -151,6 +180,7 @@ const api = {
       report,
       requests: new LatestOnly((request, signal) => answer(slot, request, signal), () => (runActive ? RUN_GAP_MS : 0)),
       playback: 0,
+      frame: Promise.resolve(),
       detached: false,
     };
     slots.set(nodeId, slot);
@@ -168,9 +198,7 @@ const api = {
     slots.delete(nodeId);
     slot.detached = true;
     slot.requests.close();
-    stop(slot);
-    slot.scene?.value.destroy();
-    slot.source?.value.close();
+    void stop(slot).then(() => release(slot));
   },
 
   /** A run started or ended: playback pauses while one is active and resumes after. */
@@ -178,7 +206,7 @@ const api = {
     runActive = active;
     for (const slot of slots.values()) {
       const scene = slot.scene?.value;
-      if (active) stop(slot);
+      if (active) void stop(slot);
       else if (scene && plays(scene)) play(slot, scene);
     }
   },
