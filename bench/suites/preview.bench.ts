@@ -17,7 +17,7 @@
  * happens once per input and is reported on its own. Canvas draws (flat moves, Conform) are
  * recorded by the canvas and rasterised when it is shown, so their `_frame_ms` is the recording.
  *
- * Runs first: a Local motion run (2 s, 720p, depth on the CPU) is timed alone and while a
+ * Then runs: a Local motion run (2 s, 720p, depth on the CPU) is timed alone and while a
  * Local motion preview is asked for every 16 ms (a slider dragged through the whole run), RUNS
  * times each, alternating, each with its own seed so nothing comes from the cache; the node's own
  * `ms` is kept. `run_delay_while_dragging` is the ratio of the medians. The runs go to the engine
@@ -70,32 +70,6 @@ async function main() {
     await page.goto(app.url);
     await page.waitForFunction(() => Boolean((globalThis as any).stillmotion?.preview));
     const inputs = motionGraph('bench-preview-inputs', { image: { height: 1080 }, motion: { duration: 1, resolution: '720p' } });
-    const runs = Array.from({ length: 2 * RUNS }, (_, i) => {
-      const doc = motionGraph(`bench-preview-run-${i}`, { image: { height: 1080 }, motion: { duration: 2, resolution: '720p', renderer: 'cpu', parallax: 0.5, seed: 1000 + i } });
-      doc.nodes[1]!.version = 3;
-      return doc;
-    });
-    const runMs: { alone: number[]; dragging: number[] } = await page.evaluate(async (docs) => {
-      const { engine, preview } = (globalThis as any).stillmotion;
-      const out = { alone: [] as number[], dragging: [] as number[] };
-      const image = (await engine.run(docs[0], { targets: ['image'], onEvents() {} }).done).nodes.image.outputs.image;
-      for (const [i, doc] of docs.entries()) {
-        const dragging = i % 2 === 1;
-        let stop = () => {};
-        if (dragging) {
-          preview.attach('bench-drag', document.createElement('canvas').transferControlToOffscreen(), () => {});
-          let seq = 0;
-          const timer = setInterval(() => preview.show('bench-drag', { type: 'generate.local', inputs: { image }, params: { renderer: 'cpu', parallax: 0.5, intensity: (++seq % 20) / 20 }, box: { width: 640, height: 360 }, seq }), 16);
-          stop = () => (clearInterval(timer), preview.detach('bench-drag'));
-        }
-        let ms = NaN;
-        await engine.run(doc, { onEvents: (events: any[]) => events.forEach((e) => e.nodeId === 'motion' && e.state === 'done' && (ms = e.ms)) }).done;
-        stop();
-        (dragging ? out.dragging : out.alone).push(ms);
-      }
-      return out;
-    }, runs);
-    console.log(`Local motion run alone ${runMs.alone.map((v) => round(v)).join(', ')} ms; while dragging ${runMs.dragging.map((v) => round(v)).join(', ')} ms`);
     const measured: Record<string, Measured> = await page.evaluate(
       async ({ doc, configs, repeats }) => {
         const { engine, preview } = (globalThis as any).stillmotion;
@@ -134,6 +108,32 @@ async function main() {
       // Params listed here: the app's CSP forbids eval, so no function crosses as text.
       { doc: inputs, configs: CONFIGS.map((c) => ({ ...c, params: Array.from({ length: REPEATS + 3 }, (_, i) => c.params(i)) })), repeats: REPEATS },
     );
+    const runs = Array.from({ length: 2 * RUNS }, (_, i) => {
+      const doc = motionGraph(`bench-preview-run-${i}`, { image: { height: 1080 }, motion: { duration: 2, resolution: '720p', renderer: 'cpu', parallax: 0.5, seed: 1000 + i } });
+      doc.nodes[1]!.version = 3;
+      return doc;
+    });
+    const runMs: { alone: number[]; dragging: number[] } = await page.evaluate(async (docs) => {
+      const { engine, preview } = (globalThis as any).stillmotion;
+      const out = { alone: [] as number[], dragging: [] as number[] };
+      const image = (await engine.run(docs[0], { targets: ['image'], onEvents() {} }).done).nodes.image.outputs.image;
+      for (const [i, doc] of docs.entries()) {
+        const dragging = i % 2 === 1;
+        let stop = () => {};
+        if (dragging) {
+          preview.attach('bench-drag', document.createElement('canvas').transferControlToOffscreen(), () => {});
+          let seq = 0;
+          const timer = setInterval(() => preview.show('bench-drag', { type: 'generate.local', inputs: { image }, params: { renderer: 'cpu', parallax: 0.5, intensity: (++seq % 20) / 20 }, box: { width: 640, height: 360 }, seq }), 16);
+          stop = () => (clearInterval(timer), preview.detach('bench-drag'));
+        }
+        let ms = NaN;
+        await engine.run(doc, { onEvents: (events: any[]) => events.forEach((e) => e.nodeId === 'motion' && e.state === 'done' && (ms = e.ms)) }).done;
+        stop();
+        (dragging ? out.dragging : out.alone).push(ms);
+      }
+      return out;
+    }, runs);
+    console.log(`Local motion run alone ${runMs.alone.map((v) => round(v)).join(', ')} ms; while dragging ${runMs.dragging.map((v) => round(v)).join(', ')} ms`);
     const results: BenchResult[] = [];
     for (const config of CONFIGS) {
       const m = measured[config.name]!;
