@@ -1,7 +1,9 @@
 /**
  * Suite `gpu`: the project's WGSL paths on a real GPU, through Dawn in Node (the `webgpu` npm
  * package), against their CPU references: Lanczos 1080p -> 4K, SSIM on a 1080p frame pair, the
- * depth parallax renderer at 1080p. Each reports milliseconds per frame (upload and readback
+ * depth parallax renderer at 1080p, and the live preview's paths at 640x360 (Local motion's depth
+ * frames from their working source, as a playing preview draws each frame; Upscale's 2x centre
+ * strip, as a change of its params redraws it). Each reports milliseconds per frame (upload and readback
  * included, after warm-up; median of repeats) and how far its output is from the CPU's.
  *
  * Dawn is 130 MB for every platform, so it is not one of the project's dependencies: the suite
@@ -17,11 +19,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { estimateDepth } from '../../src/media/depth/estimate-depth';
+import { DEPTH_INPUT_SIDE, depthFrames, framePoses, workingSize } from '../../src/media/motion/painter';
 import { depthLimit, framePose, renderFrameCpu, type MotionSpec } from '../../src/media/motion/parallax';
 import { createParallaxGpu } from '../../src/media/motion/parallax-gpu';
 import { resampleLanczos, type RgbaImage } from '../../src/media/resample/lanczos';
 import { gpuDevice } from '../../src/media/gpu';
 import { resampleLanczosGpu } from '../../src/media/resample/lanczos-gpu';
+import { upscaleStrip } from '../../src/media/preview/upscale';
 import { renderSampleScene } from '../../src/media/sample-scene';
 import { i420 } from '../../src/metrics/frame';
 import { ssimFrame } from '../../src/metrics/ssim';
@@ -141,8 +145,42 @@ results.push(
 );
 renderer.destroy();
 
+// The live preview at 640x360: a 5 s, 30 fps push in drawn from its working source (the picture
+// at the size its closest view needs), depth from the 320 px copy the node estimates it from.
+const preview = { width: 640, height: 360, frameCount: 150 };
+const previewDepth = estimateDepth(resampleLanczos(source, DEPTH_INPUT_SIDE, Math.round((DEPTH_INPUT_SIDE * 1080) / 1920)));
+const [workW, workH] = workingSize(1920, 1080, framePoses(spec, preview.frameCount, depthLimit(spec, previewDepth.maxGradient)), preview.width);
+const working = resampleLanczos(source, workW, workH);
+const gpuPreview = await depthFrames(working, previewDepth, spec, preview, 'gpu');
+const cpuPreview = await depthFrames(working, previewDepth, spec, preview, 'cpu');
+const gpuPreviewFrame = new Uint8ClampedArray(640 * 360 * 4);
+const cpuPreviewFrame = new Uint8ClampedArray(640 * 360 * 4);
+await gpuPreview.render(90, gpuPreviewFrame);
+await cpuPreview.render(90, cpuPreviewFrame);
+const previewMotion = differences(cpuPreviewFrame, gpuPreviewFrame);
+results.push(
+  { name: 'preview_local_motion_640x360_gpu_ms', value: round(await timed(() => gpuPreview.render(90, gpuPreviewFrame))), unit: `ms/frame ${on} (median, readback included)` },
+  { name: 'preview_local_motion_640x360_cpu_ms', value: round(await timed(() => cpuPreview.render(90, cpuPreviewFrame))), unit: 'ms/frame (median, one core)' },
+  { name: 'preview_local_motion_max_difference', value: previewMotion.max, unit: 'levels (0-255)' },
+);
+gpuPreview.destroy();
+
+// Upscale's preview: the 640x360 centre of the 1080p picture at 2x, sharpened, at 1:1.
+const box = { width: 640, height: 360 };
+const twice: [number, number] = [3840, 2160];
+const gpuStrip = await upscaleStrip(source, twice, { sharpen: 0.2, backend: 'gpu' }, box);
+const cpuStrip = await upscaleStrip(source, twice, { sharpen: 0.2, backend: 'cpu' }, box);
+const previewUpscale = differences(cpuStrip.strip.data, gpuStrip.strip.data);
+results.push(
+  { name: 'preview_upscale_2x_640x360_gpu_ms', value: round(await timed(() => upscaleStrip(source, twice, { sharpen: 0.2, backend: 'gpu' }, box))), unit: `ms per change of params ${on} (median, upload and readback included)` },
+  { name: 'preview_upscale_2x_640x360_cpu_ms', value: round(await timed(() => upscaleStrip(source, twice, { sharpen: 0.2, backend: 'cpu' }, box))), unit: 'ms per change of params (median, one core)' },
+  { name: 'preview_upscale_max_difference', value: previewUpscale.max, unit: 'levels (0-255)' },
+);
+
+const value = (name: string) => results.find((r) => r.name === name)!.value;
 report('gpu', results, {
-  lanczos_gpu_speedup_vs_cpu: round(lanczosCpuMs / results[0]!.value, 1),
-  parallax_gpu_speedup_vs_cpu: round(results[7]!.value / results[6]!.value, 1),
+  lanczos_gpu_speedup_vs_cpu: round(lanczosCpuMs / value('lanczos_1080p_to_4k_gpu_ms'), 1),
+  parallax_gpu_speedup_vs_cpu: round(value('parallax_1080p_cpu_ms') / value('parallax_1080p_gpu_ms'), 1),
+  preview_local_motion_gpu_fps: round(1000 / value('preview_local_motion_640x360_gpu_ms'), 1),
 });
 device.destroy();

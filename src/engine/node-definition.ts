@@ -166,6 +166,49 @@ export interface RunModule<Run = AnyNodeRun> {
   default: Run;
 }
 
+/** A node's preview module: its default export is the preview. */
+export interface PreviewModule<Preview = NodePreview> {
+  default: Preview;
+}
+
+/**
+ * A node's live preview: frames drawn by the node's own media code, straight onto a canvas at
+ * preview size, no encoding. `load` decodes the inputs once; each change of params asks the
+ * loaded source for a scene, which draws the frame at any time.
+ */
+export interface NodePreview<Inputs = Record<string, PortValue | undefined>, Params = Record<string, unknown>> {
+  load(inputs: Inputs, signal: AbortSignal): Promise<PreviewSource<Params>>;
+}
+
+export interface PreviewSource<Params> {
+  /** The scene for these params, fitted inside `box` (device pixels). */
+  scene(params: Params, box: PreviewBox, signal: AbortSignal): Promise<PreviewScene>;
+  /** Frees what `load` decoded. */
+  close(): void;
+}
+
+export interface PreviewBox {
+  width: number;
+  height: number;
+}
+
+export interface PreviewScene {
+  /** The canvas size the scene draws at: inside the box, the result's aspect. */
+  readonly width: number;
+  readonly height: number;
+  /** Seconds of motion it plays over; 0 for a still. */
+  readonly duration: number;
+  readonly fps: number;
+  /** The time shown when it does not play: where the params show most (a move's end). */
+  readonly still: number;
+  /** Whether frames come fast enough to play in real time (a hardware GPU). */
+  readonly realtime: boolean;
+  /** What is shown, for the caption: "GPU", "CPU, centre at 1:1 of 2560x1440". */
+  readonly label: string;
+  draw(context: OffscreenCanvasRenderingContext2D, seconds: number): void | Promise<void>;
+  destroy(): void;
+}
+
 export interface ServiceNeeds<Params> {
   journal?: boolean;
   settings?: boolean;
@@ -181,6 +224,11 @@ export interface InspectServices {
 
 /** A definition with its types erased, as held by the registry and the engine. */
 export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resource' | 'readsWorkflow' | 'constrain' | 'cost' | 'madeBy' | 'refusal' | 'batch' | 'services' | 'inspect'> {
+  /**
+   * Loads the node's live preview (a dynamic import, given by `withPreview`): the preview worker
+   * calls it when the node's preview is first shown. Never part of a run or the cache.
+   */
+  preview?: () => Promise<PreviewModule>;
   services?: ServiceNeeds<Record<string, unknown>>;
   inspect?: (params: Record<string, unknown>, services: InspectServices) => Promise<Record<string, string>>;
   batch?: { param: string; size: (params: Record<string, unknown>) => number; label: (params: Record<string, unknown>, index: number) => string };
@@ -225,6 +273,22 @@ export function withRun<I extends InputSpecs, O extends OutputSpecs, P extends P
 /** A run module's run, typed by its node: `export default nodeRun<typeof node>(async (ctx) => ...)`. */
 export function nodeRun<N>(run: N extends TypedNodeDefinition<infer I, infer O, infer P> ? NodeRun<I, O, P> : never): typeof run {
   return run;
+}
+
+/**
+ * The node with a live preview in a module of its own, loaded only by the preview worker:
+ * `withPreview(node, () => import('./preview'))`.
+ */
+export function withPreview<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs>(
+  node: TypedNodeDefinition<I, O, P>,
+  load: () => Promise<PreviewModule<NodePreview<InputValues<I>, ParamValues<P>>>>,
+): TypedNodeDefinition<I, O, P> {
+  return { ...node, preview: load as unknown as () => Promise<PreviewModule> };
+}
+
+/** A preview module's preview, typed by its node: `export default nodePreview<typeof node>({ load })`. */
+export function nodePreview<N>(preview: N extends TypedNodeDefinition<infer I, OutputSpecs, infer P> ? NodePreview<InputValues<I>, ParamValues<P>> : never): typeof preview {
+  return preview;
 }
 
 /** The node's run, loading its module the first time. */

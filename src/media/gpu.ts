@@ -48,6 +48,11 @@ export async function isGpuAccelerated(): Promise<boolean> {
   return info !== undefined && !info.isFallbackAdapter && info.architecture !== 'swiftshader';
 }
 
+/** Whether to take the GPU path: asked for by name, or on Auto when the adapter is hardware. */
+export async function wantsGpu(choice: 'auto' | 'gpu' | 'cpu'): Promise<boolean> {
+  return choice === 'gpu' || (choice === 'auto' && (await isGpuAccelerated()));
+}
+
 /** The largest single buffer the device allows (storage-bound and plain). */
 export function bufferLimit(device: GPUDevice): number {
   return Math.min(device.limits.maxBufferSize, device.limits.maxStorageBufferBindingSize);

@@ -8,6 +8,7 @@ import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, typ
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
+import { LivePreview } from './LivePreview';
 import { OutputPreview } from './OutputPreview';
 import { useInspection } from './inspection';
 import { ParamField } from './ParamField';
@@ -70,6 +71,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
       <Ports definition={definition} />
       <Params node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
+      {definition.preview ? <LivePreview node={node} definition={definition} /> : null}
       {run?.outputs ? (
         <div className="node-preview">
           {Object.entries(run.outputs)

@@ -12,6 +12,7 @@ import { WorkflowSession } from '../editor/workflow-session';
 import { createRegistry } from '../nodes';
 import { IdbAssetStore, openStillmotionDb, requestPersistence, WorkflowStore } from '../storage';
 import { createEngineClient } from '../worker/engine-client';
+import { createPreviewClient } from '../worker/preview-client';
 import { emptyWorkflow } from '../engine';
 import { defaultWorkflow } from '../workflows/default-workflow';
 import { App } from './App';
@@ -30,7 +31,7 @@ async function services(): Promise<Services> {
   const runs = new RunStore();
   const engine = createEngineClient();
   const runner = new Runner(documents, registry, runs, engine);
-  const services: Services = { registry, documents, commands: new GraphCommands(documents, registry), runs, runner, batch: new BatchRunner(documents, registry, engine, runner), engine };
+  const services: Services = { registry, documents, commands: new GraphCommands(documents, registry), runs, runner, batch: new BatchRunner(documents, registry, engine, runner), engine, preview: createPreviewClient(runs) };
   try {
     const db = await openStillmotionDb();
     services.batch = new BatchRunner(documents, registry, engine, runner, {

@@ -8,6 +8,7 @@ import type { BatchRunner } from '../editor/batch-runner';
 import type { Runner } from '../editor/runner';
 import type { SessionState, WorkflowSession } from '../editor/workflow-session';
 import type { EngineClient } from '../worker/engine-client';
+import type { PreviewClient } from '../worker/preview-client';
 
 export interface Services {
   registry: NodeRegistry;
@@ -18,6 +19,8 @@ export interface Services {
   /** Run batch: every photo of a Batch input through the graph. */
   batch: BatchRunner;
   engine: EngineClient;
+  /** Live previews of nodes that have one, drawn in their own worker. */
+  preview: PreviewClient;
   /** Saved workflows; absent when the browser's storage cannot be opened. */
   session?: WorkflowSession;
   /** The user's files, as the page sees them (bundles read and write here); absent likewise. */

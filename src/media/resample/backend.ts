@@ -5,7 +5,7 @@
  */
 import { NodeError } from '../../engine';
 import { resampleLanczos, type ResampleOptions, type RgbaImage } from './lanczos';
-import { isGpuAccelerated } from '../gpu';
+import { wantsGpu } from '../gpu';
 import { resampleLanczosGpu } from './lanczos-gpu';
 import { LanczosPool, poolSize } from './lanczos-pool';
 
@@ -21,12 +21,12 @@ export interface Resampler {
 }
 
 /**
- * Picks the backend. Auto takes a hardware GPU and falls back to the CPU when it refuses (too big
+ * Picks the backend, with up to `threads` CPU threads. Auto takes a hardware GPU and falls back to the CPU when it refuses (too big
  * for its buffers or memory); it skips software adapters (SwiftShader), slower than the CPU path.
  */
-export async function chooseResampler(backend: Backend): Promise<Resampler> {
-  const cpu = cpuResampler();
-  if (backend === 'cpu' || (backend === 'auto' && !(await isGpuAccelerated()))) return cpu;
+export async function chooseResampler(backend: Backend, threads = poolSize()): Promise<Resampler> {
+  const cpu = cpuResampler(threads);
+  if (!(await wantsGpu(backend))) return cpu;
   const gpu = {
     on: 'GPU' as 'GPU' | 'CPU',
     async resample(image: RgbaImage, width: number, height: number, options: ResampleOptions, into?: Uint8ClampedArray<ArrayBuffer>): Promise<RgbaImage> {
@@ -45,8 +45,7 @@ export async function chooseResampler(backend: Backend): Promise<Resampler> {
 }
 
 /** The CPU path; its worker threads start with the first image, not before they are needed. */
-function cpuResampler(): Resampler {
-  const threads = poolSize();
+function cpuResampler(threads: number): Resampler {
   let pool: LanczosPool | undefined;
   return {
     on: 'CPU',

@@ -2,7 +2,7 @@
  * One frame of a video file as RGBA pixels, by mediabunny and the browser's WebCodecs decoder.
  * It seeks: only the packets from the keyframe before the frame up to the frame are decoded.
  */
-import { ALL_FORMATS, BlobSource, CanvasSink, Input, type InputVideoTrack } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, CanvasSink, Input, VideoSampleSink, type InputVideoTrack, type VideoSample } from 'mediabunny';
 import { NodeError } from '../../engine';
 import type { RgbaImage } from '../resample/lanczos';
 
@@ -14,6 +14,20 @@ const END_SLACK = 1e-3;
 
 /** Decodes the frame shown at `position`, at the video's display size (rotation applied). */
 export async function readFrame(blob: Blob, position: FramePosition, signal?: AbortSignal): Promise<RgbaImage> {
+  return atFrame(blob, position, signal, async (track, timestamp) => {
+    const frame = await new CanvasSink(track).getCanvas(timestamp);
+    signal?.throwIfAborted();
+    return frame && pixelsOf(frame.canvas);
+  });
+}
+
+/** The decoded frame shown at `position` as mediabunny's VideoSample, which the caller closes. */
+export async function readSample(blob: Blob, position: FramePosition, signal?: AbortSignal): Promise<VideoSample> {
+  return atFrame(blob, position, signal, (track, timestamp) => new VideoSampleSink(track).getSample(timestamp));
+}
+
+/** Opens the video's track, finds `position`'s timestamp and gives both to `decode`. */
+async function atFrame<T>(blob: Blob, position: FramePosition, signal: AbortSignal | undefined, decode: (track: InputVideoTrack, timestamp: number) => Promise<T | null>): Promise<T> {
   const input = new Input({ source: new BlobSource(blob), formats: ALL_FORMATS });
   try {
     const track = await input.getPrimaryVideoTrack();
@@ -21,10 +35,9 @@ export async function readFrame(blob: Blob, position: FramePosition, signal?: Ab
     if (!(await track.canDecode())) throw new NodeError(`this browser cannot decode ${track.codec ?? 'this'} video`);
     const timestamp = await timestampOf(track, position);
     signal?.throwIfAborted();
-    const frame = await new CanvasSink(track).getCanvas(timestamp);
+    const frame = await decode(track, timestamp);
     if (!frame) throw new NodeError(`the video has no frame at ${timestamp.toFixed(3)} s`);
-    signal?.throwIfAborted();
-    return pixelsOf(frame.canvas);
+    return frame;
   } finally {
     input.dispose();
   }

@@ -1,5 +1,5 @@
 /** Conform: a clip at the size and frame rate another part of the edit needs. */
-import { defineNode, param, withRun } from '../../engine';
+import { defineNode, param, withPreview, withRun } from '../../engine';
 import { FITS, type Fit } from '../../media/video/choices';
 
 const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
@@ -21,7 +21,7 @@ export const conformVideo = defineNode({
   },
 });
 
-export default withRun(conformVideo, () => import('./run'));
+export default withRun(withPreview(conformVideo, () => import('./preview')), () => import('./run'));
 
 /** Even sizes (4:2:0 video needs them); a 0 side follows the other and the source's aspect. */
 export function frameSize(sourceWidth: number, sourceHeight: number, width: number, height: number): [number, number] {

@@ -3,7 +3,7 @@
  * ambient sound bed, rendered and encoded in the browser. A local motion generator, not a
  * diffusion model: the picture's content never changes, its layers move.
  */
-import { defineNode, param, withRun } from '../../engine';
+import { defineNode, param, withPreview, withRun } from '../../engine';
 import { AMBIENTS, EASINGS, MOVES } from '../../media/motion/choices';
 import { SOUND_BEDS } from '../../media/sound-bed/choices';
 
@@ -103,4 +103,4 @@ export const localMotion = defineNode({
   resource: (params) => (params.renderer === 'cpu' ? undefined : 'gpu'),
 });
 
-export default withRun(localMotion, () => import('./run'));
+export default withRun(withPreview(localMotion, () => import('./preview')), () => import('./run'));

@@ -1,6 +1,6 @@
 /** Upscale video: every frame through the Upscale node's Lanczos-3 (GPU or CPU), audio copied. */
-import { defineNode, withRun } from '../../engine';
-import { UPSCALE_PARAMS } from '../upscale';
+import { defineNode, withPreview, withRun } from '../../engine';
+import { UPSCALE_PARAMS, upscaledSize } from '../upscale';
 
 export const upscaleVideo = defineNode({
   type: 'video.upscale',
@@ -15,4 +15,10 @@ export const upscaleVideo = defineNode({
   resource: (params) => (params.backend === 'cpu' ? undefined : 'gpu'),
 });
 
-export default withRun(upscaleVideo, () => import('./run'));
+export default withRun(withPreview(upscaleVideo, () => import('./preview')), () => import('./run'));
+
+/** Upscale's size rounded down to even numbers, as 4:2:0 video codecs need. */
+export function upscaledVideoSize(width: number, height: number, params: { mode: '2x' | '4x' | 'target'; width: number; height: number }): [number, number] {
+  const [w, h] = upscaledSize(width, height, params.mode, params.width, params.height);
+  return [Math.max(2, w - (w % 2)), Math.max(2, h - (h % 2))];
+}

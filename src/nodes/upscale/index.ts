@@ -1,5 +1,5 @@
 /** Upscale: Lanczos-3 resampling of an image, on WebGPU when there is one, else on the CPU. */
-import { defineNode, param, withRun } from '../../engine';
+import { defineNode, param, withPreview, withRun } from '../../engine';
 
 /** Largest side made: beyond it, buffers outgrow what browsers and GPUs reliably give. */
 export const MAX_SIDE = 8192;
@@ -12,6 +12,11 @@ type Mode = keyof typeof FACTORS | 'target';
 export function upscaledSize(width: number, height: number, mode: Mode, targetWidth: number, targetHeight: number): [number, number] {
   const scale = mode === 'target' ? Math.min(targetWidth / width, targetHeight / height) : FACTORS[mode];
   return [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
+}
+
+/** Why a result of this size cannot be made, in the user's terms; undefined when it can. */
+export function oversize(width: number, height: number): string | undefined {
+  return width > MAX_SIDE || height > MAX_SIDE ? `the result would be ${width}x${height} px, larger than the ${MAX_SIDE} px a side Upscale can make; choose a smaller scale or a target size` : undefined;
 }
 
 /** The size and quality settings Upscale and Upscale video share. */
@@ -53,4 +58,4 @@ export const upscale = defineNode({
   resource: (params) => (params.backend === 'cpu' ? undefined : 'gpu'),
 });
 
-export default withRun(upscale, () => import('./run'));
+export default withRun(withPreview(upscale, () => import('./preview')), () => import('./run'));
