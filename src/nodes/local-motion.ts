@@ -7,7 +7,7 @@ import type { Output } from 'mediabunny';
 import { createMedia, defineNode, NodeError, param } from '../engine';
 import { estimateDepth, type DepthMap } from '../media/depth/estimate-depth';
 import { drawPixels, openBitmap } from '../media/image-pixels';
-import { cameraView, EASINGS, MOVES, type CameraSpec } from '../media/motion/camera';
+import { cameraView, EASINGS, moveFromPrompt, MOVES, type CameraSpec } from '../media/motion/camera';
 import { AMBIENTS, depthLimit, framePose, parallaxCpu, usesDepth, type MotionSpec, type Pose } from '../media/motion/parallax';
 import { createParallaxGpu, type ParallaxRenderer } from '../media/motion/parallax-gpu';
 import { isGpuAccelerated } from '../media/gpu';
@@ -65,7 +65,10 @@ export default defineNode({
   category: 'Generate',
   description:
     'Turns a still into a clip in your browser: a camera move (push in, pan, orbit, dolly zoom...) over layers of an estimated depth, optional shimmer or sway, and an optional ambient sound. No AI model, no key, no network: the picture moves, its content does not change.',
-  inputs: { image: { type: 'image', label: 'Image' } },
+  inputs: {
+    image: { type: 'image', label: 'Image' },
+    prompt: { type: 'text', label: 'Prompt', optional: true, description: 'A camera move it names ("slow push in", "pan left", "static camera") replaces Move.' },
+  },
   outputs: { video: { type: 'video', label: 'Video' } },
   params: {
     move: param.select({ label: 'Move', default: 'push-in', options: MOVES.map((value) => ({ value, label: MOVE_LABELS[value] })) }),
@@ -121,7 +124,7 @@ export default defineNode({
     const frameCount = Math.round(params.duration * fps);
     const [width, height] = videoSize(inputs.image.width, inputs.image.height, params.resolution);
     const spec: MotionSpec = {
-      move: params.move,
+      move: moveFromPrompt(inputs.prompt) ?? params.move,
       intensity: params.intensity,
       easing: params.easing,
       handheld: params.handheld,

@@ -4,10 +4,20 @@
  * image's width and height. It keeps the image's aspect and always lies inside the image, so a
  * frame never shows anything beyond the picture's edges.
  */
+import { moveInPrompt } from '../../metrics/rank';
 import { mulberry32 } from '../random';
 
 export const MOVES = ['none', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down', 'orbit-left', 'orbit-right', 'dolly-zoom-in', 'dolly-zoom-out'] as const;
 export type Move = (typeof MOVES)[number];
+
+/**
+ * The move a prompt names ("slow push in", "pan to the left", "static camera"), read as Compare
+ * reads a take's prompt; undefined when it names none, so the node's own Move stands.
+ */
+export function moveFromPrompt(prompt: string | undefined): Move | undefined {
+  const named = prompt ? moveInPrompt(prompt) : undefined;
+  return named === 'static' ? 'none' : named;
+}
 
 export const EASINGS = ['linear', 'ease-in-out', 'ease-out'] as const;
 export type Easing = (typeof EASINGS)[number];
