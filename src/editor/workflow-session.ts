@@ -29,6 +29,11 @@ export interface SessionState {
   saveError?: string;
   /** The workflow open last time, left closed at start because it is big; the user may open it. */
   skipped?: WorkflowSummary;
+  /**
+   * A first start (nothing was stored): the templates are offered over the default graph until
+   * they are closed, or another workflow opens, or the graph is changed, by whatever means.
+   */
+  welcome?: boolean;
 }
 
 /** Opened, with what had to be repaired on the way; or why it could not be. */
@@ -99,7 +104,13 @@ export class WorkflowSession {
     }
     const outcome = typeof lastId === 'string' ? await this.open(lastId) : undefined;
     if (!outcome?.ok) await this.create(defaultWorkflow());
+    if (list.length === 0) this.#set({ welcome: true });
     return outcome && typeof lastId === 'string' ? { id: lastId, outcome } : undefined;
+  }
+
+  /** The templates offered on a first start are closed. */
+  endWelcome(): void {
+    if (this.#state.welcome) this.#set({ welcome: false });
   }
 
   /** Opens a stored workflow, repairing what must be (each repair a warning); or says why it cannot. */
@@ -227,7 +238,7 @@ export class WorkflowSession {
     this.#started = true;
     this.#show(document);
     const skipped = this.#state.skipped?.id === document.id ? undefined : this.#state.skipped;
-    this.#set({ conflict: undefined, skipped });
+    this.#set({ conflict: undefined, skipped, welcome: false });
     await this.store.markOpened(document.id);
     await this.db.put('settings', document.id, LAST_OPENED);
     await this.refresh();
@@ -256,6 +267,7 @@ export class WorkflowSession {
       this.#viewDirty = true;
       return;
     }
+    this.endWelcome();
     this.#dirty = true;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);

@@ -4,6 +4,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { keepTheDemo } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -61,6 +62,7 @@ beforeAll(async () => {
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));
   await node('image').waitFor();
+  await keepTheDemo(page);
   // One step out, as a person makes room to add nodes; still close enough for full detail.
   await page.locator('.react-flow__controls-zoomout').click();
   await page.waitForTimeout(300);

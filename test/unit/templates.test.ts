@@ -1,7 +1,7 @@
 /**
  * The templates a creator starts from: each opens through the same loader as a file, with every
  * node wired into the graph, and is ready to run once its files are chosen and its keys set. The
- * checks before Run say exactly that, and its card names those keys and what one run costs.
+ * checks before Run say exactly that, its card names those keys, and the plan prices its run.
  */
 import { describe, expect, it } from 'vitest';
 import { checkOf } from '../../src/editor/run-checks';
@@ -69,12 +69,11 @@ describe('templates', () => {
     ['compare-models', ['fal']],
     ['chain-clips', ['fal']],
     ['offline-demo', []],
-  ])('%s says which keys it needs, and what a run costs as the toolbar estimates it', async (id, keys) => {
-    const { document, keys: needed, usd } = card(id);
+  ])('%s says which keys it needs, and costs money exactly when it needs one', async (id, keys) => {
+    const { document, keys: needed } = card(id);
     expect(needed).toEqual(keys);
     const { estimate } = await checks(document);
-    expect(usd).toBeCloseTo(estimate.usd, 6);
-    expect(usd > 0).toBe(keys.length > 0);
+    expect(estimate.usd > 0).toBe(keys.length > 0);
   });
 
   it('the offline demo is the graph a first start opens', () => {
