@@ -63,6 +63,8 @@ export class WorkflowSession {
   #saving: Promise<void> = Promise.resolve();
   /** False until a stored workflow is open: the placeholder shown while starting is never saved. */
   #started = false;
+  /** The first start's templates were closed, or something else opened or changed, so they are not offered. */
+  #welcomeOver = false;
 
   constructor(
     readonly documents: DocumentStore,
@@ -104,12 +106,13 @@ export class WorkflowSession {
     }
     const outcome = typeof lastId === 'string' ? await this.open(lastId) : undefined;
     if (!outcome?.ok) await this.create(defaultWorkflow());
-    if (list.length === 0) this.#set({ welcome: true });
+    if (list.length === 0 && !this.#welcomeOver) this.#set({ welcome: true });
     return outcome && typeof lastId === 'string' ? { id: lastId, outcome } : undefined;
   }
 
-  /** The templates offered on a first start are closed. */
+  /** The templates offered on a first start are closed (or never to be offered: something else opened first). */
   endWelcome(): void {
+    this.#welcomeOver = true;
     if (this.#state.welcome) this.#set({ welcome: false });
   }
 
@@ -233,12 +236,14 @@ export class WorkflowSession {
 
   /** Shows `document`, stored under `revision`, as the open workflow. */
   async #opened(document: WorkflowDocument, revision: number): Promise<void> {
+    // Any workflow opened after the one a start opens ends the welcome, even one opened before the start has finished.
+    if (this.#started) this.endWelcome();
     this.#revision = revision;
     this.#dirty = false;
     this.#started = true;
     this.#show(document);
     const skipped = this.#state.skipped?.id === document.id ? undefined : this.#state.skipped;
-    this.#set({ conflict: undefined, skipped, welcome: false });
+    this.#set({ conflict: undefined, skipped });
     await this.store.markOpened(document.id);
     await this.db.put('settings', document.id, LAST_OPENED);
     await this.refresh();
