@@ -6,9 +6,7 @@
  */
 import { moveInPrompt } from '../../metrics/rank';
 import { mulberry32 } from '../random';
-
-export const MOVES = ['none', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down', 'orbit-left', 'orbit-right', 'dolly-zoom-in', 'dolly-zoom-out'] as const;
-export type Move = (typeof MOVES)[number];
+import type { Easing, Move } from './choices';
 
 /**
  * The move a prompt names ("slow push in", "pan to the left", "static camera"), read as Compare
@@ -18,9 +16,6 @@ export function moveFromPrompt(prompt: string | undefined): Move | undefined {
   const named = prompt ? moveInPrompt(prompt) : undefined;
   return named === 'static' ? 'none' : named;
 }
-
-export const EASINGS = ['linear', 'ease-in-out', 'ease-out'] as const;
-export type Easing = (typeof EASINGS)[number];
 
 /** A rectangle in fractions of the source image (0..1 on both axes). */
 export interface View {
