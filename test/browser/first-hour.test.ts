@@ -136,6 +136,12 @@ describe('choosing a template', () => {
       'This workflow is emptyDouble-click the canvas, or press Tab or Shift+A, to add a node from the palette.Drop a photo, a sound, a video or a workflow file here to start from it.Start from a template',
     );
     await screenshot(page, 'empty-canvas');
+    // Its button offers the templates again; Escape closes them, leaving the blank canvas open.
+    await guide.getByRole('button', { name: 'Start from a template' }).click();
+    await card('Portrait animation').waitFor();
+    await page.keyboard.press('Escape');
+    await picker().waitFor({ state: 'detached' });
+    expect((await openDocument()).nodes).toEqual([]);
     const box = (await guide.locator('li').first().boundingBox())!;
     await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
     await page.getByRole('dialog', { name: 'Add a node' }).waitFor();
