@@ -122,18 +122,23 @@ export class GraphCommands {
    * durations), the others are brought back within what the new value allows, in the same step.
    */
   setParam(nodeId: string, name: string, value: unknown): void {
+    this.setParams(nodeId, { [name]: value }, `param:${nodeId}:${name}`);
+  }
+
+  /** Sets several params of one node in one step (a click on a photo sets both focus coordinates). */
+  setParams(nodeId: string, values: Readonly<Record<string, unknown>>, merge = `params:${nodeId}:${Object.keys(values).join(',')}`): void {
     this.documents.change(
       (d) => {
         const node = d.nodes.find((n) => n.id === nodeId);
         if (!node) return;
-        node.params[name] = value;
+        Object.assign(node.params, values);
         const definition = this.registry.get(node.type);
         if (!definition?.constrain) return;
-        const values = nodeParams(current(node) as WorkflowNode, definition);
-        const conformed = conformParams(definition.params, definition.constrain(values), values);
-        for (const [param, next] of Object.entries(conformed)) if (next !== values[param]) node.params[param] = next;
+        const now = nodeParams(current(node) as WorkflowNode, definition);
+        const conformed = conformParams(definition.params, definition.constrain(now), now);
+        for (const [param, next] of Object.entries(conformed)) if (next !== now[param]) node.params[param] = next;
       },
-      { merge: `param:${nodeId}:${name}` },
+      { merge },
     );
   }
 

@@ -1,6 +1,6 @@
 /**
  * What the editor says before Run: the plan's estimate, and the problems that would stop a node
- * (an unconnected input, params its model refuses, a paid route with no key), each on its node
+ * (an unconnected input, params its model refuses, a file not chosen, a paid route with no key), each on its node
  * and in one list. The engine's plan is asked for again once the graph, the run states or the
  * keys have been still for a moment; a plan that comes back late for an older graph is dropped.
  */
@@ -37,6 +37,11 @@ export function checkOf(plan: RunPlan, document: WorkflowDocument, registry: Nod
   for (const [nodeId, verdict] of Object.entries(plan.nodes)) {
     if (verdict.will === 'fail' && !verdict.blockedBy) problems.push({ nodeId, title: titleOf(nodeId), text: verdict.reason });
   }
+  const failing = new Set(problems.map((p) => p.nodeId));
+  for (const node of document.nodes) {
+    const missing = failing.has(node.id) ? undefined : missingFile(node, registry);
+    if (missing) problems.push({ nodeId: node.id, title: titleOf(node.id), text: missing });
+  }
   if (configured) {
     const byId = new Map(document.nodes.map((n) => [n.id, n]));
     for (const nodeId of plan.paid) {
@@ -49,8 +54,18 @@ export function checkOf(plan: RunPlan, document: WorkflowDocument, registry: Nod
   return { estimate: estimateOf(plan, titleOf), problems, stale };
 }
 
+/**
+ * A file param with no file yet: the node would fail when run, so it is said before Run. The plan
+ * cannot say it, as it would then also hold back the estimate of the paid nodes downstream.
+ */
+function missingFile(node: WorkflowNode, registry: NodeRegistry): string | undefined {
+  const definition = registry.get(node.type);
+  const empty = Object.entries(definition?.params ?? {}).find(([name, spec]) => spec.kind === 'asset' && !node.params[name]);
+  return empty ? `no file chosen: choose one under ${empty[1].label}` : undefined;
+}
+
 /** The providers whose key a node's params send it to (the keys it declares), that take a key. */
-function keyedProviders(node: WorkflowNode | undefined, registry: NodeRegistry): ProviderInfo[] {
+export function keyedProviders(node: WorkflowNode | undefined, registry: NodeRegistry): ProviderInfo[] {
   const definition = node && registry.get(node.type);
   const keys = node && definition ? (definition.services?.keys?.(nodeParams(node, definition)) ?? []) : [];
   return keys.flatMap((key) => {

@@ -29,6 +29,11 @@ export interface SessionState {
   saveError?: string;
   /** The workflow open last time, left closed at start because it is big; the user may open it. */
   skipped?: WorkflowSummary;
+  /**
+   * A first start (nothing was stored): the templates are offered over the default graph until
+   * they are closed, or another workflow opens, or the graph is changed, by whatever means.
+   */
+  welcome?: boolean;
 }
 
 /** Opened, with what had to be repaired on the way; or why it could not be. */
@@ -58,6 +63,8 @@ export class WorkflowSession {
   #saving: Promise<void> = Promise.resolve();
   /** False until a stored workflow is open: the placeholder shown while starting is never saved. */
   #started = false;
+  /** The first start's templates were closed, or something else opened or changed, so they are not offered. */
+  #welcomeOver = false;
 
   constructor(
     readonly documents: DocumentStore,
@@ -99,7 +106,14 @@ export class WorkflowSession {
     }
     const outcome = typeof lastId === 'string' ? await this.open(lastId) : undefined;
     if (!outcome?.ok) await this.create(defaultWorkflow());
+    if (list.length === 0 && !this.#welcomeOver) this.#set({ welcome: true });
     return outcome && typeof lastId === 'string' ? { id: lastId, outcome } : undefined;
+  }
+
+  /** The templates offered on a first start are closed (or never to be offered: something else opened first). */
+  endWelcome(): void {
+    this.#welcomeOver = true;
+    if (this.#state.welcome) this.#set({ welcome: false });
   }
 
   /** Opens a stored workflow, repairing what must be (each repair a warning); or says why it cannot. */
@@ -222,6 +236,8 @@ export class WorkflowSession {
 
   /** Shows `document`, stored under `revision`, as the open workflow. */
   async #opened(document: WorkflowDocument, revision: number): Promise<void> {
+    // Any workflow opened after the one a start opens ends the welcome, even one opened before the start has finished.
+    if (this.#started) this.endWelcome();
     this.#revision = revision;
     this.#dirty = false;
     this.#started = true;
@@ -256,6 +272,7 @@ export class WorkflowSession {
       this.#viewDirty = true;
       return;
     }
+    this.endWelcome();
     this.#dirty = true;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => void this.flush(), SAVE_DELAY_MS);

@@ -12,11 +12,13 @@ import { ProvidersPanel } from './ProvidersPanel';
 import type { PaidNode } from '../editor/run-cost';
 import { ConfirmCancelDialog, ConfirmRunDialog, RunChecksBar, usePaidRunCheck } from './RunCost';
 import { RunLog } from './RunLog';
+import { EmptyCanvas } from './EmptyCanvas';
 import { useDocument, useRunOverview, useServices, useSession } from './services';
+import { TemplatePicker } from './TemplatePicker';
 import { reportOpen, WorkflowsPanel } from './WorkflowsPanel';
 
 /** The panels that open over the canvas from the toolbar, one at a time. */
-export type PanelName = 'workflows' | 'providers' | 'generations' | 'batch';
+export type PanelName = 'workflows' | 'providers' | 'generations' | 'batch' | 'templates';
 
 export function App() {
   const [selected, setSelected] = useState<string[]>([]);
@@ -26,18 +28,25 @@ export function App() {
   const [focus, setFocus] = useState<{ nodeId: string }>();
   const [cancelling, askCancel, answerCancel] = useCancelCheck();
   const onHelp = useCallback(() => setHelp(true), []);
+  const { session } = useServices();
+  const { welcome } = useSession();
   const toggle = (name: PanelName) => setPanel((open) => (open === name ? undefined : name));
-  const close = () => setPanel(undefined);
-  useEscapeCloses(help ? () => setHelp(false) : panel ? close : undefined);
+  const close = () => {
+    session?.endWelcome();
+    setPanel(undefined);
+  };
+  const templates = welcome || panel === 'templates';
+  useEscapeCloses(help ? () => setHelp(false) : panel || templates ? close : undefined);
   return (
     <ReactFlowProvider>
       <div className="app">
         <Toolbar onHelp={onHelp} onPanel={toggle} onCancel={askCancel} onFocus={(nodeId) => setFocus({ nodeId })} />
         <main className="workspace">
           <section className="canvas" aria-label="Workflow canvas">
-            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || panel !== undefined || question !== undefined || cancelling !== undefined} focus={focus} />
+            <GraphCanvas onSelect={setSelected} onHelp={onHelp} dialogOpen={help || templates || panel !== undefined || question !== undefined || cancelling !== undefined} focus={focus} />
+            <EmptyCanvas onTemplates={() => setPanel('templates')} />
             <Banners />
-            {panel === 'workflows' ? <WorkflowsPanel onClose={close} /> : null}
+            {panel === 'workflows' ? <WorkflowsPanel onClose={close} onNew={() => setPanel('templates')} /> : null}
             {panel === 'providers' ? <ProvidersPanel onClose={close} /> : null}
             {panel === 'generations' ? <GenerationsPanel onClose={close} /> : null}
             {panel === 'batch' ? <BatchPanel onClose={close} /> : null}
@@ -48,6 +57,7 @@ export function App() {
             <RunLog />
           </aside>
         </main>
+        {templates ? <TemplatePicker first={welcome === true} onClose={close} /> : null}
         {help ? <HelpPanel onClose={() => setHelp(false)} /> : null}
         {question ? <ConfirmRunDialog question={question} answer={answer} /> : null}
         {cancelling ? <ConfirmCancelDialog inFlight={cancelling} answer={answerCancel} /> : null}

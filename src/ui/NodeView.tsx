@@ -12,6 +12,7 @@ import { LivePreview } from './LivePreview';
 import { OutputPreview } from './OutputPreview';
 import { useInspection } from './inspection';
 import { ParamField } from './ParamField';
+import { PhotoPreview } from './PhotoPreview';
 import { CostBadge, NodeProblem } from './RunCost';
 import { useDefinition, useDocument, useNodeRun, useServices, useStaleReason } from './services';
 
@@ -70,6 +71,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
       {run?.state === 'running' && run.message ? <p className="node-status" role="status">{run.message}</p> : null}
       <Ports definition={definition} />
       <Params node={node} definition={definition} />
+      <PhotoPreview node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
       {definition.preview ? <LivePreview node={node} definition={definition} /> : null}
       {run?.outputs ? (

@@ -8,11 +8,10 @@ import { openWorkflowFile } from '../editor/open-file';
 import { shareLink, workflowFile, WORKFLOW_FILE_SUFFIX } from '../editor/workflow-files';
 import type { OpenOutcome, WorkflowSession } from '../editor/workflow-session';
 import { storageEstimate } from '../storage';
-import { defaultWorkflow } from '../workflows/default-workflow';
 import { showHint, showWarnings } from './hints';
 import { useServices, useSession } from './services';
 
-export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
+export function WorkflowsPanel({ onClose, onNew }: { onClose: () => void; onNew: () => void }) {
   const { session, documents, registry, assets } = useServices();
   const { list } = useSession();
   const current = documents.document.id;
@@ -53,7 +52,7 @@ export function WorkflowsPanel({ onClose }: { onClose: () => void }) {
         </button>
       </header>
       <div className="workflow-actions">
-        <button type="button" onClick={() => void session.create({ ...defaultWorkflow(), name: 'Untitled' }).then(onClose)}>
+        <button type="button" onClick={onNew} title="Start from a template or a blank canvas">
           New
         </button>
         <button type="button" onClick={() => fileInput.current?.click()}>

@@ -1,6 +1,6 @@
 /**
- * The graph a first start opens: a still, moved by the local generator, exported as MP4. It runs
- * end to end offline, and grows as the pipeline's remaining nodes (upscale, audio) arrive.
+ * The graph a first start opens (the offline demo template): a still, moved by the local
+ * generator as its prompt says, with a sound bed, exported as MP4. It runs end to end offline.
  */
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../engine';
 
@@ -50,6 +50,7 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
     edges: [
       { id: 'e1', source: 'image', sourcePort: 'image', target: 'motion', targetPort: 'image' },
       { id: 'e2', source: 'motion', sourcePort: 'video', target: 'export', targetPort: 'video' },
+      { id: 'e3', source: 'prompt', sourcePort: 'text', target: 'motion', targetPort: 'prompt' },
     ],
     viewport: { x: 0, y: 0, zoom: 1 },
   };

@@ -11,3 +11,9 @@ export async function runAndWait(page: Page, trigger: () => Promise<void>): Prom
   await trigger();
   await expect.poll(() => finishedRuns(page), { timeout: 60_000 }).toBeGreaterThan(before);
 }
+
+/** A first start offers the templates over the offline demo; this closes them, keeping the demo. */
+export async function keepTheDemo(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Keep the demo' }).click();
+  await page.getByRole('dialog', { name: 'Start from a template' }).waitFor({ state: 'detached' });
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runAndWait } from './app';
+import { keepTheDemo, runAndWait } from './app';
 import { launch } from './chromium';
 
 const SECRET = 'sk-live-TEST-7f3a9c1e-never-leaves';
@@ -27,6 +27,7 @@ async function openApp(): Promise<Page> {
   const page = await context.newPage();
   await page.goto(inject('baseUrl'));
   await node(page, 'image').waitFor();
+  await keepTheDemo(page);
   return page;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { keepTheDemo } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -61,6 +62,7 @@ beforeAll(async () => {
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));
   await node('image').waitFor();
+  await keepTheDemo(page);
   // One step out, as a person makes room to add nodes; still close enough for full detail.
   await page.locator('.react-flow__controls-zoomout').click();
   await page.waitForTimeout(300);
@@ -85,16 +87,16 @@ describe('the editor', () => {
   });
 
   it('connects compatible ports by dragging a wire', async () => {
-    expect(await edges().count()).toBe(2);
+    expect(await edges().count()).toBe(3);
     await drag(await centre(handle('prompt', 'text')), await centre(handle('join-1', 'parts')));
-    await expect.poll(() => edges().count()).toBe(3);
+    await expect.poll(() => edges().count()).toBe(4);
   });
 
   it('refuses an illegal connection and says why', async () => {
     await drag(await centre(handle('image', 'image')), await centre(handle('join-1', 'parts')));
     await expect.poll(() => page.locator('.hint-error').textContent()).toBe('Not connected: an image cannot feed a list of texts input');
     await screenshot(page, 'refused-connection');
-    expect(await edges().count()).toBe(3);
+    expect(await edges().count()).toBe(4);
   });
 
   it('drops a wire in empty space to add a compatible node already wired', async () => {
@@ -103,21 +105,21 @@ describe('the editor', () => {
     // Only nodes with a text input are offered.
     const options = await palette().getByRole('option').allTextContents();
     expect(options.some((o) => o.startsWith('Join text'))).toBe(true);
-    expect(options.every((o) => ['Join text', 'Generate video', 'Compare'].some((title) => o.startsWith(title)))).toBe(true);
+    expect(options.every((o) => ['Join text', 'Generate video', 'Compare', 'Local motion'].some((title) => o.startsWith(title)))).toBe(true);
     await page.keyboard.type('join');
     await page.keyboard.press('Enter');
     await node('join-2').waitFor();
-    await expect.poll(() => edges().count()).toBe(4);
+    await expect.poll(() => edges().count()).toBe(5);
   });
 
   it('undoes and redoes that as one step', async () => {
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+z');
     await expect.poll(() => node('join-2').count()).toBe(0);
-    await expect.poll(() => edges().count()).toBe(3);
+    await expect.poll(() => edges().count()).toBe(4);
     await page.keyboard.press('Control+Shift+z');
     await expect.poll(() => node('join-2').count()).toBe(1);
-    await expect.poll(() => edges().count()).toBe(4);
+    await expect.poll(() => edges().count()).toBe(5);
     await page.keyboard.press('Control+z');
     await expect.poll(() => node('join-2').count()).toBe(0);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runAndWait } from './app';
+import { keepTheDemo, runAndWait } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -25,10 +25,12 @@ const workflowNames = async (p: Page) => {
   return names.sort();
 };
 
-async function openApp(): Promise<Page> {
+/** A tab of the app; the first one is a first start, whose templates it closes. */
+async function openApp(first = false): Promise<Page> {
   const p = await context.newPage();
   await p.goto(inject('baseUrl'));
   await node(p, 'image').waitFor();
+  if (first) await keepTheDemo(p);
   return p;
 }
 
@@ -38,7 +40,7 @@ const saved = (p: Page) => p.evaluate(() => (globalThis as any).stillmotion.sess
 beforeAll(async () => {
   browser = await launch();
   context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
-  page = await openApp();
+  page = await openApp(true);
   errors = watchErrors(page);
 });
 
@@ -60,11 +62,12 @@ describe('persistence', () => {
     await screenshot(page, 'reopened');
   });
 
-  it('lists workflows; a new one starts from the default graph and the old one is still there', async () => {
+  it('lists workflows; a new one starts from a template or a blank canvas, and the old one is still there', async () => {
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.getByRole('button', { name: 'New', exact: true }).click();
-    // The panel closes once the new workflow is open.
-    await page.locator('.workflows-panel').waitFor({ state: 'detached' });
+    await page.getByRole('dialog', { name: 'Start from a template' }).getByRole('button', { name: /^Blank canvas/ }).click();
+    // The templates close once the new workflow is open.
+    await page.getByRole('dialog', { name: 'Start from a template' }).waitFor({ state: 'detached' });
     await expect.poll(() => workflowNames(page)).toEqual(['Coast at dusk', 'Untitled']);
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.locator('.workflow-open', { hasText: 'Coast at dusk' }).click();

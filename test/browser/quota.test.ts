@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runAndWait } from './app';
+import { keepTheDemo, runAndWait } from './app';
 import { launchWithProfile } from './chromium';
 
 const DISK_MB = 96;
@@ -39,6 +39,7 @@ beforeAll(async () => {
   page = await context.newPage();
   await page.goto(inject('baseUrl'));
   await page.locator('.react-flow__node[data-id="image"]').waitFor();
+  await keepTheDemo(page);
 });
 
 afterAll(async () => {

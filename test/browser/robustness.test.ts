@@ -156,7 +156,8 @@ describe('data nested thousands deep', () => {
   it('pasted: the node is pasted without that param, and says so', async () => {
     const page = await openFresh('Deep paste');
     await page.evaluate((text) => navigator.clipboard.writeText(text), deepWorkflowText(5000));
-    await page.locator('.react-flow__pane').click({ position: { x: 600, y: 500 } });
+    // Bare canvas, right of Local motion and below Export.
+    await page.locator('.react-flow__pane').click({ position: { x: 680, y: 640 } });
     await page.keyboard.press('Control+v');
     await node(page, 'deep-1').waitFor();
     await expect.poll(() => lastHint(page).textContent()).toMatch(/^Pasted with 2 changes: nodes\[0\]\.params\.deep\.a\.a.*nested deeper than 64 levels/);
@@ -180,7 +181,8 @@ describe('data nested thousands deep', () => {
   it('pasted after a byte-order mark, as some editors copy it: pasted like a file with one', async () => {
     const page = await openFresh('BOM paste');
     await page.evaluate((text) => navigator.clipboard.writeText(`\uFEFF${text}`), JSON.stringify(workflow('bom', [prompt('from-editor', 'Copied from a text editor')])));
-    await page.locator('.react-flow__pane').click({ position: { x: 600, y: 500 } });
+    // Bare canvas, right of Local motion and below Export.
+    await page.locator('.react-flow__pane').click({ position: { x: 680, y: 640 } });
     await page.keyboard.press('Control+v');
     await node(page, 'prompt-1').waitFor();
     expect(await node(page, 'prompt-1').locator('textarea').inputValue()).toBe('Copied from a text editor');

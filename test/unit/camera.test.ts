@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cameraView, ease, type CameraSpec } from '../../src/media/motion/camera';
+import { cameraView, ease, moveFromPrompt, type CameraSpec } from '../../src/media/motion/camera';
 import { EASINGS, MOVES } from '../../src/media/motion/choices';
 
 /** Rounding slack: views are sums of a few doubles. */
@@ -90,5 +90,17 @@ describe('camera moves', () => {
       expect(Math.abs(b.x - a.x) * 1920).toBeLessThan(1);
       expect(Math.abs(b.y - a.y) * 1080).toBeLessThan(1);
     }
+  });
+});
+
+describe('a move named by a prompt (Local motion’s Prompt input)', () => {
+  it.each([
+    ['Slow push in over the water, warm evening light', 'push-in'],
+    ['The camera pans to the left across the hills', 'pan-left'],
+    ['Static camera, only the leaves move', 'none'],
+    ['Orbit slowly around the rock', undefined],
+    [undefined, undefined],
+  ] as const)('%s -> %s', (prompt, move) => {
+    expect(moveFromPrompt(prompt)).toBe(move);
   });
 });

@@ -4,8 +4,18 @@
  * image's width and height. It keeps the image's aspect and always lies inside the image, so a
  * frame never shows anything beyond the picture's edges.
  */
+import { moveInPrompt } from '../../metrics/rank';
 import { mulberry32 } from '../random';
 import type { Easing, Move } from './choices';
+
+/**
+ * The move a prompt names ("slow push in", "pan to the left", "static camera"), read as Compare
+ * reads a take's prompt; undefined when it names none, so the node's own Move stands.
+ */
+export function moveFromPrompt(prompt: string | undefined): Move | undefined {
+  const named = prompt ? moveInPrompt(prompt) : undefined;
+  return named === 'static' ? 'none' : named;
+}
 
 /** A rectangle in fractions of the source image (0..1 on both axes). */
 export interface View {

@@ -8,7 +8,7 @@ import { estimateDepth, type DepthMap } from '../depth/estimate-depth';
 import { wantsGpu } from '../gpu';
 import { drawPixels } from '../image-pixels';
 import type { RgbaImage } from '../resample/lanczos';
-import { cameraView, type CameraSpec } from './camera';
+import { cameraView, moveFromPrompt, type CameraSpec } from './camera';
 import type { Ambient, Easing, Move } from './choices';
 import { depthLimit, framePose, parallaxCpu, usesDepth, type MotionSpec, type Pose } from './parallax';
 import { createParallaxGpu, type ParallaxRenderer } from './parallax-gpu';
@@ -30,9 +30,10 @@ export interface MotionParams {
   ambient: Ambient;
 }
 
-export function motionSpec(params: MotionParams): MotionSpec {
+export function motionSpec(params: MotionParams, prompt?: string): MotionSpec {
   const { move, intensity, easing, handheld, seed, duration, parallax, ambient } = params;
-  return { move, intensity, easing, handheld, seed, duration, parallax, ambient };
+  // A wired prompt that names a move picks it over the Move setting.
+  return { move: moveFromPrompt(prompt) ?? move, intensity, easing, handheld, seed, duration, parallax, ambient };
 }
 
 /** Draws frame `index` onto a canvas of the painter's size. */

@@ -50,7 +50,10 @@ export const localMotion = defineNode({
   category: 'Generate',
   description:
     'Turns a still into a clip in your browser: a camera move (push in, pan, orbit, dolly zoom...) over layers of an estimated depth, optional shimmer or sway, and an optional ambient sound. No AI model, no key, no network: the picture moves, its content does not change.',
-  inputs: { image: { type: 'image', label: 'Image' } },
+  inputs: {
+    image: { type: 'image', label: 'Image' },
+    prompt: { type: 'text', label: 'Prompt', optional: true, description: 'A camera move it names ("slow push in", "pan left", "static camera") replaces Move.' },
+  },
   outputs: { video: { type: 'video', label: 'Video' } },
   params: {
     move: param.select({ label: 'Move', default: 'push-in', options: MOVES.map((value) => ({ value, label: MOVE_LABELS[value] })) }),

@@ -16,12 +16,12 @@ import { fitInside } from '../../media/preview/geometry';
 import type { localMotion } from '.';
 
 export default nodePreview<typeof localMotion>({
-  async load({ image }) {
+  async load({ image, prompt }) {
     const bitmap = await openBitmap(image.blob);
     let depth: DepthMap | undefined;
     return {
       async scene(params, box) {
-        const spec = motionSpec(params);
+        const spec = motionSpec(params, prompt);
         const fps = Number(params.fps);
         const frameCount = Math.max(1, Math.round(params.duration * fps));
         const [width, height] = fitInside(bitmap.width, bitmap.height, box);

@@ -24,7 +24,7 @@ export default nodeRun<typeof localMotion>(async ({ inputs, params, progress, si
   const bitmap = await openBitmap(inputs.image.blob);
   let painter: FramePainter | undefined;
   try {
-    painter = await motionPainter(bitmap, motionSpec(params), { width, height, frameCount }, params.renderer, progress);
+    painter = await motionPainter(bitmap, motionSpec(params, inputs.prompt), { width, height, frameCount }, params.renderer, progress);
     const { draw, label } = painter;
     const blob = await encodeVideo({
       width,
