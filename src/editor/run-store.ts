@@ -37,7 +37,7 @@ export interface LogLine {
   text: string;
 }
 
-const SETTLED: ReadonlySet<NodeState> = new Set(['cached', 'done', 'failed', 'cancelled']);
+const SETTLED: ReadonlySet<NodeState> = new Set(['cached', 'done', 'bypassed', 'failed', 'cancelled']);
 /** Lines the log keeps; older ones go. */
 const LOG_LINES = 500;
 
@@ -146,6 +146,8 @@ function nodeState(event: Extract<RunEvent, { type: 'node' }>, previous: NodeRun
         ...(event.reason ? { reason: event.reason } : {}),
         ...(event.madeAt === undefined ? {} : { madeAt: event.madeAt }),
       };
+    case 'bypassed':
+      return { state: 'bypassed', fraction: 0 };
     case 'failed':
       return { state: 'failed', fraction: 0, error: event.error, cause: event.cause };
     case 'cancelled':

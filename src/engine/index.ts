@@ -1,5 +1,6 @@
 /** The engine's public surface: workflow model, loading, evaluation. No DOM, no React. */
 export * from './assets';
+export * from './bypass';
 export * from './cache';
 export * from './document-rules';
 export * from './engine';

@@ -7,6 +7,7 @@
  * A node fed by work that would run cannot be keyed before that work is done (its key hashes the
  * new result), so it counts as running: the plan's "would run" is what a run can cost at most.
  */
+import { bypassInputs, bypassProblem, passThrough } from './bypass';
 import type { Engine } from './engine';
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
@@ -20,6 +21,8 @@ export type NodeVerdict =
   | { will: 'cache'; cacheKey: string; madeAt: number }
   /** It would run; `cost` for a paid node (undefined where no price is known). */
   | { will: 'run'; reason: string; paid: boolean; cost?: CostEstimate }
+  /** Bypassed: its inputs pass on, nothing runs, nothing is paid. */
+  | { will: 'bypass' }
   /** The same work as `with`, which would run: the engine does identical work once. */
   | { will: 'share'; with: string }
   /** It cannot run as the graph stands; `reason` says what to change, `blockedBy` the failing node it waits on. */
@@ -83,15 +86,27 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
         const cost = estimateCost(definition, params);
         return cost ? { will: 'run', reason, paid: true, cost } : { will: 'run', reason, paid: true };
       };
+      /** As the engine bypasses: what comes in goes on; while it waits on work that would run, it changes with that work. */
+      const bypass = (outputOf: (edge: WorkflowEdge) => PortValue | undefined): NodeVerdict => {
+        const problem = bypassProblem(definition, new Set(incoming.map((e) => e.targetPort)), new Set(edges.flatMap((e) => (e.source === id ? [e.sourcePort] : []))));
+        if (problem) return fail(problem);
+        const gathered = gatherInputs(bypassInputs(definition), incoming, outputOf);
+        if ('error' in gathered) return fail(gathered.error);
+        const waiting = [...gathered.pending.values()][0];
+        known.set(id, waiting ? { runs: (known.get(waiting.source) as { runs: string }).runs } : { outputs: passThrough(definition, gathered.values) });
+        return { will: 'bypass' };
+      };
       const feeding = incoming.map((e) => ({ edge: e, source: known.get(e.source)! }));
       const failed = feeding.find((f) => 'fails' in f.source);
       if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`, failed.edge.source);
 
       // A wire from work that would run has no value yet: that input changes, for that work's reason.
-      const gathered = gatherInputs(definition, incoming, (e) => {
+      const outputOf = (e: WorkflowEdge) => {
         const source = known.get(e.source)!;
         return 'outputs' in source ? source.outputs[e.sourcePort] : undefined;
-      });
+      };
+      if (node.bypassed) return bypass(outputOf);
+      const gathered = gatherInputs(definition.inputs, incoming, outputOf);
       if ('error' in gathered) return fail(gathered.error);
       const { values: inputs } = gathered;
       const pending = new Map([...gathered.pending].map(([port, edge]) => [port, (known.get(edge.source) as { runs: string }).runs]));
@@ -122,6 +137,7 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
       const why = explainRun(definition, title, work.recipe, previous, () => undefined);
       return run(why.reason, why.cause, work.params);
     }
+
   }
   return plan;
 }
@@ -140,7 +156,8 @@ export function workflowIdentity(document: WorkflowDocument): string {
   return hashString(
     stableStringify({
       name: document.name,
-      nodes: document.nodes.map(({ id, type, version, title, params }) => ({ id, type, version, title, params })),
+      // Marked only when set, so workflows without a bypass keep the identity they had.
+      nodes: document.nodes.map(({ id, type, version, title, params, bypassed }) => ({ id, type, version, title, params, ...(bypassed ? { bypassed } : {}) })),
       edges: document.edges,
     }),
   );

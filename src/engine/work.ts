@@ -4,7 +4,7 @@
  * can never disagree about what is the same work; comparing recipes says why work runs again.
  */
 import { hashString, stableStringify } from './hash';
-import { migrateParams, unconnectedInput, type AnyNodeDefinition } from './node-definition';
+import { migrateParams, unconnectedInput, type AnyNodeDefinition, type InputSpecs } from './node-definition';
 import { constraintIssues, resolveParams, withoutHidden } from './params';
 import { isListType } from './ports';
 import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
@@ -65,13 +65,13 @@ export function paramsOf(definition: AnyNodeDefinition, node: WorkflowNode): { v
  * meets): such an input is left out of `values` and named in `pending` with a wire that waits.
  */
 export function gatherInputs(
-  definition: AnyNodeDefinition,
+  specs: InputSpecs,
   incoming: readonly WorkflowEdge[],
   outputOf: (edge: WorkflowEdge) => PortValue | undefined,
 ): { values: Record<string, PortValue | undefined>; pending: Map<string, WorkflowEdge> } | { error: string } {
   const values: Record<string, PortValue | undefined> = {};
   const pending = new Map<string, WorkflowEdge>();
-  for (const [port, spec] of Object.entries(definition.inputs)) {
+  for (const [port, spec] of Object.entries(specs)) {
     const feeding = incoming.filter((e) => e.targetPort === port);
     if (feeding.length === 0 && !spec.optional) return { error: unconnectedInput(port, spec) };
     const fed = feeding.map((edge) => ({ edge, value: outputOf(edge) }));

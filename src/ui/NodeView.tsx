@@ -167,6 +167,7 @@ const STATE_LABELS: Record<NodeRunState['state'], string> = {
   running: 'running',
   cached: 'cached',
   done: 'done',
+  bypassed: 'bypassed',
   failed: 'failed',
   cancelled: 'cancelled',
 };
