@@ -2,12 +2,13 @@
  * The one component that draws every node type, from its definition: typed ports, parameter
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
-import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { Handle, Position, useConnection, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo, useSyncExternalStore } from 'react';
 import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
+import { MARK_HEX } from './mark-colours';
 import { OutputPreview } from './OutputPreview';
 import { useInspection } from './inspection';
 import { ParamField } from './ParamField';
@@ -56,18 +57,26 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
   if (!node) return null;
   if (!definition) return <MissingNode node={node} />;
   const state = run?.state ?? 'idle';
-  if (detail !== 'full') return <CompactNode id={id} title={node.title ?? definition.title} definition={definition} state={state} selected={selected} outline={detail === 'outline'} />;
+  const marks = `${selected ? ' selected' : ''}${node.bypassed ? ' bypassed' : ''}`;
+  const colour = node.colour ? ({ '--mark': MARK_HEX[node.colour] } as React.CSSProperties) : undefined;
+  if (detail !== 'full') return <CompactNode id={id} title={node.title ?? definition.title} definition={definition} state={state} marks={marks} colour={colour} outline={detail === 'outline'} />;
   return (
-    <div className={`node state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
+    <div className={`node state-${state}${marks}${node.colour ? ' marked' : ''}`} style={colour} data-node-id={id} data-state={state} data-bypassed={node.bypassed ? true : undefined}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <Title nodeId={id} title={node.title ?? definition.title} />
-        <CostBadge node={node} definition={definition} />
-        <StateBadge nodeId={id} run={run} />
+        {node.bypassed ? null : <CostBadge node={node} definition={definition} />}
+        {node.bypassed ? (
+          <span className="badge badge-bypassed" title="Bypassed: its input passes straight to its output and it does not run. Ctrl+B or right-click to take the bypass off.">
+            bypassed
+          </span>
+        ) : (
+          <StateBadge nodeId={id} run={run} />
+        )}
         <RunHereButton nodeId={id} />
       </header>
       <ProgressBar run={run} />
       {run?.state === 'running' && run.message ? <p className="node-status" role="status">{run.message}</p> : null}
-      <Ports definition={definition} />
+      <Ports nodeId={id} definition={definition} />
       <Params node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
       {run?.outputs ? (
@@ -84,26 +93,42 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
 });
 
 /** Inputs down the left edge, outputs down the right, as the definition lists them. */
-function Ports({ definition }: { definition: AnyNodeDefinition }) {
+function Ports({ nodeId, definition }: { nodeId: string; definition: AnyNodeDefinition }) {
   return (
     <div className="node-ports">
       <div className="node-inputs">
         {Object.entries(definition.inputs).map(([port, spec]) => (
-          <Port key={port} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
+          <Port key={port} nodeId={nodeId} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
         ))}
       </div>
       <div className="node-outputs">
         {Object.entries(definition.outputs).map(([port, spec]) => (
-          <Port key={port} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
+          <Port key={port} nodeId={nodeId} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
         ))}
       </div>
     </div>
   );
 }
 
-function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
+/**
+ * While a wire is being dragged, why this port cannot take it (the same check a drop makes: types
+ * by the port kinds' rules, no loop); undefined when it can, or when no wire is being dragged.
+ */
+function useRefusedWire(nodeId: string, port: string, kind: 'source' | 'target'): string | undefined {
+  const { commands } = useServices();
+  const from = useConnection((c) => (c.inProgress ? c.fromHandle : null));
+  if (!from?.id) return undefined;
+  if (from.nodeId === nodeId && from.id === port && from.type === kind) return undefined;
+  if (from.type === kind) return 'a wire joins an output to an input';
+  const wire = kind === 'target' ? { source: from.nodeId, sourcePort: from.id, target: nodeId, targetPort: port } : { source: nodeId, sourcePort: port, target: from.nodeId, targetPort: from.id };
+  const verdict = commands.check(wire);
+  return verdict.ok ? undefined : verdict.reason;
+}
+
+function Port({ nodeId, kind, port, type, label, optional }: { nodeId: string; kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
+  const refused = useRefusedWire(nodeId, port, kind);
   return (
-    <div className={`port port-${kind}`} title={`${label}: ${type}${optional ? ' (optional)' : ''}`}>
+    <div className={`port port-${kind}${refused ? ' port-refused' : ''}`} title={refused ? `Cannot take this wire: ${refused}` : `${label}: ${type}${optional ? ' (optional)' : ''}`}>
       <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: portColour(type) }} />
       <span className="port-label">
         {label}
@@ -212,14 +237,15 @@ function ProgressBar({ run }: { run: NodeRunState | undefined }) {
  * The far-away view of a node: its name, state and ports (so wires still attach), none of the
  * widgets, and about the same size, so zooming in and out never reflows the graph.
  */
-function CompactNode({ id, title, definition, state, selected, outline }: { id: string; title: string; definition: AnyNodeDefinition; state: string; selected: boolean; outline: boolean }) {
-  const classes = `node compact${outline ? ` outline category-${definition.category.toLowerCase()}` : ''} state-${state}${selected ? ' selected' : ''}`;
+function CompactNode(props: { id: string; title: string; definition: AnyNodeDefinition; state: string; marks: string; colour: React.CSSProperties | undefined; outline: boolean }) {
+  const { id, title, definition, state, marks, colour, outline } = props;
+  const classes = `node compact${outline ? ` outline category-${definition.category.toLowerCase()}` : ''} state-${state}${marks}${colour ? ' marked' : ''}`;
   return (
-    <div className={classes} data-node-id={id} data-state={state}>
+    <div className={classes} style={colour} data-node-id={id} data-state={state}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <span className="node-title">{title}</span>
       </header>
-      <Ports definition={definition} />
+      <Ports nodeId={id} definition={definition} />
     </div>
   );
 }
