@@ -70,7 +70,10 @@ export function ContextMenu({ at, label, items, onClose }: Props) {
             type="button"
             role="menuitem"
             tabIndex={-1}
+            aria-label={item.label}
+            aria-keyshortcuts={item.shortcut}
             aria-disabled={item.disabled ? true : undefined}
+            title={item.disabled}
             className="context-item"
             onClick={() => choose(item)}
           >

@@ -78,6 +78,8 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
   const selectedFrames = useRef<string[]>([]);
   const selectedWires = useRef<string[]>([]);
   const carry = useRef<Carry | undefined>(undefined);
+  /** A selection asked for whose nodes have not all reached React Flow yet. */
+  const selecting = useRef<Set<string> | undefined>(undefined);
   /** Set by Ctrl+Shift+V's keydown, read by the paste event that follows it. */
   const pasteWithInputs = useRef(false);
   const [menu, setMenu] = useState<OpenMenu>();
@@ -86,9 +88,13 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
   const wrapper = useRef<HTMLDivElement>(null);
   const [palette, setPalette] = useState<OpenPalette>();
 
-  useEffect(() => {
-    setNodes((previous) => reconcile(previous, docFrames, docNodes));
-  }, [docNodes, docFrames]);
+  /** What React Flow draws, kept in the ref at once so handlers that follow in the same tick see it. */
+  const show = (next: Node[]) => {
+    nodesRef.current = next;
+    setNodes(next);
+  };
+
+  useEffect(() => show(choose(reconcile(nodesRef.current, docFrames, docNodes), selecting)), [docNodes, docFrames]);
 
   // Another workflow opened: show it where its user left it, or all of it.
   useEffect(
@@ -119,8 +125,7 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
     (changes: NodeChange[]) => {
       const local = changes.filter((c) => c.type !== 'remove');
       const next = applyNodeChanges(local, nodesRef.current);
-      nodesRef.current = next;
-      setNodes(next);
+      show(next);
       const dropped = carry.current ? [] : local.flatMap((c) => (c.type === 'position' && !c.dragging && !isFrameFlowId(c.id) ? [c.id] : []));
       if (dropped.length > 0) {
         const byId = new Map(next.map((n) => [n.id, n.position]));
@@ -155,12 +160,12 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
     if (!moving || !frame) return;
     const start = moving.frames.get(frame.id)!;
     const [dx, dy] = [frame.position.x - start.x, frame.position.y - start.y];
-    const next = nodesRef.current.map((n) => {
-      const from = moving.nodes.get(n.id);
-      return from ? { ...n, position: { x: from.x + dx, y: from.y + dy } } : n;
-    });
-    nodesRef.current = next;
-    setNodes(next);
+    show(
+      nodesRef.current.map((n) => {
+        const from = moving.nodes.get(n.id);
+        return from ? { ...n, position: { x: from.x + dx, y: from.y + dy } } : n;
+      }),
+    );
   }, []);
 
   /** A frame's drag ends: the frames and every node they carried move in the document as one step. */
@@ -327,10 +332,11 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
     localStorage.setItem(MINIMAP_KEY, show ? 'shown' : 'hidden');
   };
 
+  /** Selects exactly `ids`; nodes just added reach React Flow a render later, and are selected as they arrive. */
   const selectOnly = (ids: string[]) => {
     const chosen = new Set(ids);
-    // The new nodes reach React Flow on the next render; select them once they are there.
-    requestAnimationFrame(() => setNodes((current) => current.map((n) => (n.selected === chosen.has(n.id) ? n : { ...n, selected: chosen.has(n.id) }))));
+    selecting.current = chosen;
+    show(choose(nodesRef.current, selecting));
   };
 
   const perform = (action: ShortcutAction) => {
@@ -514,6 +520,20 @@ function reconcile(previous: Node[], frames: readonly WorkflowFrame[] | undefine
     return same ? existing : { ...existing, position: d.position };
   });
   return framed.length > 0 ? [...framed, ...drawn] : drawn;
+}
+
+/** `nodes` with exactly the wanted ones selected; once every one of them is there, the wish is spent. */
+function choose(nodes: Node[], wanted: { current: Set<string> | undefined }): Node[] {
+  const chosen = wanted.current;
+  if (!chosen) return nodes;
+  let found = 0;
+  const next = nodes.map((n) => {
+    const on = chosen.has(n.id);
+    if (on) found++;
+    return n.selected === on ? n : { ...n, selected: on };
+  });
+  if (found === chosen.size) wanted.current = undefined;
+  return next;
 }
 
 /** Whether `node`'s centre lies inside `frame`. */
