@@ -257,7 +257,7 @@ class Run {
 
   /** What the workflow is, apart from where its nodes sit: computed once per run, when asked. */
   #graphIdentity(): string {
-    return (this.#graph ??= workflowIdentity(this.#document));
+    return (this.#graph ??= workflowIdentity(this.#document, this.#engine.registry));
   }
 
   #blockedByUpstream(id: string): NodeResult | undefined {

@@ -9,6 +9,7 @@ export * from './graph';
 export * from './hash';
 export * from './limiter';
 export * from './node-definition';
+export * from './output-names';
 export * from './params';
 export * from './plan';
 export * from './ports';

@@ -12,6 +12,8 @@ import type { Engine } from './engine';
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
 import type { AnyNodeDefinition, CostEstimate } from './node-definition';
+import { workParams } from './params';
+import type { NodeRegistry } from './registry';
 import type { PortValue } from './values';
 import { explainRun, gatherInputs, inputHashes, paramsOf, prepareWork } from './work';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
@@ -59,7 +61,7 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
   /** Work that would run, by cache key: a second node with the same key shares it. */
   const running = new Map<string, string>();
   let graph: string | undefined;
-  const graphIdentity = () => (graph ??= workflowIdentity(document));
+  const graphIdentity = () => (graph ??= workflowIdentity(document, engine.registry));
   const incomingOf = new Map<string, WorkflowEdge[]>();
   for (const edge of edges) incomingOf.set(edge.target, [...(incomingOf.get(edge.target) ?? []), edge]);
   for (const id of order.order) {
@@ -151,13 +153,21 @@ export function estimateCost(definition: AnyNodeDefinition, params: Record<strin
   }
 }
 
-/** What the workflow is, apart from where its nodes sit: the identity a workflow-reading node keys by. */
-export function workflowIdentity(document: WorkflowDocument): string {
+/**
+ * What the workflow is, apart from where its nodes sit and how they look (frames, colours): the
+ * identity a workflow-reading node keys by. With the registry, params that do not change any work
+ * (`keyed: false`, a file name) are left out too.
+ */
+export function workflowIdentity(document: WorkflowDocument, registry?: NodeRegistry): string {
+  const keyed = (type: string, params: Record<string, unknown>) => {
+    const specs = registry?.get(type)?.params;
+    return specs ? workParams(specs, params) : params;
+  };
   return hashString(
     stableStringify({
       name: document.name,
       // Marked only when set, so workflows without a bypass keep the identity they had.
-      nodes: document.nodes.map(({ id, type, version, title, params, bypassed }) => ({ id, type, version, title, params, ...(bypassed ? { bypassed } : {}) })),
+      nodes: document.nodes.map(({ id, type, version, title, params, bypassed }) => ({ id, type, version, title, params: keyed(type, params), ...(bypassed ? { bypassed } : {}) })),
       edges: document.edges,
     }),
   );

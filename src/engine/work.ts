@@ -5,7 +5,7 @@
  */
 import { hashString, stableStringify } from './hash';
 import { migrateParams, unconnectedInput, type AnyNodeDefinition, type InputSpecs } from './node-definition';
-import { constraintIssues, resolveParams, withoutHidden } from './params';
+import { constraintIssues, resolveParams, withoutHidden, workParams } from './params';
 import { isListType } from './ports';
 import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
 import { formatPath, type WorkflowEdge, type WorkflowNode } from './workflow';
@@ -55,7 +55,7 @@ export function paramsOf(definition: AnyNodeDefinition, node: WorkflowNode): { v
   const issues = constraints ? constraintIssues(definition.params, constraints, values) : invalid;
   if (issues.length > 0) return { error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
   // A parameter that does not apply (hidden) is not part of the work: editing it re-runs nothing.
-  return { values, keyed: constraints ? withoutHidden(values, constraints) : values };
+  return { values, keyed: workParams(definition.params, constraints ? withoutHidden(values, constraints) : values) };
 }
 
 /**

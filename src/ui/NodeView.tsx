@@ -4,7 +4,8 @@
  */
 import { Handle, Position, useConnection, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
 import { memo, useSyncExternalStore } from 'react';
-import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { DOCUMENT_LIMITS, fileExtension, isMedia, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { savedName } from '../editor/output-names';
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
 import { InlineEdit } from './InlineEdit';
@@ -88,9 +89,43 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
             ))}
         </div>
       ) : null}
+      {definition.save && !node.bypassed ? <SaveButton nodeId={id} output={definition.save.output} run={run} /> : null}
     </div>
   );
 });
+
+/**
+ * Save: downloads the node's result under its file-name pattern. Only a current result: while the
+ * node runs, or when a run would make it again, the old one is not offered as if it were current.
+ */
+function SaveButton({ nodeId, output, run }: { nodeId: string; output: string; run: NodeRunState | undefined }) {
+  const { documents, registry, runner } = useServices();
+  const stale = useSyncExternalStore(
+    (listener) => runner.checks.subscribeNode(nodeId, listener),
+    () => runner.checks.staleReason(nodeId),
+  );
+  const value = run?.outputs?.[output];
+  const current = (run?.state === 'done' || run?.state === 'cached') && !stale && isMedia(value);
+  const why = !value ? 'Run to make the file first' : !current ? 'Out of date: run to bring it up to date first' : undefined;
+  const save = () => {
+    if (!current) return;
+    const name = savedName(documents.document, registry, nodeId) ?? 'output';
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(value.blob);
+    link.download = `${name}.${fileExtension(value.mime) ?? 'bin'}`;
+    link.click();
+    // The download has its own copy once it starts; the URL only has to outlive the click.
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  };
+  return (
+    <div className="node-save">
+      <button type="button" className="nodrag" disabled={!current} onClick={save} title={why ?? 'Save the file, named by the File name pattern'}>
+        Save
+      </button>
+      {why ? <span className="node-save-why">{why}</span> : null}
+    </div>
+  );
+}
 
 /** Inputs down the left edge, outputs down the right, as the definition lists them. */
 function Ports({ nodeId, definition }: { nodeId: string; definition: AnyNodeDefinition }) {

@@ -108,7 +108,11 @@ export function testNodes(probe: Probe = { running: 0, peak: 0 }) {
     description: 'Paid work on one text, with a number output no input can feed.',
     inputs: { in: { type: 'text', label: 'In', optional: true } },
     outputs: { out: { type: 'text', label: 'Out' }, length: { type: 'number', label: 'Length' } },
-    params: { k: param.number({ label: 'K', default: 0, min: -1e9, max: 1e9 }) },
+    params: {
+      k: param.number({ label: 'K', default: 0, min: -1e9, max: 1e9 }),
+      fileName: param.text({ label: 'File name', default: '{workflow}-{photo}-{model}-{date}', keyed: false }),
+    },
+    save: { output: 'out', name: 'fileName' },
     cost: () => ({ usd: 0.5, basis: '$0.50 per run' }),
     async run({ nodeId, inputs, params }) {
       probe.running++;

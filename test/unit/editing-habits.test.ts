@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { GraphCommands } from '../../src/editor/commands';
 import { DocumentStore } from '../../src/editor/document-store';
-import { emptyWorkflow, loadWorkflow, workflowIdentity } from '../../src/engine';
+import { savedName } from '../../src/editor/output-names';
+import { emptyWorkflow, Engine, loadWorkflow, workflowIdentity } from '../../src/engine';
 import { testNodes } from '../support/nodes';
 
 function setup() {
@@ -149,5 +150,36 @@ describe('colours and frames', () => {
       ],
     });
     expect(loaded.ok && loaded.document.nodes[0]).not.toHaveProperty('colour');
+  });
+});
+
+describe('the name a saved file gets', () => {
+  it('fills the node\'s pattern from the graph: workflow, the picked photo, the models upstream, the day', () => {
+    const { documents, commands } = setup();
+    commands.renameWorkflow('Beach shots');
+    const [a, , c] = chain(commands);
+    commands.setParam(a, 'model', 'kling-v3');
+    const image = commands.addNode('test.image', { x: 0, y: 300 });
+    commands.setParam(image, 'file', { hash: 'h', name: 'IMG 0001.jpeg', mime: 'image/jpeg', size: 1 });
+    commands.connect({ source: image, sourcePort: 'image', target: commands.addNode('test.needs', { x: 0, y: 400 }), targetPort: 'image' });
+    const at = new Date(2026, 11, 5);
+    expect(savedName(documents.document, testNodes(), c, { at })).toBe('Beach_shots-kling-v3-2026-12-05');
+    commands.connect({ source: image, sourcePort: 'image', target: a, targetPort: 'in' });
+    expect(savedName(documents.document, testNodes(), c, { at, photo: 'IMG_0042.png' })).toBe('Beach_shots-IMG_0042-kling-v3-2026-12-05');
+    commands.setParam(c, 'fileName', '{node}');
+    expect(savedName(documents.document, testNodes(), c, { at })).toBe('Relay');
+    expect(savedName(documents.document, testNodes(), image)).toBeUndefined();
+  });
+
+  it('is no part of any cache key or the workflow identity: renaming re-runs nothing', async () => {
+    const { documents, commands } = setup();
+    const [, , c] = chain(commands);
+    const engine = new Engine({ registry: testNodes() });
+    await engine.run({ document: documents.document });
+    const before = workflowIdentity(documents.document, testNodes());
+    commands.setParam(c, 'fileName', '{photo}-{date}');
+    expect(workflowIdentity(documents.document, testNodes())).toBe(before);
+    expect((await engine.plan(documents.document)).nodes[c]).toMatchObject({ will: 'cache' });
+    expect((await engine.run({ document: documents.document })).executed).toEqual([]);
   });
 });
