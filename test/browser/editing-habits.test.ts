@@ -225,6 +225,35 @@ describe('bypass', () => {
   });
 });
 
+describe('Save on Export', () => {
+  it('saves the current result under the File name pattern; renaming re-runs nothing', async () => {
+    await freshGraph();
+    const save = card('export').getByRole('button', { name: 'Save', exact: true });
+    expect(await save.isDisabled()).toBe(true);
+    expect(await card('export').locator('.node-save-why').textContent()).toBe('Run to make the file first');
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
+    const [first] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    // A default graph: no photo file and no model, so those fields drop out.
+    expect(first.suggestedFilename()).toBe(`Untitled-${today}.mp4`);
+
+    const name = card('export').getByLabel('File name');
+    await name.fill('{node}-{workflow}-{date}');
+    await name.press('Enter');
+    await expect.poll(() => page.evaluate(() => (globalThis as any).stillmotion.documents.node('export').params.fileName)).toBe('{node}-{workflow}-{date}');
+    // Still current: the name is no part of the work, so the plan would take the export from the cache.
+    const will = await page.evaluate(async () => {
+      const { engine, documents } = (globalThis as any).stillmotion;
+      return (await engine.plan(documents.document)).nodes.export.will;
+    });
+    expect(will).toBe('cache');
+    expect(await card('export').locator('.badge-stale').count()).toBe(0);
+    const [second] = await Promise.all([page.waitForEvent('download'), save.click()]);
+    expect(second.suggestedFilename()).toBe(`Export-Untitled-${today}.mp4`);
+    await screenshot(page, 'habits-export-save');
+  });
+});
+
 describe('frames', () => {
   it('Ctrl+G frames the selection behind it with a title; dragging the title carries the nodes; one undo; saved', async () => {
     await freshGraph();
