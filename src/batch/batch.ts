@@ -4,7 +4,7 @@
  * cache keys and paid generations, so items resume, fail and finish on their own. Used by the
  * app's Run batch and by the CLI. No DOM.
  */
-import { downstream, type AssetRef, type NodeRegistry, type WorkflowDocument } from '../engine';
+import { downstream, type AssetRef, type NodeRegistry, type RunPlan, type WorkflowDocument } from '../engine';
 
 export interface BatchSlot {
   nodeId: string;
@@ -64,4 +64,56 @@ export function batchEstimate(document: WorkflowDocument, registry: NodeRegistry
     lines.push({ nodeId: node.id, title: node.title ?? definition.title, usd: cost.usd, basis: cost.basis, assumed: cost.assumed ?? false, times: perItem.has(node.id) ? items : 1 });
   }
   return { lines, totalUsd: lines.reduce((sum, l) => sum + l.usd * l.times, 0), assumed: lines.some((l) => l.assumed) };
+}
+
+/** What a batch has left to pay, read off the engine's plan of each item. */
+export interface BatchCost {
+  /** Per item, in the order of the plans, in US dollars. */
+  perItem: number[];
+  usd: number;
+  /** Per paid node that would pay: its estimate per take, and for how many items. */
+  lines: CostLine[];
+  /** Some price is assumed or unknown. */
+  uncertain: boolean;
+  /** Paid generations an earlier run made (cached) or sent (resumed): not paid again. */
+  settled: number;
+}
+
+/**
+ * The batch's cost from each item's plan: a generation in the cache or already sent costs
+ * nothing, and work every item shares (one cache key, upstream of the photo) is paid once.
+ * `paid` are the nodes that cost money (those with an estimate), so cached ones count as settled.
+ */
+export function batchCost(plans: readonly RunPlan[], paid: ReadonlySet<string>, titleOf: (nodeId: string) => string): BatchCost {
+  const counted = new Set<string>();
+  const lines = new Map<string, CostLine>();
+  const cost: BatchCost = { perItem: [], usd: 0, lines: [], uncertain: false, settled: 0 };
+  for (const plan of plans) {
+    let item = 0;
+    for (const id of paid) {
+      const verdict = plan.nodes[id];
+      if (!verdict || verdict.will === 'fail' || verdict.will === 'share' || verdict.will === 'bypass') continue;
+      if (verdict.cacheKey !== undefined && counted.has(verdict.cacheKey)) continue; // made once, for every item
+      if (verdict.cacheKey !== undefined) counted.add(verdict.cacheKey);
+      if (verdict.will === 'cache' || verdict.resumes) {
+        cost.settled++;
+        continue;
+      }
+      const usd = verdict.cost?.usd ?? 0;
+      item += usd;
+      cost.uncertain ||= !verdict.cost || verdict.cost.assumed === true;
+      const line = lines.get(id) ?? { nodeId: id, title: titleOf(id), usd, basis: verdict.cost?.basis ?? 'no known price', assumed: !verdict.cost || verdict.cost.assumed === true, times: 0 };
+      line.times++;
+      lines.set(id, line);
+    }
+    cost.perItem.push(item);
+    cost.usd += item;
+  }
+  cost.lines = [...lines.values()];
+  return cost;
+}
+
+/** The nodes of `document` that cost money to run (their type estimates a cost). */
+export function paidNodeIds(document: WorkflowDocument, registry: NodeRegistry): Set<string> {
+  return new Set(document.nodes.filter((n) => registry.get(n.type)?.cost).map((n) => n.id));
 }

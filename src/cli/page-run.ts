@@ -4,7 +4,7 @@
  * in the page, so each is self-contained; what they send back crosses as JSON (media as base64).
  */
 import type { Page } from 'playwright-core';
-import type { AssetRef, WorkflowDocument } from '../engine';
+import type { AssetRef, RunPlan, WorkflowDocument } from '../engine';
 import { KEY_VARIABLES } from './args';
 
 /** A media output the page sends over: a take the moment it exists, or a result at the end. */
@@ -76,16 +76,13 @@ export function putAssets(page: Page, files: readonly { url: string; name: strin
   }, files);
 }
 
-/** For each document, the nodes a run would not pay for again (cached, or a generation in flight). */
-export function settledNodes(page: Page, documents: readonly WorkflowDocument[]): Promise<string[][]> {
+/** The engine's plan of each document: what a run would take from the cache, resume, or pay for. */
+export function planItems(page: Page, documents: readonly WorkflowDocument[]): Promise<RunPlan[]> {
   return page.evaluate(async (documents) => {
     const { engine } = (globalThis as any).stillmotion;
-    const settled = [];
-    for (const document of documents) {
-      const { cached, inFlight } = await engine.settled(document);
-      settled.push([...cached, ...inFlight]);
-    }
-    return settled;
+    const plans = [];
+    for (const document of documents) plans.push(await engine.plan(document));
+    return plans;
   }, documents);
 }
 

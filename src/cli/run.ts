@@ -10,8 +10,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot } from '../batch/batch';
-import { downstream, fileExtension, type NodeRegistry, type WorkflowDocument } from '../engine';
+import { batchCost, batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot } from '../batch/batch';
+import { fileExtension, type NodeRegistry, type RunPlan, type WorkflowDocument } from '../engine';
 import { parseReport } from '../metrics/report';
 import { createRegistry } from '../nodes';
 import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress, serverList } from '../providers/comfyui/server-address';
@@ -21,7 +21,7 @@ import type { RunArgs } from './args';
 import { found, launchWithProfile } from './chromium';
 import { readJob, writeJob, writeWhole, type CompareSummary, type Job, type JobItem, type Take } from './job';
 import { nameDate, outputName } from '../engine/output-names';
-import { configure, openApp, putAssets, runItem, settledNodes, type SentCompare, type SentMedia } from './page-run';
+import { configure, openApp, planItems, putAssets, runItem, type SentCompare, type SentMedia } from './page-run';
 import { nodeParams, preflight, type Preflight } from './preflight';
 import { ProgressView, usd } from './progress';
 import { serveApp } from './serve-app';
@@ -68,12 +68,11 @@ export async function runCommand(args: RunArgs, io: Io): Promise<number> {
   }
 }
 
-/** A paid node: what each of its takes costs, and whether it runs once per photo or once in all. */
+/** A paid node: what each of its takes costs, on which model and route. */
 interface PaidNode {
   usd: number | undefined;
   model: string;
   route: string;
-  perPhoto: boolean;
 }
 
 async function execute(args: RunArgs, io: Io): Promise<number> {
@@ -130,7 +129,7 @@ async function execute(args: RunArgs, io: Io): Promise<number> {
   const runnable = todo.filter(({ item }) => item.status === 'pending');
   if (runnable.length > 0) {
     const titles = Object.fromEntries(document.nodes.map((n) => [n.id, n.title ?? registry.get(n.type)?.title ?? n.type]));
-    await runItems(args, io, { document, registry, slot, settings, files, summary, todo: runnable, profile: join(state, 'profile'), titles, paid: paidNodes(document, registry, slot) });
+    await runItems(args, io, { document, registry, slot, settings, files, summary, todo: runnable, profile: join(state, 'profile'), titles, paid: paidNodes(document, registry) });
   }
   const counts = summary.save();
   const paid = estimate.lines.length > 0 ? `; ${usd(summary.paidUsd())} paid for the takes on disk` : '';
@@ -221,15 +220,14 @@ function readSettings(args: RunArgs, comfyuiServers: readonly string[]): ReturnT
 }
 
 /** The nodes that cost money (those with a cost estimate), with what each take costs. */
-function paidNodes(document: WorkflowDocument, registry: NodeRegistry, slot: BatchSlot): Map<string, PaidNode> {
-  const perPhoto = downstream([slot.nodeId], document.edges);
+function paidNodes(document: WorkflowDocument, registry: NodeRegistry): Map<string, PaidNode> {
   const paid = new Map<string, PaidNode>();
   for (const node of document.nodes) {
     const definition = registry.get(node.type);
     if (!definition?.cost) continue;
     const { params } = nodeParams(definition, node);
     const usd = definition.cost(params)?.usd;
-    paid.set(node.id, { usd: usd === undefined ? undefined : dollars(usd), model: String(params.model ?? ''), route: String(params.route ?? ''), perPhoto: perPhoto.has(node.id) });
+    paid.set(node.id, { usd: usd === undefined ? undefined : dollars(usd), model: String(params.model ?? ''), route: String(params.route ?? '') });
   }
   return paid;
 }
@@ -283,7 +281,7 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
     const photoRefs = refs.slice(0, job.items.length).map((ref, i) => ({ ...ref, name: basename(job.items[i]!.input) }));
     const documents = new Map(plan.todo.map(({ index }) => [index, itemDocument(plan.document, plan.slot, photoRefs, index)]));
 
-    const left = leftToPay(plan, await settledNodes(page, [...documents.values()]));
+    const left = leftToPay(plan, await planItems(page, [...documents.values()]));
     if (plan.paid.size > 0) io.out.write(`Left to pay: about ${usd(left.usd)}${left.settled > 0 ? ` (${left.settled} paid generation${left.settled === 1 ? ' was' : 's were'} made or sent earlier and ${left.settled === 1 ? 'is' : 'are'} not paid again)` : ''}\n`);
     if (args.maxCostUsd !== undefined && left.usd > args.maxCostUsd) {
       throw new CliError(`what is left to pay (${usd(left.usd)}) is above --max-cost ${usd(args.maxCostUsd)}; nothing was sent`, EXIT.refused);
@@ -308,25 +306,10 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
   }
 }
 
-/**
- * What the photos still to run will cost, each and in all, less the generations the profile
- * already holds or has in flight.
- */
-function leftToPay(plan: Plan, settled: readonly string[][]): { usd: number; perPhoto: Map<number, number>; settled: number } {
-  const perPhoto = new Map<number, number>();
-  let already = 0;
-  const shared = new Set<string>();
-  plan.todo.forEach(({ index }, i) => {
-    let photo = 0;
-    for (const [id, node] of plan.paid) {
-      if (!node.perPhoto && shared.has(id)) continue; // made once, for every photo
-      shared.add(id);
-      if (settled[i]!.includes(id)) already++;
-      else photo += node.usd ?? 0;
-    }
-    perPhoto.set(index, dollars(photo));
-  });
-  return { usd: dollars([...perPhoto.values()].reduce((a, b) => a + b, 0)), perPhoto, settled: already };
+/** What the photos still to run will cost, each and in all (batchCost: cached or sent generations are not paid again). */
+function leftToPay(plan: Plan, plans: readonly RunPlan[]): { usd: number; perPhoto: Map<number, number>; settled: number } {
+  const cost = batchCost(plans, new Set(plan.paid.keys()), (id) => plan.titles[id] ?? id);
+  return { usd: dollars(cost.usd), perPhoto: new Map(plan.todo.map(({ index }, i) => [index, dollars(cost.perItem[i]!)])), settled: cost.settled };
 }
 
 /** Writes a photo's takes, Compare verdicts and results to --out as they come, and keeps the job in step. */

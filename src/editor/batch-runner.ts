@@ -4,10 +4,11 @@
  * item. Paid work asks first, like any run. The batch in progress is remembered, so a reload
  * starts it again: finished items come from the cache and paid ones resume from the journal.
  */
-import { batchEstimate, findBatchSlot, itemDocument, resultNodes, type BatchSlot } from '../batch/batch';
+import { batchCost, findBatchSlot, itemDocument, paidNodeIds, resultNodes, type BatchSlot } from '../batch/batch';
 import { isMedia, type AssetRef, type MediaValue, type NodeRegistry, type WorkflowDocument } from '../engine';
 import type { EngineClient, RunHandle } from '../worker/engine-client';
 import type { DocumentStore } from './document-store';
+import { nodeTitles } from './run-cost';
 import type { Runner } from './runner';
 
 /** Items in flight at once: provider limits apply on top, in the engine. */
@@ -66,17 +67,21 @@ export class BatchRunner {
     return files.length > 0 ? { slot, files } : { error: 'the Batch input has no photos yet' };
   }
 
-  /** Asks first when the whole batch is estimated above the user's threshold, then runs it. */
+  /**
+   * Asks first when what the batch has left to pay is above the user's threshold, then runs it.
+   * The figure is the engine's plan of every item: photos already made cost nothing again.
+   */
   async start(): Promise<void> {
     if (this.#state.running) return;
     const document = this.documents.document;
     const plan = this.plan(document);
     if ('error' in plan) return;
-    const estimate = batchEstimate(document, this.registry, plan.slot, plan.files.length);
+    const plans = await Promise.all(plan.files.map((_, i) => this.engine.plan(itemDocument(document, plan.slot, plan.files, i))));
+    const cost = batchCost(plans, paidNodeIds(document, this.registry), nodeTitles(document, this.registry));
     const verdict = this.runner.checkPaidRun?.({
-      nodes: estimate.lines.map((l) => ({ nodeId: l.nodeId, title: `${l.title} x ${l.times}`, estimate: { usd: l.usd * l.times, basis: l.basis, ...(l.assumed ? { assumed: true } : {}) } })),
-      usd: estimate.totalUsd,
-      uncertain: estimate.assumed,
+      nodes: cost.lines.map((l) => ({ nodeId: l.nodeId, title: `${l.title} x ${l.times}`, estimate: { usd: l.usd * l.times, basis: l.basis, ...(l.assumed ? { assumed: true } : {}) } })),
+      usd: cost.usd,
+      uncertain: cost.uncertain,
     });
     if (verdict !== undefined && verdict !== true && !(await verdict)) return;
     await this.#run(document, plan.slot, plan.files);

@@ -12,7 +12,7 @@ import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
 import { topologicalOrder, upstream } from './graph';
 import { DEFAULT_LIMITS, Limiter, type ConcurrencyLimits } from './limiter';
-import { NodeError, type AnyNodeDefinition } from './node-definition';
+import { NodeError, runOf, type AnyNodeDefinition } from './node-definition';
 import { planRun, workflowIdentity, type RunPlan } from './plan';
 import type { NodeRegistry } from './registry';
 import { memoryServices, servicesFor, type NodeServices } from './services';
@@ -284,7 +284,8 @@ class Run {
       this.#update(node.id, { state: 'running', fraction: 0, reason });
       const needs = definition.services;
       const services = servicesFor(definition.title, { ...needs, providers: needs?.keys?.(params) ?? [] }, this.#engine.services);
-      const outputs = await definition.run({
+      const run = await runOf(definition);
+      const outputs = await run({
         ...services,
         nodeId: node.id,
         key,

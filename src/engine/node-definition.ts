@@ -1,7 +1,9 @@
 /**
- * A node type, defined once: ports, typed parameters, how it runs, how its saved params migrate.
- * The editor renders nodes from these definitions, the loader validates against them, and the
- * engine runs them; adding a node type is adding one file under src/nodes.
+ * A node type, defined once, in three parts: its data (ports, typed parameters, category, docs,
+ * how saved params migrate), page-safe hooks (constrain, cost, refusal), and its run. The
+ * editor renders nodes from the data, the loader validates against it, and the engine runs it.
+ * A run that needs media or provider code lives in its own module, loaded by the worker when the
+ * node first runs (`withRun`), so the page draws node cards without loading that code.
  */
 import type { AssetStore } from './assets';
 import type { ParamConstraints, ParamSpecs, ParamValues } from './params';
@@ -140,7 +142,15 @@ export interface NodeDefinition<
   save?: { output: keyof O & string; name: keyof P & string };
   /** `migrations[n]` turns params saved at version n into version n + 1. */
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
-  run(ctx: RunContext<I, P>): Promise<OutputValues<O>>;
+  /** The work, inline when it needs nothing beyond the engine; else given by `withRun`. */
+  run?: NodeRun<I, O, P>;
+}
+
+export type NodeRun<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs> = (ctx: RunContext<I, P>) => Promise<OutputValues<O>>;
+
+/** A node's run module: its default export is the run. */
+export interface RunModule<Run = AnyNodeRun> {
+  default: Run;
 }
 
 export interface ServiceNeeds<Params> {
@@ -166,14 +176,48 @@ export interface AnyNodeDefinition extends Omit<NodeDefinition, 'run' | 'resourc
   constrain?: (params: Record<string, unknown>) => ParamConstraints;
   cost?: (params: Record<string, unknown>) => CostEstimate | undefined;
   refusal?: (params: Record<string, unknown>, wired: ReadonlySet<string>) => string | undefined;
-  run(ctx: RunContext<InputSpecs, ParamSpecs>): Promise<Record<string, PortValue>>;
+  run?: AnyNodeRun;
+  /** Loads the run module (a dynamic import): the worker calls it when the node first runs. */
+  load?: () => Promise<RunModule>;
 }
+
+export type AnyNodeRun = (ctx: RunContext<InputSpecs, ParamSpecs>) => Promise<Record<string, PortValue>>;
+
+declare const portTypes: unique symbol;
+
+/** A definition that remembers its ports' and params' types, for the run module written apart. */
+export type TypedNodeDefinition<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs> = AnyNodeDefinition & {
+  readonly [portTypes]?: { inputs: I; outputs: O; params: P };
+};
 
 /** Declares a node type with full inference of its ports and params. */
 export function defineNode<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs>(
   definition: NodeDefinition<I, O, P>,
-): AnyNodeDefinition {
-  return definition as unknown as AnyNodeDefinition;
+): TypedNodeDefinition<I, O, P> {
+  return definition as unknown as TypedNodeDefinition<I, O, P>;
+}
+
+/**
+ * The node with its run in a module of its own, loaded only where the node runs:
+ * `export default withRun(node, () => import('./run'))`.
+ */
+export function withRun<I extends InputSpecs, O extends OutputSpecs, P extends ParamSpecs>(
+  node: TypedNodeDefinition<I, O, P>,
+  load: () => Promise<RunModule<NodeRun<I, O, P>>>,
+): TypedNodeDefinition<I, O, P> {
+  return { ...node, load: load as unknown as () => Promise<RunModule> };
+}
+
+/** A run module's run, typed by its node: `export default nodeRun<typeof node>(async (ctx) => ...)`. */
+export function nodeRun<N>(run: N extends TypedNodeDefinition<infer I, infer O, infer P> ? NodeRun<I, O, P> : never): typeof run {
+  return run;
+}
+
+/** The node's run, loading its module the first time. */
+export async function runOf(definition: AnyNodeDefinition): Promise<AnyNodeRun> {
+  const run = definition.run ?? (await definition.load?.())?.default;
+  if (!run) throw new Error(`node type ${definition.type} has no run`);
+  return run;
 }
 
 /** The node's error for the user: says what is wrong in their terms. Other errors are bugs. */

@@ -21,8 +21,12 @@ import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
 export type NodeVerdict =
   /** Its result is in the cache: running costs nothing and changes nothing. */
   | { will: 'cache'; cacheKey: string; madeAt: number }
-  /** It would run; `cost` for a paid node (undefined where no price is known). */
-  | { will: 'run'; reason: string; paid: boolean; cost?: CostEstimate }
+  /**
+   * It would run; `cost` for a paid node (undefined where no price is known). `cacheKey` where
+   * its inputs are known now (equal keys are the same work, in any document). A paid node whose
+   * generation an earlier run sent `resumes` it: it runs, but is not paid for again.
+   */
+  | { will: 'run'; reason: string; paid: boolean; cost?: CostEstimate; cacheKey?: string; resumes?: true }
   /** Bypassed: its inputs pass on, nothing runs, nothing is paid. */
   | { will: 'bypass' }
   /** The same work as `with`, which would run: the engine does identical work once. */
@@ -34,7 +38,7 @@ export interface RunPlan {
   /** Per node in the run's scope, in the order the engine would start them. */
   nodes: Record<string, NodeVerdict>;
   order: string[];
-  /** The paid nodes that would run, in order. */
+  /** The paid nodes that would run and pay, in order (not those resuming a generation sent earlier). */
   paid: string[];
   /** The sum of the known estimates of the paid nodes that would run, in US dollars. */
   usd: number;
@@ -70,7 +74,7 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
     const incoming = incomingOf.get(id) ?? [];
     const verdict = definition ? await judge(node, definition) : ({ will: 'fail', reason: `"${node.type}" is not a node type this version of Stillmotion has` } as const);
     plan.nodes[id] = verdict;
-    if (verdict.will === 'run' && verdict.paid) {
+    if (verdict.will === 'run' && verdict.paid && !verdict.resumes) {
       plan.paid.push(id);
       plan.usd += verdict.cost?.usd ?? 0;
       plan.uncertain ||= !verdict.cost || verdict.cost.assumed === true;
@@ -82,7 +86,7 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
         known.set(id, { fails: true });
         return blockedBy ? { will: 'fail', reason, blockedBy } : { will: 'fail', reason };
       };
-      const run = (reason: string, cause: string, params: Record<string, unknown>): NodeVerdict => {
+      const run = (reason: string, cause: string, params: Record<string, unknown>): Extract<NodeVerdict, { will: 'run' }> => {
         known.set(id, { runs: cause });
         if (!definition.cost) return { will: 'run', reason, paid: false };
         const cost = estimateCost(definition, params);
@@ -136,12 +140,33 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
         return { will: 'share', with: twin };
       }
       running.set(work.cacheKey, id);
+      const earlier = definition.services?.journal ? await sentEarlier(engine, work.cacheKey) : undefined;
+      if (earlier) return { ...run(earlier, earlier, work.params), cacheKey: work.cacheKey, resumes: true };
       const why = explainRun(definition, title, work.recipe, previous, () => undefined);
-      return run(why.reason, why.cause, work.params);
+      return { ...run(why.reason, why.cause, work.params), cacheKey: work.cacheKey };
     }
-
   }
   return plan;
+}
+
+/**
+ * Why a run of this work would not pay again, where the journal holds a generation an earlier
+ * run sent for it (src/providers/generation.ts resumes, downloads or reports it, never resends).
+ */
+async function sentEarlier(engine: Engine, cacheKey: string): Promise<string | undefined> {
+  const [latest] = await engine.services.journal.forKey(cacheKey).catch(() => []);
+  switch (latest?.status) {
+    case 'succeeded':
+      return latest.assetHash ? 'its paid generation finished earlier: the video is taken from your files, not paid again' : undefined;
+    case 'submitting':
+    case 'submitted':
+    case 'running':
+      return `resumes the ${latest.provider} generation sent earlier: not paid again`;
+    case 'unknown':
+      return `the ${latest.provider} generation sent earlier is in an unknown state: see Generations; it is not sent again`;
+    default:
+      return undefined; // failed, cancelled, unconfirmed, abandoned: running again sends a new request
+  }
 }
 
 /** The node's estimate; a price its params cannot be given (an unknown model) is no known price. */

@@ -10,6 +10,7 @@ export class NodeRegistry {
 
   add(definition: AnyNodeDefinition): this {
     if (this.#byType.has(definition.type)) throw new Error(`node type ${definition.type} is registered twice`);
+    if (!definition.run && !definition.load) throw new Error(`node type ${definition.type} has no run`);
     this.#byType.set(definition.type, definition);
     return this;
   }

@@ -136,6 +136,10 @@ export function describeMedia(value: PortValue): string | undefined {
     case 'video':
       return `${value.width}×${value.height} · ${value.duration.toFixed(1)} s · ${value.fps} fps · ${size}`;
     case 'audio':
-      return `${value.duration.toFixed(1)} s · ${value.sampleRate} Hz · ${size}`;
+      return `${AUDIO_FORMATS[value.mime] ?? value.mime} · ${value.duration.toFixed(1)} s · ${(value.sampleRate / 1000).toFixed(1)} kHz ${CHANNELS[value.channels] ?? `${value.channels} channels`} · ${size}`;
   }
 }
+
+/** A sound file's format as people name it, by its type. */
+const AUDIO_FORMATS: Readonly<Record<string, string>> = { 'audio/mpeg': 'MP3', 'audio/wav': 'WAV', 'audio/x-wav': 'WAV', 'audio/wave': 'WAV', 'audio/ogg': 'Ogg', 'audio/flac': 'FLAC', 'audio/mp4': 'M4A (AAC)', 'audio/aac': 'AAC', 'audio/webm': 'WebM' };
+const CHANNELS: Readonly<Record<number, string>> = { 1: 'mono', 2: 'stereo' };

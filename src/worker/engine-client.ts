@@ -16,7 +16,6 @@ export interface EngineClient {
   /** Shows cached results; returns nodes whose paid generation a reload interrupted. */
   restore(document: WorkflowDocument, onEvents: (events: RunEvent[]) => void): Promise<string[]>;
   /** Nodes a run of `document` would not pay for again: cached, or a paid generation in flight. */
-  settled(document: WorkflowDocument): Promise<{ cached: string[]; inFlight: string[] }>;
   /** Keeps a cached result from ever being evicted (or lets it go again). */
   pin(cacheKey: string, pinned: boolean): Promise<boolean>;
   pinned(cacheKey: string): Promise<boolean>;
@@ -40,7 +39,6 @@ export function createEngineClient(): EngineClient {
     },
     plan: (document, targets) => remote.plan(document, targets),
     restore: (document, onEvents) => remote.restore(document, Comlink.proxy(onEvents)),
-    settled: (document) => remote.settled(document),
     pin: (key, pinned) => remote.pin(key, pinned),
     pinned: (key) => remote.pinned(key),
     storage: () => remote.storage(),

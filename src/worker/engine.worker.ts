@@ -174,18 +174,6 @@ const api = {
     return inFlightNodes(summary, await services.journal.list().catch(() => []));
   },
 
-  /**
-   * Which nodes of `document` a run would not pay for again: those with a cached result, and
-   * those whose paid generation is in flight (a run resumes it). Runs nothing; the CLI asks it
-   * to say what a resumed batch has left to pay.
-   */
-  async settled(document: WorkflowDocument): Promise<{ cached: string[]; inFlight: string[] }> {
-    const { engine, services } = await ready;
-    const summary = await engine.run({ document, cachedOnly: true });
-    const cached = Object.entries(summary.nodes).flatMap(([id, result]) => (result.state === 'cached' ? [id] : []));
-    return { cached, inFlight: inFlightNodes(summary, await services.journal.list().catch(() => [])) };
-  },
-
   /** What a run of `targets` would do, running nothing: cache or run, why, and at what cost. */
   async plan(document: WorkflowDocument, targets?: string[]): Promise<RunPlan> {
     return (await ready).engine.plan(document, targets);

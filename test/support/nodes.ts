@@ -94,6 +94,7 @@ export function testNodes(probe: Probe = { running: 0, peak: 0 }) {
     outputs: { out: { type: 'text', label: 'Out' } },
     params: { seconds: param.number({ label: 'Seconds', default: 5, min: 1, max: 10, integer: true }), tag: param.text({ label: 'Tag', default: '' }) },
     cost: (p) => ({ usd: p.seconds * 0.1, basis: `${p.seconds} s x $0.10/s` }),
+    services: { journal: true },
     async run({ inputs, params }) {
       return { out: hashString(`paid|${params.seconds}|${params.tag}|${inputs.in.join(',')}`) };
     },

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cameraView, EASINGS, ease, MOVES, type CameraSpec } from '../../src/media/motion/camera';
+import { cameraView, ease, type CameraSpec } from '../../src/media/motion/camera';
+import { EASINGS, MOVES } from '../../src/media/motion/choices';
 
 /** Rounding slack: views are sums of a few doubles. */
 const EPS = 1e-12;

@@ -3,6 +3,9 @@ import { KLING_MODES } from '../../src/providers/adapters/kling';
 import { catalog, durationsAt, endpointAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities } from '../../src/providers/catalog/catalog';
 import { catalogSchema, sourceSchema, type Capabilities, type CatalogModel, type Route } from '../../src/providers/catalog/schema';
 import data from '../../src/providers/catalog/catalog.json';
+import { PROVIDER_IDS } from '../../src/providers/catalog/schema';
+import { providerInfo } from '../../src/providers/providers';
+import { unavailableReason } from '../../src/providers/routes';
 
 /** The models issue #8 asks for, by catalog id. */
 const REQUIRED_MODELS = [
@@ -65,6 +68,10 @@ function widenings(model: Capabilities, route: Partial<Capabilities>): string[] 
 }
 
 describe('model catalog', () => {
+  it('knows of every route either that it drives (an adapter) or why it cannot, never both', () => {
+    for (const id of PROVIDER_IDS) expect([id, Boolean(providerInfo(id))]).toEqual([id, unavailableReason(id) === undefined]);
+  });
+
   it('parses against its schema', () => {
     expect(() => catalog()).not.toThrow();
     expect(catalogSchema.safeParse(data).success).toBe(true);

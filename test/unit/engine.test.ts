@@ -120,7 +120,7 @@ describe('Engine', () => {
     const engine = new Engine({ registry });
     const events: RunEvent[] = [];
     const def = registry.get('test.mix')!;
-    const run = def.run;
+    const run = def.run!;
     def.run = async (ctx) => {
       for (let i = 0; i <= 1000; i++) ctx.progress(i / 500);
       return run(ctx);
@@ -135,7 +135,7 @@ describe('Engine', () => {
     const registry = testNodes({ running: 0, peak: 0, onRun: () => {} });
     const engine = new Engine({ registry });
     const def = registry.get('test.mix')!;
-    const run = def.run;
+    const run = def.run!;
     let shown!: () => void;
     const stopping = new Promise<void>((resolve) => (shown = resolve));
     def.run = async (ctx) => {
@@ -212,7 +212,7 @@ describe('Engine', () => {
     let peakOnProvider = 0;
     const registry = testNodes(p);
     const def = registry.get('test.mix')!;
-    const run = def.run;
+    const run = def.run!;
     def.run = async (ctx) => {
       const r = String(ctx.params.resource);
       perResource.set(r, (perResource.get(r) ?? 0) + 1);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateDepth, sampleDepth } from '../../src/media/depth/estimate-depth';
-import { EASINGS, MOVES } from '../../src/media/motion/camera';
-import { AMBIENTS, depthLimit, framePose, MAX_STRETCH, parallaxCpu, renderFrameCpu, renderFrameReference, sourcePosition, usesDepth, type MotionSpec } from '../../src/media/motion/parallax';
+import { AMBIENTS, EASINGS, MOVES } from '../../src/media/motion/choices';
+import { depthLimit, framePose, MAX_STRETCH, parallaxCpu, renderFrameCpu, renderFrameReference, sourcePosition, usesDepth, type MotionSpec } from '../../src/media/motion/parallax';
 import type { RgbaImage } from '../../src/media/resample/lanczos';
 import { renderSampleScene } from '../../src/media/sample-scene';
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defineNode, Engine, MemoryCache, param, type RunEvent, type WorkflowDocument } from '../../src/engine';
+import { defineNode, Engine, MemoryCache, MemoryJournal, param, type JournalStatus, type RunEvent, type WorkflowDocument } from '../../src/engine';
 import { dagLinks, mixGraph, testNodes } from '../support/nodes';
 
 /** a -> b -> c, plus d on its own; each titled after its id. */
@@ -24,7 +24,7 @@ describe('the plan of a run', () => {
     const plan = await engine.plan(chain());
     expect(plan.order).toEqual(['a', 'd', 'b', 'c']);
     expect(cache.entries.size).toBe(0);
-    expect(plan.nodes.a).toEqual({ will: 'run', reason: 'no result for these settings yet', paid: false });
+    expect(plan.nodes.a).toMatchObject({ will: 'run', reason: 'no result for these settings yet', paid: false });
     expect(plan.nodes.b).toMatchObject({ will: 'run', reason: 'no result for these settings yet' });
   });
 
@@ -126,6 +126,25 @@ describe('the plan of a run', () => {
     const second = await engine.plan(doc);
     expect(second.paid).toEqual(['p']);
     expect(second.usd).toBeCloseTo(0.8);
+  });
+
+  it('counts no money for a generation an earlier run sent, which a run resumes or downloads', async () => {
+    const journal = new MemoryJournal();
+    const engine = new Engine({ registry: testNodes(), services: { journal } });
+    const doc = mixGraph([], []);
+    for (const [id, seconds] of [['p', 8], ['q', 2], ['r', 4]] as const) doc.nodes.push({ id, type: 'test.paid', version: 1, position: { x: 0, y: 0 }, params: { seconds } });
+    const keys = Object.fromEntries(Object.entries((await engine.plan(doc)).nodes).map(([id, v]) => [id, (v as { cacheKey: string }).cacheKey]));
+    const sent = (nodeKey: string, status: JournalStatus, assetHash?: string) =>
+      journal.put({ id: nodeKey, nodeKey, nodeId: '', provider: 'fal', model: 'm', providerTaskId: 't', status, submittedAt: 0, updatedAt: 0, request: null, ...(assetHash ? { assetHash } : {}) });
+    await sent(keys.p!, 'running');
+    await sent(keys.q!, 'succeeded', 'abc');
+    await sent(keys.r!, 'failed');
+    const plan = await engine.plan(doc);
+    expect(plan.nodes.p).toMatchObject({ will: 'run', resumes: true, reason: 'resumes the fal generation sent earlier: not paid again' });
+    expect(plan.nodes.q).toMatchObject({ will: 'run', resumes: true });
+    expect(plan.nodes.r).toMatchObject({ will: 'run', reason: 'no result for these settings yet' });
+    expect(plan.paid).toEqual(['r']);
+    expect(plan.usd).toBeCloseTo(0.4);
   });
 });
 

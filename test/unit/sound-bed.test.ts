@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MIX_CHANNELS, MIX_RATE } from '../../src/media/audio/format';
-import { soundBed, SOUND_BEDS, type SoundBed } from '../../src/media/sound-bed/sound-bed';
+import { SOUND_BEDS, type SoundBed } from '../../src/media/sound-bed/choices';
+import { soundBed } from '../../src/media/sound-bed/sound-bed';
 
 const dbfs = (v: number) => 20 * Math.log10(v);
 

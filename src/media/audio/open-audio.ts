@@ -4,8 +4,7 @@
  */
 import { ALL_FORMATS, AudioSampleSink, BlobSource, Input, type InputAudioTrack } from 'mediabunny';
 import { NodeError } from '../../engine';
-
-export const SUPPORTED_AUDIO = 'WAV, MP3, OGG (Opus or Vorbis), FLAC or M4A (AAC)';
+import { SUPPORTED_AUDIO } from './choices';
 
 export interface OpenedAudio {
   input: Input;

@@ -5,12 +5,7 @@
  * frame never shows anything beyond the picture's edges.
  */
 import { mulberry32 } from '../random';
-
-export const MOVES = ['none', 'push-in', 'pull-out', 'pan-left', 'pan-right', 'tilt-up', 'tilt-down', 'orbit-left', 'orbit-right', 'dolly-zoom-in', 'dolly-zoom-out'] as const;
-export type Move = (typeof MOVES)[number];
-
-export const EASINGS = ['linear', 'ease-in-out', 'ease-out'] as const;
-export type Easing = (typeof EASINGS)[number];
+import type { Easing, Move } from './choices';
 
 /** A rectangle in fractions of the source image (0..1 on both axes). */
 export interface View {

@@ -19,10 +19,8 @@ import { mulberry32 } from '../random';
 import type { RgbaImage } from '../resample/lanczos';
 import { instantiate, layout } from '../wasm';
 import { cameraView, ease, type CameraSpec, type View } from './camera';
+import type { Ambient } from './choices';
 import { PARALLAX_WASM_BASE64 } from './parallax-wasm';
-
-export const AMBIENTS = ['none', 'shimmer', 'sway'] as const;
-export type Ambient = (typeof AMBIENTS)[number];
 
 export interface MotionSpec extends CameraSpec {
   /** 0..1: how strongly depth separates the layers during push, pull, pan and tilt moves. */

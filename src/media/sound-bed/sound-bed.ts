@@ -9,9 +9,7 @@
 import { MIX_CHANNELS, MIX_RATE, silence } from '../audio/format';
 import type { FrameSource } from '../audio/mix';
 import { mulberry32 } from '../random';
-
-export const SOUND_BEDS = ['wind', 'rain', 'room-tone'] as const;
-export type SoundBed = (typeof SOUND_BEDS)[number];
+import type { SoundBed } from './choices';
 
 /**
  * Bed `kind` from its first sample on, at MIX_RATE stereo; reads continue where the last one

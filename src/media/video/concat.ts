@@ -10,7 +10,7 @@ import { NodeError } from '../../engine';
 import type { Layer } from '../audio/mix';
 import { addSoundtrack } from '../audio/mux-soundtrack';
 import { PcmReader } from '../audio/pcm-reader';
-import { FITS, type Fit } from './conform';
+import { FITS, type Fit } from './choices';
 import { encodeVideo, type Container } from './encode-video';
 
 export interface ConcatClip {

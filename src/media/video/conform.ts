@@ -9,15 +9,9 @@ import { soundFor } from '../audio/sound-codec';
 import { qualityBitrate } from './bitrate';
 import { hasAudioTrack, runCancellable, sameContainer } from './convert-video';
 import { FrameReader } from './frame-reader';
+import { FITS, type Fit } from './choices';
 import { rec709Frame } from './rec709';
 
-/** How a picture of another aspect goes into the frame. */
-export const FITS = {
-  fit: { label: 'Fit (bars)', mode: 'contain' },
-  fill: { label: 'Fill (crop)', mode: 'cover' },
-  stretch: { label: 'Stretch', mode: 'fill' },
-} as const;
-export type Fit = keyof typeof FITS;
 
 export interface ConformOptions {
   width: number;

@@ -1,9 +1,7 @@
 /** Extract frame: one still out of a clip, such as its last frame to start the next clip from. */
-import { createMedia, defineNode, param } from '../engine';
-import { encodeImagePng } from '../media/image-pixels';
-import { readFrame } from '../media/video/read-frame';
+import { defineNode, param, withRun } from '../../engine';
 
-export default defineNode({
+export const extractFrame = defineNode({
   type: 'video.frame',
   version: 1,
   title: 'Extract frame',
@@ -24,11 +22,6 @@ export default defineNode({
     }),
     time: param.number({ label: 'Time', default: 0, min: 0, max: 600, step: 0.1, unit: 's', description: 'Used with "At a time": seconds from the start; a time past the end of the clip is an error.' }),
   },
-  async run({ inputs, params, progress, signal }) {
-    progress(0, 'decoding');
-    const frame = await readFrame(inputs.video.blob, params.which === 'at' ? params.time : params.which, signal);
-    progress(0.7, 'encoding PNG');
-    const blob = await encodeImagePng(frame);
-    return { image: await createMedia('image', blob, { mime: 'image/png', width: frame.width, height: frame.height }) };
-  },
 });
+
+export default withRun(extractFrame, () => import('./run'));

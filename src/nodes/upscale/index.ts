@@ -1,7 +1,5 @@
 /** Upscale: Lanczos-3 resampling of an image, on WebGPU when there is one, else on the CPU. */
-import { createMedia, defineNode, NodeError, param } from '../engine';
-import { decodeImage, encodeImagePng } from '../media/image-pixels';
-import { chooseResampler } from '../media/resample/backend';
+import { defineNode, param, withRun } from '../../engine';
 
 /** Largest side made: beyond it, buffers outgrow what browsers and GPUs reliably give. */
 export const MAX_SIDE = 8192;
@@ -41,7 +39,7 @@ export const UPSCALE_PARAMS = {
   }),
 };
 
-export default defineNode({
+export const upscale = defineNode({
   type: 'image.upscale',
   version: 1,
   title: 'Upscale',
@@ -53,20 +51,6 @@ export default defineNode({
   // Auto holds the GPU slot too: whether it will use the GPU is known only once it asks the
   // adapter, and holding the slot when it does not costs no more than queueing behind GPU nodes.
   resource: (params) => (params.backend === 'cpu' ? undefined : 'gpu'),
-  async run({ inputs, params, progress, signal }) {
-    progress(0.02, 'decoding');
-    const source = await decodeImage(inputs.image.blob);
-    const [width, height] = upscaledSize(source.width, source.height, params.mode, params.width, params.height);
-    if (width > MAX_SIDE || height > MAX_SIDE) {
-      throw new NodeError(`the result would be ${width}x${height} px, larger than the ${MAX_SIDE} px a side Upscale can make; choose a smaller scale or a target size`);
-    }
-    signal.throwIfAborted();
-    const resampler = await chooseResampler(params.backend);
-    progress(0.1, `resampling to ${width}x${height} on the ${resampler.on}`);
-    const result = await resampler.resample(source, width, height, { sharpen: params.sharpen }).finally(() => resampler.close());
-    signal.throwIfAborted();
-    progress(0.8, 'encoding PNG');
-    const blob = await encodeImagePng(result);
-    return { image: await createMedia('image', blob, { mime: 'image/png', width, height }) };
-  },
 });
+
+export default withRun(upscale, () => import('./run'));

@@ -8,22 +8,16 @@
  * and a request the provider would refuse (a combination it does not make, an image over its
  * limit, a missing prompt it requires) is refused here, naming what is allowed. The generation
  * itself is journalled (src/providers/generation.ts), so a reload resumes it instead of paying twice.
+ * This file is the node's data and page-side hooks; run.ts sends the work, inspect.ts asks servers.
  */
-import { createMedia, defineNode, NodeError, param, type ImageValue, type ParamConstraints } from '../engine';
-import { probeVideo } from '../media/video/probe-video';
-import { catalog, durationsAt, endpointAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities, withAudio } from '../providers/catalog/catalog';
-import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type AspectRatio, type Capabilities, type CatalogModel, type Resolution, type Route } from '../providers/catalog/schema';
-import { comfyuiConnection, connectionFor, type Connection } from '../providers/connection';
-import { runGeneration, type GenerationContext } from '../providers/generation';
-import { workflowFor } from '../providers/adapters/comfyui';
-import { poolFor, runOnPool, type PooledJob } from '../providers/comfyui/pool';
-import { alternatives, lacks, modelsOf, objectInfo, serverHttp } from '../providers/comfyui/server-info';
-import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress, serverList } from '../providers/comfyui/server-address';
-import { templateNote } from '../providers/comfyui/outputs';
-import { parseTemplate, type ApiWorkflow } from '../providers/comfyui/template';
-import type { ImagePayload } from '../providers/protocol';
-import { providerInfo, ROUTE_LABELS, unavailableReason } from '../providers/providers';
-import { PROVIDER_SETTINGS, readProviderSettings, serverTokenId, type ProviderSettings } from '../providers/settings';
+import { defineNode, param, withRun, type ParamConstraints } from '../../engine';
+import { catalog, durationsAt, findModel, findRoute, lowestPerSecond, offeredModels, priceOf, routeCapabilities, withAudio } from '../../providers/catalog/catalog';
+import { ASPECT_RATIOS, PROVIDER_IDS, RESOLUTIONS, type Capabilities, type CatalogModel, type Resolution, type Route } from '../../providers/catalog/schema';
+import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress, serverList } from '../../providers/comfyui/server-address';
+import { templateNote } from '../../providers/comfyui/outputs';
+import { parseTemplate } from '../../providers/comfyui/template';
+import { ROUTE_LABELS, unavailableReason } from '../../providers/routes';
+import { serverTokenId } from '../../providers/settings';
 
 /** Every model the catalog knows, withdrawn ones included: a saved workflow naming one still opens. */
 const MODELS = catalog().models;
@@ -68,24 +62,20 @@ function resolutionLabel(resolution: Resolution): string {
   return resolution === '4k' ? '4K' : resolution;
 }
 
-interface Choice {
+export interface Choice {
   model: CatalogModel;
   route: Route;
   capabilities: Capabilities;
 }
 
 /** The model and route the params name; undefined when the catalog lacks either. */
-function choiceOf(params: { model: string; route: string }): Choice | undefined {
+export function choiceOf(params: { model: string; route: string }): Choice | undefined {
   const model = findModel(params.model);
   const route = model && findRoute(model, params.route);
   return model && route ? { model, route, capabilities: routeCapabilities(model, route) } : undefined;
 }
 
-function payload(image: ImageValue): ImagePayload {
-  return { blob: image.blob, mime: image.mime, width: image.width, height: image.height };
-}
-
-export default defineNode({
+export const generateVideo = defineNode({
   type: 'generate.video',
   version: 1,
   title: 'Generate video',
@@ -178,25 +168,13 @@ export default defineNode({
   },
 
   // Asked a moment after the params change: does each ComfyUI server have what the workflow needs?
-  async inspect(params, { settings, signal }) {
-    const choice = choiceOf(params);
-    if (params.route !== 'comfyui' || !choice) return {};
-    let workflow: ApiWorkflow;
-    try {
-      workflow = workflowFor({ endpoint: endpointAt(choice.route, params.resolution as Resolution), template: params.template });
-    } catch {
-      return {}; // constrain's note already says what is wrong with it
-    }
-    const saved = readProviderSettings(await settings.get(PROVIDER_SETTINGS));
-    const lines = await Promise.all(serverList(params.server).map((address) => serverCheck(address, workflow, saved, signal)));
-    return { template: lines.join(' ') };
-  },
+  inspect: async (params, services) => (await import('./inspect')).default(params, services),
+
 
   refusal(params, wired) {
     const choice = choiceOf(params);
     if (!choice) return noRoute(params);
-    if (!providerInfo(choice.route.provider)) return unavailableReason(choice.route.provider);
-    return (wired.has('endImage') ? endFrameRefusal(choice) : undefined) ?? (wired.has('prompt') ? undefined : promptRefusal(params.prompt, choice));
+    return unavailableReason(choice.route.provider) ?? (wired.has('endImage') ? endFrameRefusal(choice) : undefined) ?? (wired.has('prompt') ? undefined : promptRefusal(params.prompt, choice));
   },
 
   // A pool of ComfyUI servers holds a limit per server itself; one server is one resource.
@@ -205,125 +183,26 @@ export default defineNode({
   // ComfyUI, the token of each server named, for a login proxy in front of it).
   services: { journal: true, settings: true, keys: routeKeys },
 
-  async run(ctx) {
-    const { inputs, params } = ctx;
-    const choice = choiceOf(params);
-    if (!choice) throw new NodeError(noRoute(params));
-    const { model, route, capabilities } = choice;
-    const provider = providerInfo(route.provider);
-    if (!provider) throw new NodeError(unavailableReason(route.provider));
-    const prompt = inputs.prompt ?? params.prompt;
-    const refused = (inputs.endImage ? endFrameRefusal(choice) : undefined) ?? promptRefusal(prompt, choice);
-    if (refused) throw new NodeError(refused);
-    checkImageSize(route, model, { 'first frame': inputs.image, 'end frame': inputs.endImage });
-
-    const settings = readProviderSettings(await ctx.settings.get(PROVIDER_SETTINGS));
-    const pooled = route.provider === 'comfyui' && serverList(params.server).length > 1;
-    const connection = pooled ? undefined : route.provider === 'comfyui' ? await comfyuiConnection(params.server, settings) : await connectionFor(provider, settings);
-    if (connection && 'error' in connection) throw new NodeError(connection.error);
-    const seconds = Number(params.duration);
-    const audio = withAudio(capabilities, params.audio);
-    const resolution = params.resolution as Resolution;
-    const negativePrompt = capabilities.negativePrompt && params.negativePrompt.trim() ? params.negativePrompt : undefined;
-    const costUsd = priceOf(route, resolution, seconds, audio);
-
-    const job: PooledJob = {
-      provider,
-      model: model.id,
-      timing: settings.timing,
-      ...(costUsd === undefined ? {} : { costUsd }),
-      request: {
-        endpoint: endpointAt(route, resolution),
-        ...(route.fields ? { fields: route.fields } : {}),
-        image: payload(inputs.image),
-        ...(inputs.endImage ? { endImage: payload(inputs.endImage) } : {}),
-        prompt,
-        ...(negativePrompt ? { negativePrompt } : {}),
-        ...(capabilities.seed ? { seed: params.seed } : {}),
-        ...(capabilities.motionControl ? { motion: params.motion } : {}),
-        seconds,
-        resolution,
-        aspectRatio: params.aspectRatio as AspectRatio,
-        audio,
-        ...(route.provider === 'comfyui' && params.template.trim() ? { template: params.template } : {}),
-      },
-    };
-    const blob = connection ? await runGeneration(ctx, { ...job, ...connection }) : await runOnServers(ctx, job, params.server, settings);
-    const { codec: _codec, audioCodec: _audioCodec, ...facts } = await probeVideo(blob).catch((error: unknown) => {
-      throw new NodeError(`${provider.name} sent a video that cannot be read (${error instanceof Error ? error.message : String(error)}); it is kept in your files`);
-    });
-    return { video: await createMedia('video', blob, facts) };
-  },
 });
 
-/** What each server has, kept a little while: a big install's /object_info is megabytes, and every node on the server asks. */
-const OBJECTS_FOR_MS = 30_000;
-const objects = new Map<string, { at: number; info: Record<string, unknown> }>();
+export default withRun(generateVideo, () => import('./run'));
 
-async function serverObjects(connection: Connection, signal: AbortSignal): Promise<Record<string, unknown>> {
-  const kept = objects.get(connection.origin);
-  if (kept && Date.now() - kept.at < OBJECTS_FOR_MS) return kept.info;
-  const info = await objectInfo(serverHttp(connection, 10_000), signal);
-  objects.set(connection.origin, { at: Date.now(), info });
-  return info;
-}
-
-/** One server's answer to "can you run this workflow?", in a sentence. */
-async function serverCheck(address: string, workflow: ApiWorkflow, settings: ProviderSettings, signal: AbortSignal): Promise<string> {
-  const connection = await comfyuiConnection(address, settings);
-  if ('error' in connection) return `${connection.error}.`;
-  try {
-    const info = await serverObjects(connection, signal);
-    const gaps = lacks(workflow, info);
-    const instead = alternatives(workflow, info);
-    if (gaps.length === 0) return `ComfyUI at ${connection.origin} has every node type and model it needs.`;
-    return `ComfyUI at ${connection.origin} lacks ${gaps.join(', ')}${instead.length > 0 ? ` (${instead.join('; ')})` : ''}.`;
-  } catch (error) {
-    if (signal.aborted) throw error;
-    return `ComfyUI at ${connection.origin} could not be asked (${error instanceof Error ? error.message : String(error)}).`;
-  }
-}
-
-/** A generation on several ComfyUI servers as one pool: each must be one the user added. */
-async function runOnServers(ctx: GenerationContext, job: PooledJob, field: string, settings: ProviderSettings): Promise<Blob> {
-  const servers = await Promise.all(
-    serverList(field).map(async (address) => {
-      const connection = await comfyuiConnection(address, settings);
-      if ('error' in connection) throw new NodeError(connection.error);
-      return { url: connection.origin, connection };
-    }),
-  );
-  return runOnPool(ctx, job, poolFor(servers), modelsOf(workflowFor(job.request)));
-}
-
-function noRoute(params: { model: string; route: string }): string {
+export function noRoute(params: { model: string; route: string }): string {
   return `the model "${params.model}" has no ${ROUTE_LABELS[params.route as keyof typeof ROUTE_LABELS] ?? params.route} route in this version's catalog`;
 }
 
-function endFrameRefusal({ model, capabilities }: Choice): string | undefined {
+export function endFrameRefusal({ model, capabilities }: Choice): string | undefined {
   return capabilities.endFrame ? undefined : `${model.name} cannot end on a given frame: disconnect the End frame input, or choose a model that can`;
 }
 
 /** A prompt the provider would refuse (Runway gen4.5 takes none empty, none over 1000 UTF-16 units) never leaves. */
-function promptRefusal(prompt: string, { model, route, capabilities }: Choice): string | undefined {
+export function promptRefusal(prompt: string, { model, route, capabilities }: Choice): string | undefined {
   const rule = capabilities.prompt;
   if (!rule) return undefined;
   const where = `${model.name} on ${ROUTE_LABELS[route.provider]}`;
   if (rule.required && prompt.trim() === '') return `${where} needs a prompt and refuses to run without one: write what moves and how the camera moves in Prompt, or wire a prompt in`;
   if (rule.maxLength !== undefined && prompt.length > rule.maxLength) return `${where} takes a prompt of up to ${rule.maxLength} characters; this one has ${prompt.length}: shorten it`;
   return undefined;
-}
-
-/** An image over what the endpoint takes (Veo on fal: 8 MB) is refused before anything is sent. */
-function checkImageSize(route: Route, model: CatalogModel, images: Record<string, ImageValue | undefined>): void {
-  const limit = route.limits?.imageBytes;
-  if (limit === undefined) return;
-  const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
-  for (const [name, image] of Object.entries(images)) {
-    if (image && image.blob.size > limit) {
-      throw new NodeError(`${model.name} on ${ROUTE_LABELS[route.provider]} takes images up to ${mb(limit)}; the ${name} is ${mb(image.blob.size)}: use a smaller image (a JPEG, or a smaller size in Image input)`);
-    }
-  }
 }
 
 /** The keys a run of these params may read: its provider's, or each named ComfyUI server's token. */

@@ -1,8 +1,8 @@
 /** Image input: the user's photo, oriented as shot and framed to the aspect the video needs. */
-import { defineNode, NodeError, param, readAsset } from '../engine';
-import { frameImage, FRAMING_PARAMS, IMAGE_TYPES } from '../media/frame-image';
+import { defineNode, param, withRun } from '../../engine';
+import { FRAMING_PARAMS, IMAGE_TYPES } from '../framing-params';
 
-export default defineNode({
+export const imageInput = defineNode({
   type: 'image.input',
   version: 1,
   title: 'Image input',
@@ -15,10 +15,6 @@ export default defineNode({
     file: param.asset({ label: 'File', accept: IMAGE_TYPES }),
     ...FRAMING_PARAMS,
   },
-  async run({ params, assets, progress }) {
-    const ref = params.file;
-    if (!ref) throw new NodeError('no file chosen: pick an image, or drop one onto the canvas');
-    const blob = await readAsset(assets, ref);
-    return { image: await frameImage(blob, ref.name, params, progress) };
-  },
 });
+
+export default withRun(imageInput, () => import('./run'));

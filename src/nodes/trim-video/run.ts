@@ -1,47 +1,31 @@
-/**
- * Trim: the part of a clip between two times, in the clip's own container and codec, cut by
- * mediabunny's Conversion. Packets are copied when the cut starts on a keyframe; otherwise the
- * clip is re-encoded, since a copy would have to start at the keyframe before the cut.
- */
+/** Trim's run: the cut copied when it starts on a keyframe, else re-encoded (mediabunny's Conversion). */
 import { ALL_FORMATS, BlobSource, BufferTarget, canEncodeVideo, Conversion, EncodedPacketSink, Input, Output, type InputVideoTrack } from 'mediabunny';
-import { createMedia, defineNode, NodeError, param } from '../engine';
-import { soundFor } from '../media/audio/sound-codec';
-import { hasAudioTrack, runCancellable, sameContainer } from '../media/video/convert-video';
+import { createMedia, NodeError, nodeRun } from '../../engine';
+import { soundFor } from '../../media/audio/sound-codec';
+import { hasAudioTrack, runCancellable, sameContainer } from '../../media/video/convert-video';
+import type { trimVideo } from '.';
 
 /** Float slack when comparing times with the clip's length and keyframe times, in seconds. */
 const SLACK = 1e-3;
 
-export default defineNode({
-  type: 'video.trim',
-  version: 1,
-  title: 'Trim',
-  category: 'Transform',
-  description:
-    'Keeps the part of the video between Start and End, in the same container and codec. A cut on a keyframe is copied without loss; any other cut is re-encoded.',
-  inputs: { video: { type: 'video', label: 'Video' } },
-  outputs: { video: { type: 'video', label: 'Video' } },
-  params: {
-    start: param.number({ label: 'Start', default: 0, min: 0, max: 600, step: 0.1, unit: 's' }),
-    end: param.number({ label: 'End', default: 0, min: 0, max: 600, step: 0.1, unit: 's', description: '0 keeps everything to the end of the clip.' }),
-  },
-  async run({ inputs, params, progress, signal }) {
-    const source = inputs.video;
-    const input = new Input({ source: new BlobSource(source.blob), formats: ALL_FORMATS });
-    try {
-      const track = await input.getPrimaryVideoTrack();
-      if (!track) throw new NodeError('the input has no video track to trim');
-      const first = await track.getFirstTimestamp();
-      const [start, end] = cutRange(params.start, params.end, (await input.computeDuration()) - first);
-      const copy = await startsOnKeyframe(track, first + start);
-      progress(0, copy ? 'copying' : 're-encoding');
-      const { blob, hasAudio } = await trim(input, track, { start: first + start, end: first + end, copy }, signal, (done) => progress(0.99 * done, `${Math.round(done * 100)}%`));
-      progress(1, copy ? 'cut on a keyframe: copied without re-encoding' : 'cut between keyframes: re-encoded');
-      const { width, height, fps } = source;
-      return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration: end - start, fps, hasAudio }) };
-    } finally {
-      input.dispose();
-    }
-  },
+
+export default nodeRun<typeof trimVideo>(async ({ inputs, params, progress, signal }) => {
+  const source = inputs.video;
+  const input = new Input({ source: new BlobSource(source.blob), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) throw new NodeError('the input has no video track to trim');
+    const first = await track.getFirstTimestamp();
+    const [start, end] = cutRange(params.start, params.end, (await input.computeDuration()) - first);
+    const copy = await startsOnKeyframe(track, first + start);
+    progress(0, copy ? 'copying' : 're-encoding');
+    const { blob, hasAudio } = await trim(input, track, { start: first + start, end: first + end, copy }, signal, (done) => progress(0.99 * done, `${Math.round(done * 100)}%`));
+    progress(1, copy ? 'cut on a keyframe: copied without re-encoding' : 'cut between keyframes: re-encoded');
+    const { width, height, fps } = source;
+    return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration: end - start, fps, hasAudio }) };
+  } finally {
+    input.dispose();
+  }
 });
 
 /** The cut in seconds from the clip's start; refuses an empty cut or one outside the clip. */

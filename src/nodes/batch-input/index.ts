@@ -3,10 +3,10 @@
  * its own work, cached and paid for on its own), and the results are collected per photo. A
  * plain Run shows the item chosen in "Preview item"; Run batch (or the CLI) runs them all.
  */
-import { defineNode, MAX_ASSETS, NodeError, param, readAsset } from '../engine';
-import { frameImage, FRAMING_PARAMS, IMAGE_TYPES } from '../media/frame-image';
+import { defineNode, MAX_ASSETS, param, withRun } from '../../engine';
+import { FRAMING_PARAMS, IMAGE_TYPES } from '../framing-params';
 
-export default defineNode({
+export const batchInput = defineNode({
   type: 'image.batch',
   version: 1,
   title: 'Batch input',
@@ -24,11 +24,6 @@ export default defineNode({
     size: (params) => params.files.length,
     label: (params, index) => params.files[index]?.name ?? `item ${index}`,
   },
-  async run({ params, assets, progress }) {
-    if (params.files.length === 0) throw new NodeError('no photos yet: pick several, or drop a folder of images onto this node');
-    const ref = params.files[params.item];
-    if (!ref) throw new NodeError(`item ${params.item} does not exist: the batch has ${params.files.length} photo${params.files.length === 1 ? '' : 's'} (0 to ${params.files.length - 1})`);
-    const blob = await readAsset(assets, ref);
-    return { image: await frameImage(blob, ref.name, params, progress) };
-  },
 });
+
+export default withRun(batchInput, () => import('./run'));

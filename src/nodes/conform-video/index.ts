@@ -1,11 +1,10 @@
 /** Conform: a clip at the size and frame rate another part of the edit needs. */
-import { createMedia, defineNode, param } from '../engine';
-import { conformVideo, FITS, type Fit } from '../media/video/conform';
-import { explainMediaError } from '../media/video/media-error';
+import { defineNode, param, withRun } from '../../engine';
+import { FITS, type Fit } from '../../media/video/choices';
 
 const even = (v: number) => Math.max(2, Math.round(v / 2) * 2);
 
-export default defineNode({
+export const conformVideo = defineNode({
   type: 'video.conform',
   version: 1,
   title: 'Conform',
@@ -20,18 +19,9 @@ export default defineNode({
     fit: param.select({ label: 'Framing', default: 'fit', options: (Object.keys(FITS) as Fit[]).map((value) => ({ value, label: FITS[value].label })) }),
     fps: param.number({ label: 'Frame rate', default: 0, min: 0, max: 120, step: 1, unit: 'fps', description: "0 keeps the clip's frame rate." }),
   },
-  async run({ inputs, params, progress, signal }) {
-    const source = inputs.video;
-    const [width, height] = frameSize(source.width, source.height, params.width, params.height);
-    const fps = params.fps || source.fps;
-    progress(0, `${width}x${height}, ${fps} fps`);
-    const { blob, hasAudio } = await conformVideo(source.blob, { width, height, fps, fit: params.fit, signal, onProgress: (done) => progress(0.99 * done, `${Math.round(done * 100)}%`) }).catch((error: unknown) => {
-      throw explainMediaError(error, 'Conforming the clip');
-    });
-    progress(1, `${width}x${height}, ${fps} fps`);
-    return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration: source.duration, fps, hasAudio }) };
-  },
 });
+
+export default withRun(conformVideo, () => import('./run'));
 
 /** Even sizes (4:2:0 video needs them); a 0 side follows the other and the source's aspect. */
 export function frameSize(sourceWidth: number, sourceHeight: number, width: number, height: number): [number, number] {
