@@ -65,40 +65,39 @@ export function ContextMenu({ at, label, items, onClose }: Props) {
       {items
         .filter((i) => !i.swatch)
         .map((item) => (
-          <button
-            key={item.label}
-            type="button"
-            role="menuitem"
-            tabIndex={-1}
-            aria-label={item.label}
-            aria-keyshortcuts={item.shortcut}
-            aria-disabled={item.disabled ? true : undefined}
-            title={item.disabled}
-            className="context-item"
-            onClick={() => choose(item)}
-          >
+          <Item key={item.label} item={item} className="context-item" onChoose={choose}>
             <span className="context-label">{item.label}</span>
             {item.shortcut ? <kbd>{item.shortcut}</kbd> : null}
             {item.disabled ? <span className="context-why">{item.disabled}</span> : null}
-          </button>
+          </Item>
         ))}
       {swatches.length > 0 ? (
         <div className="context-swatches" role="group" aria-label="Colour">
           {swatches.map((item) => (
-            <button
-              key={item.label}
-              type="button"
-              role="menuitem"
-              tabIndex={-1}
-              aria-label={item.label}
-              title={item.label}
-              className="context-swatch"
-              style={{ background: item.swatch }}
-              onClick={() => choose(item)}
-            />
+            <Item key={item.label} item={item} className="context-swatch" style={{ background: item.swatch }} onChoose={choose} />
           ))}
         </div>
       ) : null}
     </div>
+  );
+}
+
+/** One entry: named by its label alone (its shortcut as aria-keyshortcuts), focusable by the arrows only. */
+function Item({ item, className, style, onChoose, children }: { item: MenuItem; className: string; style?: React.CSSProperties; onChoose: (item: MenuItem) => void; children?: React.ReactNode }) {
+  return (
+    <button
+      type="button"
+      role="menuitem"
+      tabIndex={-1}
+      aria-label={item.label}
+      aria-keyshortcuts={item.shortcut}
+      aria-disabled={item.disabled ? true : undefined}
+      title={item.disabled ?? (item.swatch ? item.label : undefined)}
+      className={className}
+      style={style}
+      onClick={() => onChoose(item)}
+    >
+      {children}
+    </button>
   );
 }

@@ -301,6 +301,15 @@ describe('frames', () => {
     await page.reload();
     await frame().waitFor();
     expect(await frame().locator('.frame-title').textContent()).toBe('Inputs');
+
+    // Its menu colours it, and deletes it while the nodes inside stay.
+    await frame().locator('.frame-title').click({ button: 'right' });
+    await menu().getByRole('menuitem', { name: 'Colour: teal' }).click();
+    await expect.poll(() => page.evaluate(() => (globalThis as any).stillmotion.documents.document.frames[0].colour)).toBe('teal');
+    await frame().locator('.frame-title').click({ button: 'right' });
+    await menu().getByRole('menuitem', { name: 'Delete frame (keeps its nodes)' }).click();
+    await expect.poll(() => frame().count()).toBe(0);
+    expect(await nodeIds()).toEqual(['image', 'motion', 'export', 'prompt']);
   });
 });
 
