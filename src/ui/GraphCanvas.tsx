@@ -400,10 +400,11 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
       if (e.type === 'cut') commands.remove(selection.current);
     };
     const onPaste = (e: ClipboardEvent) => {
+      const withInputs = pasteWithInputs.current;
+      pasteWithInputs.current = false;
       if (isTyping(e.target)) return;
       e.preventDefault();
-      pasteRef.current(e.clipboardData?.getData('text/plain') ?? '', pointer.current, pasteWithInputs.current);
-      pasteWithInputs.current = false;
+      pasteRef.current(e.clipboardData?.getData('text/plain') ?? '', pointer.current, withInputs);
     };
     window.addEventListener('keydown', onKey);
     window.addEventListener('copy', onCopy);

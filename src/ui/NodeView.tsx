@@ -77,7 +77,7 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
       </header>
       <ProgressBar run={run} />
       {run?.state === 'running' && run.message ? <p className="node-status" role="status">{run.message}</p> : null}
-      <Ports nodeId={id} definition={definition} />
+      <Ports nodeId={id} definition={definition} checked />
       <Params node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
       {run?.outputs ? (
@@ -127,22 +127,36 @@ function SaveButton({ nodeId, output, run }: { nodeId: string; output: string; r
   );
 }
 
-/** Inputs down the left edge, outputs down the right, as the definition lists them. */
-function Ports({ nodeId, definition }: { nodeId: string; definition: AnyNodeDefinition }) {
+/**
+ * Inputs down the left edge, outputs down the right, as the definition lists them. `checked`
+ * ports dim while a wire they cannot take is dragged; an outline (out of view, or far zoomed out)
+ * skips that, so thousands of nodes opening do not each watch the wire.
+ */
+function Ports({ nodeId, definition, checked }: { nodeId: string; definition: AnyNodeDefinition; checked: boolean }) {
+  const Each = checked ? CheckedPort : Port;
   return (
     <div className="node-ports">
       <div className="node-inputs">
         {Object.entries(definition.inputs).map(([port, spec]) => (
-          <Port key={port} nodeId={nodeId} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
+          <Each key={port} nodeId={nodeId} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
         ))}
       </div>
       <div className="node-outputs">
         {Object.entries(definition.outputs).map(([port, spec]) => (
-          <Port key={port} nodeId={nodeId} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
+          <Each key={port} nodeId={nodeId} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
         ))}
       </div>
     </div>
   );
+}
+
+interface PortProps {
+  nodeId: string;
+  kind: 'source' | 'target';
+  port: string;
+  type: PortType;
+  label: string;
+  optional: boolean;
 }
 
 /**
@@ -160,8 +174,11 @@ function useRefusedWire(nodeId: string, port: string, kind: 'source' | 'target')
   return verdict.ok ? undefined : verdict.reason;
 }
 
-function Port({ nodeId, kind, port, type, label, optional }: { nodeId: string; kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
-  const refused = useRefusedWire(nodeId, port, kind);
+function CheckedPort(props: PortProps) {
+  return <Port {...props} refused={useRefusedWire(props.nodeId, props.port, props.kind)} />;
+}
+
+function Port({ kind, port, type, label, optional, refused }: PortProps & { refused?: string | undefined }) {
   return (
     <div className={`port port-${kind}${refused ? ' port-refused' : ''}`} title={refused ? `Cannot take this wire: ${refused}` : `${label}: ${type}${optional ? ' (optional)' : ''}`}>
       <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: portColour(type) }} />
@@ -280,7 +297,7 @@ function CompactNode(props: { id: string; title: string; definition: AnyNodeDefi
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <span className="node-title">{title}</span>
       </header>
-      <Ports nodeId={id} definition={definition} />
+      <Ports nodeId={id} definition={definition} checked={!outline} />
     </div>
   );
 }
