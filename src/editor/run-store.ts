@@ -117,6 +117,7 @@ export class RunStore {
         }
         if (event.state === 'failed' && event.cause !== 'upstream') log('error', `${label(event.nodeId)}: ${event.error}`, event.nodeId);
         if (event.state === 'done') log('info', `${label(event.nodeId)} done in ${formatMs(event.ms)}${event.reason ? `: ran because ${event.reason}` : ''}`, event.nodeId);
+        if (event.state === 'bypassed') log('info', `${label(event.nodeId)} bypassed: its input passed on, nothing run`, event.nodeId);
       }
     }
     // One new array per batch of events, not per line: a run of 5,000 nodes logs 5,000 lines.

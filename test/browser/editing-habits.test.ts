@@ -207,6 +207,7 @@ describe('bypass', () => {
     expect(await card('motion').getAttribute('data-state')).toBe('done');
     expect(await card('export').getAttribute('data-state')).toBe('bypassed');
     expect(await page.locator('.run-log').textContent()).not.toMatch(/Export done/);
+    expect(await page.locator('.run-log').textContent()).toContain('Export bypassed: its input passed on, nothing run');
     await screenshot(page, 'habits-bypassed');
 
     await saved();
