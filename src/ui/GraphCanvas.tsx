@@ -17,6 +17,7 @@ import {
   type FinalConnectionState,
   type Node,
   type NodeChange,
+  type OnConnectStartParams,
   type OnSelectionChangeParams,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -24,6 +25,7 @@ import { portColour, type AnyNodeDefinition, type NodeRegistry, type Position, t
 import type { WireEnd } from '../editor/commands';
 import { canvasMenu, frameMenu, nodeMenu } from './canvas-menus';
 import { ContextMenu, type MenuItem } from './ContextMenu';
+import { DraggedWire } from './dragged-wire';
 import { FrameView, frameFlowId, frameIdOf, isFrameFlowId } from './FrameView';
 import { carriesWorkflow, inputNodeFor, openWorkflowFile } from '../editor/open-file';
 import { showHint, showWarnings } from './hints';
@@ -83,6 +85,7 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
   /** Set by Ctrl+Shift+V's keydown, read by the paste event that follows it. */
   const pasteWithInputs = useRef(false);
   const [menu, setMenu] = useState<OpenMenu>();
+  const [dragged, setDragged] = useState<WireEnd>();
   const [minimap, setMinimap] = useState(() => localStorage.getItem(MINIMAP_KEY) !== 'hidden');
   const pointer = useRef<Position | undefined>(undefined);
   const wrapper = useRef<HTMLDivElement>(null);
@@ -194,8 +197,13 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
 
   const isValidConnection = useCallback((c: Connection | Edge) => commands.check(toWire(c)).ok, [commands]);
 
+  const onConnectStart = useCallback((_: unknown, { nodeId, handleId, handleType }: OnConnectStartParams) => {
+    if (nodeId && handleId && handleType) setDragged({ nodeId, port: handleId, side: handleType === 'source' ? 'output' : 'input' });
+  }, []);
+
   const onConnectEnd = useCallback(
     (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      setDragged(undefined);
       if (state.isValid || !state.fromHandle?.id) return;
       const from: WireEnd = { nodeId: state.fromHandle.nodeId, port: state.fromHandle.id, side: state.fromHandle.type === 'source' ? 'output' : 'input' };
       if (state.toHandle?.id) {
@@ -419,75 +427,78 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
   }, [commands, palette, menu, dialogOpen]);
 
   return (
-    <div
-      ref={wrapper}
-      className="canvas-wrapper"
-      onDoubleClick={(e) => (e.target as Element).classList.contains('react-flow__pane') && openPaletteAt(e.clientX, e.clientY)}
-      onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
-      onDrop={(e) => {
-        if (e.dataTransfer.files.length === 0) return;
-        e.preventDefault();
-        void dropFiles([...e.dataTransfer.files], flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
-      }}
-      onPointerMove={(e) => (pointer.current = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
-    >
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onSelectionChange={onSelectionChange}
-        onNodeDragStart={onNodeDragStart}
-        onNodeDrag={onNodeDrag}
-        onNodeDragStop={onNodeDragStop}
-        onNodeContextMenu={(e, n) => {
+    <DraggedWire.Provider value={dragged}>
+      <div
+        ref={wrapper}
+        className="canvas-wrapper"
+        onDoubleClick={(e) => (e.target as Element).classList.contains('react-flow__pane') && openPaletteAt(e.clientX, e.clientY)}
+        onDragOver={(e) => e.dataTransfer.types.includes('Files') && e.preventDefault()}
+        onDrop={(e) => {
+          if (e.dataTransfer.files.length === 0) return;
           e.preventDefault();
-          if (isFrameFlowId(n.id)) {
-            const id = frameIdOf(n.id);
-            return menuAt(e.clientX, e.clientY, 'Frame', frameMenu({ colour: (c) => commands.updateFrame(id, { colour: c ?? null }), remove: () => commands.removeFrames([id]) }));
-          }
-          const ids = selection.current.includes(n.id) ? selection.current : [n.id];
-          if (ids.length === 1) selectOnly(ids);
-          openNodeMenu(e.clientX, e.clientY, ids);
+          void dropFiles([...e.dataTransfer.files], flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
         }}
-        onSelectionContextMenu={(e) => {
-          e.preventDefault();
-          openNodeMenu(e.clientX, e.clientY, selection.current);
-        }}
-        onPaneContextMenu={(e) => {
-          e.preventDefault();
-          openCanvasMenu(e.clientX, e.clientY);
-        }}
-        onConnect={onConnect}
-        onConnectEnd={onConnectEnd}
-        onMoveEnd={(_, viewport) => documents.change((d) => void (d.viewport = viewport), { transient: true })}
-        isValidConnection={isValidConnection}
-        defaultViewport={documents.document.viewport ?? { x: 0, y: 0, zoom: 1 }}
-        colorMode="dark"
-        onlyRenderVisibleElements
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-        minZoom={0.05}
-        zoomOnDoubleClick={false}
-        deleteKeyCode={null}
-        selectionKeyCode="Shift"
-        multiSelectionKeyCode={['Control', 'Meta']}
-        proOptions={{ hideAttribution: true }}
+        onPointerMove={(e) => (pointer.current = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }))}
       >
-        <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
-        <Controls>
-          <ControlButton onClick={() => toggleMinimap(!minimap)} title={minimap ? 'Hide the minimap' : 'Show the minimap'} aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'} aria-pressed={minimap}>
-            <svg viewBox="0 0 12 12" aria-hidden="true">
-              <rect x="1" y="2" width="10" height="8" fill="none" stroke="currentColor" />
-              <rect x="6" y="6" width="4" height="3" fill="currentColor" />
-            </svg>
-          </ControlButton>
-        </Controls>
-        {minimap ? <MiniMap pannable zoomable nodeColor={(n) => (isFrameFlowId(n.id) ? 'transparent' : '#3a3d4d')} nodeStrokeColor={(n) => (isFrameFlowId(n.id) ? '#8a8fa8' : 'transparent')} maskColor="rgba(10, 10, 14, 0.6)" /> : null}
-      </ReactFlow>
-      {palette ? <Palette request={palette} onPick={pick} onClose={() => setPalette(undefined)} /> : null}
-      {menu ? <ContextMenu at={menu.screen} label={menu.label} items={menu.items} onClose={() => setMenu(undefined)} /> : null}
-    </div>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onSelectionChange={onSelectionChange}
+          onNodeDragStart={onNodeDragStart}
+          onNodeDrag={onNodeDrag}
+          onNodeDragStop={onNodeDragStop}
+          onNodeContextMenu={(e, n) => {
+            e.preventDefault();
+            if (isFrameFlowId(n.id)) {
+              const id = frameIdOf(n.id);
+              return menuAt(e.clientX, e.clientY, 'Frame', frameMenu({ colour: (c) => commands.updateFrame(id, { colour: c ?? null }), remove: () => commands.removeFrames([id]) }));
+            }
+            const ids = selection.current.includes(n.id) ? selection.current : [n.id];
+            if (ids.length === 1) selectOnly(ids);
+            openNodeMenu(e.clientX, e.clientY, ids);
+          }}
+          onSelectionContextMenu={(e) => {
+            e.preventDefault();
+            openNodeMenu(e.clientX, e.clientY, selection.current);
+          }}
+          onPaneContextMenu={(e) => {
+            e.preventDefault();
+            openCanvasMenu(e.clientX, e.clientY);
+          }}
+          onConnect={onConnect}
+          onConnectStart={onConnectStart}
+          onConnectEnd={onConnectEnd}
+          onMoveEnd={(_, viewport) => documents.change((d) => void (d.viewport = viewport), { transient: true })}
+          isValidConnection={isValidConnection}
+          defaultViewport={documents.document.viewport ?? { x: 0, y: 0, zoom: 1 }}
+          colorMode="dark"
+          onlyRenderVisibleElements
+          fitView
+          fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+          minZoom={0.05}
+          zoomOnDoubleClick={false}
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={['Control', 'Meta']}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background variant={BackgroundVariant.Dots} gap={24} size={1} />
+          <Controls>
+            <ControlButton onClick={() => toggleMinimap(!minimap)} title={minimap ? 'Hide the minimap' : 'Show the minimap'} aria-label={minimap ? 'Hide the minimap' : 'Show the minimap'} aria-pressed={minimap}>
+              <svg viewBox="0 0 12 12" aria-hidden="true">
+                <rect x="1" y="2" width="10" height="8" fill="none" stroke="currentColor" />
+                <rect x="6" y="6" width="4" height="3" fill="currentColor" />
+              </svg>
+            </ControlButton>
+          </Controls>
+          {minimap ? <MiniMap pannable zoomable nodeColor={(n) => (isFrameFlowId(n.id) ? 'transparent' : '#3a3d4d')} nodeStrokeColor={(n) => (isFrameFlowId(n.id) ? '#8a8fa8' : 'transparent')} maskColor="rgba(10, 10, 14, 0.6)" /> : null}
+        </ReactFlow>
+        {palette ? <Palette request={palette} onPick={pick} onClose={() => setPalette(undefined)} /> : null}
+        {menu ? <ContextMenu at={menu.screen} label={menu.label} items={menu.items} onClose={() => setMenu(undefined)} /> : null}
+      </div>
+    </DraggedWire.Provider>
   );
 }
 

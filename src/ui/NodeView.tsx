@@ -2,12 +2,13 @@
  * The one component that draws every node type, from its definition: typed ports, parameter
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
-import { Handle, Position, useConnection, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { memo, useSyncExternalStore } from 'react';
+import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import { memo, useContext, useSyncExternalStore } from 'react';
 import { DOCUMENT_LIMITS, fileExtension, isMedia, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
 import { savedName } from '../editor/output-names';
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
+import { DraggedWire } from './dragged-wire';
 import { InlineEdit } from './InlineEdit';
 import { MARK_HEX } from './mark-colours';
 import { OutputPreview } from './OutputPreview';
@@ -130,7 +131,7 @@ function SaveButton({ nodeId, output, run }: { nodeId: string; output: string; r
 /**
  * Inputs down the left edge, outputs down the right, as the definition lists them. `checked`
  * ports dim while a wire they cannot take is dragged; an outline (out of view, or far zoomed out)
- * skips that, so thousands of nodes opening do not each watch the wire.
+ * skips that, so a drag does not redraw thousands of ports no one can see.
  */
 function Ports({ nodeId, definition, checked }: { nodeId: string; definition: AnyNodeDefinition; checked: boolean }) {
   const Each = checked ? CheckedPort : Port;
@@ -165,11 +166,12 @@ interface PortProps {
  */
 function useRefusedWire(nodeId: string, port: string, kind: 'source' | 'target'): string | undefined {
   const { commands } = useServices();
-  const from = useConnection((c) => (c.inProgress ? c.fromHandle : null));
-  if (!from?.id) return undefined;
-  if (from.nodeId === nodeId && from.id === port && from.type === kind) return undefined;
-  if (from.type === kind) return 'a wire joins an output to an input';
-  const wire = kind === 'target' ? { source: from.nodeId, sourcePort: from.id, target: nodeId, targetPort: port } : { source: nodeId, sourcePort: port, target: from.nodeId, targetPort: from.id };
+  const from = useContext(DraggedWire);
+  if (!from) return undefined;
+  const side = kind === 'target' ? 'input' : 'output';
+  if (from.nodeId === nodeId && from.port === port && from.side === side) return undefined;
+  if (from.side === side) return 'a wire joins an output to an input';
+  const wire = side === 'input' ? { source: from.nodeId, sourcePort: from.port, target: nodeId, targetPort: port } : { source: nodeId, sourcePort: port, target: from.nodeId, targetPort: from.port };
   const verdict = commands.check(wire);
   return verdict.ok ? undefined : verdict.reason;
 }

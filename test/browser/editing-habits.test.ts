@@ -317,7 +317,7 @@ describe('frames', () => {
 describe('while a wire is dragged', () => {
   it('dims the ports that cannot take it, and only those', async () => {
     await freshGraph();
-    await page.evaluate(() => (globalThis as any).stillmotion.commands.addNode('text.join', { x: 380, y: 640 }));
+    await page.evaluate(() => (globalThis as any).stillmotion.commands.addNode('text.join', { x: 620, y: 560 }));
     await page.keyboard.press('f');
     const start = await settledCentre(page.locator('.react-flow__handle[data-nodeid="prompt"][data-handleid="text"]'));
     await page.mouse.move(start.x, start.y);
