@@ -39,6 +39,9 @@ const nodeTypes = { stillmotion: NodeView, frame: FrameView };
 
 /** Whether the minimap shows, remembered in this browser. */
 const MINIMAP_KEY = 'stillmotion.minimap';
+/** Frames show in the minimap as outlines. Made once: a new function each render redraws every minimap node. */
+const minimapFill = (n: Node) => (isFrameFlowId(n.id) ? 'transparent' : '#3a3d4d');
+const minimapStroke = (n: Node) => (isFrameFlowId(n.id) ? '#8a8fa8' : 'transparent');
 
 interface OpenMenu {
   /** Where it opens, relative to the canvas. */
@@ -493,7 +496,7 @@ export function GraphCanvas({ onSelect, onHelp, dialogOpen, focus }: Props) {
               </svg>
             </ControlButton>
           </Controls>
-          {minimap ? <MiniMap pannable zoomable nodeColor={(n) => (isFrameFlowId(n.id) ? 'transparent' : '#3a3d4d')} nodeStrokeColor={(n) => (isFrameFlowId(n.id) ? '#8a8fa8' : 'transparent')} maskColor="rgba(10, 10, 14, 0.6)" /> : null}
+          {minimap ? <MiniMap pannable zoomable nodeColor={minimapFill} nodeStrokeColor={minimapStroke} maskColor="rgba(10, 10, 14, 0.6)" /> : null}
         </ReactFlow>
         {palette ? <Palette request={palette} onPick={pick} onClose={() => setPalette(undefined)} /> : null}
         {menu ? <ContextMenu at={menu.screen} label={menu.label} items={menu.items} onClose={() => setMenu(undefined)} /> : null}
