@@ -160,7 +160,7 @@ function WorkflowName() {
     <InlineEdit
       value={name}
       label="Workflow name"
-      hint="Rename this workflow"
+      hint={`${name}: click to rename this workflow`}
       as="button"
       className="workflow-name-button"
       inputClassName="workflow-name-input"
