@@ -92,7 +92,7 @@ export function batchCost(plans: readonly RunPlan[], paid: ReadonlySet<string>, 
     let item = 0;
     for (const id of paid) {
       const verdict = plan.nodes[id];
-      if (!verdict || verdict.will === 'fail' || verdict.will === 'share') continue;
+      if (!verdict || verdict.will === 'fail' || verdict.will === 'share' || verdict.will === 'bypass') continue;
       if (verdict.cacheKey !== undefined && counted.has(verdict.cacheKey)) continue; // made once, for every item
       if (verdict.cacheKey !== undefined) counted.add(verdict.cacheKey);
       if (verdict.will === 'cache' || verdict.resumes) {

@@ -15,7 +15,7 @@ Options:
                          send nothing (exit 1 when something would fail)
   --asset <name=path>    a file the workflow uses (music, a second image, a video): name is the
                          node's id or the file's name in the workflow (repeatable)
-  --name <pattern>       output file names from {workflow} {photo} {node} {model}
+  --name <pattern>       output file names from {workflow} {photo} {node} {model} {date}
                          (default ${DEFAULT_NAME})
   --concurrency <n>      photos in flight at once (default 4; providers' own limits still hold)
   --settings <file>      provider settings JSON (timing, confirmAboveUsd, comfyuiServers)

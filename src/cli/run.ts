@@ -20,7 +20,7 @@ import type { AppServerOptions } from '../server/app-server';
 import type { RunArgs } from './args';
 import { found, launchWithProfile } from './chromium';
 import { readJob, writeJob, writeWhole, type CompareSummary, type Job, type JobItem, type Take } from './job';
-import { outputName } from './names';
+import { nameDate, outputName } from '../engine/output-names';
 import { configure, openApp, planItems, putAssets, runItem, type SentCompare, type SentMedia } from './page-run';
 import { nodeParams, preflight, type Preflight } from './preflight';
 import { ProgressView, usd } from './progress';
@@ -316,6 +316,8 @@ function leftToPay(plan: Plan, plans: readonly RunPlan[]): { usd: number; perPho
 class ItemWriter {
   /** File names given in this run, so two outputs never share one. */
   readonly #names = new Set<string>();
+  /** {date}: the day the run started, the same for every file it writes. */
+  readonly #date = nameDate(new Date());
 
   constructor(
     readonly args: RunArgs,
@@ -365,7 +367,7 @@ class ItemWriter {
   }
 
   #write(input: string, media: SentMedia, model: string): string {
-    const base = outputName(this.args.name, { workflow: this.plan.document.name, photo: basename(input, extname(input)), node: media.nodeId, model });
+    const base = outputName(this.args.name, { workflow: this.plan.document.name, photo: basename(input, extname(input)), node: media.nodeId, model, date: this.#date });
     const extension = fileExtension(media.mime) ?? 'bin';
     let name = `${base}.${extension}`;
     for (let n = 2; this.#names.has(name); n++) name = `${base}-${n}.${extension}`;

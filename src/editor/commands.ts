@@ -4,7 +4,9 @@
  * "no loops" and "deleting a node deletes its wires" hold whatever the gesture.
  */
 import { current } from 'immer';
+import { z } from 'zod';
 import {
+  bypassRefusal,
   canConnect,
   canvasPosition,
   conformParams,
@@ -19,11 +21,13 @@ import {
   type AnyNodeDefinition,
   type Connectability,
   type LoadIssue,
+  type MarkColour,
   type NodeRegistry,
   type PortType,
   type Position,
   type WorkflowDocument,
   type WorkflowEdge,
+  type WorkflowFrame,
   type WorkflowNode,
 } from '../engine';
 import type { DocumentStore } from './document-store';
@@ -45,6 +49,24 @@ export interface WireEnd {
 
 /** How far a pasted or duplicated copy sits from its original. */
 const COPY_OFFSET = 40;
+
+/** A box on the canvas, in canvas units. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Room a new frame leaves around its nodes, and above them for its title. */
+const FRAME_MARGIN = 30;
+const FRAME_TITLE = 40;
+
+/**
+ * The clipboard's wires into the copied nodes from nodes left out (what Ctrl+Shift+V reconnects):
+ * read from outside the app, so checked; any that does not fit the document pasted into is left out.
+ */
+const inputWiresSchema = z.array(z.object({ source: z.string(), sourcePort: z.string(), target: z.string(), targetPort: z.string() })).catch([]);
 
 export class GraphCommands {
   constructor(
@@ -166,7 +188,9 @@ export class GraphCommands {
     const nodes = document.nodes.filter((n) => chosen.has(n.id));
     if (nodes.length === 0) return undefined;
     const edges = document.edges.filter((e) => chosen.has(e.source) && chosen.has(e.target));
-    const fragment: WorkflowDocument = { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, id: 'clipboard', name: document.name, nodes, edges };
+    const inputs = document.edges.filter((e) => chosen.has(e.target) && !chosen.has(e.source)).map(({ source, sourcePort, target, targetPort }) => ({ source, sourcePort, target, targetPort }));
+    // `inputs` rides beside the workflow: any reader of workflow files passes over it.
+    const fragment: WorkflowDocument & { inputs: Wire[] } = { format: WORKFLOW_FORMAT, version: WORKFLOW_VERSION, id: 'clipboard', name: document.name, nodes, edges, inputs };
     return JSON.stringify(fragment);
   }
 
@@ -174,8 +198,10 @@ export class GraphCommands {
    * Adds a copy of the workflow JSON in `text` (from our own copy, another tab, or a file),
    * with fresh ids, placed at `at` or beside the originals. Validated like any file; a byte-order
    * mark before the JSON (some editors write one) is read past, as when reading a file.
+   * `withInputs` (Ctrl+Shift+V) also rewires the copies' inputs from the nodes that fed the
+   * originals, where those are in this document; one undo step either way.
    */
-  paste(text: string, at?: Position): { ok: true; ids: string[]; warnings: LoadIssue[] } | { ok: false; reason: string } {
+  paste(text: string, at?: Position, withInputs = false): { ok: true; ids: string[]; warnings: LoadIssue[] } | { ok: false; reason: string } {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -185,17 +211,95 @@ export class GraphCommands {
     try {
       const loaded = loadWorkflow(parsed, this.registry);
       if (!loaded.ok) return { ok: false, reason: loaded.errors.map((e) => `${e.path}: ${e.message}`).join('; ') };
-      return { ok: true, ids: this.#insertCopy(loaded.document.nodes, loaded.document.edges, at), warnings: loaded.warnings };
+      const inputs = withInputs && isRecord(parsed) ? inputWiresSchema.parse(parsed.inputs) : [];
+      return { ok: true, ids: this.#insertCopy(loaded.document.nodes, loaded.document.edges, inputs, at), warnings: loaded.warnings };
     } catch (error) {
       return { ok: false, reason: `the workflow on the clipboard could not be read (${error instanceof Error ? error.message : String(error)})` };
     }
   }
 
+  /** Copies of the nodes beside them, keeping the wires between them and those feeding them (Ctrl+D). */
   duplicate(ids: Iterable<string>): string[] {
     const chosen = new Set(ids);
     const { document } = this.documents;
     const nodes = document.nodes.filter((n) => chosen.has(n.id));
-    return this.#insertCopy(nodes, document.edges.filter((e) => chosen.has(e.source) && chosen.has(e.target)));
+    const inner = document.edges.filter((e) => chosen.has(e.source) && chosen.has(e.target));
+    return this.#insertCopy(nodes, inner, document.edges.filter((e) => chosen.has(e.target) && !chosen.has(e.source)));
+  }
+
+  /**
+   * Bypasses the nodes (or takes the bypass off), as one step. A node that cannot be bypassed is
+   * left as it is and named with the reason; the others are still switched.
+   */
+  setBypass(ids: Iterable<string>, on: boolean): { refused: { nodeId: string; reason: string }[] } {
+    const refused: { nodeId: string; reason: string }[] = [];
+    const switched = new Set<string>();
+    for (const id of ids) {
+      const node = this.documents.node(id);
+      const definition = node && this.registry.get(node.type);
+      if (!node || !definition) continue;
+      const reason = on ? bypassRefusal(definition) : undefined;
+      if (reason) refused.push({ nodeId: id, reason });
+      else switched.add(id);
+    }
+    this.documents.change((d) => {
+      for (const node of d.nodes) {
+        if (!switched.has(node.id)) continue;
+        if (on) node.bypassed = true;
+        else delete node.bypassed;
+      }
+    });
+    return { refused };
+  }
+
+  /** Marks the nodes with a colour, or takes it off (`undefined`). */
+  setColour(ids: Iterable<string>, colour: MarkColour | undefined): void {
+    const chosen = new Set(ids);
+    this.documents.change((d) => {
+      for (const node of d.nodes) {
+        if (!chosen.has(node.id)) continue;
+        if (colour) node.colour = colour;
+        else delete node.colour;
+      }
+    });
+  }
+
+  /** A titled frame around `boxes` (the nodes' boxes on the canvas), drawn behind them; returns its id. */
+  addFrame(boxes: readonly Box[], title = 'Frame'): string | undefined {
+    if (boxes.length === 0) return undefined;
+    let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
+    for (const b of boxes) [left, top, right, bottom] = [Math.min(left, b.x), Math.min(top, b.y), Math.max(right, b.x + b.width), Math.max(bottom, b.y + b.height)];
+    const frames = this.documents.document.frames ?? [];
+    const id = idMaker(frames.map((f) => f.id))('frame');
+    const frame: WorkflowFrame = {
+      id,
+      title: nodeTitle(title) ?? 'Frame',
+      position: canvasPosition({ x: left - FRAME_MARGIN, y: top - FRAME_MARGIN - FRAME_TITLE }),
+      size: { width: right - left + 2 * FRAME_MARGIN, height: bottom - top + 2 * FRAME_MARGIN + FRAME_TITLE },
+    };
+    this.documents.change((d) => void (d.frames ??= []).push(frame));
+    return id;
+  }
+
+  /** Changes a frame's title (within the title limit), colour, place or size. */
+  updateFrame(id: string, patch: { title?: string; colour?: MarkColour | null; position?: Position; size?: { width: number; height: number } }): void {
+    this.documents.change((d) => {
+      const frame = d.frames?.find((f) => f.id === id);
+      if (!frame) return;
+      if (patch.title !== undefined) frame.title = nodeTitle(patch.title) ?? 'Frame';
+      if (patch.colour === null) delete frame.colour;
+      else if (patch.colour) frame.colour = patch.colour;
+      if (patch.position) frame.position = canvasPosition(patch.position);
+      if (patch.size) frame.size = { width: Math.max(1, patch.size.width), height: Math.max(1, patch.size.height) };
+    });
+  }
+
+  /** Deletes frames; the nodes inside them stay. */
+  removeFrames(ids: Iterable<string>): void {
+    const gone = new Set(ids);
+    this.documents.change((d) => {
+      if (d.frames) d.frames = d.frames.filter((f) => !gone.has(f.id));
+    });
   }
 
   portType(nodeId: string, port: string, side: 'input' | 'output'): PortType | undefined {
@@ -204,7 +308,8 @@ export class GraphCommands {
     return (side === 'input' ? definition?.inputs[port] : definition?.outputs[port])?.type;
   }
 
-  #insertCopy(nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[], at?: Position): string[] {
+  /** Copies of `nodes` with `edges` between them, and `inputs` into them kept from their sources, as one step. */
+  #insertCopy(nodes: readonly WorkflowNode[], edges: readonly WorkflowEdge[], inputs: readonly Wire[], at?: Position): string[] {
     if (nodes.length === 0) return [];
     // A loop, not Math.min(...spread): thousands of nodes would overflow the argument list.
     let left = Infinity;
@@ -224,11 +329,18 @@ export class GraphCommands {
     });
     const freshEdgeId = edgeIdMaker(this.documents.document.edges);
     const wires = edges.map((e) => ({ ...e, id: freshEdgeId(), source: ids.get(e.source)!, target: ids.get(e.target)! }));
-    this.documents.change((d) => {
-      d.nodes.push(...copies);
-      d.edges.push(...wires);
+    return this.documents.group(() => {
+      this.documents.change((d) => {
+        d.nodes.push(...copies);
+        d.edges.push(...wires);
+      });
+      // Through connect, so each is checked against this document: its source may be gone, or another type.
+      for (const wire of inputs) {
+        const target = ids.get(wire.target);
+        if (target && this.documents.node(wire.source)) this.connect({ source: wire.source, sourcePort: wire.sourcePort, target, targetPort: wire.targetPort });
+      }
+      return copies.map((c) => c.id);
     });
-    return copies.map((c) => c.id);
   }
 
   #definition(type: string): AnyNodeDefinition {
@@ -242,6 +354,10 @@ export class GraphCommands {
 export function compatiblePort(definition: AnyNodeDefinition, type: PortType, fromSide: 'output' | 'input'): string | undefined {
   const ports = fromSide === 'output' ? definition.inputs : definition.outputs;
   return Object.entries(ports).find(([, spec]) => (fromSide === 'output' ? canConnect(type, spec.type) : canConnect(spec.type, type)).ok)?.[0];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function sameWire(a: Wire, b: Wire): boolean {

@@ -37,7 +37,7 @@ export interface LogLine {
   text: string;
 }
 
-const SETTLED: ReadonlySet<NodeState> = new Set(['cached', 'done', 'failed', 'cancelled']);
+const SETTLED: ReadonlySet<NodeState> = new Set(['cached', 'done', 'bypassed', 'failed', 'cancelled']);
 /** Lines the log keeps; older ones go. */
 const LOG_LINES = 500;
 
@@ -117,6 +117,7 @@ export class RunStore {
         }
         if (event.state === 'failed' && event.cause !== 'upstream') log('error', `${label(event.nodeId)}: ${event.error}`, event.nodeId);
         if (event.state === 'done') log('info', `${label(event.nodeId)} done in ${formatMs(event.ms)}${event.reason ? `: ran because ${event.reason}` : ''}`, event.nodeId);
+        if (event.state === 'bypassed') log('info', `${label(event.nodeId)} bypassed: its input passed on, nothing run`, event.nodeId);
       }
     }
     // One new array per batch of events, not per line: a run of 5,000 nodes logs 5,000 lines.
@@ -146,6 +147,8 @@ function nodeState(event: Extract<RunEvent, { type: 'node' }>, previous: NodeRun
         ...(event.reason ? { reason: event.reason } : {}),
         ...(event.madeAt === undefined ? {} : { madeAt: event.madeAt }),
       };
+    case 'bypassed':
+      return { state: 'bypassed', fraction: 0 };
     case 'failed':
       return { state: 'failed', fraction: 0, error: event.error, cause: event.cause };
     case 'cancelled':

@@ -6,6 +6,7 @@
  * that fails fails only what depends on it; cancelling aborts running nodes through their signal
  * and never writes a partial cache entry. Identical work requested twice at once runs once.
  */
+import { bypassInputs, bypassProblem, passThrough } from './bypass';
 import type { CacheStore } from './cache';
 import { MemoryCache } from './cache';
 import type { FailureCause, NodeState, NodeUpdate, RunCounts, RunEvent, RunStatus } from './events';
@@ -197,6 +198,7 @@ class Run {
     const blocked = this.#blockedByUpstream(node.id);
     if (blocked) return blocked;
     if (this.#signal.aborted) return { state: 'cancelled' };
+    if (node.bypassed) return this.#bypass(node, definition);
 
     const inputs = this.#gatherInputs(node, definition);
     if ('error' in inputs) return { state: 'failed', cause: 'input', error: inputs.error };
@@ -232,6 +234,15 @@ class Run {
     }
   }
 
+  /** A bypassed node passes its inputs on, with no work, no cache and no run. */
+  #bypass(node: WorkflowNode, definition: AnyNodeDefinition): NodeResult {
+    const incoming = this.#incoming.get(node.id)!;
+    const problem = bypassProblem(definition, new Set(incoming.map((e) => e.targetPort)), new Set(this.#outgoing.get(node.id)!.map((e) => e.sourcePort)));
+    if (problem) return { state: 'failed', cause: 'own', error: problem };
+    const gathered = gatherInputs(bypassInputs(definition), incoming, (e) => this.#results.get(e.source)!.outputs?.[e.sourcePort]);
+    return 'error' in gathered ? { state: 'failed', cause: 'input', error: gathered.error } : { state: 'bypassed', outputs: passThrough(definition, gathered.values) };
+  }
+
   /** Remembers what a node's result was made from, so the next change can say why it runs. */
   #made(nodeId: string, result: NodeResult, recipe: Recipe, runId?: string): NodeResult {
     this.#engine.made.set(nodeId, { cacheKey: result.cacheKey!, recipe, at: result.madeAt ?? Date.now(), ...(runId ? { runId } : {}) });
@@ -246,7 +257,7 @@ class Run {
 
   /** What the workflow is, apart from where its nodes sit: computed once per run, when asked. */
   #graphIdentity(): string {
-    return (this.#graph ??= workflowIdentity(this.#document));
+    return (this.#graph ??= workflowIdentity(this.#document, this.#engine.registry));
   }
 
   #blockedByUpstream(id: string): NodeResult | undefined {
@@ -260,7 +271,7 @@ class Run {
 
   /** Every source has settled done or cached by now (a failed one blocked this node), so an input can only lack a value its source never gave. */
   #gatherInputs(node: WorkflowNode, definition: AnyNodeDefinition): { values: Record<string, PortValue | undefined> } | { error: string } {
-    const gathered = gatherInputs(definition, this.#incoming.get(node.id)!, (e) => this.#results.get(e.source)!.outputs?.[e.sourcePort]);
+    const gathered = gatherInputs(definition.inputs, this.#incoming.get(node.id)!, (e) => this.#results.get(e.source)!.outputs?.[e.sourcePort]);
     if ('error' in gathered) return gathered;
     const [port, edge] = [...gathered.pending][0] ?? [];
     return port && edge ? { error: `input "${definition.inputs[port]!.label}" got no value from ${this.#label(edge.source)}'s "${edge.sourcePort}" output` } : gathered;
@@ -377,6 +388,8 @@ function toUpdate(result: NodeResult): NodeUpdate {
         ...(result.reason === undefined ? {} : { reason: result.reason }),
         ...(result.madeAt === undefined ? {} : { madeAt: result.madeAt }),
       };
+    case 'bypassed':
+      return { state: 'bypassed' };
     case 'failed':
       return { state: 'failed', error: result.error!, cause: result.cause! };
     case 'cancelled':

@@ -1,7 +1,7 @@
 /** What a run reports while it goes: one stream of events, per node and for the run. */
 import type { PortValue } from './values';
 
-export type NodeState = 'queued' | 'running' | 'cached' | 'done' | 'failed' | 'cancelled';
+export type NodeState = 'queued' | 'running' | 'cached' | 'done' | 'bypassed' | 'failed' | 'cancelled';
 export type RunStatus = 'done' | 'failed' | 'cancelled';
 
 /** Why a node failed: its own work, a missing input, a failed upstream node, or the graph itself. */
@@ -13,6 +13,8 @@ export type NodeUpdate =
   | { state: 'running'; fraction: number; message?: string; reason?: string }
   /** `reason`: why a done node ran; `madeAt`: when a cached result was made. */
   | { state: 'cached' | 'done'; outputs: Readonly<Record<string, PortValue>>; cacheKey: string; ms: number; reason?: string; madeAt?: number }
+  /** Switched off in place: its inputs passed on, its run never called. */
+  | { state: 'bypassed' }
   | { state: 'failed'; error: string; cause: FailureCause }
   | { state: 'cancelled' };
 

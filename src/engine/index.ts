@@ -1,5 +1,6 @@
 /** The engine's public surface: workflow model, loading, evaluation. No DOM, no React. */
 export * from './assets';
+export * from './bypass';
 export * from './cache';
 export * from './document-rules';
 export * from './engine';
@@ -8,6 +9,7 @@ export * from './graph';
 export * from './hash';
 export * from './limiter';
 export * from './node-definition';
+export * from './output-names';
 export * from './params';
 export * from './plan';
 export * from './ports';

@@ -153,6 +153,11 @@ export interface NodeDefinition<
    * batch resumes item by item and never pays twice for one.
    */
   batch?: { param: keyof P & string; size: (params: ParamValues<P>) => number; label: (params: ParamValues<P>, index: number) => string };
+  /**
+   * A Save button on the node: downloads `output`, named by the pattern in the text param `name`
+   * (see output-names.ts), the same name Run batch gives it.
+   */
+  save?: { output: keyof O & string; name: keyof P & string };
   /** `migrations[n]` turns params saved at version n into version n + 1. */
   migrations?: Readonly<Record<number, (params: Record<string, unknown>) => Record<string, unknown>>>;
   /** The work, inline when it needs nothing beyond the engine; else given by `withRun`. */

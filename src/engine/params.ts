@@ -9,6 +9,11 @@ interface Base<T> {
   label: string;
   default: T;
   description?: string;
+  /**
+   * False for a param that does not change the work (the name a file is saved under): it is no
+   * part of the cache key or of the workflow's identity, so editing it re-runs nothing.
+   */
+  keyed?: false;
 }
 
 export interface NumberParam extends Base<number> {
@@ -234,4 +239,10 @@ export function conformParams(specs: ParamSpecs, constraints: ParamConstraints, 
 /** Values without the parameters the constraints hide: what the work actually depends on. */
 export function withoutHidden(values: Readonly<Record<string, unknown>>, constraints: ParamConstraints): Record<string, unknown> {
   return Object.fromEntries(Object.entries(values).filter(([name]) => !constraints[name]?.hidden));
+}
+
+/** The params the work depends on: all but those marked `keyed: false` (and any a constraint hides, dropped before). */
+export function workParams(specs: ParamSpecs, values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  // A registered kind need not have the flag: only one that says `keyed: false` is left out.
+  return Object.fromEntries(Object.entries(values).filter(([name]) => (specs[name] as { keyed?: false } | undefined)?.keyed !== false));
 }

@@ -7,10 +7,13 @@
  * A node fed by work that would run cannot be keyed before that work is done (its key hashes the
  * new result), so it counts as running: the plan's "would run" is what a run can cost at most.
  */
+import { bypassInputs, bypassProblem, passThrough } from './bypass';
 import type { Engine } from './engine';
 import { topologicalOrder, upstream } from './graph';
 import { hashString, stableStringify } from './hash';
 import type { AnyNodeDefinition, CostEstimate } from './node-definition';
+import { workParams } from './params';
+import type { NodeRegistry } from './registry';
 import type { PortValue } from './values';
 import { explainRun, gatherInputs, inputHashes, paramsOf, prepareWork } from './work';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from './workflow';
@@ -24,6 +27,8 @@ export type NodeVerdict =
    * generation an earlier run sent `resumes` it: it runs, but is not paid for again.
    */
   | { will: 'run'; reason: string; paid: boolean; cost?: CostEstimate; cacheKey?: string; resumes?: true }
+  /** Bypassed: its inputs pass on, nothing runs, nothing is paid. */
+  | { will: 'bypass' }
   /** The same work as `with`, which would run: the engine does identical work once. */
   | { will: 'share'; with: string }
   /** It cannot run as the graph stands; `reason` says what to change, `blockedBy` the failing node it waits on. */
@@ -60,7 +65,7 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
   /** Work that would run, by cache key: a second node with the same key shares it. */
   const running = new Map<string, string>();
   let graph: string | undefined;
-  const graphIdentity = () => (graph ??= workflowIdentity(document));
+  const graphIdentity = () => (graph ??= workflowIdentity(document, engine.registry));
   const incomingOf = new Map<string, WorkflowEdge[]>();
   for (const edge of edges) incomingOf.set(edge.target, [...(incomingOf.get(edge.target) ?? []), edge]);
   for (const id of order.order) {
@@ -87,15 +92,27 @@ export async function planRun(engine: Engine, document: WorkflowDocument, target
         const cost = estimateCost(definition, params);
         return cost ? { will: 'run', reason, paid: true, cost } : { will: 'run', reason, paid: true };
       };
+      /** As the engine bypasses: what comes in goes on; while it waits on work that would run, it changes with that work. */
+      const bypass = (outputOf: (edge: WorkflowEdge) => PortValue | undefined): NodeVerdict => {
+        const problem = bypassProblem(definition, new Set(incoming.map((e) => e.targetPort)), new Set(edges.flatMap((e) => (e.source === id ? [e.sourcePort] : []))));
+        if (problem) return fail(problem);
+        const gathered = gatherInputs(bypassInputs(definition), incoming, outputOf);
+        if ('error' in gathered) return fail(gathered.error);
+        const waiting = [...gathered.pending.values()][0];
+        known.set(id, waiting ? { runs: (known.get(waiting.source) as { runs: string }).runs } : { outputs: passThrough(definition, gathered.values) });
+        return { will: 'bypass' };
+      };
       const feeding = incoming.map((e) => ({ edge: e, source: known.get(e.source)! }));
       const failed = feeding.find((f) => 'fails' in f.source);
       if (failed) return fail(`needs ${labelOf(failed.edge.source)}, which cannot run`, failed.edge.source);
 
       // A wire from work that would run has no value yet: that input changes, for that work's reason.
-      const gathered = gatherInputs(definition, incoming, (e) => {
+      const outputOf = (e: WorkflowEdge) => {
         const source = known.get(e.source)!;
         return 'outputs' in source ? source.outputs[e.sourcePort] : undefined;
-      });
+      };
+      if (node.bypassed) return bypass(outputOf);
+      const gathered = gatherInputs(definition.inputs, incoming, outputOf);
       if ('error' in gathered) return fail(gathered.error);
       const { values: inputs } = gathered;
       const pending = new Map([...gathered.pending].map(([port, edge]) => [port, (known.get(edge.source) as { runs: string }).runs]));
@@ -161,12 +178,21 @@ export function estimateCost(definition: AnyNodeDefinition, params: Record<strin
   }
 }
 
-/** What the workflow is, apart from where its nodes sit: the identity a workflow-reading node keys by. */
-export function workflowIdentity(document: WorkflowDocument): string {
+/**
+ * What the workflow is, apart from where its nodes sit and how they look (frames, colours): the
+ * identity a workflow-reading node keys by. With the registry, params that do not change any work
+ * (`keyed: false`, a file name) are left out too.
+ */
+export function workflowIdentity(document: WorkflowDocument, registry?: NodeRegistry): string {
+  const keyed = (type: string, params: Record<string, unknown>) => {
+    const specs = registry?.get(type)?.params;
+    return specs ? workParams(specs, params) : params;
+  };
   return hashString(
     stableStringify({
       name: document.name,
-      nodes: document.nodes.map(({ id, type, version, title, params }) => ({ id, type, version, title, params })),
+      // Marked only when set, so workflows without a bypass keep the identity they had.
+      nodes: document.nodes.map(({ id, type, version, title, params, bypassed }) => ({ id, type, version, title, params: keyed(type, params), ...(bypassed ? { bypassed } : {}) })),
       edges: document.edges,
     }),
   );

@@ -4,8 +4,8 @@
  * can never disagree about what is the same work; comparing recipes says why work runs again.
  */
 import { hashString, stableStringify } from './hash';
-import { migrateParams, unconnectedInput, type AnyNodeDefinition } from './node-definition';
-import { constraintIssues, resolveParams, withoutHidden } from './params';
+import { migrateParams, unconnectedInput, type AnyNodeDefinition, type InputSpecs } from './node-definition';
+import { constraintIssues, resolveParams, withoutHidden, workParams } from './params';
 import { isListType } from './ports';
 import { coerce, valueHash, type PortValue, type ScalarValue } from './values';
 import { formatPath, type WorkflowEdge, type WorkflowNode } from './workflow';
@@ -55,7 +55,7 @@ export function paramsOf(definition: AnyNodeDefinition, node: WorkflowNode): { v
   const issues = constraints ? constraintIssues(definition.params, constraints, values) : invalid;
   if (issues.length > 0) return { error: issues.map((i) => `${formatPath(['params', ...i.path])}: ${i.message}`).join('; ') };
   // A parameter that does not apply (hidden) is not part of the work: editing it re-runs nothing.
-  return { values, keyed: constraints ? withoutHidden(values, constraints) : values };
+  return { values, keyed: workParams(definition.params, constraints ? withoutHidden(values, constraints) : values) };
 }
 
 /**
@@ -65,13 +65,13 @@ export function paramsOf(definition: AnyNodeDefinition, node: WorkflowNode): { v
  * meets): such an input is left out of `values` and named in `pending` with a wire that waits.
  */
 export function gatherInputs(
-  definition: AnyNodeDefinition,
+  specs: InputSpecs,
   incoming: readonly WorkflowEdge[],
   outputOf: (edge: WorkflowEdge) => PortValue | undefined,
 ): { values: Record<string, PortValue | undefined>; pending: Map<string, WorkflowEdge> } | { error: string } {
   const values: Record<string, PortValue | undefined> = {};
   const pending = new Map<string, WorkflowEdge>();
-  for (const [port, spec] of Object.entries(definition.inputs)) {
+  for (const [port, spec] of Object.entries(specs)) {
     const feeding = incoming.filter((e) => e.targetPort === port);
     if (feeding.length === 0 && !spec.optional) return { error: unconnectedInput(port, spec) };
     const fed = feeding.map((edge) => ({ edge, value: outputOf(edge) }));

@@ -15,10 +15,12 @@ import { missingField, resolveParams } from './params';
 import type { NodeRegistry } from './registry';
 import {
   formatPath,
+  MARK_COLOURS,
   WORKFLOW_FORMAT,
   WORKFLOW_VERSION,
   type WorkflowDocument,
   type WorkflowEdge,
+  type WorkflowFrame,
   type WorkflowNode,
 } from './workflow';
 
@@ -50,7 +52,17 @@ const nodeSchema = z.object({
   title: z.string().max(DOCUMENT_LIMITS.title).optional(),
   position: z.object({ x: finite, y: finite }),
   params: z.record(z.string(), z.unknown()),
+  bypassed: z.boolean().optional(),
+  colour: z.enum(MARK_COLOURS).optional(),
 }) satisfies z.ZodType<WorkflowNode>;
+
+const frameSchema = z.object({
+  id,
+  title: z.string().max(DOCUMENT_LIMITS.title),
+  position: z.object({ x: finite.refine(isCanvasCoordinate, 'off the canvas'), y: finite.refine(isCanvasCoordinate, 'off the canvas') }),
+  size: z.object({ width: finite.refine((w) => w > 0 && w <= DOCUMENT_LIMITS.coordinate, 'expected a width > 0'), height: finite.refine((h) => h > 0 && h <= DOCUMENT_LIMITS.coordinate, 'expected a height > 0') }),
+  colour: z.enum(MARK_COLOURS).optional(),
+}) satisfies z.ZodType<WorkflowFrame>;
 
 const edgeSchema = z.object({
   id,
@@ -69,6 +81,7 @@ const documentSchema = z.object({
   name: z.string().max(DOCUMENT_LIMITS.name),
   nodes: z.array(nodeSchema),
   edges: z.array(edgeSchema),
+  frames: z.array(frameSchema).optional(),
   viewport: viewportSchema.optional(),
 }) satisfies z.ZodType<WorkflowDocument>;
 
@@ -149,6 +162,8 @@ function repairFields(raw: Raw, owned: boolean): { raw: Raw; warnings: LoadIssue
     warn('viewport', 'not a view the canvas can show; it opens showing the whole graph');
   }
 
+  if (out.frames !== undefined) out.frames = repairFrames(out.frames, warn);
+
   const renamed = new Map<string, string>();
   // Nodes first: the wires follow the ids repaired there.
   out.nodes = repairList(out.nodes, { name: 'nodes', item: 'node', whenMissing: 'the workflow opens empty' }, owned, warn, (node, at, fresh) => repairNode(node, at, owned, fresh, renamed, warn));
@@ -157,6 +172,24 @@ function repairFields(raw: Raw, owned: boolean): { raw: Raw; warnings: LoadIssue
 }
 
 type Warn = (path: string, message: string) => void;
+
+/** Frames are layout only: one that is not a frame is dropped with a warning, never refusing the workflow. */
+function repairFrames(frames: unknown, warn: Warn): unknown[] {
+  if (!Array.isArray(frames)) {
+    warn('frames', 'not a list of frames; the workflow opens without frames');
+    return [];
+  }
+  const seen = new Set<string>();
+  return frames.flatMap((frame, i) => {
+    const parsed = frameSchema.safeParse(isObject(frame) && typeof frame.title === 'string' ? { ...frame, title: clampText(frame.title, DOCUMENT_LIMITS.title) } : frame);
+    if (!parsed.success || seen.has(parsed.data.id)) {
+      warn(`frames[${i}]`, `${parsed.success ? `duplicate id "${parsed.data.id}"` : parsed.error.issues.map((e) => `${formatPath(e.path.map(key))}: ${e.message}`).join('; ')}; the frame was dropped`);
+      return [];
+    }
+    seen.add(parsed.data.id);
+    return [parsed.data];
+  });
+}
 
 /**
  * Each item of a list (the nodes, the wires) repaired, or left for the schema to refuse; an
@@ -211,6 +244,14 @@ function repairNode(node: Raw, at: string, owned: boolean, fresh: (type: string)
     warn(`${at}.title`, 'not text; the node shows its type’s name');
   }
   out.position = repairPosition(out.position, `${at}.position`, owned, warn);
+  if (out.colour !== undefined && !(MARK_COLOURS as readonly unknown[]).includes(out.colour)) {
+    warn(`${at}.colour`, `not one of ${MARK_COLOURS.join(', ')}; the node has no colour`);
+    delete out.colour;
+  }
+  if (owned && out.bypassed !== undefined && typeof out.bypassed !== 'boolean') {
+    warn(`${at}.bypassed`, 'not true or false; the node is not bypassed');
+    delete out.bypassed;
+  }
   if (isObject(out.params)) out.params = boundedParams(out.params, `${at}.params`, warn);
   else if (owned) {
     warn(`${at}.params`, 'missing; the node takes its defaults');

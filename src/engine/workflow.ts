@@ -25,6 +25,26 @@ export interface WorkflowNode {
   title?: string;
   position: Position;
   params: Record<string, unknown>;
+  /** Switched off in place: its inputs pass through to its outputs (see bypass.ts). */
+  bypassed?: boolean;
+  /** A colour the user gave the node, from MARK_COLOURS; none of its work depends on it. */
+  colour?: MarkColour;
+}
+
+/** The colours a node or a frame may be marked with, by name (the editor draws each). */
+export const MARK_COLOURS = ['red', 'orange', 'yellow', 'green', 'teal', 'blue', 'purple', 'grey'] as const;
+export type MarkColour = (typeof MARK_COLOURS)[number];
+
+/**
+ * A titled frame drawn behind nodes; dragging it moves the nodes inside it. Layout only: never
+ * part of a cache key or of the workflow's identity.
+ */
+export interface WorkflowFrame {
+  id: string;
+  title: string;
+  position: Position;
+  size: { width: number; height: number };
+  colour?: MarkColour;
 }
 
 export interface WorkflowEdge {
@@ -42,6 +62,7 @@ export interface WorkflowDocument {
   name: string;
   nodes: WorkflowNode[];
   edges: WorkflowEdge[];
+  frames?: WorkflowFrame[];
   viewport?: Viewport;
 }
 

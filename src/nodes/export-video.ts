@@ -1,5 +1,5 @@
 /** Export: the finished video in the container and codec the user wants, workflow embedded. */
-import { createMedia, defineNode, param, type ProgressReporter, type VideoValue, type WorkflowDocument } from '../engine';
+import { createMedia, defineNode, param, unknownNameField, type ProgressReporter, type VideoValue, type WorkflowDocument } from '../engine';
 import { encodeGif } from '../media/ffmpeg/export';
 import type { QualityLevel } from '../media/video/bitrate';
 import { convertVideo, type ConvertTarget } from '../media/video/convert-video';
@@ -24,7 +24,8 @@ export default defineNode({
   inputs: { video: { type: 'video', label: 'Video' } },
   outputs: { video: { type: 'video', label: 'Video' } },
   // GIF settings apply to GIFs only: hidden otherwise, and then no part of the export's identity.
-  constrain: (params) => ({ gifFps: { hidden: params.format !== 'gif' }, gifWidth: { hidden: params.format !== 'gif' } }),
+  constrain: (params) => ({ gifFps: { hidden: params.format !== 'gif' }, gifWidth: { hidden: params.format !== 'gif' }, fileName: { note: unknownNameField(params.fileName) } }),
+  save: { output: 'video', name: 'fileName' },
   params: {
     format: param.select({
       label: 'Format',
@@ -49,6 +50,7 @@ export default defineNode({
     bitrate: param.number({ label: 'Bitrate', default: 0, min: 0, max: 100, step: 0.5, unit: 'Mb/s', description: '0 uses the quality setting; any other value re-encodes at that rate.' }),
     gifFps: param.number({ label: 'GIF frame rate', default: 15, min: 1, max: 50, step: 1, integer: true, unit: 'fps', description: 'GIF only. 10, 20, 25 and 50 play at exactly that rate.' }),
     gifWidth: param.number({ label: 'GIF width', default: 480, min: 16, max: 1920, step: 2, integer: true, unit: 'px', description: 'GIF only; never wider than the video.' }),
+    fileName: param.text({ label: 'File name', default: '{workflow}-{photo}-{model}-{date}', keyed: false, description: 'What Save and Run batch call the file: {workflow}, {photo}, {model}, {node} and {date} are filled in. Changing it re-runs nothing.' }),
     embedWorkflow: param.boolean({ label: 'Embed workflow', default: true, description: 'Stores this workflow in the file, layout included, so dropping the video onto the canvas restores it.' }),
   },
   // Every MP4 with sound now has AAC, which once needed a format of its own.

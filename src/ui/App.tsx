@@ -20,6 +20,9 @@ import { reportOpen, WorkflowsPanel } from './WorkflowsPanel';
 /** The panels that open over the canvas from the toolbar, one at a time. */
 export type PanelName = 'workflows' | 'providers' | 'generations' | 'batch' | 'templates';
 
+/** Whether the side panel (inspector and run log) shows, remembered in this browser. */
+const SIDEBAR_KEY = 'stillmotion.sidebar';
+
 export function App() {
   const [selected, setSelected] = useState<string[]>([]);
   const [help, setHelp] = useState(false);
@@ -27,6 +30,11 @@ export function App() {
   const [question, answer] = usePaidRunCheck();
   const [focus, setFocus] = useState<{ nodeId: string }>();
   const [cancelling, askCancel, answerCancel] = useCancelCheck();
+  const [sidebar, setSidebar] = useState(() => localStorage.getItem(SIDEBAR_KEY) !== 'hidden');
+  const toggleSidebar = () => {
+    localStorage.setItem(SIDEBAR_KEY, sidebar ? 'hidden' : 'shown');
+    setSidebar(!sidebar);
+  };
   const onHelp = useCallback(() => setHelp(true), []);
   const { session } = useServices();
   const { welcome } = useSession();
@@ -51,11 +59,16 @@ export function App() {
             {panel === 'generations' ? <GenerationsPanel onClose={close} /> : null}
             {panel === 'batch' ? <BatchPanel onClose={close} /> : null}
             <Hints />
+            <button type="button" className="sidebar-toggle" onClick={toggleSidebar} aria-expanded={sidebar} aria-controls="sidebar" title={sidebar ? 'Hide the side panel (inspector and run log)' : 'Show the side panel (inspector and run log)'}>
+              {sidebar ? 'Hide panel ›' : '‹ Panel'}
+            </button>
           </section>
-          <aside className="sidebar">
-            <Inspector nodeId={selected.length === 1 ? selected[0] : undefined} count={selected.length} />
-            <RunLog />
-          </aside>
+          {sidebar ? (
+            <aside className="sidebar" id="sidebar">
+              <Inspector nodeId={selected.length === 1 ? selected[0] : undefined} count={selected.length} />
+              <RunLog />
+            </aside>
+          ) : null}
         </main>
         {templates ? <TemplatePicker first={welcome === true} onClose={close} /> : null}
         {help ? <HelpPanel onClose={() => setHelp(false)} /> : null}
@@ -157,7 +170,7 @@ function WorkflowName() {
     <InlineEdit
       value={name}
       label="Workflow name"
-      hint="Rename this workflow"
+      hint={`${name}: click to rename this workflow`}
       as="button"
       className="workflow-name-button"
       inputClassName="workflow-name-input"

@@ -5,6 +5,7 @@
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import { batchEstimate, handPicks } from '../batch/batch';
+import { savedName } from '../editor/output-names';
 import { formatUsd } from '../editor/run-cost';
 import { DownloadLink, OutputPreview } from './OutputPreview';
 import { useDocument, useServices } from './services';
@@ -70,7 +71,7 @@ export function BatchPanel({ onClose }: { onClose: () => void }) {
             {item.results.map((r) => (
               <div key={r.nodeId} className="batch-result">
                 <OutputPreview value={r.media} />
-                <DownloadLink media={r.media} name={`${item.label.replace(/\.[^.]+$/, '')}-${r.nodeId}`} />
+                <DownloadLink media={r.media} name={savedName(document, registry, r.nodeId, { photo: item.label }) ?? `${item.label.replace(/\.[^.]+$/, '')}-${r.nodeId}`} />
               </div>
             ))}
             {item.error ? <p className="node-error">{item.error}</p> : null}

@@ -47,7 +47,7 @@ function useInputs(nodeId: string, definition: AnyNodeDefinition): { values: Rec
     subscribe,
     () => incoming.map((e) => `${e.source}:${runs.node(e.source)?.state ?? '-'}:${runs.node(e.source)?.cacheKey ?? ''}`).join('|'),
   );
-  const gathered = gatherInputs(definition, incoming, (edge) => runs.node(edge.source)?.outputs?.[edge.sourcePort]);
+  const gathered = gatherInputs(definition.inputs, incoming, (edge) => runs.node(edge.source)?.outputs?.[edge.sourcePort]);
   if ('error' in gathered) return { missing: `No input yet: ${gathered.error}.` };
   const waiting = [...gathered.pending.values()][0];
   if (!waiting) return { values: gathered.values };

@@ -3,12 +3,15 @@
  * widgets, run state and output previews. It subscribes to its own node and run state only.
  */
 import { Handle, Position, useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
-import { memo } from 'react';
-import { DOCUMENT_LIMITS, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { memo, useContext, useSyncExternalStore } from 'react';
+import { DOCUMENT_LIMITS, fileExtension, isMedia, portColour, type AnyNodeDefinition, type PortType, type WorkflowNode } from '../engine';
+import { savedName } from '../editor/output-names';
 import { nodeParams } from '../editor/run-cost';
 import { whyText, type NodeRunState } from '../editor/run-store';
+import { DraggedWire } from './dragged-wire';
 import { InlineEdit } from './InlineEdit';
 import { LivePreview } from './LivePreview';
+import { MARK_HEX } from './mark-colours';
 import { OutputPreview } from './OutputPreview';
 import { useInspection } from './inspection';
 import { ParamField } from './ParamField';
@@ -58,18 +61,26 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
   if (!node) return null;
   if (!definition) return <MissingNode node={node} />;
   const state = run?.state ?? 'idle';
-  if (detail !== 'full') return <CompactNode id={id} title={node.title ?? definition.title} definition={definition} state={state} selected={selected} outline={detail === 'outline'} />;
+  const marks = `${selected ? ' selected' : ''}${node.bypassed ? ' bypassed' : ''}`;
+  const colour = node.colour ? ({ '--mark': MARK_HEX[node.colour] } as React.CSSProperties) : undefined;
+  if (detail !== 'full') return <CompactNode id={id} title={node.title ?? definition.title} definition={definition} state={state} marks={marks} colour={colour} outline={detail === 'outline'} />;
   return (
-    <div className={`node state-${state}${selected ? ' selected' : ''}`} data-node-id={id} data-state={state}>
+    <div className={`node state-${state}${marks}${node.colour ? ' marked' : ''}`} style={colour} data-node-id={id} data-state={state} data-bypassed={node.bypassed ? true : undefined}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <Title nodeId={id} title={node.title ?? definition.title} />
-        <CostBadge node={node} definition={definition} />
-        <StateBadge nodeId={id} run={run} />
+        {node.bypassed ? null : <CostBadge node={node} definition={definition} />}
+        {node.bypassed ? (
+          <span className="badge badge-bypassed" title="Bypassed: its input passes straight to its output and it does not run. Ctrl+B or right-click to take the bypass off.">
+            bypassed
+          </span>
+        ) : (
+          <StateBadge nodeId={id} run={run} />
+        )}
         <RunHereButton nodeId={id} />
       </header>
       <ProgressBar run={run} />
       {run?.state === 'running' && run.message ? <p className="node-status" role="status">{run.message}</p> : null}
-      <Ports definition={definition} />
+      <Ports nodeId={id} definition={definition} checked />
       <Params node={node} definition={definition} />
       <PhotoPreview node={node} definition={definition} />
       {run?.state === 'failed' ? <p className="node-error" role="alert">{run.error}</p> : <NodeProblem nodeId={id} />}
@@ -83,31 +94,99 @@ export const NodeView = memo(function NodeView({ id, selected }: NodeProps) {
             ))}
         </div>
       ) : null}
+      {definition.save && !node.bypassed ? <SaveButton nodeId={id} output={definition.save.output} run={run} /> : null}
     </div>
   );
 });
 
-/** Inputs down the left edge, outputs down the right, as the definition lists them. */
-function Ports({ definition }: { definition: AnyNodeDefinition }) {
+/**
+ * Save: downloads the node's result under its file-name pattern. Only a current result: while the
+ * node runs, or when a run would make it again, the old one is not offered as if it were current.
+ */
+function SaveButton({ nodeId, output, run }: { nodeId: string; output: string; run: NodeRunState | undefined }) {
+  const { documents, registry, runner } = useServices();
+  const stale = useSyncExternalStore(
+    (listener) => runner.checks.subscribeNode(nodeId, listener),
+    () => runner.checks.staleReason(nodeId),
+  );
+  const value = run?.outputs?.[output];
+  const current = (run?.state === 'done' || run?.state === 'cached') && !stale && isMedia(value);
+  const why = !value ? 'Run to make the file first' : !current ? 'Out of date: run to bring it up to date first' : undefined;
+  const save = () => {
+    if (!current) return;
+    const name = savedName(documents.document, registry, nodeId) ?? 'output';
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(value.blob);
+    link.download = `${name}.${fileExtension(value.mime) ?? 'bin'}`;
+    link.click();
+    // The download has its own copy once it starts; the URL only has to outlive the click.
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  };
+  return (
+    <div className="node-save">
+      <button type="button" className="nodrag" disabled={!current} onClick={save} title={why ?? 'Save the file, named by the File name pattern'}>
+        Save
+      </button>
+      {why ? <span className="node-save-why">{why}</span> : null}
+    </div>
+  );
+}
+
+/**
+ * Inputs down the left edge, outputs down the right, as the definition lists them. `checked`
+ * ports dim while a wire they cannot take is dragged; an outline (out of view, or far zoomed out)
+ * skips that, so a drag does not redraw thousands of ports no one can see.
+ */
+function Ports({ nodeId, definition, checked }: { nodeId: string; definition: AnyNodeDefinition; checked: boolean }) {
+  const Each = checked ? CheckedPort : Port;
   return (
     <div className="node-ports">
       <div className="node-inputs">
         {Object.entries(definition.inputs).map(([port, spec]) => (
-          <Port key={port} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
+          <Each key={port} nodeId={nodeId} kind="target" port={port} type={spec.type} label={spec.label} optional={spec.optional ?? false} />
         ))}
       </div>
       <div className="node-outputs">
         {Object.entries(definition.outputs).map(([port, spec]) => (
-          <Port key={port} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
+          <Each key={port} nodeId={nodeId} kind="source" port={port} type={spec.type} label={spec.label} optional={false} />
         ))}
       </div>
     </div>
   );
 }
 
-function Port({ kind, port, type, label, optional }: { kind: 'source' | 'target'; port: string; type: PortType; label: string; optional: boolean }) {
+interface PortProps {
+  nodeId: string;
+  kind: 'source' | 'target';
+  port: string;
+  type: PortType;
+  label: string;
+  optional: boolean;
+}
+
+/**
+ * While a wire is being dragged, why this port cannot take it (the same check a drop makes: types
+ * by the port kinds' rules, no loop); undefined when it can, or when no wire is being dragged.
+ */
+function useRefusedWire(nodeId: string, port: string, kind: 'source' | 'target'): string | undefined {
+  const { commands } = useServices();
+  const from = useContext(DraggedWire);
+  if (!from) return undefined;
+  const side = kind === 'target' ? 'input' : 'output';
+  if (from.nodeId === nodeId && from.port === port && from.side === side) return undefined;
+  if (from.side === side) return 'a wire joins an output to an input';
+  const wire = side === 'input' ? { source: from.nodeId, sourcePort: from.port, target: nodeId, targetPort: port } : { source: nodeId, sourcePort: port, target: from.nodeId, targetPort: from.port };
+  const verdict = commands.check(wire);
+  return verdict.ok ? undefined : verdict.reason;
+}
+
+function CheckedPort(props: PortProps) {
+  return <Port {...props} refused={useRefusedWire(props.nodeId, props.port, props.kind)} />;
+}
+
+function Port({ kind, port, type, label, optional, refused }: PortProps & { refused?: string | undefined }) {
   return (
-    <div className={`port port-${kind}`} title={`${label}: ${type}${optional ? ' (optional)' : ''}`}>
+    <div className={`port port-${kind}${refused ? ' port-refused' : ''}`} title={refused ? `Cannot take this wire: ${refused}` : `${label}: ${type}${optional ? ' (optional)' : ''}`}>
       <Handle type={kind} position={kind === 'target' ? Position.Left : Position.Right} id={port} className={type.startsWith('list<') ? 'handle-list' : ''} style={{ background: portColour(type) }} />
       <span className="port-label">
         {label}
@@ -171,6 +250,7 @@ const STATE_LABELS: Record<NodeRunState['state'], string> = {
   running: 'running',
   cached: 'cached',
   done: 'done',
+  bypassed: 'bypassed',
   failed: 'failed',
   cancelled: 'cancelled',
 };
@@ -211,14 +291,15 @@ function ProgressBar({ run }: { run: NodeRunState | undefined }) {
  * The far-away view of a node: its name, state and ports (so wires still attach), none of the
  * widgets, and about the same size, so zooming in and out never reflows the graph.
  */
-function CompactNode({ id, title, definition, state, selected, outline }: { id: string; title: string; definition: AnyNodeDefinition; state: string; selected: boolean; outline: boolean }) {
-  const classes = `node compact${outline ? ` outline category-${definition.category.toLowerCase()}` : ''} state-${state}${selected ? ' selected' : ''}`;
+function CompactNode(props: { id: string; title: string; definition: AnyNodeDefinition; state: string; marks: string; colour: React.CSSProperties | undefined; outline: boolean }) {
+  const { id, title, definition, state, marks, colour, outline } = props;
+  const classes = `node compact${outline ? ` outline category-${definition.category.toLowerCase()}` : ''} state-${state}${marks}${colour ? ' marked' : ''}`;
   return (
-    <div className={classes} data-node-id={id} data-state={state}>
+    <div className={classes} style={colour} data-node-id={id} data-state={state}>
       <header className={`node-header category-${definition.category.toLowerCase()}`}>
         <span className="node-title">{title}</span>
       </header>
-      <Ports definition={definition} />
+      <Ports nodeId={id} definition={definition} checked={!outline} />
     </div>
   );
 }

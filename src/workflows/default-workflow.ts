@@ -37,7 +37,7 @@ export function defaultWorkflow(id: string = crypto.randomUUID()): WorkflowDocum
         type: 'output.export',
         version: 2,
         position: { x: 720, y: 60 },
-        params: { format: 'mp4-h264', quality: 'high', bitrate: 0, embedWorkflow: true, gifFps: 15, gifWidth: 480 },
+        params: { format: 'mp4-h264', quality: 'high', bitrate: 0, fileName: '{workflow}-{photo}-{model}-{date}', embedWorkflow: true, gifFps: 15, gifWidth: 480 },
       },
       {
         id: 'prompt',

@@ -100,7 +100,34 @@ export function testNodes(probe: Probe = { running: 0, peak: 0 }) {
     },
   });
 
-  return new NodeRegistry([mix, needs, number, image, paid]);
+  /** Paid like a generation, and bypassable: its text input can pass to its text output. */
+  const relay = defineNode({
+    type: 'test.relay',
+    version: 1,
+    title: 'Relay',
+    category: 'Generate',
+    description: 'Paid work on one text, with a number output no input can feed.',
+    inputs: { in: { type: 'text', label: 'In', optional: true } },
+    outputs: { out: { type: 'text', label: 'Out' }, length: { type: 'number', label: 'Length' } },
+    params: {
+      k: param.number({ label: 'K', default: 0, min: -1e9, max: 1e9 }),
+      fileName: param.text({ label: 'File name', default: '{workflow}-{photo}-{model}-{date}', keyed: false }),
+    },
+    save: { output: 'out', name: 'fileName' },
+    cost: () => ({ usd: 0.5, basis: '$0.50 per run' }),
+    async run({ nodeId, inputs, params }) {
+      probe.running++;
+      try {
+        await probe.onRun?.(nodeId, new AbortController().signal);
+        const out = hashString(`relay|${params.k}|${inputs.in ?? ''}`);
+        return { out, length: out.length };
+      } finally {
+        probe.running--;
+      }
+    },
+  });
+
+  return new NodeRegistry([mix, needs, number, image, paid, relay]);
 }
 
 /** Random links for nodes n0..n(size-1): each fed by up to three earlier nodes, so never a cycle. */
