@@ -7,7 +7,6 @@ import type { AssetStore, LoadIssue, LoadResult, NodeRegistry, WorkflowDocument 
 import { loadWorkflow } from '../engine';
 import { BUNDLE_SUFFIX, readBundle } from './bundle';
 import { readWorkflowFile } from './workflow-files';
-import { readEmbeddedWorkflow } from './workflow-from-video';
 import { LARGE_GRAPH_NODES } from './workflow-session';
 
 export interface OpenContext {
@@ -60,6 +59,8 @@ export async function readWorkflowFrom(file: File, { registry, assets }: Pick<Op
     return assets ? readBundle(file, registry, assets) : refuse('bundles need the browser storage, which is not available here');
   }
   if (file.type.startsWith('video/')) {
+    // Loaded when a video is dropped: the page starts without the demuxer.
+    const { readEmbeddedWorkflow } = await import('./workflow-from-video');
     const embedded = await readEmbeddedWorkflow(file);
     if (embedded.kind === 'none') return { noWorkflow: true };
     if (embedded.kind === 'unreadable') return refuse(`the video carries a Stillmotion workflow, but ${embedded.reason}`);
