@@ -57,7 +57,8 @@ async function emptySpot(width = 270, height = 150): Promise<{ x: number; y: num
 
 beforeAll(async () => {
   browser = await launch();
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  // A desktop screen with room beside the default graph (editing-habits.test.ts covers 1280x720).
+  const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
   page = await context.newPage();
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));
