@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runAndWait } from './app';
+import { keepTheDemo, runAndWait } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -46,11 +46,13 @@ async function settledCentre(locator: Locator) {
 /** Clicks a node's title, as a person selects a node. */
 const select = (id: string) => node(id).locator('.node-title').click();
 
-/** A fresh copy of the default graph (Sample image -> Local motion -> Export, and a Prompt), all in view. */
+/** A fresh copy of the offline demo (Sample image and Prompt -> Local motion -> Export) from New, all in view. */
 async function freshGraph() {
   await page.getByRole('button', { name: 'Workflows', exact: true }).click();
   await page.locator('.workflow-actions').getByRole('button', { name: 'New', exact: true }).click();
-  await page.locator('.workflows-panel').waitFor({ state: 'detached' });
+  const picker = page.getByRole('dialog', { name: 'Start from a template' });
+  await picker.locator('[data-template="offline-demo"]').click();
+  await picker.waitFor({ state: 'detached' });
   await expect.poll(nodeIds).toEqual(['image', 'motion', 'export', 'prompt']);
   await node('image').waitFor();
   await page.keyboard.press('f');
@@ -65,6 +67,7 @@ beforeAll(async () => {
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));
   await node('image').waitFor();
+  await keepTheDemo(page);
 });
 
 afterAll(async () => {
@@ -79,7 +82,7 @@ describe('duplicate and paste keep what feeds the copies', () => {
     await page.keyboard.press('Control+d');
     await node('local-1').waitFor();
     expect(await position('local-1')).toEqual({ x: before.x + 40, y: before.y + 40 });
-    expect(await edgesInto('local-1')).toEqual(['image']);
+    expect(await edgesInto('local-1')).toEqual(['image', 'prompt']);
     await expect.poll(() => node('local-1').getAttribute('class')).toContain('selected');
     expect(await node('motion').getAttribute('class')).not.toContain('selected');
     // On top: where the two overlap, the copy is what a click reaches.
@@ -88,6 +91,7 @@ describe('duplicate and paste keep what feeds the copies', () => {
     await page.keyboard.press('Control+z');
     await expect.poll(nodeIds).toEqual(['image', 'motion', 'export', 'prompt']);
     expect(await edgesInto('image')).toEqual([]);
+    expect(await edgesInto('motion')).toEqual(['image', 'prompt']);
   });
 
   it('Ctrl+Shift+V pastes with the wires into the copied nodes; Ctrl+V without', async () => {
@@ -98,7 +102,7 @@ describe('duplicate and paste keep what feeds the copies', () => {
     await page.mouse.move(pane.x + 120, pane.y + pane.height - 120);
     await page.keyboard.press('Control+Shift+v');
     await node('local-1').waitFor();
-    expect(await edgesInto('local-1')).toEqual(['image']);
+    expect(await edgesInto('local-1')).toEqual(['image', 'prompt']);
     await page.mouse.move(pane.x + 420, pane.y + pane.height - 120);
     await page.keyboard.press('Control+v');
     await node('local-2').waitFor();
@@ -141,13 +145,13 @@ describe('right-click menus', () => {
     await node('motion').locator('.node-title').click({ button: 'right' });
     await menu().getByRole('menuitem', { name: /^Duplicate/ }).click();
     await node('local-1').waitFor();
-    expect(await edgesInto('local-1')).toEqual(['image']);
+    expect(await edgesInto('local-1')).toEqual(['image', 'prompt']);
     await node('local-1').locator('.node-title').click({ button: 'right' });
     await menu().getByRole('menuitem', { name: /^Delete/ }).click();
     await expect.poll(() => node('local-1').count()).toBe(0);
     await page.keyboard.press('Control+z');
     await node('local-1').waitFor();
-    expect(await edgesInto('local-1')).toEqual(['image']);
+    expect(await edgesInto('local-1')).toEqual(['image', 'prompt']);
   });
 
   it('on the canvas: adds a node by search where it was clicked, and pastes there', async () => {
@@ -235,8 +239,8 @@ describe('Save on Export', () => {
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
     const [first] = await Promise.all([page.waitForEvent('download'), save.click()]);
-    // A default graph: no photo file and no model, so those fields drop out.
-    expect(first.suggestedFilename()).toBe(`Untitled-${today}.mp4`);
+    // The offline demo: no photo file and no model, so those fields drop out.
+    expect(first.suggestedFilename()).toBe(`Coast_at_dusk-${today}.mp4`);
 
     const name = card('export').getByLabel('File name');
     await name.fill('{node}-{workflow}-{date}');
@@ -250,7 +254,7 @@ describe('Save on Export', () => {
     expect(will).toBe('cache');
     expect(await card('export').locator('.badge-stale').count()).toBe(0);
     const [second] = await Promise.all([page.waitForEvent('download'), save.click()]);
-    expect(second.suggestedFilename()).toBe(`Export-Untitled-${today}.mp4`);
+    expect(second.suggestedFilename()).toBe(`Export-Coast_at_dusk-${today}.mp4`);
     await screenshot(page, 'habits-export-save');
   });
 });
@@ -327,7 +331,7 @@ describe('while a wire is dragged', () => {
     await expect.poll(() => node('motion').locator('.port-target.port-refused').count()).toBe(1);
     expect(await node('export').locator('.port-target.port-refused').count()).toBe(1);
     expect(await node('join-1').locator('.port-target.port-refused').count()).toBe(0);
-    expect(await node('motion').locator('.port-target').getAttribute('title')).toBe('Cannot take this wire: a text cannot feed an image input');
+    expect(await node('motion').locator('.port-target.port-refused').getAttribute('title')).toBe('Cannot take this wire: a text cannot feed an image input');
     await screenshot(page, 'habits-wire-dims');
     await page.mouse.up();
     await page.keyboard.press('Escape');
