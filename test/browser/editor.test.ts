@@ -198,6 +198,9 @@ describe('the editor', () => {
     await drag({ x: pane.x + 5, y: pane.y + 5 }, { x: pane.x + pane.width - 5, y: pane.y + pane.height - 5 });
     await page.keyboard.up('Shift');
     await expect.poll(() => page.locator('.inspector').textContent()).toBe('5 nodes selected.');
+    // Escape clears it, so the box drawn round the selection no longer covers the nodes.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.react-flow__nodesselection').count()).toBe(0);
   });
 
   it('lists the keyboard shortcuts in a help panel', async () => {
