@@ -12,8 +12,11 @@ export async function runAndWait(page: Page, trigger: () => Promise<void>): Prom
   await expect.poll(() => finishedRuns(page), { timeout: 60_000 }).toBeGreaterThan(before);
 }
 
+/** The template picker, offered on a first start and on New. */
+export const templatePicker = (page: Page) => page.getByRole('dialog', { name: 'Start from a template' });
+
 /** A first start offers the templates over the offline demo; this closes them, keeping the demo. */
 export async function keepTheDemo(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Keep the demo' }).click();
-  await page.getByRole('dialog', { name: 'Start from a template' }).waitFor({ state: 'detached' });
+  await templatePicker(page).waitFor({ state: 'detached' });
 }

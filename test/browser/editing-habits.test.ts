@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo, runAndWait } from './app';
+import { keepTheDemo, runAndWait, templatePicker } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -50,7 +50,7 @@ const select = (id: string) => node(id).locator('.node-title').click();
 async function freshGraph() {
   await page.getByRole('button', { name: 'Workflows', exact: true }).click();
   await page.locator('.workflow-actions').getByRole('button', { name: 'New', exact: true }).click();
-  const picker = page.getByRole('dialog', { name: 'Start from a template' });
+  const picker = templatePicker(page);
   await picker.locator('[data-template="offline-demo"]').click();
   await picker.waitFor({ state: 'detached' });
   await expect.poll(nodeIds).toEqual(['image', 'motion', 'export', 'prompt']);

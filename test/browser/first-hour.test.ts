@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { TEMPLATES } from '../../src/workflows/templates';
+import { templatePicker } from './app';
 import { ARTIFACTS, launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -21,7 +22,7 @@ let page: Page;
 let errors: string[];
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-first-hour-'));
 
-const picker = (p: Page = page) => p.getByRole('dialog', { name: 'Start from a template' });
+const picker = (p: Page = page) => templatePicker(p);
 const card = (title: string, p: Page = page) => picker(p).getByRole('button', { name: new RegExp(`^${title}`) });
 const node = (id: string, p: Page = page) => p.locator(`.react-flow__node[data-id="${id}"]`);
 const openDocument = (p: Page = page) => p.evaluate(() => (globalThis as any).stillmotion.documents.document as WorkflowDocument);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo, runAndWait } from './app';
+import { keepTheDemo, runAndWait, templatePicker } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -65,9 +65,9 @@ describe('persistence', () => {
   it('lists workflows; a new one starts from a template or a blank canvas, and the old one is still there', async () => {
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.getByRole('button', { name: 'New', exact: true }).click();
-    await page.getByRole('dialog', { name: 'Start from a template' }).getByRole('button', { name: /^Blank canvas/ }).click();
+    await templatePicker(page).getByRole('button', { name: /^Blank canvas/ }).click();
     // The templates close once the new workflow is open.
-    await page.getByRole('dialog', { name: 'Start from a template' }).waitFor({ state: 'detached' });
+    await templatePicker(page).waitFor({ state: 'detached' });
     await expect.poll(() => workflowNames(page)).toEqual(['Coast at dusk', 'Untitled']);
     await page.getByRole('button', { name: 'Workflows', exact: true }).click();
     await page.locator('.workflow-open', { hasText: 'Coast at dusk' }).click();
