@@ -26,6 +26,8 @@ export interface EngineOptions {
   /** Files, the task journal, keys and settings; any left out are kept in memory. */
   services?: Partial<NodeServices>;
   limits?: ConcurrencyLimits;
+  /** How long a cancelled node may take to stop before the run leaves it behind (STOP_GRACE_MS). */
+  stopGraceMs?: number;
 }
 
 export interface RunRequest {
@@ -70,6 +72,11 @@ type Outputs = Readonly<Record<string, PortValue>>;
 
 /** How often a running node may report progress; finer updates are dropped. */
 const PROGRESS_INTERVAL_MS = 50;
+/**
+ * A cancelled node that has not stopped after this long (a library that missed the abort) is left
+ * behind, so a cancel always ends the run; whatever it still does is never cached or shown.
+ */
+const STOP_GRACE_MS = 10_000;
 
 export class Engine {
   readonly registry: NodeRegistry;
@@ -80,12 +87,14 @@ export class Engine {
   readonly inflight = new Map<string, Promise<Outputs>>();
   /** Each node's last result in this engine, by node id: what says why it runs again. */
   readonly made = new Map<string, MadeRecord>();
+  readonly stopGraceMs: number;
 
   constructor(options: EngineOptions) {
     this.registry = options.registry;
     this.cache = options.cache ?? new MemoryCache();
     this.services = { ...memoryServices(), ...options.services };
     this.limiter = new Limiter(options.limits ?? DEFAULT_LIMITS);
+    this.stopGraceMs = options.stopGraceMs ?? STOP_GRACE_MS;
   }
 
   run(request: RunRequest): Promise<RunSummary> {
@@ -285,7 +294,7 @@ class Run {
       const needs = definition.services;
       const services = servicesFor(definition.title, { ...needs, providers: needs?.keys?.(params) ?? [] }, this.#engine.services);
       const run = await runOf(definition);
-      const outputs = await run({
+      const outputs = await this.#untilStopped(node.id, definition.title, run({
         ...services,
         nodeId: node.id,
         key,
@@ -295,7 +304,7 @@ class Run {
         progress: this.#progressReporter(node.id),
         workflow: this.#document,
         memo: (memoName, make, codec) => this.#memo(node.id, definition, memoName, make, codec),
-      });
+      }));
       for (const [port, spec] of Object.entries(definition.outputs)) {
         if (!matchesPortType(outputs?.[port], spec.type)) throw new Error(`${definition.title} returned no valid "${port}" output (${spec.type})`);
       }
@@ -303,6 +312,25 @@ class Run {
     } finally {
       release();
     }
+  }
+
+  /** `work`, or a rejection once it has outlived a cancel by the engine's stop grace. */
+  #untilStopped<T>(nodeId: string, title: string, work: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const leave = () => {
+        timer = setTimeout(() => {
+          this.#emit({ type: 'warning', runId: this.#id, nodeId, message: `${title} did not stop within ${this.#engine.stopGraceMs / 1000} s of the cancel; the run went on without it` });
+          reject(this.#signal.reason);
+        }, this.#engine.stopGraceMs);
+      };
+      if (this.#signal.aborted) leave();
+      else this.#signal.addEventListener('abort', leave, { once: true });
+      work.then(resolve, reject).finally(() => {
+        clearTimeout(timer);
+        this.#signal.removeEventListener('abort', leave);
+      });
+    });
   }
 
   /** RunContext.memo: the value kept under `name` for this node type, else made and kept. */

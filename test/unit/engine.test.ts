@@ -185,6 +185,26 @@ describe('Engine', () => {
     expect([...cache.entries.values()].map((e) => e.outputs.out)).toEqual([summary.nodes.fast!.outputs!.out]);
   });
 
+  it('ends a cancelled run even when a node never stops, leaving it behind and saying so', async () => {
+    const controller = new AbortController();
+    let started!: () => void;
+    const inside = new Promise<void>((resolve) => (started = resolve));
+    const p: Probe = { running: 0, peak: 0, onRun: (id) => (id === 'stuck' ? new Promise<void>(() => started()) : undefined) };
+    const cache = new MemoryCache();
+    const engine = new Engine({ registry: testNodes(p), cache, stopGraceMs: 20 });
+    const warnings: string[] = [];
+    const doc = mixGraph([{ id: 'stuck', k: 1 }, { id: 'after', k: 2 }], [['stuck', 'after']]);
+    const result = engine.run({ document: doc, signal: controller.signal, onEvent: (e) => e.type === 'warning' && warnings.push(e.message) });
+    await inside;
+    controller.abort();
+    const summary = await result;
+    expect(summary.status).toBe('cancelled');
+    expect(summary.nodes.stuck!.state).toBe('cancelled');
+    expect(summary.nodes.after!.state).toBe('cancelled');
+    expect(warnings).toEqual(['Mix did not stop within 0.02 s of the cancel; the run went on without it']);
+    expect(cache.entries.size).toBe(0);
+  });
+
   it('in cached-only mode shows earlier results and runs nothing', async () => {
     const engine = new Engine({ registry: testNodes() });
     const doc = mixGraph([{ id: 'a' }, { id: 'b' }, { id: 'c', k: 5 }], [['a', 'b']]);
