@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { isRelayed, PROVIDER_ENDPOINTS } from '../providers/endpoints';
 import { DEFAULT_NAME, namePatternProblem } from './names';
 
+/** The exit codes USAGE lists. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, workflow: 3, refused: 4 } as const;
+
 export const USAGE = `Usage: stillmotion run <workflow.json | bundle.stillmotion.zip | exported video> --input <folder> --out <folder> [options]
 
 Runs the workflow once per photo in <folder> (its Batch input, or its one Image input, takes

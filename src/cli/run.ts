@@ -17,7 +17,7 @@ import { createRegistry } from '../nodes';
 import { DEFAULT_COMFYUI_SERVER, normalizeComfyuiAddress, serverList } from '../providers/comfyui/server-address';
 import { providerSettingsSchema } from '../providers/settings';
 import type { AppServerOptions } from '../server/app-server';
-import type { RunArgs } from './args';
+import { EXIT, type RunArgs } from './args';
 import { found, launchWithProfile } from './chromium';
 import { readJob, writeJob, writeWhole, type CompareSummary, type Job, type JobItem, type Take } from './job';
 import { nameDate, outputName } from '../engine/output-names';
@@ -38,8 +38,6 @@ const APP_ORIGIN = 'http://stillmotion.localhost';
 const PHOTO_TYPES: Readonly<Record<string, string>> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.webp': 'image/webp', '.avif': 'image/avif', '.gif': 'image/gif' };
 /** Where the page fetches the photos and the workflow's files from; the CLI answers these itself. */
 const FILE_PATH = '/__stillmotion_cli/file/';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, workflow: 3, refused: 4 } as const;
 
 export interface Io {
   out: NodeJS.WriteStream;

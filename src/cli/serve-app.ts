@@ -4,10 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'vite';
 import { startAppServer, type AppServer, type AppServerOptions } from '../server/app-server';
 
 export async function serveApp(root = process.cwd(), options: Omit<AppServerOptions, 'dist'> = {}): Promise<AppServer> {
-  if (!existsSync(join(root, 'dist/index.html'))) await build({ root, logLevel: 'warn' });
+  // Vite takes a second to load, so only a run without a build pays for it.
+  if (!existsSync(join(root, 'dist/index.html'))) await (await import('vite')).build({ root, logLevel: 'warn' });
   return startAppServer({ dist: join(root, 'dist'), ...options });
 }
