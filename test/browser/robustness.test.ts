@@ -195,15 +195,13 @@ describe('two tabs on one workflow', () => {
     const a = await openFresh('Two tabs');
     const b = await openApp();
     await node(b, 'prompt').waitFor();
+    const edit = (p: Page, text: string) => p.evaluate((text) => (globalThis as any).stillmotion.commands.setParam('prompt', 'text', text), text);
     for (let trial = 0; trial < 4; trial++) {
-      // Both tabs edit and save at once; the stored revision is checked inside each save.
-      const edit = (p: Page, text: string) =>
-        p.evaluate(async (text) => {
-          const { commands, session } = (globalThis as any).stillmotion;
-          commands.setParam('prompt', 'text', text);
-          await session.flush();
-        }, text);
+      // Both tabs hold an edit before either saves (an edit made after hearing the other tab's
+      // save would rightly go over it), then both save at once; the stored revision is checked
+      // inside each save.
       await Promise.all([edit(a, `A${trial}`), edit(b, `B${trial}`)]);
+      await Promise.all([saved(a), saved(b)]);
       const stored = await a.evaluate(async () => {
         const { session, documents } = (globalThis as any).stillmotion;
         const loaded = await session.store.get(documents.document.id);
