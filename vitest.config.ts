@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two cores: a browser file mostly waits on Chromium, so a second file (unit or browser) fills the gap.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -21,7 +23,6 @@ export default defineConfig({
           // The UI answers within a frame on a quiet machine; CI shares 2 cores with Chromium and
           // the build, so polls wait up to 10 s before calling a late answer a failure.
           expect: { poll: { timeout: 10_000 } },
-          fileParallelism: false,
         },
       },
     ],

@@ -11,7 +11,8 @@
  * PSNR - ours (goal <= 1). PSNR of each output against the source (native ffmpeg's psnr filter,
  * limited range 4:2:0) and each output's real video bitrate, since WebCodecs H.264 can miss the
  * rate asked for. Then SETTINGS: the video alone re-encoded with one WebCodecs setting changed at a
- * time, each with its PSNR and time, and whether the encoder takes a quantizer per frame.
+ * time, each with its PSNR and time, and whether the encoder takes a quantizer per frame. Last,
+ * the same export to the Export node's other formats (VP9 WebM, AV1 MP4), with time and PSNR.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +41,9 @@ const SETTINGS: Record<string, EncoderSetting> = {
   hint_detail: { contentHint: 'detail' },
   hint_detail_latency_quality: { contentHint: 'detail', latencyMode: 'quality' },
 };
+
+/** The Export node's formats besides H.264, by result name. */
+const OTHER_FORMATS = { vp9: 'webm-vp9', av1: 'mp4-av1' } as const;
 
 interface PageScope {
   exportBench: ExportBench;
@@ -94,6 +98,18 @@ async function main(): Promise<void> {
         const db = psnr(out, source).average;
         console.log(`setting ${name}: ${db.toFixed(2)} dB, ${videoMbps(out).toFixed(2)} Mb/s, ${run.ms.toFixed(0)} ms`);
         sweep.push({ name: `setting_${name}_psnr`, value: round(db, 2), unit: 'dB' }, { name: `setting_${name}_ms`, value: round(run.ms, 0), unit: 'ms (video only, no sound)' });
+      }
+      for (const [name, target] of Object.entries(OTHER_FORMATS)) {
+        const out = join(dir, `format-${target}.${target.startsWith('webm') ? 'webm' : 'mp4'}`);
+        const run = await page.evaluate(([s, b, t]) => (globalThis as unknown as PageScope).exportBench.webcodecs(s, b, t), ['source.mp4', BITRATE, target] as const);
+        writeFileSync(out, Buffer.from(run.data, 'base64'));
+        const db = psnr(out, source).average;
+        console.log(`format ${target}: ${db.toFixed(2)} dB, ${run.ms.toFixed(0)} ms`);
+        sweep.push(
+          { name: `ours_webcodecs_${name}_ms`, value: round(run.ms, 0), unit: 'ms' },
+          { name: `ours_webcodecs_${name}_fps`, value: round((SECONDS * 30 * 1000) / run.ms, 1), unit: 'frames/s' },
+          { name: `ours_webcodecs_${name}_psnr`, value: round(db, 2), unit: 'dB' },
+        );
       }
       takesQuantizer = await page.evaluate(() => (globalThis as unknown as PageScope).exportBench.takesQuantizer(1920, 1080));
     } finally {

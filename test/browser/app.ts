@@ -20,3 +20,11 @@ export async function keepTheDemo(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Keep the demo' }).click();
   await templatePicker(page).waitFor({ state: 'detached' });
 }
+
+/**
+ * Makes the demo's clip 1 s long instead of 5, for tests whose subject is not the clip itself:
+ * their runs then take seconds, not tens of them, on a busy machine.
+ */
+export async function shortenTheDemo(page: Page): Promise<void> {
+  await page.evaluate(() => (globalThis as any).stillmotion.commands.setParam('motion', 'duration', 1));
+}

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { strFromU8, unzipSync, zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo, runAndWait } from './app';
+import { keepTheDemo, runAndWait, shortenTheDemo } from './app';
 import { launch } from './chromium';
 
 const SECRET = 'sk-live-TEST-7f3a9c1e-never-leaves';
@@ -69,6 +69,7 @@ describe('project bundles', () => {
     await page.getByRole('button', { name: 'Copy link' }).click();
     const link = await page.evaluate(() => navigator.clipboard.readText());
     await page.getByRole('button', { name: 'Close workflows' }).click();
+    await shortenTheDemo(page);
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     const video = Buffer.from(
       await page.evaluate(async () => {

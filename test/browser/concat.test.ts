@@ -178,15 +178,8 @@ describe('Concat at 720p', () => {
       edges: [wire('motion', 'cat', 'clips'), { ...wire('motion', 'cat', 'clips'), id: 'again' }],
     });
 
-  it('reports its speed: two 3 s clips crossfaded, decoded and re-encoded frame by frame', async () => {
-    const { nodes: run } = await runGraph(browser, twice(3, 0.5), dir, '720p');
-    expect(run.cat).toMatchObject({ state: 'done', meta: { width: 1280, height: 720, duration: 5.5 } });
-    expect(probe(run.cat!.file!).streams[0]).toMatchObject({ nb_read_frames: '165' });
-    console.log(`Concat 720p: 165 frames (two clips decoded, crossfaded, encoded) in ${(run.cat!.ms! / 1000).toFixed(2)} s (${((165 * 1000) / run.cat!.ms!).toFixed(1)} fps)`);
-  });
-
   it('stops when the run is cancelled', async () => {
-    const outcome = await runAndCancel(browser, twice(6, 0), 'cat', 0.2);
+    const outcome = await runAndCancel(browser, twice(3, 0), 'cat', 0.2);
     console.log(`Concat cancelled: stopped ${outcome.stopMs.toFixed(0)} ms after the cancel`);
     expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
     expect(outcome.stopMs).toBeLessThan(1000);

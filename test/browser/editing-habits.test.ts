@@ -7,7 +7,7 @@
  */
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo, runAndWait, templatePicker } from './app';
+import { keepTheDemo, runAndWait, shortenTheDemo, templatePicker } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -207,6 +207,7 @@ describe('bypass', () => {
     await menu().getByRole('menuitem', { name: /^Bypass/ }).click();
     await expect.poll(() => card('export').getAttribute('class')).toContain('bypassed');
     expect(await card('export').locator('.badge-bypassed').textContent()).toBe('bypassed');
+    await shortenTheDemo(page);
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     expect(await card('motion').getAttribute('data-state')).toBe('done');
     expect(await card('export').getAttribute('data-state')).toBe('bypassed');
@@ -236,6 +237,7 @@ describe('Save on Export', () => {
     const save = card('export').getByRole('button', { name: 'Save', exact: true });
     expect(await save.isDisabled()).toBe(true);
     expect(await card('export').locator('.node-save-why').textContent()).toBe('Run to make the file first');
+    await shortenTheDemo(page);
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     const today = await page.evaluate(() => new Date().toLocaleDateString('sv'));
     const [first] = await Promise.all([page.waitForEvent('download'), save.click()]);

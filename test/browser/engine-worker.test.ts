@@ -1,7 +1,7 @@
 /** The engine runs in a Web Worker in real Chromium, and the page shows what it produced. */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo, runAndWait } from './app';
+import { keepTheDemo, runAndWait, shortenTheDemo } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -15,6 +15,7 @@ beforeAll(async () => {
   await page.goto(inject('baseUrl'));
   await page.locator('[data-node-id="image"]').waitFor();
   await keepTheDemo(page);
+  await shortenTheDemo(page);
 });
 
 afterAll(async () => {

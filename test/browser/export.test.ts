@@ -222,18 +222,8 @@ describe('Export', () => {
   });
 
   it('stops re-encoding when the run is cancelled', async () => {
-    const outcome = await runAndCancel(browser, graph('webm-vp9', { resolution: '720p', duration: 10 }), 'export', 0.2);
+    const outcome = await runAndCancel(browser, graph('webm-vp9', { resolution: '720p', duration: 3 }), 'export', 0.2);
     expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
     expect(outcome.stopMs).toBeLessThan(1000);
-  });
-
-  it.each([
-    ['mp4-h264', { bitrate: 4 }],
-    ['mp4-av1', {}],
-    ['webm-vp9', {}],
-  ] as const)('reports the encode speed of %s at 720p', async (format, params) => {
-    const exported = await runExport(graph(format, { resolution: '720p', duration: 3 }, params));
-    expect(probe(exported.file).streams[0]).toMatchObject({ width: 1280, height: 720, nb_read_frames: '90' });
-    console.log(`${format} 720p: 90 frames decoded and re-encoded in ${(exported.exportMs / 1000).toFixed(2)} s (${((90 * 1000) / exported.exportMs).toFixed(1)} fps)`);
   });
 });

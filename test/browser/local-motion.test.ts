@@ -203,7 +203,7 @@ describe('Local motion', () => {
   });
 
   it('stops between frames when the run is cancelled', async () => {
-    const outcome = await runAndCancel(browser, graph({ resolution: '1080p', duration: 20 }), 'motion', 0.1);
+    const outcome = await runAndCancel(browser, graph({ resolution: '1080p', duration: 10 }), 'motion', 0.1);
     expect(outcome).toMatchObject({ status: 'cancelled', state: 'cancelled' });
     expect(outcome.stopMs).toBeLessThan(2000);
   });
@@ -211,12 +211,13 @@ describe('Local motion', () => {
   it.each([
     ['720p', 1280, 720],
     ['1080p', 1920, 1080],
-  ] as const)('renders %s at its frame size, within the bitrate YouTube recommends for upload, and reports the encode speed and bitrate', async (resolution, width, height) => {
-    const { ms, nodes } = await run(graph({ resolution, duration: 5, handheld: 0.5 }), resolution);
+  ] as const)('renders %s at its frame size, within the bitrate YouTube recommends for upload', async (resolution, width, height) => {
+    // Its speed is bench generator's; 2 s hold a key frame and the frames after it.
+    const { nodes } = await run(graph({ resolution, duration: 2, handheld: 0.5 }), resolution);
     const facts = probe(nodes.motion!.file!);
-    expect(facts.streams[0]).toMatchObject({ codec_name: 'h264', width, height, nb_read_frames: '150' });
-    const mbps = (readFileSync(nodes.motion!.file!).length * 8) / 5 / 1e6;
-    console.log(`${resolution}: 150 frames rendered and encoded in ${(ms / 1000).toFixed(2)} s (${((150 * 1000) / ms).toFixed(1)} fps, sample image included), ${mbps.toFixed(2)} Mb/s`);
+    expect(facts.streams[0]).toMatchObject({ codec_name: 'h264', width, height, nb_read_frames: '60' });
+    const mbps = (readFileSync(nodes.motion!.file!).length * 8) / 2 / 1e6;
+    console.log(`${resolution}: ${mbps.toFixed(2)} Mb/s`);
     // Asked: YouTube's 5 Mb/s for 720p30, 8 for 1080p30 (SDR). A soft picture (this one is a
     // 360 px image enlarged) reaches the encoder's finest quantizer well below that.
     expect(mbps).toBeLessThan(1.15 * (resolution === '720p' ? 5 : 8));

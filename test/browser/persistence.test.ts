@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo, runAndWait, templatePicker } from './app';
+import { keepTheDemo, runAndWait, shortenTheDemo, templatePicker } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -51,6 +51,7 @@ afterAll(async () => {
 describe('persistence', () => {
   it('reopens the same graph, edits and results after a reload, without running anything', async () => {
     await promptText(page).fill('Orbit slowly around the rock');
+    await shortenTheDemo(page);
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
     await saved(page);
     await page.reload();
@@ -158,6 +159,7 @@ describe('persistence', () => {
 describe('videos that carry their workflow', () => {
   it('opens the workflow embedded in an exported video dropped onto the canvas', async () => {
     const p = await openApp();
+    await shortenTheDemo(p);
     await runAndWait(p, () => p.getByRole('button', { name: 'Run', exact: true }).click());
     await p.locator('.workflow-name-button').click();
     await p.getByRole('textbox', { name: 'Workflow name' }).fill('Renamed after export');

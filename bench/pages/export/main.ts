@@ -7,7 +7,7 @@
  */
 import { ALL_FORMATS, BlobSource, BufferTarget, Input, Mp4OutputFormat, Output, VideoSampleSink, VideoSampleSource, type VideoEncodingConfig } from 'mediabunny';
 import { inputPath, outputPath, runFfmpeg } from '../../../src/media/ffmpeg/ffmpeg';
-import { convertVideo } from '../../../src/media/video/convert-video';
+import { convertVideo, type ConvertTarget } from '../../../src/media/video/convert-video';
 
 export interface Timed {
   ms: number;
@@ -18,7 +18,8 @@ export interface Timed {
 export interface ExportBench {
   /** Loads ffmpeg.wasm with a one-frame job, so its start-up is not timed with the export. */
   warmFfmpeg(): Promise<number>;
-  webcodecs(source: string, bitrate: number): Promise<Timed>;
+  /** The Export node's path: convertVideo to `target` (H.264 MP4 unless named), sound copied or re-encoded as the target needs. */
+  webcodecs(source: string, bitrate: number, target?: ConvertTarget): Promise<Timed>;
   ffmpegWasm(source: string, bitrate: number): Promise<Timed>;
   /** The video re-encoded at `bitrate` with `setting` over mediabunny's defaults (High profile, VBR, a key frame every 2 s). */
   setting(source: string, bitrate: number, setting: EncoderSetting): Promise<Timed>;
@@ -49,10 +50,10 @@ const bench: ExportBench = {
     return performance.now() - started;
   },
 
-  async webcodecs(source, bitrate) {
+  async webcodecs(source, bitrate, target = 'mp4-h264') {
     const blob = await fetchBlob(source);
     const started = performance.now();
-    const result = await convertVideo(blob, { target: 'mp4-h264', bitrate });
+    const result = await convertVideo(blob, { target, bitrate });
     const ms = performance.now() - started;
     return { ms, data: await base64(result.blob) };
   },
