@@ -60,10 +60,15 @@ export class IdbOutputCache implements CacheStore {
     this.#onStorageFull = options.onStorageFull;
   }
 
-  /** The entry under `key`, which becomes the most recently used. */
+  /**
+   * The entry under `key`, which becomes the most recently used. Rejects when a file it holds
+   * cannot be read (a full disk can leave the record readable and its file not), so the engine
+   * makes the result again rather than handing on a file no node can open.
+   */
   async get(key: string): Promise<CacheEntry | undefined> {
     const entry = await this.#db.get('outputs', key);
     if (entry) {
+      await assertReadable(entry.outputs);
       this.#touched.set(key, this.#clock());
       this.#touching ??= Promise.resolve().then(() => this.#writeTouches());
     }
@@ -216,13 +221,30 @@ export async function writeOutput(db: StillmotionDb, records: readonly OutputRec
 
 /** Bytes an entry costs: its media blobs, plus everything else as JSON text. */
 export function outputSize(outputs: Readonly<Record<string, PortValue>>): number {
-  let blobs = 0;
+  const { blobs, json } = split(outputs);
+  return blobs.reduce((total, blob) => total + blob.size, json.length);
+}
+
+/** The blobs in `outputs`, wherever they sit, and the rest as JSON text. */
+function split(outputs: Readonly<Record<string, PortValue>>): { blobs: Blob[]; json: string } {
+  const blobs: Blob[] = [];
   const json = JSON.stringify(outputs, (_, value: unknown) => {
     if (!(value instanceof Blob)) return value;
-    blobs += value.size;
+    blobs.push(value);
     return undefined;
   });
-  return blobs + json.length;
+  return { blobs, json };
+}
+
+/** Reads the first byte of each stored file: enough for the browser to open it, or say it cannot. */
+async function assertReadable(outputs: Readonly<Record<string, PortValue>>): Promise<void> {
+  for (const blob of split(outputs).blobs) {
+    try {
+      await blob.slice(0, 1).arrayBuffer();
+    } catch (error) {
+      throw new Error(`a stored file of ${blob.size} bytes could not be read (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
 }
 
 function toEntry({ key, nodeType, outputs, createdAt, runId }: CacheEntry): CacheEntry {

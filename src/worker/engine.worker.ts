@@ -38,8 +38,8 @@ const notices: string[] = [];
 
 function storageFull({ entries, bytes }: { entries: number; bytes: number }): void {
   notices.push(
-    `The browser's storage was full: ${entries} older cached result${entries === 1 ? '' : 's'} (${(bytes / 1024 ** 2).toFixed(1)} MB) ` +
-      'were removed to keep the newest. Workflows and files were not touched. Pin results you want to keep, or free disk space.',
+    `The browser's storage was full: ${entries === 1 ? '1 older cached result' : `${entries} older cached results`} (${(bytes / 1024 ** 2).toFixed(1)} MB) ` +
+      `${entries === 1 ? 'was' : 'were'} removed to keep the newest. Workflows and files were not touched. Pin results you want to keep, or free disk space.`,
   );
 }
 

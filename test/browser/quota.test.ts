@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo, runAndWait, shortenTheDemo } from './app';
+import { keepTheDemo, runAndWait } from './app';
 import { launchWithProfile } from './chromium';
 
 const DISK_MB = 96;
@@ -44,8 +44,8 @@ beforeAll(async () => {
   page = await context.newPage();
   await page.goto(inject('baseUrl'));
   await page.locator('.react-flow__node[data-id="image"]').waitFor();
+  // The demo's full 5 s clip: its results must outgrow what evicting older ones frees.
   await keepTheDemo(page);
-  await shortenTheDemo(page);
 });
 
 afterAll(async () => {
@@ -63,7 +63,7 @@ describe.skipIf(!mounted)('when the disk is full', () => {
     await inStore("globalThis.stillmotion.commands.setParam('motion', 'intensity', 0.8)");
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
 
-    expect(await logText()).toMatch(/The browser's storage was full: \d+ older cached results? \([\d.]+ MB\) were removed to keep the newest\. Workflows and files were not touched\./);
+    expect(await logText()).toMatch(/The browser's storage was full: \d+ older cached results? \([\d.]+ MB\) (was|were) removed to keep the newest\. Workflows and files were not touched\./);
     for (const id of ['motion', 'export']) expect(await page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state')).toBe('done');
     rmSync(filler, { force: true });
     expect(await inStore('globalThis.stillmotion.session.store.list().then((l) => l.length)')).toBe(workflows);
@@ -78,7 +78,10 @@ describe.skipIf(!mounted)('when the disk is full', () => {
     // later one), so any of them may be the one that says so; and whether the store could not be
     // opened or refused the write (a moment's difference on a busy machine) decides the wording.
     expect(await logText()).toMatch(/(Prompt|Sample image|Local motion|Export): result kept for this session only: .+free some space/i);
-    for (const id of ['image', 'motion', 'export']) expect(await page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state')).toBe('done');
+    const state = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state');
+    // The changed motion re-runs with what it feeds; the image is cached unless an eviction took it.
+    for (const id of ['motion', 'export']) expect(await state(id), (await logText()) ?? '').toBe('done');
+    expect(['done', 'cached']).toContain(await state('image'));
     expect(await page.locator('.react-flow__node[data-id="motion"] video').count()).toBe(1);
     rmSync(filler, { force: true });
   });

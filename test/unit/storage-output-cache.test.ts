@@ -1,5 +1,5 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CacheEntry, ImageValue } from '../../src/engine';
 import {
   IdbOutputCache,
@@ -50,6 +50,18 @@ describe('the IndexedDB output cache', () => {
     expect(blob).toBeInstanceOf(Blob);
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(new Uint8Array(1000).fill(97));
     expect(await c.get('missing')).toBeUndefined();
+  });
+
+  it('refuses an entry whose stored file cannot be read, as a full disk can leave one, rather than hand it on', async () => {
+    const c = cache();
+    await c.put(entry('a'));
+    const read = vi.spyOn(Blob.prototype, 'arrayBuffer').mockRejectedValue(new DOMException('The requested file could not be read', 'NotReadableError'));
+    try {
+      await expect(c.get('a')).rejects.toThrow('a stored file of 1000 bytes could not be read (The requested file could not be read)');
+    } finally {
+      read.mockRestore();
+    }
+    expect(await c.get('a')).toMatchObject({ key: 'a' });
   });
 
   it('counts blob bytes plus the rest as JSON', () => {
