@@ -76,19 +76,22 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
 
 /**
  * Waits for two jobs feeding one output. The first failure stops the other (through `stop`), so
- * neither is left waiting on the muxer, and is the error reported; the other's is its echo.
+ * neither is left waiting on the muxer, and is the error reported once `stop` is done; the other
+ * is not waited for (a job waiting on an encoder that `stop` closed may never settle), and its
+ * error is the first's echo.
  */
-export async function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: () => Promise<void>): Promise<void> {
-  let first: { error: unknown } | undefined;
-  const watch = (job: Promise<unknown>) =>
-    job.catch(async (error: unknown) => {
-      if (first) return;
-      first = { error };
+export function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: () => Promise<void>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const fail = async (error: unknown) => {
+      if (failed) return;
+      failed = true;
       // Stopping may fail in turn (the output already torn down); the first error is the story.
       await stop().catch(() => undefined);
-    });
-  await Promise.all([watch(a), watch(b)]);
-  if (first) throw first.error;
+      reject(error);
+    };
+    Promise.all([a.catch(fail), b.catch(fail)]).then(() => failed || resolve());
+  });
 }
 
 /** Hands one canvas snapshot to the encoder; waiting on add() is the backpressure. */
