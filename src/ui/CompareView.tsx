@@ -17,6 +17,7 @@ import { moveName } from '../metrics/choices';
 import { FAULT_MARK, formatWeights, parseWeights, type RankedScore, type Weights } from '../metrics/rank';
 import { parseReport, type CompareReport } from '../metrics/report';
 import { useDocument, useServices, useStaleReason } from './services';
+import { useObjectUrls } from './object-urls';
 
 const COLOURS = ['#f98f5f', '#5fb3f9', '#6fcf97', '#b18cff', '#f2c94c', '#ff6b6b', '#4fd1c5', '#e879f9', '#a3a3a3'];
 const CURVES = ['identity', 'colour', 'exposure', 'flicker', 'warpError', 'speed', 'detail'] as const;
@@ -445,16 +446,4 @@ function Curve({ report, name, frame }: { report: CompareReport; name: (typeof C
       </figcaption>
     </figure>
   );
-}
-
-/** Blob URLs for each take, revoked when the takes change or the view closes. */
-function useObjectUrls(videos: readonly (VideoValue | undefined)[]): (string | undefined)[] {
-  const [urls, setUrls] = useState<(string | undefined)[]>([]);
-  const key = videos.map((v) => v?.hash ?? '').join(',');
-  useEffect(() => {
-    const made = videos.map((v) => (v ? URL.createObjectURL(v.blob) : undefined));
-    setUrls(made);
-    return () => made.forEach((u) => u && URL.revokeObjectURL(u));
-  }, [key]); // the hashes say when the blobs change
-  return urls;
 }

@@ -1,6 +1,7 @@
 /** Shows a node's output: media from blob URLs (revoked when unmounted), text as text. */
 import { useEffect, useRef, useState } from 'react';
 import { fileExtension, isMedia, type AudioValue, type MediaValue, type PortValue, type VideoValue } from '../engine';
+import { useObjectUrl } from './object-urls';
 
 export function OutputPreview({ value, large = false }: { value: PortValue; large?: boolean }) {
   if (Array.isArray(value)) {
@@ -17,7 +18,7 @@ export function OutputPreview({ value, large = false }: { value: PortValue; larg
 }
 
 function MediaPreview({ media, large }: { media: MediaValue; large: boolean }) {
-  const url = useObjectUrl(media.blob);
+  const url = useObjectUrl(media);
   if (!url) return null;
   const className = large ? 'preview-media large' : 'preview-media nodrag';
   switch (media.kind) {
@@ -110,7 +111,7 @@ function drawWaveform(canvas: HTMLCanvasElement, buffer: AudioBuffer): void {
  * would) is offered as such, never as the current one: said on the button, and in the file's name.
  */
 export function DownloadLink({ media, name, earlier }: { media: MediaValue; name: string; earlier?: string }) {
-  const url = useObjectUrl(media.blob);
+  const url = useObjectUrl(media);
   const extension = fileExtension(media.mime) ?? media.mime.split('/')[1] ?? 'bin';
   const file = `${name.replace(/[^\w\- ]+/g, '').trim() || 'output'}${earlier ? '-earlier' : ''}.${extension}`;
   return url ? (
@@ -118,16 +119,6 @@ export function DownloadLink({ media, name, earlier }: { media: MediaValue; name
       {earlier ? 'Download earlier result' : 'Download'}
     </a>
   ) : null;
-}
-
-function useObjectUrl(blob: Blob): string | undefined {
-  const [url, setUrl] = useState<string>();
-  useEffect(() => {
-    const next = URL.createObjectURL(blob);
-    setUrl(next);
-    return () => URL.revokeObjectURL(next);
-  }, [blob]);
-  return url;
 }
 
 export function describeMedia(value: PortValue): string | undefined {
