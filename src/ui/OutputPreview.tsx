@@ -1,7 +1,7 @@
 /** Shows a node's output: media from blob URLs (revoked when unmounted), text as text. */
 import { useEffect, useRef, useState } from 'react';
 import { fileExtension, isMedia, type AudioValue, type MediaValue, type PortValue, type VideoValue } from '../engine';
-import { useObjectUrl } from './object-urls';
+import { useMediaElement, useObjectUrl } from './object-urls';
 
 export function OutputPreview({ value, large = false }: { value: PortValue; large?: boolean }) {
   if (Array.isArray(value)) {
@@ -33,7 +33,7 @@ function MediaPreview({ media, large }: { media: MediaValue; large: boolean }) {
 
 /** Play/pause, a scrub bar over every frame, and frame stepping with the arrow buttons. */
 function VideoPreview({ video, url, className }: { video: VideoValue; url: string; className: string }) {
-  const element = useRef<HTMLVideoElement>(null);
+  const element = useMediaElement<HTMLVideoElement>();
   const [time, setTime] = useState(0);
   const [playing, setPlaying] = useState(false);
   const frames = Math.max(1, Math.round(video.duration * video.fps));
@@ -83,10 +83,11 @@ function AudioPreview({ audio, url }: { audio: AudioValue; url: string }) {
       live = false;
     };
   }, [audio]);
+  const player = useMediaElement<HTMLAudioElement>();
   return (
     <div className="audio-preview nodrag">
       {error ? <p className="preview-text">{error}</p> : <canvas ref={canvas} width={480} height={64} className="waveform" />}
-      <audio src={url} controls />
+      <audio ref={player} src={url} controls />
     </div>
   );
 }
