@@ -4,7 +4,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { keepTheDemo } from './app';
+import { keepTheDemo, runAndWait } from './app';
 import { launch, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
@@ -141,8 +141,8 @@ describe('the editor', () => {
   });
 
   it('runs the graph, shows each node done and previews the outputs', async () => {
-    await page.getByRole('button', { name: 'Run', exact: true }).click();
-    await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
+    await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
+    expect(await runStatus()).toBe('done');
     for (const id of ['image', 'motion', 'export', 'prompt', 'join-1']) expect(await node(id).locator('.node').getAttribute('data-state')).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Slow push in over the water, warm evening light, gentle waves');
     await screenshot(page, 'run-done');
