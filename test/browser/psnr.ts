@@ -11,9 +11,12 @@ export interface Psnr {
 /**
  * PSNR over all frames, in dB, of `distorted` against `reference`, both brought to limited-range
  * 4:2:0 at the reference's size first (browser encoders write full range; ffmpeg compares raw values).
+ * Frames are paired by index: WebM keeps milliseconds, so at 30 fps every third frame's time rounds
+ * below the reference's and ffmpeg would pair it with the frame before (a 41 dB VP9 read 28.6).
  */
 export function psnr(distorted: string, reference: string): Psnr {
-  const filter = '[0:v][1:v]scale2ref=flags=bicubic[d][r];[d]scale=out_range=tv,format=yuv420p[dd];[r]scale=out_range=tv,format=yuv420p[rr];[dd][rr]psnr';
+  const byIndex = 'settb=1/1000,setpts=N*40';
+  const filter = `[0:v]${byIndex}[d0];[1:v]${byIndex}[r0];[d0][r0]scale2ref=flags=bicubic[d][r];[d]scale=out_range=tv,format=yuv420p[dd];[r]scale=out_range=tv,format=yuv420p[rr];[dd][rr]psnr`;
   const run = spawnSync('ffmpeg', ['-hide_banner', '-i', distorted, '-i', reference, '-lavfi', filter, '-f', 'null', '-'], { encoding: 'utf8' });
   const line = /PSNR y:([\d.]+|inf) .*average:([\d.]+|inf)/.exec(run.stderr);
   if (run.status !== 0 || !line) throw new Error(`ffmpeg psnr failed: ${run.stderr.slice(-500)}`);
