@@ -1,7 +1,8 @@
 /**
- * Blob URLs for media shown in the page, one per content hash, and the elements that play them. A URL is revoked only after the
- * elements have moved on to the next one (or unmounted): revoked while a <video> still points at
- * it, the video's next range read fails (net::ERR_FILE_NOT_FOUND), which a busy machine shows.
+ * Blob URLs for media shown in the page, one per content hash, and the elements that play them.
+ * A URL is revoked only after the elements have moved on to the next one (or unmounted): revoked
+ * while a <video> still points at it, the video's next range read fails (net::ERR_FILE_NOT_FOUND),
+ * which a busy machine shows.
  */
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { MediaValue } from '../engine';

@@ -37,9 +37,10 @@ interface Backing {
 const notices: string[] = [];
 
 function storageFull({ entries, bytes }: { entries: number; bytes: number }): void {
+  const [results, were] = entries === 1 ? ['result', 'was'] : ['results', 'were'];
   notices.push(
-    `The browser's storage was full: ${entries === 1 ? '1 older cached result' : `${entries} older cached results`} (${(bytes / 1024 ** 2).toFixed(1)} MB) ` +
-      `${entries === 1 ? 'was' : 'were'} removed to keep the newest. Workflows and files were not touched. Pin results you want to keep, or free disk space.`,
+    `The browser's storage was full: ${entries} older cached ${results} (${(bytes / 1024 ** 2).toFixed(1)} MB) ${were} ` +
+      `removed to keep the newest. Workflows and files were not touched. Pin results you want to keep, or free disk space.`,
   );
 }
 

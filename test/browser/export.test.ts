@@ -78,8 +78,6 @@ interface Exported {
   state: string;
   meta: Record<string, unknown>;
   file: string;
-  /** The export node's run time as the engine reports it. */
-  exportMs: number;
   /** The node's last progress message. */
   message?: string;
 }
@@ -88,7 +86,7 @@ interface Exported {
 async function runExport(document: WorkflowDocument): Promise<Exported> {
   const { export: node } = (await runGraph(browser, document, dir, `${document.id}-${Date.now()}`)).nodes;
   expect(node?.file, node?.error).toBeDefined();
-  return { state: node!.state, meta: node!.meta!, file: node!.file!, exportMs: node!.ms!, ...(node!.message ? { message: node!.message } : {}) };
+  return { state: node!.state, meta: node!.meta!, file: node!.file!, ...(node!.message ? { message: node!.message } : {}) };
 }
 
 /** Top-level ISO BMFF box types in file order. */

@@ -35,6 +35,7 @@ function leaveFree(bytes: number): void {
 }
 
 const logText = () => page.locator('.run-log').textContent();
+const state = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state');
 const inStore = (expression: string) => page.evaluate(expression);
 
 beforeAll(async () => {
@@ -64,7 +65,7 @@ describe.skipIf(!mounted)('when the disk is full', () => {
     await runAndWait(page, () => page.getByRole('button', { name: 'Run', exact: true }).click());
 
     expect(await logText()).toMatch(/The browser's storage was full: \d+ older cached results? \([\d.]+ MB\) (was|were) removed to keep the newest\. Workflows and files were not touched\./);
-    for (const id of ['motion', 'export']) expect(await page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state')).toBe('done');
+    for (const id of ['motion', 'export']) expect(await state(id)).toBe('done');
     rmSync(filler, { force: true });
     expect(await inStore('globalThis.stillmotion.session.store.list().then((l) => l.length)')).toBe(workflows);
   });
@@ -78,7 +79,6 @@ describe.skipIf(!mounted)('when the disk is full', () => {
     // later one), so any of them may be the one that says so; and whether the store could not be
     // opened or refused the write (a moment's difference on a busy machine) decides the wording.
     expect(await logText()).toMatch(/(Prompt|Sample image|Local motion|Export): result kept for this session only: .+free some space/i);
-    const state = (id: string) => page.locator(`.react-flow__node[data-id="${id}"] .node`).getAttribute('data-state');
     // The changed motion re-runs with what it feeds; the image is cached unless an eviction took it.
     for (const id of ['motion', 'export']) expect(await state(id), (await logText()) ?? '').toBe('done');
     expect(['done', 'cached']).toContain(await state('image'));
