@@ -13,15 +13,16 @@ function contentSecurityPolicy(): Plugin {
 }
 
 /**
- * Two builds: the app (dist/, `vite build`) and the Stillmotion server (dist-server/,
- * `vite build --ssr`), which `npm start` runs with plain Node: a bundle starts faster and holds
- * less memory than the sources under a TypeScript loader. Its dependencies stay in node_modules.
+ * Two builds: the app (dist/, `vite build`), and the Stillmotion server and the `stillmotion`
+ * command (dist-server/main.js and cli.js, `vite build --ssr`), which run with plain Node: a
+ * bundle starts faster and holds less memory than the sources under a TypeScript loader. Their
+ * dependencies stay in node_modules.
  */
 export default defineConfig(({ isSsrBuild }) =>
   isSsrBuild
     ? {
         publicDir: false,
-        build: { ssr: true, rolldownOptions: { input: 'src/server/main.ts' }, outDir: 'dist-server', emptyOutDir: true, target: 'node20', sourcemap: true },
+        build: { ssr: true, rolldownOptions: { input: { main: 'src/server/main.ts', cli: 'src/cli/main.ts' } }, outDir: 'dist-server', emptyOutDir: true, target: 'node20', sourcemap: true },
       }
     : {
         plugins: [react(), contentSecurityPolicy()],

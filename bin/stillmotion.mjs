@@ -1,10 +1,15 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run by tsx, so it shares the app's sources as they are. tsx is resolved
-// from this package, not from the folder the command runs in.
+// The `stillmotion` command: its build (dist-server/cli.js, made with the app's) when that is
+// current, since a bundle starts in a fraction of the time; otherwise the TypeScript sources under
+// tsx, resolved from this package, which rebuild the app before a run needs it.
 import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { buildStaleness, ROOT } from '../scripts/ensure.mjs';
 
-const root = dirname(dirname(fileURLToPath(import.meta.url)));
-const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(root, 'src/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: process.cwd() });
-process.exit(result.status ?? 1);
+if (!buildStaleness()) {
+  await import(pathToFileURL(join(ROOT, 'dist-server', 'cli.js')).href);
+} else {
+  const result = spawnSync(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/main.ts'), ...process.argv.slice(2)], { stdio: 'inherit', cwd: process.cwd() });
+  process.exit(result.status ?? 1);
+}

@@ -116,20 +116,26 @@ function onPath(name) {
 /** What a production build is made from; a change to any of these makes dist/ stale. */
 const BUILD_INPUTS = ['src', 'public', 'index.html', 'vite.config.ts', 'package-lock.json'];
 
-/** What the two builds write: the app, and the server that serves it. */
-const BUILD_OUTPUTS = [join(ROOT, 'dist', 'index.html'), join(ROOT, 'dist-server', 'main.js')];
+/** What the two builds write: the app, and the server and the CLI that serve it. */
+const BUILD_OUTPUTS = [join(ROOT, 'dist', 'index.html'), join(ROOT, 'dist-server', 'main.js'), join(ROOT, 'dist-server', 'cli.js')];
 
-/** `vite build` (the app) and `vite build --ssr` (the server) unless both are newer than every build input. */
+/** Why the builds are stale (an output missing, or an input newer than it), or undefined when they are current. */
+export function buildStaleness() {
+  const missing = BUILD_OUTPUTS.find((p) => !existsSync(p));
+  if (missing) return `${missing.slice(ROOT.length + 1)} is missing`;
+  const built = Math.min(...BUILD_OUTPUTS.map((p) => statSync(p).mtimeMs));
+  const newer = BUILD_INPUTS.map((p) => newestFile(join(ROOT, p))).find((f) => f && f.mtimeMs > built);
+  return newer && `${newer.path.slice(ROOT.length + 1)} changed`;
+}
+
+/** `vite build` (the app) and `vite build --ssr` (the server and the CLI) unless both are newer than every build input. */
 export function ensureBuild() {
-  if (BUILD_OUTPUTS.every(existsSync)) {
-    const built = Math.min(...BUILD_OUTPUTS.map((p) => statSync(p).mtimeMs));
-    const newer = BUILD_INPUTS.map((p) => newestFile(join(ROOT, p))).find((f) => f && f.mtimeMs > built);
-    if (!newer) {
-      console.log('build is up to date');
-      return false;
-    }
-    console.log(`rebuilding: ${newer.path.slice(ROOT.length + 1)} changed`);
+  const reason = buildStaleness();
+  if (!reason) {
+    console.log('build is up to date');
+    return false;
   }
+  console.log(`building: ${reason}`);
   sh('npx', ['vite', 'build']);
   sh('npx', ['vite', 'build', '--ssr']);
   return true;

@@ -28,7 +28,8 @@ import { serveApp } from './serve-app';
 import { forTheCommandLine } from './wording';
 import { InputError, readCliWorkflow, type CliFile } from './workflow-input';
 
-const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+/** The checkout this runs from: two levels above src/cli/run.ts, or one above its build in dist-server/. */
+const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 /**
  * The origin the app runs at in the CLI's browser, whatever port serves it: storage belongs to
  * an origin, so a fixed one is what lets the next run find the cache and the journal. Chromium
@@ -379,4 +380,12 @@ class ItemWriter {
 /** An amount in dollars without float noise (1.4, not 1.4000000000000001): prices go to a tenth of a cent a second. */
 function dollars(amount: number): number {
   return Math.round(amount * 1e6) / 1e6;
+}
+
+/** The nearest folder at or above `dir` holding a package.json. */
+function packageRoot(dir: string): string {
+  for (let at = dir; ; at = dirname(at)) {
+    if (existsSync(join(at, 'package.json'))) return at;
+    if (dirname(at) === at) throw new Error(`no package.json above ${dir}`);
+  }
 }
