@@ -13,6 +13,7 @@ import { ROOT } from './ensure.mjs';
 const KERNELS = [
   { text: join(ROOT, 'src', 'media', 'resample', 'lanczos.wat'), constant: 'LANCZOS_WASM_BASE64', what: 'The Lanczos SIMD kernel' },
   { text: join(ROOT, 'src', 'media', 'motion', 'parallax.wat'), constant: 'PARALLAX_WASM_BASE64', what: 'The depth-move renderer' },
+  { text: join(ROOT, 'src', 'media', 'video', 'rgba-i420.wat'), constant: 'RGBA_I420_WASM_BASE64', what: 'The RGBA to I420 SIMD kernel' },
 ];
 
 /** The module a kernel's text assembles to, as the TypeScript file that carries it. */

@@ -1,8 +1,10 @@
 /**
  * The RGB to limited-range BT.709 4:2:0 conversion every encode goes through, against native
  * ffmpeg's (swscale, accurate rounding) on the same pixels: ffmpeg is the oracle, not a dependency.
+ * The SIMD kernel that does it is held to its definition, pixel by pixel, at every size.
  */
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { i420Size } from '../../src/metrics';
 import { rgbaToI420 } from '../../src/media/video/rec709';
@@ -37,7 +39,43 @@ function planeErrors(a: Uint8Array, b: Uint8Array, from: number, to: number): { 
   return { mean: sum / (to - from), max };
 }
 
+/** Studio-range scale and BT.601/709 weights, as in the standards: the definition the kernel rounds. */
+function definition(rgba: Uint8Array, width: number, height: number, matrix: 'bt601' | 'bt709', fullRange: boolean): number[] {
+  const [kr, kb] = matrix === 'bt709' ? [0.2126, 0.0722] : [0.299, 0.114];
+  const [ys, cs, offset] = fullRange ? [1, 1, 0] : [219 / 255, 224 / 255, 16];
+  const fixed = (x: number) => Math.round(x * 65536);
+  const [yr, yg, yb] = [kr * ys, (1 - kr - kb) * ys, kb * ys].map(fixed) as [number, number, number];
+  const u = [(-kr / (2 * (1 - kb))) * cs, (-(1 - kr - kb) / (2 * (1 - kb))) * cs, 0.5 * cs].map(fixed);
+  const v = [0.5 * cs, (-(1 - kr - kb) / (2 * (1 - kr))) * cs, (-kb / (2 * (1 - kr))) * cs].map(fixed);
+  const at = (x: number, y: number, c: number) => rgba[(Math.min(y, height - 1) * width + Math.min(x, width - 1)) * 4 + c]!;
+  const out: number[] = [];
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) out.push((yr * at(x, y, 0) + yg * at(x, y, 1) + yb * at(x, y, 2) + (offset << 16) + 32768) >> 16);
+  for (const k of [u, v]) {
+    for (let y = 0; y < height; y += 2) {
+      for (let x = 0; x < width; x += 2) {
+        // A block past an odd edge repeats the last column or row.
+        const sum = (c: number) => at(x, y, c) + at(x + 1, y, c) + at(x, y + 1, c) + at(x + 1, y + 1, c);
+        out.push(Math.min(255, (((k[0]! * sum(0) + k[1]! * sum(1) + k[2]! * sum(2)) >> 2) + (128 << 16) + 32768) >> 16));
+      }
+    }
+  }
+  return out;
+}
+
 describe('RGB to limited-range BT.709 I420', () => {
+  it('is its 16.16 fixed-point definition exactly, at any size (odd ones included) and in every encoding', () => {
+    const sizes = fc.record({ width: fc.integer({ min: 1, max: 41 }), height: fc.integer({ min: 1, max: 7 }) });
+    const pictures = sizes.chain(({ width, height }) =>
+      fc.record({ width: fc.constant(width), height: fc.constant(height), rgba: fc.uint8Array({ minLength: width * height * 4, maxLength: width * height * 4 }) }),
+    );
+    fc.assert(
+      fc.property(pictures, fc.constantFrom('bt601' as const, 'bt709' as const), fc.boolean(), ({ width, height, rgba }, matrix, fullRange) => {
+        expect([...rgbaToI420(rgba, width, height, { matrix, fullRange })]).toEqual(definition(rgba, width, height, matrix, fullRange));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('maps black, white and the primaries to their studio-range codes', () => {
     const colours = [
       [0, 0, 0],

@@ -39,6 +39,8 @@ export function motionSpec(params: MotionParams, prompt?: string): MotionSpec {
 /** Draws frame `index` onto a canvas of the painter's size. */
 export interface FramePainter {
   draw(context: OffscreenCanvasRenderingContext2D, index: number): void | Promise<void>;
+  /** Frame `index`'s RGBA pixels, for painters that make them without a canvas (valid until the next call). */
+  pixels?(index: number): Promise<Uint8ClampedArray>;
   /** Where frames are drawn, e.g. " (GPU)", shown after the frame count in progress messages. */
   label: string;
   /** Whether depth frames are drawn on a GPU (a hardware one, unless asked for by name). */
@@ -86,11 +88,16 @@ async function depthPainter(bitmap: ImageBitmap, spec: MotionSpec, size: ClipSiz
   const frames = await depthFrames(source, depth, spec, size, renderer);
   const frame = new Uint8ClampedArray(size.width * size.height * 4);
   const image = new ImageData(frame, size.width, size.height);
+  const pixels = async (index: number) => {
+    await frames.render(index, frame);
+    return frame;
+  };
   return {
     async draw(context, index) {
-      await frames.render(index, frame);
+      await pixels(index);
       context.putImageData(image, 0, 0);
     },
+    pixels,
     label: frames.gpu ? ' (GPU)' : ' (CPU)',
     gpu: frames.gpu,
     destroy: frames.destroy,

@@ -10,6 +10,9 @@ import { rec709Frame } from './rec709';
 
 export type Container = 'mp4' | 'webm';
 
+/** A frame's pixels: RGBA8, the video's width x height. */
+export type FramePixels = Uint8Array | Uint8ClampedArray;
+
 const CONTAINERS: Record<Container, { codec: VideoCodec; name: string; mime: string }> = {
   mp4: { codec: 'avc', name: 'H.264', mime: 'video/mp4' },
   webm: { codec: 'vp9', name: 'VP9', mime: 'video/webm' },
@@ -21,8 +24,11 @@ export interface EncodeVideoOptions {
   height: number;
   fps: number;
   frameCount: number;
-  /** Draws frame `index` onto `context`, which is `width` x `height` and keeps what was drawn before. */
-  drawFrame(index: number, context: OffscreenCanvasRenderingContext2D): void | Promise<void>;
+  /**
+   * Draws frame `index` onto `context`, which is `width` x `height` and keeps what was drawn
+   * before; or returns the frame's RGBA pixels when it has them already, which skips the canvas.
+   */
+  drawFrame(index: number, context: OffscreenCanvasRenderingContext2D): FramePixels | void | Promise<FramePixels | void>;
   container?: Container;
   /** A quality (bitrate.ts: 'high' is fit to upload) or a bitrate in bits per second. */
   quality?: QualityLevel | number;
@@ -60,8 +66,8 @@ export async function encodeVideo(options: EncodeVideoOptions): Promise<Blob> {
     const frames = async () => {
       for (let index = 0; index < frameCount; index++) {
         signal?.throwIfAborted();
-        await options.drawFrame(index, context);
-        await addFrame(source, context, index, fps);
+        const pixels = (await options.drawFrame(index, context)) ?? context.getImageData(0, 0, width, height, { colorSpace: 'srgb' }).data;
+        await addFrame(source, pixels, width, height, index, fps);
         options.onProgress?.((index + 1) / frameCount);
       }
     };
@@ -94,11 +100,9 @@ export function untilBoth(a: Promise<unknown>, b: Promise<unknown>, stop: () => 
   });
 }
 
-/** Hands one canvas snapshot to the encoder; waiting on add() is the backpressure. */
-async function addFrame(source: VideoSampleSource, context: OffscreenCanvasRenderingContext2D, index: number, fps: number): Promise<void> {
-  const { width, height } = context.canvas;
-  const { data } = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
-  const sample = new VideoSample(rec709Frame(data, width, height, Math.round((index * 1e6) / fps), Math.round(1e6 / fps)));
+/** Hands one frame to the encoder; waiting on add() is the backpressure. */
+async function addFrame(source: VideoSampleSource, pixels: FramePixels, width: number, height: number, index: number, fps: number): Promise<void> {
+  const sample = new VideoSample(rec709Frame(pixels, width, height, Math.round((index * 1e6) / fps), Math.round(1e6 / fps)));
   try {
     await source.add(sample);
   } finally {

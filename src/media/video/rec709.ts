@@ -7,6 +7,8 @@
  */
 import { i420Size } from '../../metrics/frame';
 import type { LumaEncoding } from '../../metrics/identity';
+import { kernel, layout } from '../wasm';
+import { RGBA_I420_WASM_BASE64 } from './rgba-i420-wasm';
 
 export const REC709: VideoColorSpaceInit = { primaries: 'bt709', transfer: 'bt709', matrix: 'bt709', fullRange: false };
 
@@ -39,6 +41,16 @@ function coefficients({ matrix, fullRange }: LumaEncoding): Coefficients {
 
 const LIMITED_709: LumaEncoding = { matrix: 'bt709', fullRange: false };
 
+/** The conversion's exports (rgba-i420.wat); addresses are byte offsets into `memory`. */
+interface I420Kernel {
+  readonly memory: WebAssembly.Memory;
+  luma(src: number, dst: number, count: number, kr: number, kg: number, kb: number, offset: number): void;
+  chroma(top: number, bottom: number, width: number, u: number, v: number, ur: number, ug: number, ub: number, vr: number, vg: number, vb: number, offset: number): void;
+}
+
+/** One instance per thread, its memory grown to the largest frame converted so far. */
+const i420Kernel = kernel<I420Kernel>(RGBA_I420_WASM_BASE64);
+
 /**
  * I420 from RGBA (alpha ignored) in `encoding` (limited-range BT.709 unless told), into `out`
  * when given. Chroma is each 2x2 block's mean (ffmpeg filters it instead: within a level on
@@ -46,36 +58,23 @@ const LIMITED_709: LumaEncoding = { matrix: 'bt709', fullRange: false };
  */
 export function rgbaToI420(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number, encoding = LIMITED_709, out = new Uint8Array(i420Size(width, height))): Uint8Array {
   const { y: [yr, yg, yb], u: [ur, ug, ub], v: [vr, vg, vb], offset } = coefficients(encoding);
-  const yOffset = (offset << 16) + HALF;
   const cOffset = (128 << 16) + HALF;
   const cw = Math.ceil(width / 2);
   const ch = Math.ceil(height / 2);
-  const uAt = width * height;
-  const vAt = uAt + cw * ch;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0, i = y * width * 4, o = y * width; x < width; x++, i += 4, o++) {
-      out[o] = (yr * rgba[i]! + yg * rgba[i + 1]! + yb * rgba[i + 2]! + yOffset) >> 16;
-    }
-  }
+  const pixels = width * height;
+  const size = i420Size(width, height);
+  const wasm = i420Kernel();
+  const at = layout(wasm.memory, { rgba: pixels * 4, i420: size });
+  new Uint8Array(wasm.memory.buffer, at.rgba, pixels * 4).set(rgba.subarray(0, pixels * 4));
+  wasm.luma(at.rgba, at.i420, pixels, yr, yg, yb, (offset << 16) + HALF);
+  const row = width * 4;
   for (let cy = 0; cy < ch; cy++) {
-    const top = 2 * cy * width;
-    const bottom = Math.min(2 * cy + 1, height - 1) * width;
-    for (let cx = 0; cx < cw; cx++) {
-      const left = 2 * cx;
-      const right = Math.min(left + 1, width - 1);
-      const a = (top + left) * 4;
-      const b = (top + right) * 4;
-      const c = (bottom + left) * 4;
-      const d = (bottom + right) * 4;
-      const r = rgba[a]! + rgba[b]! + rgba[c]! + rgba[d]!;
-      const g = rgba[a + 1]! + rgba[b + 1]! + rgba[c + 1]! + rgba[d + 1]!;
-      const bl = rgba[a + 2]! + rgba[b + 2]! + rgba[c + 2]! + rgba[d + 2]!;
-      const at = cy * cw + cx;
-      // Sums of four: a quarter of each. Full range can reach 255.5, so clamp.
-      out[uAt + at] = Math.min(255, (((ur * r + ug * g + ub * bl) >> 2) + cOffset) >> 16);
-      out[vAt + at] = Math.min(255, (((vr * r + vg * g + vb * bl) >> 2) + cOffset) >> 16);
-    }
+    // An odd height's last block row pairs the last row with itself.
+    const top = at.rgba + 2 * cy * row;
+    const bottom = at.rgba + Math.min(2 * cy + 1, height - 1) * row;
+    wasm.chroma(top, bottom, width, at.i420 + pixels + cy * cw, at.i420 + pixels + cw * ch + cy * cw, ur, ug, ub, vr, vg, vb, cOffset);
   }
+  out.set(new Uint8Array(wasm.memory.buffer, at.i420, size));
   return out;
 }
 

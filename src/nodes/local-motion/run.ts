@@ -25,7 +25,7 @@ export default nodeRun<typeof localMotion>(async ({ inputs, params, progress, si
   let painter: FramePainter | undefined;
   try {
     painter = await motionPainter(bitmap, motionSpec(params, inputs.prompt), { width, height, frameCount }, params.renderer, progress);
-    const { draw, label } = painter;
+    const { draw, pixels, label } = painter;
     const blob = await encodeVideo({
       width,
       height,
@@ -33,7 +33,8 @@ export default nodeRun<typeof localMotion>(async ({ inputs, params, progress, si
       frameCount,
       signal,
       ...(sound === 'none' ? {} : { withTracks: (output) => addSoundBed(output, sound, params.seed, duration, signal) }),
-      drawFrame: (index, context) => draw(context, index),
+      // A depth move's frames go to the encoder as they are rendered, without a canvas between.
+      drawFrame: (index, context) => (pixels ? pixels(index) : draw(context, index)),
       onProgress: (done) => progress(0.08 + 0.9 * done, `frame ${Math.round(done * frameCount)} of ${frameCount}${label}`),
     });
     return { video: await createMedia('video', blob, { mime: blob.type, width, height, duration, fps, hasAudio: sound !== 'none' }) };
