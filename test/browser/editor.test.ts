@@ -231,6 +231,10 @@ describe('the editor', () => {
   });
 
   it('renames a node on double-click, and back to its type name when cleared', async () => {
+    // The tests before may leave the view anywhere (a late fit, a focused node): fit the graph
+    // first, as a user would, so the title is on the canvas and not under the toolbar.
+    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('f');
     await node('join-1').locator('.node-title').dblclick();
     await page.getByRole('textbox', { name: 'Node name' }).fill('Style prompt');
     await page.keyboard.press('Enter');
