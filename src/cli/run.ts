@@ -28,7 +28,7 @@ import { serveApp } from './serve-app';
 import { forTheCommandLine } from './wording';
 import { InputError, readCliWorkflow, type CliFile } from './workflow-input';
 
-/** The checkout this runs from: two levels above src/cli/run.ts, or one above its build in dist-server/. */
+/** The checkout this runs from, whether from the sources (src/cli/) or from their build (dist-server/assets/). */
 const ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
 /**
  * The origin the app runs at in the CLI's browser, whatever port serves it: storage belongs to

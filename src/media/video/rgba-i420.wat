@@ -10,26 +10,20 @@
   (func $channel (param $pixels v128) (param $shift i32) (result v128)
     (v128.and (i32x4.shr_u (local.get $pixels) (local.get $shift)) (v128.const i32x4 255 255 255 255)))
 
-  ;; (r kr + g kg + b kb + offset) >> 16, lane by lane.
-  (func $weigh (param $r v128) (param $g v128) (param $b v128) (param $kr v128) (param $kg v128) (param $kb v128) (param $offset v128) (result v128)
+  ;; Luma of four RGBA pixels: (r kr + g kg + b kb + offset) >> 16, lane by lane.
+  (func $luma4 (param $pixels v128) (param $kr v128) (param $kg v128) (param $kb v128) (param $offset v128) (result v128)
     (i32x4.shr_s
       (i32x4.add
-        (i32x4.add (i32x4.mul (local.get $r) (local.get $kr)) (i32x4.mul (local.get $g) (local.get $kg)))
-        (i32x4.add (i32x4.mul (local.get $b) (local.get $kb)) (local.get $offset)))
+        (i32x4.add
+          (i32x4.mul (call $channel (local.get $pixels) (i32.const 0)) (local.get $kr))
+          (i32x4.mul (call $channel (local.get $pixels) (i32.const 8)) (local.get $kg)))
+        (i32x4.add (i32x4.mul (call $channel (local.get $pixels) (i32.const 16)) (local.get $kb)) (local.get $offset)))
       (i32.const 16)))
-
-  ;; Luma of four RGBA pixels.
-  (func $luma4 (param $pixels v128) (param $kr v128) (param $kg v128) (param $kb v128) (param $offset v128) (result v128)
-    (call $weigh
-      (call $channel (local.get $pixels) (i32.const 0))
-      (call $channel (local.get $pixels) (i32.const 8))
-      (call $channel (local.get $pixels) (i32.const 16))
-      (local.get $kr) (local.get $kg) (local.get $kb) (local.get $offset)))
 
   ;; Luma of `count` pixels at $src (RGBA8) into $dst (one byte each): rows need no telling apart.
   (func (export "luma") (param $src i32) (param $dst i32) (param $count i32)
     (param $kr i32) (param $kg i32) (param $kb i32) (param $offset i32)
-    (local $end i32) (local $r v128) (local $g v128) (local $b v128) (local $o v128) (local $p i32)
+    (local $end i32) (local $r v128) (local $g v128) (local $b v128) (local $o v128)
     (local.set $r (i32x4.splat (local.get $kr)))
     (local.set $g (i32x4.splat (local.get $kg)))
     (local.set $b (i32x4.splat (local.get $kb)))
@@ -92,14 +86,22 @@
       (i32.const 16)))
     (select (i32.const 255) (local.get $v) (i32.gt_s (local.get $v) (i32.const 255))))
 
-  ;; One row of chroma: `blocks` 2x2 blocks over the RGBA rows at $top and $bottom (the same row
-  ;; when the picture's last row has no pair) of `width` pixels, into $u and $v. A block at an odd
-  ;; width's edge repeats its last column.
+  ;; One row of chroma: the ceil(width / 2) 2x2 blocks over the RGBA rows at $top and $bottom (the
+  ;; same row when the picture's last row has no pair) of `width` pixels, into $u and $v. A block at
+  ;; an odd width's edge repeats its last column.
   (func (export "chroma") (param $top i32) (param $bottom i32) (param $width i32) (param $u i32) (param $v i32)
     (param $ur i32) (param $ug i32) (param $ub i32) (param $vr i32) (param $vg i32) (param $vb i32) (param $offset i32)
     (local $x i32) (local $full i32) (local $left i32) (local $right i32)
     (local $sums01 v128) (local $sums23 v128) (local $r v128) (local $g v128) (local $b v128)
     (local $sr i32) (local $sg i32) (local $sb i32) (local $a i32) (local $c i32)
+    (local $kur v128) (local $kug v128) (local $kub v128) (local $kvr v128) (local $kvg v128) (local $kvb v128) (local $ko v128)
+    (local.set $kur (i32x4.splat (local.get $ur)))
+    (local.set $kug (i32x4.splat (local.get $ug)))
+    (local.set $kub (i32x4.splat (local.get $ub)))
+    (local.set $kvr (i32x4.splat (local.get $vr)))
+    (local.set $kvg (i32x4.splat (local.get $vg)))
+    (local.set $kvb (i32x4.splat (local.get $vb)))
+    (local.set $ko (i32x4.splat (local.get $offset)))
     ;; Four blocks a step while all eight pixels exist.
     (local.set $full (i32.and (i32.shr_u (local.get $width) (i32.const 1)) (i32.const -4)))
     (block $vectors
@@ -115,8 +117,8 @@
         (local.set $r (i32x4.extend_low_i16x8_u (i8x16.shuffle 0 1 8 9 16 17 24 25 0 0 0 0 0 0 0 0 (local.get $sums01) (local.get $sums23))))
         (local.set $g (i32x4.extend_low_i16x8_u (i8x16.shuffle 2 3 10 11 18 19 26 27 0 0 0 0 0 0 0 0 (local.get $sums01) (local.get $sums23))))
         (local.set $b (i32x4.extend_low_i16x8_u (i8x16.shuffle 4 5 12 13 20 21 28 29 0 0 0 0 0 0 0 0 (local.get $sums01) (local.get $sums23))))
-        (i32.store (i32.add (local.get $u) (local.get $x)) (call $bytes4 (call $chromaWeigh (local.get $r) (local.get $g) (local.get $b) (local.get $ur) (local.get $ug) (local.get $ub) (local.get $offset))))
-        (i32.store (i32.add (local.get $v) (local.get $x)) (call $bytes4 (call $chromaWeigh (local.get $r) (local.get $g) (local.get $b) (local.get $vr) (local.get $vg) (local.get $vb) (local.get $offset))))
+        (i32.store (i32.add (local.get $u) (local.get $x)) (call $bytes4 (call $chroma4 (local.get $r) (local.get $g) (local.get $b) (local.get $kur) (local.get $kug) (local.get $kub) (local.get $ko))))
+        (i32.store (i32.add (local.get $v) (local.get $x)) (call $bytes4 (call $chroma4 (local.get $r) (local.get $g) (local.get $b) (local.get $kvr) (local.get $kvg) (local.get $kvb) (local.get $ko))))
         (local.set $x (i32.add (local.get $x) (i32.const 4)))
         (br $four)))
     ;; The rest one block at a time.
@@ -145,16 +147,16 @@
         (local.set $x (i32.add (local.get $x) (i32.const 1)))
         (br $one))))
 
-  ;; $chroma1 for four blocks at once.
-  (func $chromaWeigh (param $r v128) (param $g v128) (param $b v128) (param $kr i32) (param $kg i32) (param $kb i32) (param $offset i32) (result v128)
+  ;; $chroma1 for four blocks at once, the weights and offset splat.
+  (func $chroma4 (param $r v128) (param $g v128) (param $b v128) (param $kr v128) (param $kg v128) (param $kb v128) (param $offset v128) (result v128)
     (i32x4.min_s
       (i32x4.shr_s
         (i32x4.add
           (i32x4.shr_s
             (i32x4.add
-              (i32x4.add (i32x4.mul (local.get $r) (i32x4.splat (local.get $kr))) (i32x4.mul (local.get $g) (i32x4.splat (local.get $kg))))
-              (i32x4.mul (local.get $b) (i32x4.splat (local.get $kb))))
+              (i32x4.add (i32x4.mul (local.get $r) (local.get $kr)) (i32x4.mul (local.get $g) (local.get $kg)))
+              (i32x4.mul (local.get $b) (local.get $kb)))
             (i32.const 2))
-          (i32x4.splat (local.get $offset)))
+          (local.get $offset))
         (i32.const 16))
       (v128.const i32x4 255 255 255 255))))
