@@ -6,7 +6,8 @@
 import { resampleLanczos, type RgbaImage } from '../../../src/media/resample/lanczos';
 import { isWebGpuAvailable } from '../../../src/media/gpu';
 import { resampleLanczosGpu } from '../../../src/media/resample/lanczos-gpu';
-import { LanczosPool, poolSize } from '../../../src/media/resample/lanczos-pool';
+import { LanczosPool } from '../../../src/media/resample/lanczos-pool';
+import { poolSize } from '../../../src/media/worker-pool';
 import { renderSampleScene } from '../../../src/media/sample-scene';
 
 /** `cpu-workers`: the CPU path split over one worker per core, as the Upscale nodes run it. */

@@ -12,6 +12,7 @@ import { cameraView, moveFromPrompt, type CameraSpec } from './camera';
 import type { Ambient, Easing, Move } from './choices';
 import { depthLimit, framePose, parallaxCpu, usesDepth, type MotionSpec, type Pose } from './parallax';
 import { createParallaxGpu, type ParallaxRenderer } from './parallax-gpu';
+import { ParallaxPool } from './parallax-pool';
 
 /** Longest side of the copy depth is estimated from: the estimate is coarse by design. */
 export const DEPTH_INPUT_SIDE = 320;
@@ -58,10 +59,19 @@ export function bitmapDepth(bitmap: ImageBitmap): DepthMap {
   return estimateDepth(drawPixels(bitmap, whole(bitmap), dw, dh, { x: 0, y: 0, width: dw, height: dh }));
 }
 
+export interface PainterOptions {
+  /** The picture's nearness, estimated here unless given (the preview keeps one per picture while params change). */
+  depth?: DepthMap;
+  /**
+   * Threads the CPU may draw depth frames on (1 by default): a run's long clip is worth starting
+   * workers for, a preview's frame is not.
+   */
+  threads?: number;
+}
+
 /**
  * The painter of a clip of `frameCount` frames at width x height: flat moves by the canvas,
- * depth moves by the renderer chosen. `depth` is estimated here unless given (the preview keeps
- * one per picture while params change).
+ * depth moves by the renderer chosen.
  */
 export async function motionPainter(
   bitmap: ImageBitmap,
@@ -69,11 +79,11 @@ export async function motionPainter(
   size: ClipSize,
   renderer: Renderer,
   progress: (fraction: number, message?: string) => void,
-  depth?: DepthMap,
+  { depth, threads = 1 }: PainterOptions = {},
 ): Promise<FramePainter> {
   if (!usesDepth(spec)) return flatPainter(bitmap, spec, size.frameCount);
   progress(0.03, 'estimating depth');
-  return depthPainter(bitmap, spec, size, renderer, depth ?? bitmapDepth(bitmap));
+  return depthPainter(bitmap, spec, size, renderer, depth ?? bitmapDepth(bitmap), threads);
 }
 
 /** A plain camera move: the whole picture transformed by the canvas, as version 1 drew it. */
@@ -82,10 +92,10 @@ function flatPainter(bitmap: ImageBitmap, camera: CameraSpec, frameCount: number
 }
 
 /** A depth move: the source drawn once at the size the tightest view needs, then every frame displaced. */
-async function depthPainter(bitmap: ImageBitmap, spec: MotionSpec, size: ClipSize, renderer: Renderer, depth: DepthMap): Promise<FramePainter> {
+async function depthPainter(bitmap: ImageBitmap, spec: MotionSpec, size: ClipSize, renderer: Renderer, depth: DepthMap, threads: number): Promise<FramePainter> {
   const limit = depthLimit(spec, depth.maxGradient);
   const source = workingSource(bitmap, framePoses(spec, size.frameCount, limit), size.width);
-  const frames = await depthFrames(source, depth, spec, size, renderer);
+  const frames = await depthFrames(source, depth, spec, size, renderer, threads);
   const frame = new Uint8ClampedArray(size.width * size.height * 4);
   const image = new ImageData(frame, size.width, size.height);
   const pixels = async (index: number) => {
@@ -121,15 +131,19 @@ export interface DepthFrames {
 export const framePoses = (spec: MotionSpec, frameCount: number, limit: number) => Array.from({ length: frameCount }, (_, i) => framePose(spec, clipTime(i, frameCount), limit));
 
 /**
- * The frames of a depth move over `source` (already at its working size), on the renderer chosen:
- * no canvas, so the `gpu` bench suite runs it in Node too.
+ * The frames of a depth move over `source` (already at its working size), on the renderer chosen,
+ * the CPU's on up to `threads` threads: no canvas, so the `gpu` bench suite runs it in Node too.
  */
-export async function depthFrames(source: RgbaImage, depth: DepthMap, spec: MotionSpec, { width, height, frameCount }: ClipSize, renderer: Renderer): Promise<DepthFrames> {
+export async function depthFrames(source: RgbaImage, depth: DepthMap, spec: MotionSpec, { width, height, frameCount }: ClipSize, renderer: Renderer, threads = 1): Promise<DepthFrames> {
   const poses = framePoses(spec, frameCount, depthLimit(spec, depth.maxGradient));
   const gpu = await pickGpu(renderer, source, depth, width, height);
   if (gpu) return { render: (index, out) => gpu.render(poses[index]!, out), gpu: true, destroy: () => gpu.destroy() };
+  if (threads > 1) {
+    const pool = new ParallaxPool(source, depth, width, height, threads);
+    return { render: (index, out) => pool.render(poses[index]!, out), gpu: false, destroy: () => pool.close() };
+  }
   const cpu = parallaxCpu(source, depth, width, height);
-  return { render: (index, out) => cpu(poses[index]!, out), gpu: false, destroy: () => {} };
+  return { render: (index, out) => cpu(poses[index]!, 0, height, out), gpu: false, destroy: () => {} };
 }
 
 /** The GPU renderer when asked for (or, on Auto, when the adapter is hardware); undefined for the CPU. */

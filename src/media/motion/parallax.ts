@@ -202,79 +202,99 @@ function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Ar
 /** The renderer's exports (parallax.wat); addresses are byte offsets into `memory`. */
 interface ParallaxKernel {
   readonly memory: WebAssembly.Memory;
-  columns(columns: number, cells: number, width: number, dw: number, viewX: number, viewW: number): void;
-  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, out: number, width: number, height: number, first: number, end: number, columns: number, cells: number, viewX: number, viewY: number, viewW: number, viewH: number, scale: number, shiftX: number, shiftY: number, pivot: number): void;
+  columns(bxs: number, fxs: number, cells: number, width: number, dw: number, viewX: number, viewW: number): void;
+  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, out: number, width: number, height: number, first: number, end: number, bxs: number, fxs: number, cells: number, viewX: number, viewY: number, viewW: number, viewH: number, scale: number, shiftX: number, shiftY: number, pivot: number): void;
 }
 
 /** Rows per call of the kernel's render: see parallax.wat. */
 const ROWS_PER_CALL = 8;
 
-/** Draws one frame of a pose into `out` (RGBA8, the clip's width x height). */
-export type FrameRenderer = (pose: Pose, out: Uint8ClampedArray) => void;
+/**
+ * Draws rows [first, end) of a pose's frame (the clip's width x height) into `out`: RGBA8, the
+ * band's rows only.
+ */
+export type BandRenderer = (pose: Pose, first: number, end: number, out: Uint8ClampedArray) => void;
 
 /**
- * The CPU renderer of one clip: the source and the depth go into a kernel instance of its own
- * once, then each frame is drawn there by parallax.wat and copied out. Poses with ambient motion
- * (sines, which WebAssembly lacks) are drawn by renderFrameReference; the others give the very
- * same bytes either way.
+ * The CPU renderer of one clip, for bands of at most `rows` rows (whole frames by default): the
+ * source and the depth go into a kernel instance of its own once, then each band is drawn there
+ * by parallax.wat and copied out. Poses with ambient motion (sines, which WebAssembly lacks) are
+ * drawn by renderFrameReference; the others give the very same bytes either way.
  */
-export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, height: number): FrameRenderer {
+export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, height: number, rows = height): BandRenderer {
   const kernel = instantiate<ParallaxKernel>(PARALLAX_WASM_BASE64);
-  const bytes = width * height * 4;
-  const at = layout(kernel.memory, { source: source.data.length, depth: depth.data.length * 4, frame: bytes, columns: width * 16, cells: width * 4 });
+  const bytes = width * rows * 4;
+  // The kernel works on pairs of columns: an odd width has a spare one.
+  const columns = width + (width & 1);
+  const at = layout(kernel.memory, { source: source.data.length, depth: depth.data.length * 4, band: bytes, bxs: columns * 8, fxs: columns * 8, cells: columns * 4 });
   new Uint8Array(kernel.memory.buffer, at.source, source.data.length).set(source.data);
   new Float32Array(kernel.memory.buffer, at.depth, depth.data.length).set(depth.data);
-  const frame = new Uint8ClampedArray(kernel.memory.buffer, at.frame, bytes);
-  return (pose, out) => {
-    if (pose.shimmer > 0 || pose.sway > 0) return renderFrameReference(source, depth, pose, out, width, height);
+  const band = new Uint8ClampedArray(kernel.memory.buffer, at.band, bytes);
+  return (pose, first, end, out) => {
+    if (end - first > rows) throw new RangeError(`a band of ${end - first} rows, where this renderer draws at most ${rows}`);
+    if (pose.shimmer > 0 || pose.sway > 0) return renderFrameReference(source, depth, pose, out, width, height, first, end);
     const { view } = pose;
-    kernel.columns(at.columns, at.cells, width, depth.width, view.x, view.width);
-    for (let first = 0; first < height; first += ROWS_PER_CALL) {
-      const end = Math.min(height, first + ROWS_PER_CALL);
-      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, at.frame, width, height, first, end, at.columns, at.cells, view.x, view.y, view.width, view.height, pose.scale, pose.shiftX, pose.shiftY, pose.pivot);
+    kernel.columns(at.bxs, at.fxs, at.cells, width, depth.width, view.x, view.width);
+    for (let y = first; y < end; y += ROWS_PER_CALL) {
+      const stop = Math.min(end, y + ROWS_PER_CALL);
+      const into = at.band + (y - first) * width * 4;
+      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, into, width, height, y, stop, at.bxs, at.fxs, at.cells, view.x, view.y, view.width, view.height, pose.scale, pose.shiftX, pose.shiftY, pose.pivot);
     }
-    out.set(frame);
+    out.set(band.subarray(0, (end - first) * width * 4));
   };
 }
 
 /** Renders one frame of `pose` into `out` (RGBA8, width x height): parallaxCpu for a single frame. */
 export function renderFrameCpu(source: RgbaImage, depth: DepthMap, pose: Pose, out: Uint8ClampedArray, width: number, height: number): void {
-  parallaxCpu(source, depth, width, height)(pose, out);
+  parallaxCpu(source, depth, width, height)(pose, 0, height, out);
 }
 
+/** Bilinear weights are in 1/4096 of a pixel (parallax.wat's fixed point): finer than any eye can tell. */
+const WEIGHT_BITS = 12;
+const WEIGHT_ONE = 1 << WEIGHT_BITS;
+/** Half of the 1/4096 x 1/4096 a blended value carries, for rounding half up. */
+const BLEND_HALF = 2 ** (2 * WEIGHT_BITS - 1);
+
 /**
- * One frame in plain TypeScript, bilinear, edges held: at every pixel, sourcePosition's point,
- * with what depends on the row alone worked out once per row. The reference parallax.wat is
- * checked against, and the path for ambient motion.
+ * One frame in plain TypeScript (rows [first, end) of it into `out`, whole by default), bilinear,
+ * edges held: at every pixel, sourcePosition's point, with what depends on the row alone worked
+ * out once per row, then the source's four pixels around it blended with weights in 1/4096. The
+ * reference parallax.wat is checked against, and the path for ambient motion.
  */
-export function renderFrameReference(source: RgbaImage, depth: DepthMap, pose: Pose, out: Uint8ClampedArray, width: number, height: number): void {
+export function renderFrameReference(source: RgbaImage, depth: DepthMap, pose: Pose, out: Uint8ClampedArray, width: number, height: number, first = 0, end = height): void {
   const { data, width: sw, height: sh } = source;
   const { view } = pose;
   const at = new Float64Array(2);
   const rowStride = sw * 4;
-  for (let y = 0; y < height; y++) {
+  for (let y = first; y < end; y++) {
     const by = view.y + ((y + 0.5) / height) * view.height;
     const row = depthRow(depth, by);
-    for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
+    for (let x = 0, o = (y - first) * width * 4; x < width; x++, o += 4) {
       const bx = view.x + ((x + 0.5) / width) * view.width;
       displace(pose, sampleDepthRow(depth, row, bx), bx, by, at);
-      const fx = clampTo(at[0]! * sw - 0.5, 0, sw - 1);
-      const fy = clampTo(at[1]! * sh - 0.5, 0, sh - 1);
-      const x0 = Math.min(Math.floor(fx), sw - 2);
-      const y0 = Math.min(Math.floor(fy), sh - 2);
-      const ax = fx - x0;
-      const ay = fy - y0;
+      const [x0, wx] = corner(at[0]!, sw);
+      const [y0, wy] = corner(at[1]!, sh);
       const i00 = y0 * rowStride + x0 * 4;
       const i01 = i00 + rowStride;
-      // Per channel: along x on the two rows, then between them; the store rounds half to even.
+      // Per channel: along x on the two rows, then between them, in integers, rounded half up.
       for (let c = 0; c < 3; c++) {
-        const a = data[i00 + c]!;
-        const b = data[i01 + c]!;
-        const top = a + (data[i00 + 4 + c]! - a) * ax;
-        const bottom = b + (data[i01 + 4 + c]! - b) * ax;
-        out[o + c] = top + (bottom - top) * ay;
+        const top = data[i00 + c]! * (WEIGHT_ONE - wx) + data[i00 + 4 + c]! * wx;
+        const bottom = data[i01 + c]! * (WEIGHT_ONE - wx) + data[i01 + 4 + c]! * wx;
+        // Below 2^32, so the unsigned shift is exact.
+        out[o + c] = (top * (WEIGHT_ONE - wy) + bottom * wy + BLEND_HALF) >>> (2 * WEIGHT_BITS);
       }
       out[o + 3] = 255;
     }
   }
+}
+
+/**
+ * The first of the two source pixels a sample at `u` (a fraction of `size` pixels) blends along
+ * one axis, and the weight of the second in 1/4096: the position is clamped to the pixel centres
+ * and rounded to the weights' grid.
+ */
+function corner(u: number, size: number): [number, number] {
+  const at = Math.floor(clampTo(u * size - 0.5, 0, size - 1) * WEIGHT_ONE + 0.5);
+  const first = Math.min(at >> WEIGHT_BITS, size - 2);
+  return [first, at - first * WEIGHT_ONE];
 }

@@ -7,7 +7,8 @@ import { NodeError } from '../../engine';
 import { resampleLanczos, type ResampleOptions, type RgbaImage } from './lanczos';
 import { wantsGpu } from '../gpu';
 import { resampleLanczosGpu } from './lanczos-gpu';
-import { LanczosPool, poolSize } from './lanczos-pool';
+import { poolSize } from '../worker-pool';
+import { LanczosPool } from './lanczos-pool';
 
 export type Backend = 'auto' | 'gpu' | 'cpu';
 

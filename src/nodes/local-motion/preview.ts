@@ -27,7 +27,7 @@ export default nodePreview<typeof localMotion>({
         const [width, height] = fitInside(bitmap.width, bitmap.height, box);
         const flat = !usesDepth(spec);
         if (!flat) depth ??= bitmapDepth(bitmap);
-        const painter = await motionPainter(bitmap, spec, { width, height, frameCount }, params.renderer, () => {}, depth);
+        const painter = await motionPainter(bitmap, spec, { width, height, frameCount }, params.renderer, () => {}, { depth });
         return {
           width,
           height,

@@ -7,6 +7,7 @@ import { motionPainter, motionSpec, type FramePainter } from '../../media/motion
 import type { SoundBed } from '../../media/sound-bed/choices';
 import { soundBed } from '../../media/sound-bed/sound-bed';
 import { encodeVideo } from '../../media/video/encode-video';
+import { poolSize } from '../../media/worker-pool';
 import { videoSize, type localMotion } from '.';
 
 /** Sound bed gain: peaks near -16 dBFS, a bed under whatever is mixed over it later. */
@@ -24,7 +25,7 @@ export default nodeRun<typeof localMotion>(async ({ inputs, params, progress, si
   const bitmap = await openBitmap(inputs.image.blob);
   let painter: FramePainter | undefined;
   try {
-    painter = await motionPainter(bitmap, motionSpec(params, inputs.prompt), { width, height, frameCount }, params.renderer, progress);
+    painter = await motionPainter(bitmap, motionSpec(params, inputs.prompt), { width, height, frameCount }, params.renderer, progress, { threads: poolSize() });
     const { draw, pixels, label } = painter;
     const blob = await encodeVideo({
       width,
