@@ -56,34 +56,23 @@ export function estimateDepth(image: RgbaImage): DepthMap {
 
 /** Nearness at (u, v) in fractions of the picture, bilinear between cell centres, edges held. */
 export function sampleDepth(depth: DepthMap, u: number, v: number): number {
-  return sampleDepthRow(depth, depthRow(depth, v), u);
-}
-
-/** Where height v (a fraction of the picture) falls between two rows of the grid. */
-export interface DepthRow {
-  /** Index of the first cell of the row above. */
-  readonly start: number;
-  /** Weight of the row below. */
-  readonly fy: number;
-}
-
-/** The part of sampleDepth that depends on v only: once per row of a frame, not per pixel. */
-export function depthRow(depth: DepthMap, v: number): DepthRow {
-  const gy = clamp(v * depth.height - 0.5, 0, depth.height - 1);
-  const y0 = Math.min(Math.floor(gy), depth.height - 2);
-  return { start: y0 * depth.width, fy: gy - y0 };
-}
-
-/** Nearness at u along `row`: sampleDepth(depth, u, v) for the v that row was made for. */
-export function sampleDepthRow(depth: DepthMap, row: DepthRow, u: number): number {
-  const gx = clamp(u * depth.width - 0.5, 0, depth.width - 1);
-  const x0 = Math.min(Math.floor(gx), depth.width - 2);
-  const fx = gx - x0;
-  const i = row.start + x0;
+  const [x0, fx] = gridCell(u, depth.width);
+  const [y0, fy] = gridCell(v, depth.height);
+  const i = y0 * depth.width + x0;
   const d = depth.data;
   const top = d[i]! + (d[i + 1]! - d[i]!) * fx;
   const bottom = d[i + depth.width]! + (d[i + depth.width + 1]! - d[i + depth.width]!) * fx;
-  return top + (bottom - top) * row.fy;
+  return top + (bottom - top) * fy;
+}
+
+/**
+ * Where v (a fraction of the picture) falls on a grid of `count` cells along one side, between
+ * their centres, edges held: the first of the two cells it lies between and the second's weight.
+ */
+export function gridCell(v: number, count: number): [number, number] {
+  const g = clamp(v * count - 0.5, 0, count - 1);
+  const first = Math.min(Math.floor(g), count - 2);
+  return [first, g - first];
 }
 
 /** Area averages of luma (0..1) and of RGB (0..1, three per cell) over a width x height grid. */

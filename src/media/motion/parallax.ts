@@ -14,7 +14,7 @@
  * The first frame (t = 0) has no displacement and, for moves that start on the whole picture,
  * is the source itself.
  */
-import { depthRow, sampleDepth, sampleDepthRow, type DepthMap } from '../depth/estimate-depth';
+import { gridCell, sampleDepth, type DepthMap } from '../depth/estimate-depth';
 import { mulberry32 } from '../random';
 import type { RgbaImage } from '../resample/lanczos';
 import { instantiate, layout } from '../wasm';
@@ -174,7 +174,7 @@ export function sourcePosition(pose: Pose, depth: DepthMap, X: number, Y: number
 
 /**
  * Where the picture point (bx, by) of nearness n samples the source (see sourcePosition), written
- * to `into` (reused across pixels: this runs for every pixel of every frame).
+ * to `into`. The renderers compute the same, rearranged: see line().
  */
 function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Array): void {
   const { view } = pose;
@@ -182,8 +182,18 @@ function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Ar
   const cx = view.x + view.width / 2;
   const cy = view.y + view.height / 2;
   const radial = 1 - pose.scale * d;
-  let u = cx + (bx - cx) * radial + pose.shiftX * d;
-  let v = cy + (by - cy) * radial + pose.shiftY * d;
+  ambientOffset(pose, n, bx, by, into);
+  into[0] = cx + (bx - cx) * radial + pose.shiftX * d + into[0]!;
+  into[1] = cy + (by - cy) * radial + pose.shiftY * d + into[1]!;
+}
+
+/**
+ * How ambient motion moves the sample of picture point (bx, by) of nearness n, in fractions of
+ * the picture, written to `into` (reused across pixels: this runs for every pixel of a frame).
+ */
+function ambientOffset(pose: Pose, n: number, bx: number, by: number, into: Float64Array): void {
+  let u = 0;
+  let v = 0;
   if (pose.shimmer > 0) {
     // Haze or water: a fine ripple on the far parts.
     const far = pose.shimmer * (1 - smoothstep(0.2, 0.5, n));
@@ -199,11 +209,30 @@ function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Ar
   into[1] = v;
 }
 
+/** Bilinear weights and sample positions are in 1/4096 px (parallax.wat's fixed point): finer than any eye can tell. */
+const WEIGHT_BITS = 12;
+const WEIGHT_ONE = 1 << WEIGHT_BITS;
+/** Half of the 1/4096 x 1/4096 a blended value carries, for rounding half up. */
+const BLEND_HALF = 2 ** (2 * WEIGHT_BITS - 1);
+
+/**
+ * Column (or row) i of `count` across the frame, along one axis: b, the picture point it shows
+ * before displacement (a fraction of the picture), then where it samples a source of `size` px
+ * with no displacement (`at`) and how far that moves per unit of nearness from the pivot (`per`),
+ * both in 1/4096 px. displace() rearranged: cx + (b - cx)(1 - scale d) + shift d = b + d (shift -
+ * scale (b - cx)); `at` is shifted to pixel centres, and by half a step so truncating rounds.
+ */
+function line(i: number, count: number, start: number, extent: number, centre: number, scale: number, shift: number, size: number): { b: number; at: number; per: number } {
+  const b = start + ((i + 0.5) / count) * extent;
+  const scaled = size * WEIGHT_ONE;
+  return { b, at: b * scaled - (WEIGHT_ONE / 2 - 0.5), per: (shift - scale * (b - centre)) * scaled };
+}
+
 /** The renderer's exports (parallax.wat); addresses are byte offsets into `memory`. */
 interface ParallaxKernel {
   readonly memory: WebAssembly.Memory;
-  columns(bxs: number, fxs: number, cells: number, width: number, dw: number, viewX: number, viewW: number): void;
-  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, out: number, width: number, height: number, first: number, end: number, bxs: number, fxs: number, cells: number, viewX: number, viewY: number, viewW: number, viewH: number, scale: number, shiftX: number, shiftY: number, pivot: number): void;
+  columns(at: number, per: number, fxs: number, cells: number, width: number, dw: number, start: number, extent: number, centre: number, scale: number, shift: number, size: number): void;
+  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, row: number, out: number, width: number, height: number, first: number, end: number, at: number, per: number, fxs: number, cells: number, start: number, extent: number, centre: number, scale: number, shift: number, pivot: number): void;
 }
 
 /** Rows per call of the kernel's render: see parallax.wat. */
@@ -226,7 +255,16 @@ export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, h
   const bytes = width * rows * 4;
   // The kernel works on pairs of columns: an odd width has a spare one.
   const columns = width + (width & 1);
-  const at = layout(kernel.memory, { source: source.data.length, depth: depth.data.length * 4, band: bytes, bxs: columns * 8, fxs: columns * 8, cells: columns * 4 });
+  const at = layout(kernel.memory, {
+    source: source.data.length,
+    depth: depth.data.length * 4,
+    band: bytes,
+    at: columns * 8,
+    per: columns * 8,
+    fxs: columns * 8,
+    cells: columns * 4,
+    row: depth.width * 8,
+  });
   new Uint8Array(kernel.memory.buffer, at.source, source.data.length).set(source.data);
   new Float32Array(kernel.memory.buffer, at.depth, depth.data.length).set(depth.data);
   const band = new Uint8ClampedArray(kernel.memory.buffer, at.band, bytes);
@@ -234,11 +272,11 @@ export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, h
     if (end - first > rows) throw new RangeError(`a band of ${end - first} rows, where this renderer draws at most ${rows}`);
     if (pose.shimmer > 0 || pose.sway > 0) return renderFrameReference(source, depth, pose, out, width, height, first, end);
     const { view } = pose;
-    kernel.columns(at.bxs, at.fxs, at.cells, width, depth.width, view.x, view.width);
+    kernel.columns(at.at, at.per, at.fxs, at.cells, width, depth.width, view.x, view.width, view.x + view.width / 2, pose.scale, pose.shiftX, source.width * WEIGHT_ONE);
     for (let y = first; y < end; y += ROWS_PER_CALL) {
       const stop = Math.min(end, y + ROWS_PER_CALL);
       const into = at.band + (y - first) * width * 4;
-      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, into, width, height, y, stop, at.bxs, at.fxs, at.cells, view.x, view.y, view.width, view.height, pose.scale, pose.shiftX, pose.shiftY, pose.pivot);
+      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, at.row, into, width, height, y, stop, at.at, at.per, at.fxs, at.cells, view.y, view.height, view.y + view.height / 2, pose.scale, pose.shiftY, pose.pivot);
     }
     out.set(band.subarray(0, (end - first) * width * 4));
   };
@@ -249,34 +287,52 @@ export function renderFrameCpu(source: RgbaImage, depth: DepthMap, pose: Pose, o
   parallaxCpu(source, depth, width, height)(pose, 0, height, out);
 }
 
-/** Bilinear weights are in 1/4096 of a pixel (parallax.wat's fixed point): finer than any eye can tell. */
-const WEIGHT_BITS = 12;
-const WEIGHT_ONE = 1 << WEIGHT_BITS;
-/** Half of the 1/4096 x 1/4096 a blended value carries, for rounding half up. */
-const BLEND_HALF = 2 ** (2 * WEIGHT_BITS - 1);
-
 /**
  * One frame in plain TypeScript (rows [first, end) of it into `out`, whole by default), bilinear,
- * edges held: at every pixel, sourcePosition's point, with what depends on the row alone worked
- * out once per row, then the source's four pixels around it blended with weights in 1/4096. The
- * reference parallax.wat is checked against, and the path for ambient motion.
+ * edges held: the definition parallax.wat is checked against, and the path for ambient motion.
+ * Per pixel: the nearness under it (sampleDepth's, with the grid's rows lerped first, once per
+ * row), its sample position as line() gives it plus any ambient motion, in 1/4096 px; then the
+ * source's four pixels around that point blended with weights in 1/4096, rounded half up.
  */
 export function renderFrameReference(source: RgbaImage, depth: DepthMap, pose: Pose, out: Uint8ClampedArray, width: number, height: number, first = 0, end = height): void {
   const { data, width: sw, height: sh } = source;
   const { view } = pose;
-  const at = new Float64Array(2);
+  // Per column, as parallax.wat's `columns` keeps them: typed arrays, as this runs for every pixel.
+  const [bs, ats, pers, fxs, cells] = [new Float64Array(width), new Float64Array(width), new Float64Array(width), new Float64Array(width), new Int32Array(width)];
+  for (let x = 0; x < width; x++) {
+    const { b, at, per } = line(x, width, view.x, view.width, view.x + view.width / 2, pose.scale, pose.shiftX, sw);
+    [bs[x], ats[x], pers[x]] = [b, at, per];
+    [cells[x], fxs[x]] = gridCell(b, depth.width);
+  }
+  const nearness = new Float64Array(depth.width);
+  const offset = new Float64Array(2);
+  const ambient = pose.shimmer > 0 || pose.sway > 0;
+  const corner = new Int32Array(4);
   const rowStride = sw * 4;
   for (let y = first; y < end; y++) {
-    const by = view.y + ((y + 0.5) / height) * view.height;
-    const row = depthRow(depth, by);
+    const row = line(y, height, view.y, view.height, view.y + view.height / 2, pose.scale, pose.shiftY, sh);
+    const [top, fy] = gridCell(row.b, depth.height);
+    for (let c = 0, i = top * depth.width; c < depth.width; c++, i++) {
+      const near = depth.data[i]!;
+      nearness[c] = near + (depth.data[i + depth.width]! - near) * fy - pose.pivot;
+    }
     for (let x = 0, o = (y - first) * width * 4; x < width; x++, o += 4) {
-      const bx = view.x + ((x + 0.5) / width) * view.width;
-      displace(pose, sampleDepthRow(depth, row, bx), bx, by, at);
-      const [x0, wx] = corner(at[0]!, sw);
-      const [y0, wy] = corner(at[1]!, sh);
-      const i00 = y0 * rowStride + x0 * 4;
+      const cell = cells[x]!;
+      const d = nearness[cell]! + (nearness[cell + 1]! - nearness[cell]!) * fxs[x]!;
+      let u = ats[x]! + d * pers[x]!;
+      let v = row.at + d * row.per;
+      if (ambient) {
+        ambientOffset(pose, d + pose.pivot, bs[x]!, row.b, offset);
+        u += offset[0]! * sw * WEIGHT_ONE;
+        v += offset[1]! * sh * WEIGHT_ONE;
+      }
+      sampleCorner(u, sw, corner, 0);
+      sampleCorner(v, sh, corner, 2);
+      const wx = corner[1]!;
+      const wy = corner[3]!;
+      const i00 = corner[2]! * rowStride + corner[0]! * 4;
       const i01 = i00 + rowStride;
-      // Per channel: along x on the two rows, then between them, in integers, rounded half up.
+      // Per channel: along x on the two rows, then between them, in integers.
       for (let c = 0; c < 3; c++) {
         const top = data[i00 + c]! * (WEIGHT_ONE - wx) + data[i00 + 4 + c]! * wx;
         const bottom = data[i01 + c]! * (WEIGHT_ONE - wx) + data[i01 + 4 + c]! * wx;
@@ -289,12 +345,13 @@ export function renderFrameReference(source: RgbaImage, depth: DepthMap, pose: P
 }
 
 /**
- * The first of the two source pixels a sample at `u` (a fraction of `size` pixels) blends along
- * one axis, and the weight of the second in 1/4096: the position is clamped to the pixel centres
- * and rounded to the weights' grid.
+ * The first of the two source pixels a sample at `at` (in 1/4096 px, as line() gives it) blends
+ * along one axis, and the weight of the second in 1/4096, written to into[index] and
+ * into[index + 1]: the position is truncated to the weights' grid and held to the pixel centres.
  */
-function corner(u: number, size: number): [number, number] {
-  const at = Math.floor(clampTo(u * size - 0.5, 0, size - 1) * WEIGHT_ONE + 0.5);
-  const first = Math.min(at >> WEIGHT_BITS, size - 2);
-  return [first, at - first * WEIGHT_ONE];
+function sampleCorner(at: number, size: number, into: Int32Array, index: number): void {
+  const held = Math.min((size - 1) * WEIGHT_ONE, Math.max(0, Math.trunc(at)));
+  const first = Math.min(held >> WEIGHT_BITS, size - 2);
+  into[index] = first;
+  into[index + 1] = held - first * WEIGHT_ONE;
 }
