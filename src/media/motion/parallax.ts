@@ -174,7 +174,7 @@ export function sourcePosition(pose: Pose, depth: DepthMap, X: number, Y: number
 
 /**
  * Where the picture point (bx, by) of nearness n samples the source (see sourcePosition), written
- * to `into`. The renderers compute the same, rearranged: see line().
+ * to `into`. The renderers compute the same, rearranged: see line() and ambientTables().
  */
 function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Array): void {
   const { view } = pose;
@@ -182,31 +182,64 @@ function displace(pose: Pose, n: number, bx: number, by: number, into: Float64Ar
   const cx = view.x + view.width / 2;
   const cy = view.y + view.height / 2;
   const radial = 1 - pose.scale * d;
-  ambientOffset(pose, n, bx, by, into);
+  const rows = rowPhases(pose, by);
+  const wave = (k: number) => Math.sin(rows[k]!) * Math.cos(COLUMN_WAVES[k]! * bx) + Math.cos(rows[k]!) * Math.sin(COLUMN_WAVES[k]! * bx);
+  ambientOffset(pose, n, wave(0), wave(1), wave(2), into);
   into[0] = cx + (bx - cx) * radial + pose.shiftX * d + into[0]!;
   into[1] = cy + (by - cy) * radial + pose.shiftY * d + into[1]!;
 }
 
 /**
- * How ambient motion moves the sample of picture point (bx, by) of nearness n, in fractions of
- * the picture, written to `into` (reused across pixels: this runs for every pixel of a frame).
+ * How ambient motion moves the sample of a point of nearness n, in fractions of the picture,
+ * written to `into`, given the three waves there (ambientTables): shimmer's along x and y, sway's
+ * along x. Zero without ambient motion.
  */
-function ambientOffset(pose: Pose, n: number, bx: number, by: number, into: Float64Array): void {
-  let u = 0;
-  let v = 0;
-  if (pose.shimmer > 0) {
-    // Haze or water: a fine ripple on the far parts.
-    const far = pose.shimmer * (1 - smoothstep(0.2, 0.5, n));
-    u += far * Math.sin(WAVES.shimmerRate * pose.seconds + WAVES.shimmerY * by + WAVES.shimmerX * bx + pose.phases[0]);
-    v += 0.5 * far * Math.sin(WAVES.shimmerRate * 1.3 * pose.seconds + WAVES.shimmerX2 * bx + WAVES.shimmerY2 * by + pose.phases[1]);
+function ambientOffset(pose: Pose, n: number, shimmerX: number, shimmerY: number, sway: number, into: Float64Array): void {
+  // Haze or water: a fine ripple on the far parts.
+  const far = pose.shimmer * (1 - smoothstep(0.2, 0.5, n));
+  // Foliage or grass in the foreground: a slow sideways sway, a little out of step across it.
+  const near = pose.sway * smoothstep(0.5, 0.8, n);
+  into[0] = far * shimmerX + near * sway;
+  into[1] = 0.5 * far * shimmerY;
+}
+
+/**
+ * Each ambient wave is sin(row phase + column phase): the row's part from the clip time, the
+ * seeded phase and the picture's y, the column's from its x (these rates).
+ */
+const COLUMN_WAVES = [WAVES.shimmerX, WAVES.shimmerX2, WAVES.swayX] as const;
+
+function rowPhases(pose: Pose, by: number): [number, number, number] {
+  const { seconds, phases } = pose;
+  return [
+    WAVES.shimmerRate * seconds + WAVES.shimmerY * by + phases[0],
+    WAVES.shimmerRate * 1.3 * seconds + WAVES.shimmerY2 * by + phases[1],
+    WAVES.swayRate * seconds + WAVES.swayY * by + phases[2],
+  ];
+}
+
+/**
+ * The waves' sines and cosines the renderers build each wave from, as sin r cos c + cos r sin c:
+ * per wave k, its column phases' sin and cos for columns 0..width - 1 at columns[2k * stride + x]
+ * and columns[(2k + 1) * stride + x]; per row y in [first, end), its row phases' at
+ * rows[6 y + 2k] and rows[6 y + 2k + 1]. parallax.wat reads them from its memory in this layout.
+ */
+function ambientTables(pose: Pose, width: number, height: number, first: number, end: number, stride: number, columns: Float64Array, rows: Float64Array): void {
+  const { view } = pose;
+  for (let x = 0; x < width; x++) {
+    const { b } = line(x, width, view.x, view.width, 0, 0, 0, 1);
+    COLUMN_WAVES.forEach((rate, k) => {
+      columns[2 * k * stride + x] = Math.sin(rate * b);
+      columns[(2 * k + 1) * stride + x] = Math.cos(rate * b);
+    });
   }
-  if (pose.sway > 0) {
-    // Foliage or grass in the foreground: a slow sideways sway, a little out of step across it.
-    const near = pose.sway * smoothstep(0.5, 0.8, n);
-    u += near * Math.sin(WAVES.swayRate * pose.seconds + WAVES.swayY * by + WAVES.swayX * bx + pose.phases[2]);
+  for (let y = first; y < end; y++) {
+    const { b } = line(y, height, view.y, view.height, 0, 0, 0, 1);
+    rowPhases(pose, b).forEach((phase, k) => {
+      rows[6 * y + 2 * k] = Math.sin(phase);
+      rows[6 * y + 2 * k + 1] = Math.cos(phase);
+    });
   }
-  into[0] = u;
-  into[1] = v;
 }
 
 /** Bilinear weights and sample positions are in 1/4096 px (parallax.wat's fixed point): finer than any eye can tell. */
@@ -232,7 +265,7 @@ function line(i: number, count: number, start: number, extent: number, centre: n
 interface ParallaxKernel {
   readonly memory: WebAssembly.Memory;
   columns(at: number, per: number, fxs: number, cells: number, width: number, dw: number, start: number, extent: number, centre: number, scale: number, shift: number, size: number): void;
-  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, row: number, out: number, width: number, height: number, first: number, end: number, at: number, per: number, fxs: number, cells: number, start: number, extent: number, centre: number, scale: number, shift: number, pivot: number): void;
+  render(src: number, sw: number, sh: number, depth: number, dw: number, dh: number, row: number, out: number, width: number, height: number, first: number, end: number, at: number, per: number, fxs: number, cells: number, start: number, extent: number, centre: number, scale: number, shift: number, pivot: number, waves: number, rowWaves: number, shimmer: number, sway: number): void;
 }
 
 /** Rows per call of the kernel's render: see parallax.wat. */
@@ -247,8 +280,8 @@ export type BandRenderer = (pose: Pose, first: number, end: number, out: Uint8Cl
 /**
  * The CPU renderer of one clip, for bands of at most `rows` rows (whole frames by default): the
  * source and the depth go into a kernel instance of its own once, then each band is drawn there
- * by parallax.wat and copied out. Poses with ambient motion (sines, which WebAssembly lacks) are
- * drawn by renderFrameReference; the others give the very same bytes either way.
+ * by parallax.wat and copied out, with the very bytes of renderFrameReference. The sines of
+ * ambient motion, which WebAssembly lacks, come in tables (ambientTables).
  */
 export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, height: number, rows = height): BandRenderer {
   const kernel = instantiate<ParallaxKernel>(PARALLAX_WASM_BASE64);
@@ -264,19 +297,23 @@ export function parallaxCpu(source: RgbaImage, depth: DepthMap, width: number, h
     fxs: columns * 8,
     cells: columns * 4,
     row: depth.width * 8,
+    waves: columns * 6 * 8,
+    rowWaves: height * 6 * 8,
   });
   new Uint8Array(kernel.memory.buffer, at.source, source.data.length).set(source.data);
   new Float32Array(kernel.memory.buffer, at.depth, depth.data.length).set(depth.data);
   const band = new Uint8ClampedArray(kernel.memory.buffer, at.band, bytes);
+  const waves = new Float64Array(kernel.memory.buffer, at.waves, columns * 6);
+  const rowWaves = new Float64Array(kernel.memory.buffer, at.rowWaves, height * 6);
   return (pose, first, end, out) => {
     if (end - first > rows) throw new RangeError(`a band of ${end - first} rows, where this renderer draws at most ${rows}`);
-    if (pose.shimmer > 0 || pose.sway > 0) return renderFrameReference(source, depth, pose, out, width, height, first, end);
+    if (pose.shimmer > 0 || pose.sway > 0) ambientTables(pose, width, height, first, end, columns, waves, rowWaves);
     const { view } = pose;
     kernel.columns(at.at, at.per, at.fxs, at.cells, width, depth.width, view.x, view.width, view.x + view.width / 2, pose.scale, pose.shiftX, source.width * WEIGHT_ONE);
     for (let y = first; y < end; y += ROWS_PER_CALL) {
       const stop = Math.min(end, y + ROWS_PER_CALL);
       const into = at.band + (y - first) * width * 4;
-      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, at.row, into, width, height, y, stop, at.at, at.per, at.fxs, at.cells, view.y, view.height, view.y + view.height / 2, pose.scale, pose.shiftY, pose.pivot);
+      kernel.render(at.source, source.width, source.height, at.depth, depth.width, depth.height, at.row, into, width, height, y, stop, at.at, at.per, at.fxs, at.cells, view.y, view.height, view.y + view.height / 2, pose.scale, pose.shiftY, pose.pivot, at.waves, at.rowWaves, pose.shimmer, pose.sway);
     }
     out.set(band.subarray(0, (end - first) * width * 4));
   };
@@ -289,7 +326,7 @@ export function renderFrameCpu(source: RgbaImage, depth: DepthMap, pose: Pose, o
 
 /**
  * One frame in plain TypeScript (rows [first, end) of it into `out`, whole by default), bilinear,
- * edges held: the definition parallax.wat is checked against, and the path for ambient motion.
+ * edges held: the definition parallax.wat is checked against.
  * Per pixel: the nearness under it (sampleDepth's, with the grid's rows lerped first, once per
  * row), its sample position as line() gives it plus any ambient motion, in 1/4096 px; then the
  * source's four pixels around that point blended with weights in 1/4096, rounded half up.
@@ -298,15 +335,19 @@ export function renderFrameReference(source: RgbaImage, depth: DepthMap, pose: P
   const { data, width: sw, height: sh } = source;
   const { view } = pose;
   // Per column, as parallax.wat's `columns` keeps them: typed arrays, as this runs for every pixel.
-  const [bs, ats, pers, fxs, cells] = [new Float64Array(width), new Float64Array(width), new Float64Array(width), new Float64Array(width), new Int32Array(width)];
+  const [ats, pers, fxs, cells] = [new Float64Array(width), new Float64Array(width), new Float64Array(width), new Int32Array(width)];
   for (let x = 0; x < width; x++) {
     const { b, at, per } = line(x, width, view.x, view.width, view.x + view.width / 2, pose.scale, pose.shiftX, sw);
-    [bs[x], ats[x], pers[x]] = [b, at, per];
+    [ats[x], pers[x]] = [at, per];
     [cells[x], fxs[x]] = gridCell(b, depth.width);
   }
   const nearness = new Float64Array(depth.width);
   const offset = new Float64Array(2);
   const ambient = pose.shimmer > 0 || pose.sway > 0;
+  const [waves, rowWaves] = [new Float64Array(width * 6), new Float64Array(height * 6)];
+  if (ambient) ambientTables(pose, width, height, first, end, width, waves, rowWaves);
+  const wave = (k: number, x: number, y: number) => rowWaves[6 * y + 2 * k]! * waves[(2 * k + 1) * width + x]! + rowWaves[6 * y + 2 * k + 1]! * waves[2 * k * width + x]!;
+  const [scaledX, scaledY] = [sw * WEIGHT_ONE, sh * WEIGHT_ONE];
   const corner = new Int32Array(4);
   const rowStride = sw * 4;
   for (let y = first; y < end; y++) {
@@ -322,9 +363,9 @@ export function renderFrameReference(source: RgbaImage, depth: DepthMap, pose: P
       let u = ats[x]! + d * pers[x]!;
       let v = row.at + d * row.per;
       if (ambient) {
-        ambientOffset(pose, d + pose.pivot, bs[x]!, row.b, offset);
-        u += offset[0]! * sw * WEIGHT_ONE;
-        v += offset[1]! * sh * WEIGHT_ONE;
+        ambientOffset(pose, d + pose.pivot, wave(0, x, y), wave(1, x, y), wave(2, x, y), offset);
+        u += offset[0]! * scaledX;
+        v += offset[1]! * scaledY;
       }
       sampleCorner(u, sw, corner, 0);
       sampleCorner(v, sh, corner, 2);

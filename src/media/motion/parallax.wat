@@ -1,8 +1,9 @@
 ;; The CPU renderer of depth moves (parallax.ts, renderFrameCpu) in WebAssembly SIMD, two pixels a
 ;; step, with the very arithmetic of parallax.ts's reference loop (renderFrameReference), which
-;; says what each step means: one pixel per f64x2 lane for the sample's position, in 1/4096 px,
-;; then the bilinear blend of the source in 12-bit fixed point, four channels per i32x4. So the two
-;; give the same bytes; parallax.ts owns the memory layout.
+;; says what each step means: one pixel per f64x2 lane for the sample's position in 1/4096 px,
+;; ambient motion included (its sines come in tables), then the bilinear blend of the source in
+;; 12-bit fixed point, four channels per i32x4. So the two give the same bytes; parallax.ts owns
+;; the memory layout.
 ;; Built into parallax-wasm.ts by `node scripts/build-wasm.mjs`.
 (module
   (memory (export "memory") 1)
@@ -51,6 +52,19 @@
   (func $broadcast2 (param $v v128) (result v128) (i8x16.shuffle 8 9 10 11 8 9 10 11 8 9 10 11 8 9 10 11 (local.get $v) (local.get $v)))
   (func $broadcast3 (param $v v128) (result v128) (i8x16.shuffle 12 13 14 15 12 13 14 15 12 13 14 15 12 13 14 15 (local.get $v) (local.get $v)))
 
+  ;; smoothstep(a, b, v) of parallax.ts, lane by lane.
+  (func $smooth (param $v v128) (param $a f64) (param $b f64) (result v128)
+    (local $u v128)
+    (local.set $u (f64x2.min (f64x2.splat (f64.const 1)) (f64x2.max (f64x2.splat (f64.const 0))
+      (f64x2.div (f64x2.sub (local.get $v) (f64x2.splat (local.get $a))) (f64x2.splat (f64.sub (local.get $b) (local.get $a)))))))
+    (f64x2.mul (f64x2.mul (local.get $u) (local.get $u)) (f64x2.sub (f64x2.splat (f64.const 3)) (f64x2.mul (f64x2.splat (f64.const 2)) (local.get $u)))))
+
+  ;; Ambient wave k at the two pixels: sin(row phase + column phase) as sin r cos c + cos r sin c,
+  ;; the row's sin and cos splat in $sin and $cos, the columns' from tables at $column.
+  (func $wave (param $sin v128) (param $cos v128) (param $column i32) (param $stride i32) (result v128)
+    (f64x2.add (f64x2.mul (local.get $sin) (v128.load (i32.add (local.get $column) (local.get $stride))))
+      (f64x2.mul (local.get $cos) (v128.load (local.get $column)))))
+
   ;; One row of the bilinear blend: the two RGBA8 pixels at $p weighed by the i16 pair in every
   ;; lane of $weights ([4096 - wx, wx]), four channels as i32x4 in 1/4096 levels.
   (func $across (param $p i32) (param $weights v128) (result v128)
@@ -71,17 +85,23 @@
 
   ;; Rows [$y, $end) of a frame (width x height): RGBA8 source (sw x sh) at $src, nearness grid
   ;; (f32, dw x dh) at $depth, RGBA8 output rows from $y on at $out, room for dw f64s at $row;
-  ;; $at, $per, $fxs and $cells as `columns` left them; the rest is the pose's (parallax.ts's Pose,
-  ;; without ambient) along y. parallax.ts asks for a few rows a call: V8 runs a call that is under
+  ;; $at, $per, $fxs and $cells as `columns` left them; the rest is the pose's (parallax.ts's Pose)
+  ;; along y. With ambient motion ($shimmer or $sway above 0), the waves' tables (parallax.ts,
+  ;; ambientTables): per wave k, the sin and cos of its column phases at $waves + (2k) n and
+  ;; $waves + (2k + 1) n bytes (n = 8 x the count of columns), and per row y the sin and cos of
+  ;; each wave's row phase, six f64s at $rowWaves + 48 y. parallax.ts asks for a few rows a call: V8 runs a call that is under
   ;; way to its end on the code it started with, so short calls pick up the optimised code early.
   (func (export "render")
     (param $src i32) (param $sw i32) (param $sh i32) (param $depth i32) (param $dw i32) (param $dh i32) (param $row i32)
     (param $out i32) (param $width i32) (param $height i32) (param $y i32) (param $end i32)
     (param $at i32) (param $per i32) (param $fxs i32) (param $cells i32)
     (param $start f64) (param $extent f64) (param $centre f64) (param $scale f64) (param $shift f64) (param $pivot f64)
+    (param $waves i32) (param $rowWaves i32) (param $shimmer f64) (param $sway f64)
     (local $x i32) (local $c i32) (local $b f64) (local $first i32) (local $fy f64) (local $top i32) (local $f0 f64)
-    (local $stride i32) (local $size f64) (local $pixelAt v128) (local $pixelPer v128) (local $lasts v128) (local $limits v128) (local $rows v128)
-    (local $near v128) (local $far v128) (local $d v128) (local $s v128) (local $corner v128) (local $w v128) (local $weights v128)
+    (local $ambient i32) (local $stride i32) (local $column i32) (local $px v128) (local $py v128) (local $n v128) (local $distant v128) (local $closeness v128)
+    (local $s0 v128) (local $c0 v128) (local $s1 v128) (local $c1 v128) (local $s2 v128) (local $c2 v128)
+    (local $pitch i32) (local $size f64) (local $pixelAt v128) (local $pixelPer v128) (local $lasts v128) (local $limits v128) (local $rows v128)
+    (local $left v128) (local $right v128) (local $d v128) (local $s v128) (local $corner v128) (local $w v128) (local $weights v128)
     (local.set $size (f64.mul (f64.convert_i32_u (local.get $sh)) (f64.const 4096)))
     ;; Per lane of [x A, x B, y A, y B]: the last sample position, and the last top-left corner.
     (local.set $lasts (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.splat (i32.shl (i32.sub (local.get $sw) (i32.const 1)) (i32.const 12)))
@@ -89,13 +109,24 @@
     (local.set $limits (i32x4.replace_lane 3 (i32x4.replace_lane 2 (i32x4.splat (i32.sub (local.get $sw) (i32.const 2)))
       (i32.sub (local.get $sh) (i32.const 2))) (i32.sub (local.get $sh) (i32.const 2))))
     (local.set $rows (i32x4.splat (local.get $sw)))
-    (local.set $stride (i32.shl (local.get $sw) (i32.const 2)))
+    (local.set $pitch (i32.shl (local.get $sw) (i32.const 2)))
+    (local.set $ambient (i32.or (f64.gt (local.get $shimmer) (f64.const 0)) (f64.gt (local.get $sway) (f64.const 0))))
+    (local.set $stride (i32.shl (i32.and (i32.add (local.get $width) (i32.const 1)) (i32.const -2)) (i32.const 3)))
     (loop $line
       ;; The row's sample position and movement along y, as `columns` makes them along x.
       (local.set $b (f64.add (local.get $start)
         (f64.mul (f64.div (f64.add (f64.convert_i32_u (local.get $y)) (f64.const 0.5)) (f64.convert_i32_u (local.get $height))) (local.get $extent))))
       (local.set $pixelAt (f64x2.splat (f64.sub (f64.mul (local.get $b) (local.get $size)) (f64.const 2047.5))))
       (local.set $pixelPer (f64x2.splat (f64.mul (f64.sub (local.get $shift) (f64.mul (local.get $scale) (f64.sub (local.get $b) (local.get $centre)))) (local.get $size))))
+      (if (local.get $ambient)
+        (then
+          (local.set $top (i32.add (local.get $rowWaves) (i32.mul (local.get $y) (i32.const 48))))
+          (local.set $s0 (f64x2.splat (f64.load (local.get $top))))
+          (local.set $c0 (f64x2.splat (f64.load offset=8 (local.get $top))))
+          (local.set $s1 (f64x2.splat (f64.load offset=16 (local.get $top))))
+          (local.set $c1 (f64x2.splat (f64.load offset=24 (local.get $top))))
+          (local.set $s2 (f64x2.splat (f64.load offset=32 (local.get $top))))
+          (local.set $c2 (f64x2.splat (f64.load offset=40 (local.get $top))))))
       ;; The grid's nearness along this row, less the pivot: its two rows lerped, once per cell.
       (call $cell (local.get $b) (local.get $dh))
       (local.set $fy)
@@ -114,18 +145,34 @@
       (local.set $x (i32.const 0))
       (loop $pixels
         ;; Nearness less the pivot at pixels x and x + 1: [A, B] from the cells left and right.
-        (local.set $near (v128.load (i32.add (local.get $row) (i32.shl (i32.load (i32.add (local.get $cells) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 3)))))
-        (local.set $far (v128.load (i32.add (local.get $row) (i32.shl (i32.load offset=4 (i32.add (local.get $cells) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 3)))))
-        (local.set $d (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $near) (local.get $far)))
+        (local.set $left (v128.load (i32.add (local.get $row) (i32.shl (i32.load (i32.add (local.get $cells) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 3)))))
+        (local.set $right (v128.load (i32.add (local.get $row) (i32.shl (i32.load offset=4 (i32.add (local.get $cells) (i32.shl (local.get $x) (i32.const 2)))) (i32.const 3)))))
+        (local.set $d (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $left) (local.get $right)))
         (local.set $d (f64x2.add (local.get $d) (f64x2.mul
-          (f64x2.sub (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $near) (local.get $far)) (local.get $d))
+          (f64x2.sub (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $left) (local.get $right)) (local.get $d))
           (v128.load (i32.add (local.get $fxs) (i32.shl (local.get $x) (i32.const 3)))))))
-        ;; The sample positions, [x A, x B, y A, y B], held to the picture.
+        ;; The sample positions, moved by the ambient waves when there are any (ambientOffset).
+        (local.set $px (f64x2.add (v128.load (i32.add (local.get $at) (i32.shl (local.get $x) (i32.const 3))))
+          (f64x2.mul (local.get $d) (v128.load (i32.add (local.get $per) (i32.shl (local.get $x) (i32.const 3)))))))
+        (local.set $py (f64x2.add (local.get $pixelAt) (f64x2.mul (local.get $d) (local.get $pixelPer))))
+        (if (local.get $ambient)
+          (then
+            (local.set $n (f64x2.add (local.get $d) (f64x2.splat (local.get $pivot))))
+            (local.set $distant (f64x2.mul (f64x2.splat (local.get $shimmer)) (f64x2.sub (f64x2.splat (f64.const 1)) (call $smooth (local.get $n) (f64.const 0.2) (f64.const 0.5)))))
+            (local.set $closeness (f64x2.mul (f64x2.splat (local.get $sway)) (call $smooth (local.get $n) (f64.const 0.5) (f64.const 0.8))))
+            (local.set $column (i32.add (local.get $waves) (i32.shl (local.get $x) (i32.const 3))))
+            (local.set $px (f64x2.add (local.get $px) (f64x2.mul
+              (f64x2.add
+                (f64x2.mul (local.get $distant) (call $wave (local.get $s0) (local.get $c0) (local.get $column) (local.get $stride)))
+                (f64x2.mul (local.get $closeness) (call $wave (local.get $s2) (local.get $c2) (i32.add (local.get $column) (i32.shl (local.get $stride) (i32.const 2))) (local.get $stride))))
+              (f64x2.splat (f64.mul (f64.convert_i32_u (local.get $sw)) (f64.const 4096))))))
+            (local.set $py (f64x2.add (local.get $py) (f64x2.mul
+              (f64x2.mul (f64x2.mul (f64x2.splat (f64.const 0.5)) (local.get $distant))
+                (call $wave (local.get $s1) (local.get $c1) (i32.add (local.get $column) (i32.shl (local.get $stride) (i32.const 1))) (local.get $stride)))
+              (f64x2.splat (local.get $size)))))))
+        ;; [x A, x B, y A, y B], held to the picture.
         (local.set $s (i32x4.min_s (i32x4.max_s (v128.const i32x4 0 0 0 0)
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-            (i32x4.trunc_sat_f64x2_s_zero (f64x2.add (v128.load (i32.add (local.get $at) (i32.shl (local.get $x) (i32.const 3))))
-              (f64x2.mul (local.get $d) (v128.load (i32.add (local.get $per) (i32.shl (local.get $x) (i32.const 3)))))))
-            (i32x4.trunc_sat_f64x2_s_zero (f64x2.add (local.get $pixelAt) (f64x2.mul (local.get $d) (local.get $pixelPer))))))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (i32x4.trunc_sat_f64x2_s_zero (local.get $px)) (i32x4.trunc_sat_f64x2_s_zero (local.get $py))))
           (local.get $lasts)))
         ;; The top-left source pixels, the weights of the ones after them, and their addresses.
         (local.set $corner (i32x4.min_s (i32x4.shr_s (local.get $s) (i32.const 12)) (local.get $limits)))
@@ -137,8 +184,8 @@
         ;; Both pixels' RGBA, narrowed to bytes side by side, opaque.
         (local.set $s (v128.or (v128.const i32x4 0xff000000 0xff000000 0 0) (i8x16.narrow_i16x8_u
           (i16x8.narrow_i32x4_u
-            (call $bilinear (i32.add (local.get $src) (i32x4.extract_lane 0 (local.get $corner))) (local.get $stride) (call $broadcast0 (local.get $weights)) (call $broadcast2 (local.get $w)))
-            (call $bilinear (i32.add (local.get $src) (i32x4.extract_lane 1 (local.get $corner))) (local.get $stride) (call $broadcast1 (local.get $weights)) (call $broadcast3 (local.get $w))))
+            (call $bilinear (i32.add (local.get $src) (i32x4.extract_lane 0 (local.get $corner))) (local.get $pitch) (call $broadcast0 (local.get $weights)) (call $broadcast2 (local.get $w)))
+            (call $bilinear (i32.add (local.get $src) (i32x4.extract_lane 1 (local.get $corner))) (local.get $pitch) (call $broadcast1 (local.get $weights)) (call $broadcast3 (local.get $w))))
           (v128.const i32x4 0 0 0 0))))
         (if (i32.lt_u (i32.add (local.get $x) (i32.const 1)) (local.get $width))
           (then (v128.store64_lane 0 (local.get $out) (local.get $s)))
