@@ -116,3 +116,44 @@ export function openStillmotionDb(name = DB_NAME, version = DB_VERSION, onTermin
     ...(onTerminated ? { terminated: onTerminated } : {}),
   });
 }
+
+/** IDBPDatabase's members that are synchronous: they cannot wait for a reopened connection. */
+const SYNC_MEMBERS = new Set<PropertyKey>(['transaction', 'close', 'createObjectStore', 'deleteObjectStore', 'addEventListener', 'removeEventListener', 'dispatchEvent']);
+
+/**
+ * The database as one lasting handle, for the page, whose session, stores and settings each keep
+ * it: when the browser closes the connection under it (Chromium does after a write fails on a
+ * full disk), it opens a new one, where every object holding the old connection would fail from
+ * then on, saves included. A call made while it reopens waits for the new connection, except
+ * `transaction()`, which is synchronous: it fails as the closed connection does, and the next one
+ * gets the new connection. A reopen that fails (no room even to open) is tried again on next use.
+ */
+export async function openLastingDb(name = DB_NAME): Promise<StillmotionDb> {
+  let current = await openStillmotionDb(name, DB_VERSION, () => void reopen().catch(() => undefined));
+  let down = false;
+  let reopening: Promise<StillmotionDb> | undefined;
+  function reopen(): Promise<StillmotionDb> {
+    down = true;
+    reopening ??= openStillmotionDb(name, DB_VERSION, () => void reopen().catch(() => undefined)).then(
+      (db) => {
+        [current, down, reopening] = [db, false, undefined];
+        return db;
+      },
+      (error: unknown) => {
+        reopening = undefined;
+        throw error;
+      },
+    );
+    return reopening;
+  }
+  const connection = () => (down ? reopen() : Promise.resolve(current));
+  return new Proxy(current, {
+    get(_, member) {
+      const value: unknown = Reflect.get(current, member, current);
+      if (typeof value !== 'function') return value;
+      if (!SYNC_MEMBERS.has(member)) return (...args: unknown[]) => connection().then((db) => (Reflect.get(db, member, db) as (...a: unknown[]) => unknown).apply(db, args));
+      if (down) void reopen().catch(() => undefined);
+      return (value as (...a: unknown[]) => unknown).bind(current);
+    },
+  });
+}

@@ -10,7 +10,7 @@ import { Runner } from '../editor/runner';
 import { readShareLink } from '../editor/workflow-files';
 import { WorkflowSession } from '../editor/workflow-session';
 import { createRegistry } from '../nodes';
-import { IdbAssetStore, openStillmotionDb, requestPersistence, WorkflowStore } from '../storage';
+import { IdbAssetStore, openLastingDb, requestPersistence, WorkflowStore } from '../storage';
 import { createEngineClient } from '../worker/engine-client';
 import { createPreviewClient } from '../worker/preview-client';
 import { emptyWorkflow } from '../engine';
@@ -33,7 +33,7 @@ async function services(): Promise<Services> {
   const runner = new Runner(documents, registry, runs, engine);
   const services: Services = { registry, documents, commands: new GraphCommands(documents, registry), runs, runner, batch: new BatchRunner(documents, registry, engine, runner), engine, preview: createPreviewClient(runs) };
   try {
-    const db = await openStillmotionDb();
+    const db = await openLastingDb();
     services.batch = new BatchRunner(documents, registry, engine, runner, {
       get: async () => (await db.get('settings', BATCH_RUNNING)) as string | undefined,
       set: async (id) => void (id === undefined ? await db.delete('settings', BATCH_RUNNING) : await db.put('settings', id, BATCH_RUNNING)),

@@ -105,6 +105,16 @@ describe('storage in Chromium IndexedDB', () => {
     expect(result.after!.quota).toBeGreaterThan(result.after!.usage);
   });
 
+  it('keeps saving through the lasting handle after the browser closes the connection under it, as it does on a full disk', async () => {
+    expect(await call('saveSetting', 'before')).toEqual({ lasting: 'before', plain: 'before' });
+    // Clearing the origin's IndexedDB closes its open connections, as a failed write on a full disk does.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(page.url()).origin, storageTypes: 'indexeddb' });
+    const after = await call('saveSetting', 'after');
+    expect(after.plain).toMatch(/closing|closed/i);
+    expect(after.lasting).toBe('after');
+  });
+
   it('raised no page errors', () => {
     expect(errors).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { hashBytes, type CacheEntry, type ImageValue } from '../../../../src/eng
 import {
   IdbAssetStore,
   IdbOutputCache,
+  openLastingDb,
   openStillmotionDb,
   storageEstimate,
   writeOutput,
@@ -49,9 +50,17 @@ export interface StorageTest {
   fill(total: number, chunk: number): Promise<FillResult>;
   /** Puts with a write that fails with a QuotaExceededError `failures` times. */
   cachePutFailing(key: string, size: number, failures: number): Promise<PutOutcome>;
+  /**
+   * Saves `value` as a setting through a lasting handle and through a plain connection, both
+   * opened once per page, and reads each back: what each gives, or the message it failed with.
+   */
+  saveSetting(value: string): Promise<{ lasting: string; plain: string }>;
 }
 
 const DB = 'storage-test';
+const SETTINGS_DB = 'storage-test-settings';
+let lasting: Promise<StillmotionDb> | undefined;
+let plain: Promise<StillmotionDb> | undefined;
 let db: Promise<StillmotionDb> | undefined;
 const open = () => (db ??= openStillmotionDb(DB));
 
@@ -134,6 +143,17 @@ const storageTest: StorageTest = {
       if (left-- > 0) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return writeOutput(d, records);
     });
+  },
+
+  async saveSetting(value) {
+    const save = async (db: StillmotionDb) => {
+      await db.put('settings', value, 'probe');
+      return String(await db.get('settings', 'probe'));
+    };
+    const failure = (error: unknown) => (error instanceof Error ? error.message : String(error));
+    lasting ??= openLastingDb(SETTINGS_DB);
+    plain ??= openStillmotionDb(SETTINGS_DB);
+    return { lasting: await save(await lasting).catch(failure), plain: await save(await plain).catch(failure) };
   },
 };
 
