@@ -12,6 +12,15 @@ let page: Page;
 let errors: string[];
 
 const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
+
+/**
+ * Fits the graph in view, as a user would: the tests before may leave the view anywhere (a late
+ * fit, a focused node), and the canvas draws only the nodes in view, or a title under the toolbar.
+ */
+async function fitGraph(): Promise<void> {
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('f');
+}
 const handle = (nodeId: string, port: string) => page.locator(`.react-flow__handle[data-nodeid="${nodeId}"][data-handleid="${port}"]`);
 const edges = () => page.locator('.react-flow__edge');
 const palette = () => page.getByRole('dialog', { name: 'Add a node' });
@@ -214,6 +223,7 @@ describe('the editor', () => {
   });
 
   it('closes the open panel or help with Escape, then clears the selection with the next', async () => {
+    await fitGraph();
     // On a busy machine the node may never hold still for two frames (the "renames" test below
     // meets the same): the click only selects, so it need not wait for that.
     await node('join-1').locator('.node-title').click({ force: true });
@@ -231,10 +241,7 @@ describe('the editor', () => {
   });
 
   it('renames a node on double-click, and back to its type name when cleared', async () => {
-    // The tests before may leave the view anywhere (a late fit, a focused node): fit the graph
-    // first, as a user would, so the title is on the canvas and not under the toolbar.
-    await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('f');
+    await fitGraph();
     await node('join-1').locator('.node-title').dblclick();
     await page.getByRole('textbox', { name: 'Node name' }).fill('Style prompt');
     await page.keyboard.press('Enter');
