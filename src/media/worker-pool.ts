@@ -14,6 +14,11 @@ export function poolSize(): number {
   return Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1));
 }
 
+/** Where `count` bands of `rows` rows split them, as even as can be: band b is rows [edges[b], edges[b + 1]). */
+export function bandEdges(rows: number, count: number): number[] {
+  return Array.from({ length: count + 1 }, (_, b) => Math.round((b * rows) / count));
+}
+
 export class WorkerPool<Request, Reply> {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();

@@ -6,7 +6,7 @@
  */
 import type { DepthMap } from '../depth/estimate-depth';
 import type { RgbaImage } from '../resample/lanczos';
-import { WorkerPool } from '../worker-pool';
+import { bandEdges, WorkerPool } from '../worker-pool';
 import type { Pose } from './parallax';
 
 export interface ParallaxClip {
@@ -34,7 +34,7 @@ export class ParallaxPool {
 
   constructor(source: RgbaImage, depth: DepthMap, private readonly width: number, height: number, threads: number) {
     this.pool = new WorkerPool(threads, 'depth-move', 'parallax.worker', () => new Worker(new URL('./parallax.worker.ts', import.meta.url), { type: 'module', name: 'parallax' }));
-    this.edges = Array.from({ length: threads + 1 }, (_, w) => Math.round((w * height) / threads));
+    this.edges = bandEdges(height, threads);
     this.bands = this.edges.slice(1).map((end, w) => new Uint8ClampedArray((end - this.edges[w]!) * width * 4));
     const rows = Math.max(...this.bands.map((band) => band.length / (width * 4)));
     // Each worker gets its own copy of the source (structured clone), once per clip.

@@ -4,7 +4,7 @@
  * worker reads and writes go to it and come back, and are lent again for the next image of the same sizes: a
  * video's frames allocate nothing per frame, where each used to leave tens of MiB to collect.
  */
-import { WorkerPool } from '../worker-pool';
+import { bandEdges, WorkerPool } from '../worker-pool';
 import type { RgbaImage, ResampleOptions } from './lanczos';
 
 /** Bands per worker per image; more bands mean less scratch memory and a few more edge rows. */
@@ -49,7 +49,7 @@ export class LanczosPool {
     // Several bands per worker, made in turn from one copy of the source: a band's float scratch
     // (a quarter of the worker's share) is all a worker holds at once, which matters at 4K.
     const count = Math.min(workers * BANDS_PER_WORKER, height);
-    const edges = Array.from({ length: count + 1 }, (_, b) => Math.round((b * height) / count));
+    const edges = bandEdges(height, count);
     const data = into ?? new Uint8ClampedArray(width * height * 4);
     if (data.length !== width * height * 4) throw new RangeError(`a ${width}x${height} result takes ${width * height * 4} bytes, not ${data.length}`);
     const sharpen = options.sharpen ?? 0;
