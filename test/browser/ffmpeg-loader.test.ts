@@ -5,29 +5,20 @@
  * too big for ffmpeg.wasm's memory is refused before anything is loaded.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, watchErrors } from './chromium';
 import type { FfmpegTest } from './pages/ffmpeg/main';
-import { servePage } from './serve-page';
+import { openTestPage } from './serve-page';
 
-let browser: Browser;
 let page: Page;
 let errors: string[];
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const served = await servePage(fileURLToPath(new URL('./pages/ffmpeg/', import.meta.url)));
-  close = served.close;
-  browser = await launch();
-  page = await browser.newPage();
-  errors = watchErrors(page);
-  await page.goto(served.url);
-  await page.waitForFunction(() => 'ffmpegTest' in globalThis);
+  ({ page, errors, close } = await openTestPage(fileURLToPath(new URL('./pages/ffmpeg/', import.meta.url)), 'ffmpegTest'));
 });
 
 afterAll(async () => {
-  await browser?.close();
   await close?.();
 });
 

@@ -4,30 +4,21 @@
  * draws its frames this way, so the pool is held here to the one-thread renderer's bytes.
  */
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MotionSpec } from '../../src/media/motion/parallax';
-import { launch, watchErrors } from './chromium';
 import type { PoolOutcome } from './pages/parallax-pool/main';
-import { servePage } from './serve-page';
+import { openTestPage } from './serve-page';
 
-let browser: Browser;
 let page: Page;
 let errors: string[];
 let close: () => Promise<void>;
 
 beforeAll(async () => {
-  const served = await servePage(fileURLToPath(new URL('./pages/parallax-pool/', import.meta.url)));
-  close = served.close;
-  browser = await launch();
-  page = await browser.newPage();
-  errors = watchErrors(page);
-  await page.goto(served.url);
-  await page.waitForFunction(() => 'drawOnPool' in globalThis);
+  ({ page, errors, close } = await openTestPage(fileURLToPath(new URL('./pages/parallax-pool/', import.meta.url)), 'drawOnPool'));
 });
 
 afterAll(async () => {
-  await browser?.close();
   await close?.();
 });
 

@@ -2,7 +2,9 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import type { Page } from 'playwright-core';
 import { build, preview } from 'vite';
+import { launch, watchErrors } from './chromium';
 
 /**
  * Builds the page in folder `root` into a temporary folder, copies `files` beside it (served from
@@ -21,6 +23,27 @@ export async function servePage(root: string, files: readonly string[] = []): Pr
     close: async () => {
       await server.close();
       rmSync(outDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The page in folder `root`, served as servePage does, open in a headless Chromium of its own once
+ * the page has defined `global`; its errors collected as watchErrors does; `close()` ends both.
+ */
+export async function openTestPage(root: string, global: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
+  const served = await servePage(root);
+  const browser = await launch();
+  const page = await browser.newPage();
+  const errors = watchErrors(page);
+  await page.goto(served.url);
+  await page.waitForFunction((name) => name in globalThis, global);
+  return {
+    page,
+    errors,
+    close: async () => {
+      await browser.close();
+      await served.close();
     },
   };
 }
