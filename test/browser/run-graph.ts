@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, CDPSession, Page } from 'playwright-core';
 import { expect, inject } from 'vitest';
 import { fileExtension, type WorkflowDocument } from '../../src/engine';
 import { watchErrors } from './chromium';
@@ -38,59 +38,85 @@ export function assetRef(asset: TestAsset): { hash: string; name: string; mime: 
   return { hash: createHash('sha256').update(bytes).digest('hex'), name: asset.name, mime: asset.mime, size: bytes.length };
 }
 
+/** The app page a browser's runs reuse, its DevTools session, and the errors it raised this run. */
+interface AppPage {
+  page: Page;
+  cdp: CDPSession;
+  errors: string[];
+}
+
+const appPages = new WeakMap<Browser, Promise<AppPage>>();
+
+async function openAppPage(browser: Browser): Promise<AppPage> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  return { page, cdp: await context.newCDPSession(page), errors: watchErrors(page) };
+}
+
 /**
- * Runs `document` in a fresh browser context (its own storage, so nothing comes from an earlier
- * run's cache) and writes every node's media output into `dir` as `<tag>-<node>.<ext>`.
- * `assets` are stored first, so params made with `assetRef` find them.
+ * The app as a first visit sees it: storage empty, so nothing comes from an earlier run's cache.
+ * A new browser context would give that too, but costs a new renderer that compiles the whole app
+ * again (4 CPU-s here, against 1): so one page per browser is kept, and its origin's storage is
+ * wiped while it shows a file of the same origin, which keeps the renderer and holds no database open.
+ */
+async function freshApp(browser: Browser): Promise<AppPage> {
+  let opened = appPages.get(browser);
+  if (!opened) appPages.set(browser, (opened = openAppPage(browser)));
+  const app = await opened;
+  const url = inject('baseUrl');
+  const { origin } = new URL(url);
+  await app.page.goto(`${origin}/favicon.svg`);
+  await app.cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
+  app.errors.length = 0;
+  await app.page.goto(url);
+  await app.page.locator('[data-node-id="image"]').waitFor();
+  return app;
+}
+
+/**
+ * Runs `document` in the app with empty storage (see freshApp) and writes every node's media
+ * output into `dir` as `<tag>-<node>.<ext>`. `assets` are stored first, so params made with
+ * `assetRef` find them.
  */
 export async function runGraph(browser: Browser, document: WorkflowDocument, dir: string, tag: string, assets: TestAsset[] = []): Promise<{ ms: number; nodes: Record<string, NodeOutcome> }> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    const errors = watchErrors(page);
-    await page.goto(inject('baseUrl'));
-    await page.locator('[data-node-id="image"]').waitFor();
-    const files = assets.map(({ name, mime, path }) => ({ name, mime, data: readFileSync(path).toString('base64') }));
-    const result = await page.evaluate(async ({ document, files }) => {
-      const { engine } = (globalThis as any).stillmotion;
-      for (const { name, mime, data } of files) await engine.putAsset(new Blob([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], { type: mime }), name);
-      const base64 = async (blob: Blob) => {
-        const bytes = new Uint8Array(await blob.arrayBuffer());
-        let text = '';
-        for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        return btoa(text);
-      };
-      const messages: Record<string, string> = {};
-      const times: Record<string, number> = {};
-      const onEvents = (events: any[]) => {
-        for (const e of events) {
-          if (e.type !== 'node') continue;
-          if (e.message) messages[e.nodeId] = e.message;
-          if (e.state === 'done' || e.state === 'cached') times[e.nodeId] = e.ms;
-        }
-      };
-      const started = performance.now();
-      const summary = await engine.run(document, { onEvents }).done;
-      const ms = performance.now() - started;
-      const nodes: Record<string, { state: string; error?: string; message?: string; ms?: number; meta?: Record<string, unknown>; data?: string }> = {};
-      for (const [id, result] of Object.entries<any>(summary.nodes)) {
-        const media = result.outputs?.video ?? result.outputs?.image ?? result.outputs?.audio;
-        const { blob, ...meta } = media ?? {};
-        nodes[id] = { state: result.state, message: messages[id], ms: times[id], ...(result.error ? { error: result.error } : {}), ...(media ? { meta, data: await base64(blob) } : {}) };
+  const { page, errors } = await freshApp(browser);
+  await storeAssets(page, assets);
+  const result = await page.evaluate(async (document) => {
+    const { engine } = (globalThis as any).stillmotion;
+    const base64 = async (blob: Blob) => {
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      return btoa(text);
+    };
+    const messages: Record<string, string> = {};
+    const times: Record<string, number> = {};
+    const onEvents = (events: any[]) => {
+      for (const e of events) {
+        if (e.type !== 'node') continue;
+        if (e.message) messages[e.nodeId] = e.message;
+        if (e.state === 'done' || e.state === 'cached') times[e.nodeId] = e.ms;
       }
-      return { ms, nodes };
-    }, { document, files });
-    expect(errors).toEqual([]);
-    const nodes: Record<string, NodeOutcome> = {};
-    for (const [id, { data, ...rest }] of Object.entries(result.nodes)) {
-      const file = data ? join(dir, `${tag}-${id}.${fileExtension(String(rest.meta?.mime)) ?? 'bin'}`) : undefined;
-      if (file) writeFileSync(file, Buffer.from(data!, 'base64'));
-      nodes[id] = { ...rest, ...(file ? { file } : {}) };
+    };
+    const started = performance.now();
+    const summary = await engine.run(document, { onEvents }).done;
+    const ms = performance.now() - started;
+    const nodes: Record<string, { state: string; error?: string; message?: string; ms?: number; meta?: Record<string, unknown>; data?: string }> = {};
+    for (const [id, result] of Object.entries<any>(summary.nodes)) {
+      const media = result.outputs?.video ?? result.outputs?.image ?? result.outputs?.audio;
+      const { blob, ...meta } = media ?? {};
+      nodes[id] = { state: result.state, message: messages[id], ms: times[id], ...(result.error ? { error: result.error } : {}), ...(media ? { meta, data: await base64(blob) } : {}) };
     }
-    return { ms: result.ms, nodes };
-  } finally {
-    await context.close();
+    return { ms, nodes };
+  }, document);
+  expect(errors).toEqual([]);
+  const nodes: Record<string, NodeOutcome> = {};
+  for (const [id, { data, ...rest }] of Object.entries(result.nodes)) {
+    const file = data ? join(dir, `${tag}-${id}.${fileExtension(String(rest.meta?.mime)) ?? 'bin'}`) : undefined;
+    if (file) writeFileSync(file, Buffer.from(data!, 'base64'));
+    nodes[id] = { ...rest, ...(file ? { file } : {}) };
   }
+  return { ms: result.ms, nodes };
 }
 
 export interface Probe {
@@ -151,39 +177,32 @@ export function meanVolume(file: string, from: number, to: number, filter?: stri
 }
 
 /**
- * Runs `document` in a fresh browser context and cancels as soon as node `nodeId` reports more
+ * Runs `document` in the app with empty storage and cancels as soon as node `nodeId` reports more
  * than `fraction` done; returns how the run ended and how long it took to stop.
  */
 export async function runAndCancel(browser: Browser, document: WorkflowDocument, nodeId: string, fraction: number, assets: TestAsset[] = []): Promise<{ status: string; state: string; stopMs: number }> {
-  const context = await browser.newContext();
-  try {
-    const page = await context.newPage();
-    await page.goto(inject('baseUrl'));
-    await page.locator('[data-node-id="image"]').waitFor();
-    await storeAssets(page, assets);
-    return await page.evaluate(
-      async ({ document, nodeId, fraction }) => {
-        const { engine } = (globalThis as any).stillmotion;
-        let cancelledAt = 0;
-        const handle = engine.run(document, {
-          onEvents: (events: any[]) => {
-            if (!cancelledAt && events.some((e) => e.nodeId === nodeId && e.state === 'running' && e.fraction > fraction)) {
-              cancelledAt = performance.now();
-              handle.cancel();
-            }
-          },
-        });
-        const summary = await handle.done;
-        return { status: summary.status, state: summary.nodes[nodeId].state, stopMs: performance.now() - cancelledAt };
-      },
-      { document, nodeId, fraction },
-    );
-  } finally {
-    await context.close();
-  }
+  const { page } = await freshApp(browser);
+  await storeAssets(page, assets);
+  return await page.evaluate(
+    async ({ document, nodeId, fraction }) => {
+      const { engine } = (globalThis as any).stillmotion;
+      let cancelledAt = 0;
+      const handle = engine.run(document, {
+        onEvents: (events: any[]) => {
+          if (!cancelledAt && events.some((e) => e.nodeId === nodeId && e.state === 'running' && e.fraction > fraction)) {
+            cancelledAt = performance.now();
+            handle.cancel();
+          }
+        },
+      });
+      const summary = await handle.done;
+      return { status: summary.status, state: summary.nodes[nodeId].state, stopMs: performance.now() - cancelledAt };
+    },
+    { document, nodeId, fraction },
+  );
 }
 
-/** Puts `assets` into the page's engine asset store, as runGraph does before its run. */
+/** Puts `assets` into the page's engine asset store, as the file picker would. */
 async function storeAssets(page: Page, assets: TestAsset[]): Promise<void> {
   const files = assets.map(({ name, mime, path }) => ({ name, mime, data: readFileSync(path).toString('base64') }));
   await page.evaluate(async (files) => {
