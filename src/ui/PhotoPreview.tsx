@@ -3,11 +3,14 @@
  * the framing its params ask for drawn over it: the crop kept and the focus point it centres on,
  * or the bars a fit adds. A click on the photo moves the focus there. Drawn by any node with an
  * image file param; framing by any that also has the framing params (aspect, mode, focusX, focusY).
+ * A file the run would refuse by its header (too many pixels, no readable size) is not shown but
+ * named, with why: decoding a 16384 x 16384 PNG for a thumbnail took the page 7 s and 1 GB.
  */
 import { useEffect, useState, type MouseEvent, type ReactElement } from 'react';
 import type { AnyNodeDefinition, AssetRef, WorkflowNode } from '../engine';
 import { nodeParams } from '../editor/run-cost';
 import { frame, type Aspect, type Framing } from '../media/framing';
+import { imageFileProblem } from '../media/image-pixels';
 import { useServices } from './services';
 
 const FRAMING = ['aspect', 'mode', 'focusX', 'focusY'] as const;
@@ -34,32 +37,36 @@ export function PhotoPreview({ node, definition }: { node: WorkflowNode; definit
   return <Photo key={ref.hash} nodeId={node.id} photo={ref} framing={framing} />;
 }
 
-/** An object URL for a stored file, revoked when no longer shown; undefined while it is read or when it is gone. */
-function useAssetUrl(hash: string): string | undefined {
+/** A stored photo as an object URL, revoked when no longer shown, or why it will not be opened; undefined while it is read or when it is gone. */
+function useStoredPhoto(photo: AssetRef): { url: string } | { problem: string } | undefined {
   const { assets } = useServices();
-  const [url, setUrl] = useState<string>();
+  const [shown, setShown] = useState<{ url: string } | { problem: string }>();
   useEffect(() => {
     let live = true;
     let made: string | undefined;
-    void assets?.get(hash).then((blob) => {
+    void assets?.get(photo.hash).then(async (blob) => {
+      const problem = blob && (await imageFileProblem(blob, photo.name));
       if (!live || !blob) return;
+      if (problem) return setShown({ problem });
       made = URL.createObjectURL(blob);
-      setUrl(made);
+      setShown({ url: made });
     });
     return () => {
       live = false;
       if (made) URL.revokeObjectURL(made);
     };
-  }, [assets, hash]);
-  return url;
+  }, [assets, photo.hash, photo.name]);
+  return shown;
 }
 
 function Photo({ nodeId, photo, framing }: { nodeId: string; photo: AssetRef; framing: FramingValues | undefined }) {
   const { commands } = useServices();
-  const url = useAssetUrl(photo.hash);
+  const shown = useStoredPhoto(photo);
   // The size as the browser shows it, EXIF rotation applied, as the node's own decode does.
   const [size, setSize] = useState<{ width: number; height: number }>();
-  if (!url) return null;
+  if (!shown) return null;
+  if ('problem' in shown) return <p className="photo-problem">{shown.problem}</p>;
+  const { url } = shown;
   const box = size && framing ? frame(size.width, size.height, framing.aspect, framing.mode, { x: framing.focusX, y: framing.focusY }) : undefined;
   const cropping = box && framing?.mode === 'crop' && framing.aspect !== 'original';
   const focusAt = (e: MouseEvent<HTMLDivElement>) => {
