@@ -84,6 +84,9 @@ describe('persistence', () => {
     const exported = JSON.parse(readFileSync(path, 'utf8'));
     expect(exported).toMatchObject({ format: 'stillmotion.workflow', name: 'Coast at dusk' });
     await page.locator('input[aria-label="Import a workflow file"]').setInputFiles(path);
+    // The panel closes once the copy is open; workflowNames, called before that, closed it first
+    // and then waited 30 s for its Close button (two full runs in three).
+    await page.getByRole('button', { name: 'Close workflows' }).waitFor({ state: 'detached' });
     await expect.poll(() => workflowNames(page)).toEqual(['Coast at dusk', 'Coast at dusk', 'Untitled']);
   });
 
