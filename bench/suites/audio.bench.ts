@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch } from '../../test/browser/chromium';
+import { launch } from '../../src/cli/chromium';
 import { motionGraph } from '../../test/browser/graphs';
 import { serveApp } from '../../test/browser/serve-app';
 import { report, type BenchResult } from '../lib/report';

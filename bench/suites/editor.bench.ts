@@ -26,7 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
-import { launch } from '../../test/browser/chromium';
+import { launch } from '../../src/cli/chromium';
 import { serveApp } from '../../test/browser/serve-app';
 import { report, type BenchResult } from '../lib/report';
 import { median, round } from '../lib/timing';

@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from '../../test/browser/chromium';
+import { launch } from '../../src/cli/chromium';
 import { psnr } from '../../test/browser/psnr';
 import type { EncoderSetting, ExportBench } from '../pages/export/main';
 import { report, type BenchResult } from '../lib/report';

@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
-import { launch } from '../../test/browser/chromium';
+import { launch } from '../../src/cli/chromium';
 import { assetRef, type TestAsset } from '../../test/browser/run-graph';
 import { serveApp } from '../../test/browser/serve-app';
 import { report } from '../lib/report';

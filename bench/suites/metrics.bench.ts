@@ -23,7 +23,7 @@ import { i420, plane, type PlanarFrame } from '../../src/metrics/frame';
 import { TakeAnalyser } from '../../src/metrics/take';
 import { ssimFrame } from '../../src/metrics/ssim';
 import { GPU_CPU_SSIM_DIFF } from '../../src/metrics/ssim-gpu';
-import { launch } from '../../test/browser/chromium';
+import { launch } from '../../src/cli/chromium';
 import { report, type BenchResult } from '../lib/report';
 import { fileURLToPath } from 'node:url';
 import { servePage } from '../../test/browser/serve-page';

@@ -26,7 +26,7 @@
  * single runs vary by half their time; read the ratio with the runs listed above the table.
  */
 import { loadavg } from 'node:os';
-import { launch } from '../../test/browser/chromium';
+import { launch } from '../../src/cli/chromium';
 import { motionGraph } from '../../test/browser/graphs';
 import { serveApp } from '../../test/browser/serve-app';
 import { report, type BenchResult } from '../lib/report';

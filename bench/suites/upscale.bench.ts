@@ -23,7 +23,7 @@ import { GPU_CPU_MAX_DIFF, GPU_CPU_MEAN_DIFF } from '../../src/media/resample/la
 import { resampleLanczos } from '../../src/media/resample/lanczos';
 import { renderSampleScene } from '../../src/media/sample-scene';
 import { psnrOf } from '../../src/metrics/psnr';
-import { launch } from '../../test/browser/chromium';
+import { launch } from '../../src/cli/chromium';
 import { report, type BenchResult } from '../lib/report';
 import { servePage } from '../../test/browser/serve-page';
 import { median, now, nsToMs, round } from '../lib/timing';

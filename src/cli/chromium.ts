@@ -4,7 +4,8 @@ import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM = process.env.STILLMOTION_CHROMIUM ?? '/usr/bin/chromium';
 
-const FLAGS = [
+/** The flags every Chromium here starts with: the CLI's, the benches' and the tests' shared one. */
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-background-networking',
   '--disable-component-update',
@@ -16,12 +17,12 @@ const FLAGS = [
 ];
 
 export async function launch(): Promise<Browser> {
-  return chromium.launch({ executablePath: found(), args: FLAGS, headless: true });
+  return chromium.launch({ executablePath: found(), args: CHROMIUM_FLAGS, headless: true });
 }
 
 /** A browser whose profile (and so its storage) lives in `userDataDir`. */
 export async function launchWithProfile(userDataDir: string, extraFlags: readonly string[] = []): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: found(), args: [...FLAGS, ...extraFlags], headless: true, viewport: { width: 1280, height: 720 } });
+  return chromium.launchPersistentContext(userDataDir, { executablePath: found(), args: [...CHROMIUM_FLAGS, ...extraFlags], headless: true, viewport: { width: 1280, height: 720 } });
 }
 
 export function found(): string {

@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowNode } from '../../src/engine';
 import { runAndWait } from './app';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
 import { assetRef, meanVolume, probe, probeAudio, runGraph, type NodeOutcome, type TestAsset } from './run-graph';
 
@@ -95,7 +95,7 @@ let browser: Browser;
 let nodes: Record<string, NodeOutcome>;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   nodes = (await runGraph(browser, graph, dir, 'audio', [...Object.values(FORMATS), HIGH, BROKEN, TRUNCATED, SANDWICH])).nodes;
 });
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../src/engine';
 import type { AppServer } from '../../src/server/app-server';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 import { serveApp } from './serve-app';
 import { testVideo } from '../providers/fixtures';
 import type { FakeProvider } from '../providers/kit';
@@ -18,7 +18,7 @@ let fal: FakeProvider;
 let app: AppServer;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   fal = await fakeFal(testVideo(), 'fal-key').start();
   app = await serveApp(process.cwd(), { upstreams: { fal: fal.upstream() } });
 });

@@ -12,7 +12,7 @@ import { strFromU8, unzipSync, zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keepTheDemo, runAndWait, shortenTheDemo } from './app';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 
 const SECRET = 'sk-live-TEST-7f3a9c1e-never-leaves';
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-bundle-'));
@@ -42,7 +42,7 @@ async function downloadFrom(page: Page, button: string): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {

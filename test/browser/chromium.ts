@@ -1,8 +1,18 @@
 /** Headless Debian Chromium through playwright-core, with the flags this environment needs. */
 import { mkdirSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
-export { CHROMIUM, launch, launchWithProfile } from '../../src/cli/chromium';
+export { launchWithProfile } from '../../src/cli/chromium';
+
+/**
+ * A connection to the Chromium the browser tests share, started once by the global setup
+ * (serve.ts): a launch of its own cost each file 1.2 CPU-s. Closing it closes this file's pages
+ * and contexts, and leaves the browser to the others.
+ */
+export function sharedBrowser(): Promise<Browser> {
+  return chromium.connect(inject('browserEndpoint'));
+}
 
 /** Collects uncaught page errors and console errors, so a test can assert there were none. */
 export function watchErrors(page: Page): string[] {

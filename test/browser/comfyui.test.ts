@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { AppServer } from '../../src/server/app-server';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
 import { serveApp } from './serve-app';
 import { testVideo } from '../providers/fixtures';
@@ -19,7 +19,7 @@ let comfy: FakeComfyui;
 let app: AppServer;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   comfy = await fakeComfyui(testVideo()).start();
   app = await serveApp(process.cwd(), { comfyuiServers: [comfy.url] });
 });

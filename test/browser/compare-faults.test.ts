@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument, type WorkflowEdge, type WorkflowNode } from '../../src/engine';
 import { parseReport, scoreValues, type CompareReport } from '../../src/metrics';
 import { FAULTY, faultyTakes, GOOD, scoreInNode } from '../metrics/takes';
-import { launch, watchErrors } from './chromium';
+import { sharedBrowser, watchErrors } from './chromium';
 import { assetRef, type TestAsset } from './run-graph';
 
 const files = faultyTakes();
@@ -52,7 +52,7 @@ let browser: Browser;
 let reports: Record<string, CompareReport>;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   const page = await browser.newPage();
   const errors = watchErrors(page);
   await page.goto(inject('baseUrl'));

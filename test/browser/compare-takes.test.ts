@@ -16,7 +16,7 @@ import { parseReport, type CompareReport } from '../../src/metrics/report';
 import { testVideo } from '../providers/fixtures';
 import { fakeFal, type FakeFal } from '../providers/servers/fal';
 import { runAndWait } from './app';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
 import { serveApp } from './serve-app';
 
@@ -44,7 +44,7 @@ let fal: FakeFal;
 let app: AppServer;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   fal = await fakeFal(testVideo(), 'fal-key').start();
   app = await serveApp(process.cwd(), { upstreams: { fal: fal.upstream() } });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

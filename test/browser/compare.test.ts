@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { servePage } from './serve-page';
 import type { MetricsBench } from '../../bench/pages/metrics/main';
 import { runAndWait } from './app';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
 import { assetRef, type TestAsset } from './run-graph';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION } from '../../src/engine';
@@ -62,7 +62,7 @@ let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowNode } from '../../src/engine';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { motionGraph } from './graphs';
 import { assetRef, compare, meanVolume, probe, probeAudio, probeColour, REC709_TAGS, runAndCancel, runGraph, type NodeOutcome, type TestAsset } from './run-graph';
 
@@ -71,7 +71,7 @@ let browser: Browser;
 let nodes: Record<string, NodeOutcome>;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   nodes = (await runGraph(browser, graph, dir, 'concat', [LOW, HIGH])).nodes;
 });
 

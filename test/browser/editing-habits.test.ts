@@ -8,7 +8,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keepTheDemo, runAndWait, shortenTheDemo, templatePicker } from './app';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -60,7 +60,7 @@ async function freshGraph() {
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   page = await context.newPage();

@@ -5,7 +5,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keepTheDemo, runAndWait } from './app';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
 let page: Page;
@@ -65,7 +65,7 @@ async function emptySpot(width = 270, height = 150): Promise<{ x: number; y: num
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   // A desktop screen with room beside the default graph (editing-habits.test.ts covers 1280x720).
   const context = await browser.newContext({ viewport: { width: 1600, height: 900 } });
   page = await context.newPage();

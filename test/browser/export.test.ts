@@ -13,7 +13,7 @@ import type { Browser } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { motionGraph } from './graphs';
 import { assetRef, meanVolume, probe, probeAudio, runAndCancel, runGraph, type TestAsset } from './run-graph';
 
@@ -23,7 +23,7 @@ let readerCode: string;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-export-'));
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   readerCode = await bundleReader();
 });
 

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import { TEMPLATES } from '../../src/workflows/templates';
 import { templatePicker } from './app';
-import { ARTIFACTS, launch, screenshot, watchErrors } from './chromium';
+import { ARTIFACTS, sharedBrowser, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
 let page: Page;
@@ -68,7 +68,7 @@ async function showPhotoNode(p: Page = page): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));

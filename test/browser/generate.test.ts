@@ -11,7 +11,7 @@ import { preview } from 'vite';
 import type { WorkflowNode } from '../../src/engine';
 import type { AppServer } from '../../src/server/app-server';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/security-headers';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 import { serveApp } from './serve-app';
 import { motionGraph } from './graphs';
 import { testVideo } from '../providers/fixtures';
@@ -41,7 +41,7 @@ const servers = new Map<string, FakeProvider>();
 let app: AppServer;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   for (const take of TAKES) servers.set(take.provider, await take.server().start());
   app = await serveApp(process.cwd(), { upstreams: Object.fromEntries([...servers].map(([provider, server]) => [provider, server.upstream()])) });
 });

@@ -11,7 +11,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAndWait } from './app';
-import { launch, screenshot } from './chromium';
+import { sharedBrowser, screenshot } from './chromium';
 import { assetRef, runGraph, type TestAsset } from './run-graph';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 
@@ -94,7 +94,7 @@ async function runNode(id: string): Promise<{ size?: [number, number]; error?: s
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(inject('baseUrl'));
   await node('image').waitFor();

@@ -9,7 +9,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAndWait } from './app';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 import { motionGraph } from './graphs';
 
 let browser: Browser;
@@ -38,7 +38,7 @@ async function drawnAfter(after: number, id = 'motion'): Promise<number> {
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   errors = watchErrors(page);

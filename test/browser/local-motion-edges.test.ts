@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { motionGraph } from './graphs';
 import { runGraph } from './run-graph';
 
@@ -84,7 +84,7 @@ let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-local-motion-edges-'));
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
 import type { MotionSpec } from '../../src/media/motion/parallax';
 import { GPU_CPU_MAX_DIFF, GPU_CPU_MEAN_DIFF } from '../../src/media/motion/parallax-gpu';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { motionGraph } from './graphs';
 import type { Agreement } from './local-motion-gpu.harness';
 import { runGraph } from './run-graph';
@@ -27,7 +27,7 @@ let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-local-motion-gpu-'));
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {

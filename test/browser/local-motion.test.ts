@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { motionGraph } from './graphs';
 import { probe, probeColour, REC709_TAGS, runAndCancel, runGraph } from './run-graph';
 
@@ -20,7 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), 'stillmotion-local-motion-'));
 const run = (document: WorkflowDocument, tag: string) => runGraph(browser, document, dir, tag);
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { keepTheDemo, runAndWait, shortenTheDemo, templatePicker } from './app';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -38,7 +38,7 @@ async function openApp(first = false): Promise<Page> {
 const saved = (p: Page) => p.evaluate(() => (globalThis as any).stillmotion.session.flush());
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   page = await openApp(true);
   errors = watchErrors(page);

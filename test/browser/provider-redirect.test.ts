@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 
 let browser: Browser;
 let page: Page;
@@ -61,7 +61,7 @@ function call(origin: string, header: string, method: string, path: string): Pro
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await browser.newPage();
   const url = await page.evaluate((code) => URL.createObjectURL(new Blob([code], { type: 'text/javascript' })), await bundle());
   // A string, so Vitest does not rewrite this import() for Node.

@@ -10,7 +10,7 @@ import type { WorkflowDocument } from '../../src/engine';
 import { findModel, findRoute, routeCapabilities } from '../../src/providers/catalog/catalog';
 import generateVideo from '../../src/nodes/generate-video';
 import { PROVIDERS } from '../../src/providers/providers';
-import { launch, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot, watchErrors } from './chromium';
 
 const KEY = 'fal-test-key-7f3a9c1e-never-shown';
 /** A model whose durations (4, 6, 8 s) do not include the default 5 s. */
@@ -79,7 +79,7 @@ const WORKFLOW: WorkflowDocument = {
 };
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   errors = watchErrors(page);

@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DOCUMENT_LIMITS, WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
 import { defaultWorkflow } from '../../src/workflows/default-workflow';
-import { launch, watchErrors } from './chromium';
+import { sharedBrowser, watchErrors } from './chromium';
 
 let browser: Browser;
 let context: BrowserContext;
@@ -86,7 +86,7 @@ async function importFile(p: Page, path: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 });

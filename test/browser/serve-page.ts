@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { build, preview } from 'vite';
-import { launch, watchErrors } from './chromium';
+import { sharedBrowser, watchErrors } from './chromium';
 
 /**
  * Builds the page in folder `root` into a temporary folder, copies `files` beside it (served from
@@ -28,12 +28,13 @@ export async function servePage(root: string, files: readonly string[] = []): Pr
 }
 
 /**
- * The page in folder `root`, served as servePage does, open in a headless Chromium of its own once
- * the page has defined `global`; its errors collected as watchErrors does; `close()` ends both.
+ * The page in folder `root`, served as servePage does, open in the tests' shared Chromium once
+ * the page has defined `global`; its errors collected as watchErrors does; `close()` ends the page,
+ * the connection and the server, and leaves the browser to the other files.
  */
 export async function openTestPage(root: string, global: string): Promise<{ page: Page; errors: string[]; close: () => Promise<void> }> {
   const served = await servePage(root);
-  const browser = await launch();
+  const browser = await sharedBrowser();
   const page = await browser.newPage();
   const errors = watchErrors(page);
   await page.goto(served.url);

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, watchErrors } from './chromium';
+import { sharedBrowser, watchErrors } from './chromium';
 import type { StorageTest } from './pages/storage/main';
 
 const PAGE_ROOT = fileURLToPath(new URL('./pages/storage/', import.meta.url));
@@ -30,7 +30,7 @@ beforeAll(async () => {
   close = () => server.close();
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('preview server has no port');
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await browser.newPage();
   errors = watchErrors(page);
   await page.goto(`http://127.0.0.1:${address.port}/`);

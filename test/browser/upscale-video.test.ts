@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { motionGraph } from './graphs';
 import { psnr } from './psnr';
 import { assetRef, probe, probeColour, REC709_TAGS, runGraph, type TestAsset } from './run-graph';
@@ -20,7 +20,7 @@ let browser: Browser;
 const dir = mkdtempSync(join(tmpdir(), 'stillmotion-upscale-video-'));
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {

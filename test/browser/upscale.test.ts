@@ -7,14 +7,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { WorkflowDocument, WorkflowEdge, WorkflowNode } from '../../src/engine';
 import { GPU_CPU_MAX_DIFF, GPU_CPU_MEAN_DIFF } from '../../src/media/resample/lanczos-gpu';
-import { launch, watchErrors } from './chromium';
+import { sharedBrowser, watchErrors } from './chromium';
 
 let browser: Browser;
 let page: Page;
 let errors: string[];
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   page = await browser.newPage();
   errors = watchErrors(page);
   await page.goto(inject('baseUrl'));

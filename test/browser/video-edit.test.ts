@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowDocument } from '../../src/engine';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { motionGraph } from './graphs';
 import { compare, probe, runGraph, type NodeOutcome } from './run-graph';
 
@@ -31,7 +31,7 @@ let browser: Browser;
 let nodes: Record<string, NodeOutcome>;
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
   nodes = (await runGraph(browser, graph, dir, 'edit')).nodes;
 });
 

@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WORKFLOW_FORMAT, WORKFLOW_VERSION, type WorkflowDocument } from '../../src/engine';
-import { launch } from './chromium';
+import { sharedBrowser } from './chromium';
 import { psnr } from './psnr';
 import { assetRef, probe, runAndCancel, runGraph, type TestAsset } from './run-graph';
 
@@ -44,7 +44,7 @@ async function runInput(id: string, file: TestAsset) {
 }
 
 beforeAll(async () => {
-  browser = await launch();
+  browser = await sharedBrowser();
 });
 
 afterAll(async () => {
