@@ -6,9 +6,10 @@
  * ComfyUI confirms the interrupt (which lands between nodes), then ends cancelled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { AppServer } from '../../src/server/app-server';
-import { sharedBrowser, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot } from './chromium';
+import { freshApp, type AppPage } from './fresh-app';
 import { motionGraph } from './graphs';
 import { serveApp } from './serve-app';
 import { testVideo } from '../providers/fixtures';
@@ -30,9 +31,9 @@ afterAll(async () => {
 });
 
 /** The app with one Generate video node on the ComfyUI route, naming `servers` (all added in Settings). */
-async function open(page: Page, id: string, servers = [comfy.url]): Promise<void> {
-  await page.goto(app.url);
-  await page.locator('.react-flow__node').first().waitFor();
+async function open(id: string, servers = [comfy.url]): Promise<AppPage> {
+  const opened = await freshApp(browser, app.url);
+  const { page } = opened;
   const document = motionGraph(id, {
     nodes: [{ id: 'gen', type: 'generate.video', version: 1, position: { x: 400, y: 300 }, params: { model: 'wan-2.2-i2v', route: 'comfyui', server: servers.join(', '), resolution: '480p', duration: '5', aspectRatio: 'auto', prompt: 'waves' } }],
     edges: [{ id: 'e-gen', source: 'image', sourcePort: 'image', target: 'gen', targetPort: 'image' }],
@@ -46,6 +47,7 @@ async function open(page: Page, id: string, servers = [comfy.url]): Promise<void
     { document, servers },
   );
   await page.locator('[data-node-id="gen"]').waitFor();
+  return opened;
 }
 
 describe('ComfyUI in the app', () => {
@@ -54,9 +56,7 @@ describe('ComfyUI in the app', () => {
     // Someone else's prompt runs first, so ours waits behind it.
     const other = JSON.stringify({ prompt: { '1': { class_type: 'SaveImage', inputs: { images: ['2', 0] } }, '2': { class_type: 'VAEDecode', inputs: {} } } });
     expect((await fetch(`${comfy.url}/prompt`, { method: 'POST', body: other })).status).toBe(200);
-    const page = await browser.newPage();
-    const errors = watchErrors(page);
-    await open(page, 'comfyui-progress');
+    const { page, errors } = await open('comfyui-progress');
     // Every line the node's status shows, in order, however briefly.
     await page.evaluate(() => {
       const seen: string[] = ((globalThis as any).statuses = []);
@@ -80,7 +80,6 @@ describe('ComfyUI in the app', () => {
     expect(ours.cancelled).toBe(true);
     expect(comfy.made()).toHaveLength(1);
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('runs on two servers as one pool through the relay, the second added only in Settings', async () => {
@@ -89,21 +88,18 @@ describe('ComfyUI in the app', () => {
       comfy.pollsToFinish = 2;
       second.pollsToFinish = 2;
       const before = comfy.made().length;
-      const page = await browser.newPage();
-      await open(page, 'comfyui-pool', [comfy.url, second.url]);
+      const { page } = await open('comfyui-pool', [comfy.url, second.url]);
       await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
       await expect.poll(() => page.locator('[data-node-id="gen"]').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
       // One of the two made it, once.
       expect(second.made().length + comfy.made().length - before).toBe(1);
-      await page.close();
     } finally {
       await second.close();
     }
   });
 
   it('checks the workflow against the server on the node, and tests the server from Settings: its version, devices, queue and installed models', async () => {
-    const page = await browser.newPage();
-    await open(page, 'comfyui-test');
+    const { page } = await open('comfyui-test');
     // The node asked the server already: it has every node type and model the shipped workflow needs.
     await expect.poll(() => page.locator('[data-node-id="gen"] .param-note').allTextContents(), { timeout: 30_000 }).toContain(`ComfyUI at ${comfy.url} has every node type and model it needs.`);
     await page.getByRole('button', { name: /providers/i }).first().click();
@@ -113,6 +109,5 @@ describe('ComfyUI in the app', () => {
     // And which models it has, by folder, to name in a workflow.
     await row.getByText('Installed models').click();
     expect(await row.locator('.server-models dd').allTextContents()).toEqual([WAN_MODELS.diffusion_models.join(', '), WAN_MODELS.text_encoders.join(', '), WAN_MODELS.vae.join(', ')]);
-    await page.close();
   });
 });

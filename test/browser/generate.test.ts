@@ -11,7 +11,8 @@ import { preview } from 'vite';
 import type { WorkflowNode } from '../../src/engine';
 import type { AppServer } from '../../src/server/app-server';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/security-headers';
-import { sharedBrowser, screenshot, watchErrors } from './chromium';
+import { sharedBrowser, screenshot } from './chromium';
+import { freshApp } from './fresh-app';
 import { serveApp } from './serve-app';
 import { motionGraph } from './graphs';
 import { testVideo } from '../providers/fixtures';
@@ -58,10 +59,8 @@ function generateNodes(takes: Take[], extra: (take: Take) => Record<string, unkn
   };
 }
 
-/** Keys the way the settings panel stores them, then `document` opened in the app at `url`. */
-async function setUp(page: Page, document: ReturnType<typeof motionGraph>, credentials: (take: Take) => Take['credentials'] = (t) => t.credentials, url = app.url, endpoints: Record<string, string> = {}): Promise<void> {
-  await page.goto(url);
-  await page.locator('.react-flow__node').first().waitFor();
+/** Keys the way the settings panel stores them, then `document` opened in the app `page` shows. */
+async function setUp(page: Page, document: ReturnType<typeof motionGraph>, credentials: (take: Take) => Take['credentials'] = (t) => t.credentials, endpoints: Record<string, string> = {}): Promise<void> {
   await page.evaluate(
     async ({ keys, document, endpoints }) => {
       const { session } = (globalThis as any).stillmotion;
@@ -79,8 +78,7 @@ const stateOf = (page: Page, id: string) => page.locator(`[data-node-id="${id}"]
 describe('Generate video in the app', () => {
   it('generates with several providers at once, resumes after a reload, and bills nothing twice', async () => {
     for (const server of servers.values()) server.pollsToFinish = 8;
-    const page = await browser.newPage();
-    const errors = watchErrors(page);
+    const { page, errors } = await freshApp(browser, app.url);
     await setUp(page, motionGraph('generate-resume', generateNodes(TAKES)));
     await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
     // Every provider has the task; then the tab reloads in the middle of polling.
@@ -96,7 +94,6 @@ describe('Generate video in the app', () => {
     for (const take of TAKES) await expect.poll(() => stateOf(page, take.id), { timeout: 30_000 }).toBe('cached');
     expect([...servers.values()].map((s) => s.log.length)).toEqual(requests);
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it('ends every fault in a clear node error and finishes the rest of the graph', async () => {
@@ -105,7 +102,7 @@ describe('Generate video in the app', () => {
     servers.get('replicate')!.fail('submit', { type: 'status', status: 422, body: { title: 'Input validation failed', detail: '- input.duration: must be one of 4, 6, 8', status: 422 } });
     servers.get('runway')!.nextOutcome = 'fail';
     const expected: Record<string, RegExp> = { kling: /fal rejected the API key/, veo: /Replicate refused the request \(HTTP 422\).*duration/, runway: /Runway could not make the video/ };
-    const page = await browser.newPage();
+    const { page } = await freshApp(browser, app.url);
     // A different prompt makes this fresh work, not the cached results of the test above.
     await setUp(page, motionGraph('generate-faults', generateNodes(TAKES, () => ({ prompt: 'faults' }))), (t) => (t.provider === 'fal' ? { apiKey: 'wrong' } : t.credentials));
     await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
@@ -115,14 +112,12 @@ describe('Generate video in the app', () => {
     }
     await expect.poll(() => stateOf(page, 'motion'), { timeout: 60_000 }).toBe('done');
     await screenshot(page, 'generate-faults');
-    await page.close();
   });
 
   it('never cancels paid work on Escape; Cancel asks first and says an accepted generation may still be billed', async () => {
     const fal = servers.get('fal')!;
     fal.pollsToFinish = 10_000; // in flight until cancelled
-    const page = await browser.newPage();
-    const errors = watchErrors(page);
+    const { page, errors } = await freshApp(browser, app.url);
     const [kling] = TAKES;
     await setUp(page, motionGraph('generate-cancel', generateNodes([kling!], () => ({ prompt: 'asked before cancelling' }))));
     const accepted = fal.accepted;
@@ -156,7 +151,6 @@ describe('Generate video in the app', () => {
     await expect.poll(() => task.cancelled, { timeout: 30_000 }).toBe(true);
     expect(fal.accepted).toBe(accepted + 1);
     expect(errors).toEqual([]);
-    await page.close();
   });
 
   it("reaches a proxy the user set through the server's relay, as the page it serves reaches only its own origin", async () => {
@@ -171,7 +165,9 @@ describe('Generate video in the app', () => {
     try {
       const before = proxy.accepted;
       // Its first call (the submit, the image in it) meets a relay that does not know the proxy yet: refused, added, sent again.
-      await setUp(page, motionGraph('generate-proxy', generateNodes([veo], () => ({ prompt: 'through my proxy' }))), (t) => t.credentials, served.url, { replicate: proxy.url });
+      await page.goto(served.url);
+      await page.locator('.react-flow__node').first().waitFor();
+      await setUp(page, motionGraph('generate-proxy', generateNodes([veo], () => ({ prompt: 'through my proxy' }))), (t) => t.credentials, { replicate: proxy.url });
       await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
       await expect.poll(() => stateOf(page, veo.id), { timeout: 30_000 }).toBe('done');
       expect(proxy.accepted).toBe(before + 1);
@@ -198,10 +194,10 @@ describe('Generate video in the app', () => {
     const staticHost = await preview({ root: process.cwd(), configFile: false, logLevel: 'warn', preview: { host: '127.0.0.1', port: 0, strictPort: false, headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } } });
     const address = staticHost.httpServer.address();
     if (!address || typeof address === 'string') throw new Error('no port');
-    const page = await browser.newPage();
     try {
+      const { page } = await freshApp(browser, `http://127.0.0.1:${address.port}/`);
       const veo = TAKES.find((t) => t.provider === 'replicate')!;
-      await setUp(page, motionGraph('generate-no-relay', generateNodes([veo], () => ({ prompt: 'no relay' }))), (t) => t.credentials, `http://127.0.0.1:${address.port}/`);
+      await setUp(page, motionGraph('generate-no-relay', generateNodes([veo], () => ({ prompt: 'no relay' }))));
       await page.evaluate(() => (globalThis as any).stillmotion.runner.run());
       await expect.poll(() => stateOf(page, veo.id), { timeout: 30_000 }).toBe('failed');
       expect(await page.locator(`[data-node-id="${veo.id}"] .node-error`).innerText()).toMatch(/Replicate does not accept calls from a browser page: open Stillmotion through `npm start`, whose server relays the call, or set a proxy in Settings > Providers > Replicate/);
@@ -214,7 +210,6 @@ describe('Generate video in the app', () => {
       expect(await panel.locator('[data-provider="replicate"] .needs-server').count()).toBe(1);
       expect(await panel.locator('[data-provider="fal"] .needs-server').count()).toBe(0);
     } finally {
-      await page.close();
       await staticHost.close();
     }
   });

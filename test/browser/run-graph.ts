@@ -6,10 +6,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, CDPSession, Page } from 'playwright-core';
-import { expect, inject } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { fileExtension, type WorkflowDocument } from '../../src/engine';
-import { watchErrors } from './chromium';
+import { freshApp } from './fresh-app';
 
 export interface NodeOutcome {
   state: string;
@@ -38,43 +38,8 @@ export function assetRef(asset: TestAsset): { hash: string; name: string; mime: 
   return { hash: createHash('sha256').update(bytes).digest('hex'), name: asset.name, mime: asset.mime, size: bytes.length };
 }
 
-/** The app page a browser's runs reuse, its DevTools session, and the errors it raised this run. */
-interface AppPage {
-  page: Page;
-  cdp: CDPSession;
-  errors: string[];
-}
-
-const appPages = new WeakMap<Browser, Promise<AppPage>>();
-
-async function openAppPage(browser: Browser): Promise<AppPage> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  return { page, cdp: await context.newCDPSession(page), errors: watchErrors(page) };
-}
-
 /**
- * The app as a first visit sees it: storage empty, so nothing comes from an earlier run's cache.
- * A new browser context would give that too, but costs a new renderer that compiles the whole app
- * again (4 CPU-s here, against 1): so one page per browser is kept, and its origin's storage is
- * wiped while it shows a file of the same origin, which keeps the renderer and holds no database open.
- */
-async function freshApp(browser: Browser): Promise<AppPage> {
-  let opened = appPages.get(browser);
-  if (!opened) appPages.set(browser, (opened = openAppPage(browser)));
-  const app = await opened;
-  const url = inject('baseUrl');
-  const { origin } = new URL(url);
-  await app.page.goto(`${origin}/favicon.svg`);
-  await app.cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' });
-  app.errors.length = 0;
-  await app.page.goto(url);
-  await app.page.locator('[data-node-id="image"]').waitFor();
-  return app;
-}
-
-/**
- * Runs `document` in the app with empty storage (see freshApp) and writes every node's media
+ * Runs `document` in the app with empty storage (freshApp) and writes every node's media
  * output into `dir` as `<tag>-<node>.<ext>`. `assets` are stored first, so params made with
  * `assetRef` find them.
  */
