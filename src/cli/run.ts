@@ -262,7 +262,8 @@ async function runItems(args: RunArgs, io: Io, plan: Plan): Promise<void> {
   const { job } = plan.summary;
   let view: ProgressView | undefined;
   try {
-    const page = await context.newPage();
+    // The tab the browser opened with: a second one would start (and pay for) another renderer.
+    const page = context.pages()[0] ?? (await context.newPage());
     // The photos, then the workflow's own files: fetched by the page from a path the CLI answers.
     const served = [...job.items.map((item) => ({ body: () => readFileSync(item.input), mime: PHOTO_TYPES[extname(item.input).toLowerCase()]!, name: basename(item.input) })), ...[...plan.files.values()].map((f) => ({ body: () => Buffer.from(f.bytes), mime: f.ref.mime, name: f.ref.name }))];
     await page.route(`**${FILE_PATH}*`, (route) => {
