@@ -1,25 +1,7 @@
 import { defineConfig } from 'vitest/config';
-import { BaseSequencer, type TestSpecification } from 'vitest/node';
-
-/**
- * Vitest runs one project's files after the other's. The unit files came last, and many of them
- * mostly wait (the provider contract tests honour real Retry-After seconds): two at a time they
- * left the 2 cores a quarter busy for 40 s. Spread among the browser files, their waits overlap
- * a browser file's work. The order within each project is Vitest's own.
- */
-class UnitFilesBetweenBrowserFiles extends BaseSequencer {
-  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const sorted = await super.sort(files);
-    const browser = sorted.filter((f) => f.project.name === 'browser');
-    const others = sorted.filter((f) => f.project.name !== 'browser');
-    const perBrowserFile = Math.ceil(others.length / Math.max(1, browser.length));
-    return browser.length === 0 ? others : browser.flatMap((file, i) => [file, ...others.slice(i * perBrowserFile, (i + 1) * perBrowserFile)]);
-  }
-}
 
 export default defineConfig({
   test: {
-    sequence: { sequencer: UnitFilesBetweenBrowserFiles },
     // Two cores: a browser file mostly waits on Chromium, so a second file (unit or browser) fills the gap.
     maxWorkers: 2,
     projects: [
