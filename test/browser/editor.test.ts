@@ -25,6 +25,8 @@ const handle = (nodeId: string, port: string) => page.locator(`.react-flow__hand
 const edges = () => page.locator('.react-flow__edge');
 const palette = () => page.getByRole('dialog', { name: 'Add a node' });
 const runStatus = () => page.locator('.run-status').getAttribute('data-status');
+/** A node's run state from the app's run store, drawn on the canvas or not. */
+const runState = (id: string) => page.evaluate((nodeId) => (globalThis as any).stillmotion.runs.node(nodeId)?.state as string | undefined, id);
 
 async function centre(locator: Locator) {
   const box = (await locator.boundingBox())!;
@@ -183,10 +185,14 @@ describe('the editor', () => {
     await screenshot(page, 'running');
     await page.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('cancelled');
-    expect(await node('image').locator('.node').getAttribute('data-state')).toBe('cancelled');
+    // What was running when Cancel landed ends cancelled: the image, or, when a busy machine let
+    // the image finish between its progress and the click, the clip made from it.
+    const image = await runState('image');
+    expect(image === 'cancelled' || (image === 'done' && (await runState('motion')) === 'cancelled'), `image ${image}, motion ${await runState('motion')}`).toBe(true);
   });
 
   it('runs one node with only what it needs', async () => {
+    const image = await runState('image');
     await node('prompt').locator('textarea').fill('Dolly out slowly');
     // Before it runs, the result it shows is marked out of date, with what changed.
     await expect.poll(() => node('join-1').locator('.badge-stale').getAttribute('title')).toBe(`Out of date: input "Parts" changes because Prompt's Prompt changed. Run to bring it up to date.`);
@@ -194,7 +200,7 @@ describe('the editor', () => {
     await node('join-1').getByRole('button', { name: 'Run this node' }).click();
     await expect.poll(runStatus, { timeout: 30_000 }).toBe('done');
     expect(await node('join-1').locator('.preview-text').textContent()).toBe('Dolly out slowly');
-    expect(await node('image').locator('.node').getAttribute('data-state')).toBe('cancelled');
+    expect(await runState('image')).toBe(image);
     // Why it ran, on the node and in the log: the edit that reached it.
     const why = `input "Parts" changed because Prompt's Prompt changed`;
     expect(await node('join-1').locator('.badge-done').getAttribute('title')).toBe(`Ran because ${why}`);
