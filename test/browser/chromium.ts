@@ -20,7 +20,7 @@ export function watchErrors(page: Page): string[] {
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     // Refusals by our own Content-Security-Policy are what the CSP test provokes, not faults; nor is
-    // the browser's own guess at /favicon.ico for a page without an icon (run-graph's waiting page).
+    // the browser's own guess at /favicon.ico for a page without an icon (fresh-app's waiting page).
     const ours = !m.text().includes('Content Security Policy') && !m.location().url.endsWith('/favicon.ico');
     if (m.type() === 'error' && ours) errors.push(`console: ${m.text()}`);
   });
